@@ -1,0 +1,62 @@
+# election_app — the two commands are `make run` and `make test`.
+PY      ?= python3.11
+VENV    := .venv
+BIN     := $(VENV)/bin
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+WORKERS ?= 2
+FLASK   := $(BIN)/flask --app election_app
+
+.PHONY: run serve test test-unit test-integration test-pg test-e2e bench deps deps-dev sysdeps i18n clean
+
+$(BIN)/python:
+	@command -v $(PY) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PY))"; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.deps-dev: requirements.txt requirements-dev.txt $(VENV)/.deps
+	$(BIN)/pip install -q -r requirements-dev.txt
+	@touch $@
+
+deps: $(VENV)/.deps
+deps-dev: $(VENV)/.deps-dev
+
+sysdeps:
+	@bash scripts/system-deps.sh
+
+## make run: install what is missing, migrate, seed the demo once, serve on $(HOST):$(PORT)
+run: sysdeps deps
+	$(FLASK) db upgrade
+	$(FLASK) demo seed
+	@$(BIN)/python scripts/print_addresses.py $(HOST) $(PORT)
+	$(BIN)/gunicorn --workers $(WORKERS) --threads 8 --worker-class gthread --bind $(HOST):$(PORT) \
+	  --access-logfile - --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(L)ss' \
+	  'election_app:create_app()'
+
+## make test: the whole suite (unit, integration on SQLite, browser tests in Chromium)
+test: deps-dev
+	@bash scripts/system-deps.sh --browser
+	$(BIN)/python -m pytest tests
+
+test-unit: deps-dev
+	$(BIN)/python -m pytest tests/unit
+
+## make test-pg: the integration suite again on PostgreSQL (a fresh database per run)
+test-pg: deps-dev
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+	  $(BIN)/python -m pytest tests/integration
+
+bench: deps-dev
+	$(BIN)/python -m bench
+
+i18n: deps
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k _l -o translations/messages.pot . -q
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -q
+	$(BIN)/pybabel compile -d translations -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,34 @@
+"""The congress programme (chương trình đại hội): items in order, what each decides, and
+the secretary's notes that flow into the minutes."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base
+
+
+class AgendaItem(Base):
+    __tablename__ = "agenda_items"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending','current','done')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    section: Mapped[str] = mapped_column(String(2), default="B")   # A nghi thức, B nội dung, C bầu cử, D bế mạc
+    title: Mapped[str] = mapped_column(String(400))
+    presenter: Mapped[str] = mapped_column(String(200), default="")
+    planned_time: Mapped[str] = mapped_column(String(10), default="")  # "07:30"
+    duration_min: Mapped[int | None] = mapped_column(nullable=True)
+    kind: Mapped[str] = mapped_column(String(20), default="other")  # ceremony|report|motion|election|discussion|other
+    code: Mapped[str] = mapped_column(String(40), default="")       # template code, e.g. "credentials_report"
+    motion_id: Mapped[int | None] = mapped_column(ForeignKey("motions.id", ondelete="SET NULL"), nullable=True)
+    election_id: Mapped[int | None] = mapped_column(ForeignKey("elections.id", ondelete="SET NULL"), nullable=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)

@@ -1,0 +1,136 @@
+"""API v1: congresses, the roll (JSON and file import), check-in, attendance, credentials."""
+from __future__ import annotations
+
+from flask import current_app, g, jsonify, request
+from sqlalchemy import select
+
+from ..auth.services import authenticate, issue_api_token
+from ..congress.services import congress_json, create_congress, get_congress, list_congresses
+from ..db import db
+from ..delegates import importer
+from ..delegates.report import credentials_summary
+from ..delegates.services import (add_delegates, attendance, check_in, decide_credentials,
+                                  delegate_json, get_delegate, list_delegates, undo_check_in)
+from ..errors import Unauthorized, ValidationFailed
+from .core import api_auth, bp, created, json_body, ok
+
+
+@bp.post("/auth/token")
+def auth_token():
+    data = json_body()
+    user = authenticate(db.session, username=str(data.get("username", "")),
+                        password=str(data.get("password", "")))
+    if user is None:
+        raise Unauthorized("Tên đăng nhập hoặc mật khẩu không đúng.")
+    token = issue_api_token(db.session, user=user, hours=current_app.config["API_TOKEN_HOURS"])
+    return ok({"token": token, "role": user.role})
+
+
+@bp.post("/congresses")
+@api_auth("congress.manage")
+def api_create_congress():
+    congress = create_congress(db.session, data=json_body())
+    return created(congress_json(congress))
+
+
+@bp.get("/congresses")
+@api_auth("congress.view")
+def api_list_congresses():
+    return jsonify({"congresses": [congress_json(c) for c in
+                                   list_congresses(db.session, only_id=g.api_user.congress_id)]})
+
+
+@bp.get("/congresses/<int:cid>")
+@api_auth("congress.view")
+def api_get_congress(cid: int):
+    return jsonify(congress_json(get_congress(db.session, cid)))
+
+
+@bp.post("/congresses/<int:cid>/delegates")
+@api_auth("delegates.manage")
+def api_add_delegates(cid: int):
+    congress = get_congress(db.session, cid)
+    rows = json_body().get("delegates")
+    if not isinstance(rows, list):
+        raise ValidationFailed("Cần trường «delegates» là một danh sách.",
+                               [{"field": "delegates", "message": "Cần một danh sách."}])
+    made = add_delegates(db.session, congress=congress, rows=rows)
+    return created({"created": len(made), "ids": [d.id for d in made]})
+
+
+@bp.post("/congresses/<int:cid>/delegates/import")
+@api_auth("delegates.manage")
+def api_import_delegates(cid: int):
+    congress = get_congress(db.session, cid)
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationFailed("Thiếu tệp (trường «file»).", [{"field": "file", "message": "Chưa gửi tệp."}])
+    rows = importer.read_roll(upload.filename or "", upload.read(),
+                              max_rows=current_app.config["IMPORT_MAX_ROWS"])
+    made = add_delegates(db.session, congress=congress, rows=rows, row_offset=2)
+    return created({"created": len(made), "ids": [d.id for d in made]})
+
+
+@bp.get("/congresses/<int:cid>/delegates")
+@api_auth("congress.view")
+def api_list_delegates(cid: int):
+    get_congress(db.session, cid)
+    return jsonify({"delegates": [delegate_json(d) for d in list_delegates(db.session, cid)]})
+
+
+@bp.post("/congresses/<int:cid>/delegates/<int:did>/check-in")
+@api_auth("checkin")
+def api_check_in(cid: int, did: int):
+    congress = get_congress(db.session, cid)
+    delegate = get_delegate(db.session, cid, did)
+    result = check_in(db.session, delegate=delegate, user_id=g.api_user.id)
+    payload = {"delegate_id": delegate.id, "checked_in": True, "already": result.already,
+               "warning": result.warning}
+    db.session.commit()
+    payload["attendance"] = attendance(db.session, congress)
+    return jsonify(payload), 200
+
+
+@bp.post("/congresses/<int:cid>/delegates/<int:did>/undo-check-in")
+@api_auth("checkin")
+def api_undo_check_in(cid: int, did: int):
+    congress = get_congress(db.session, cid)
+    delegate = get_delegate(db.session, cid, did)
+    undo_check_in(db.session, delegate=delegate, user_id=g.api_user.id)
+    db.session.commit()
+    return jsonify({"delegate_id": delegate.id, "checked_in": False,
+                    "attendance": attendance(db.session, congress)})
+
+
+@bp.post("/congresses/<int:cid>/delegates/<int:did>/credentials")
+@api_auth("credentials.decide")
+def api_decide_credentials(cid: int, did: int):
+    delegate = get_delegate(db.session, cid, did)
+    data = json_body()
+    decide_credentials(db.session, delegate=delegate, status=str(data.get("status", "")),
+                       reason=str(data.get("reason", "")), user_id=g.api_user.id)
+    return ok(delegate_json(delegate))
+
+
+@bp.get("/congresses/<int:cid>/attendance")
+@api_auth("attendance.view")
+def api_attendance(cid: int):
+    return jsonify(attendance(db.session, get_congress(db.session, cid)))
+
+
+@bp.get("/congresses/<int:cid>/credentials")
+@api_auth("congress.view")
+def api_credentials(cid: int):
+    summary = credentials_summary(db.session, get_congress(db.session, cid))
+    return jsonify(_jsonable(summary))
+
+
+def _jsonable(value):
+    from decimal import Decimal
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value

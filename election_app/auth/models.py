@@ -1,0 +1,63 @@
+"""Staff accounts (ban tổ chức, ban bầu cử, thư ký, quản trị) and API bearer tokens."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, utcnow
+
+
+class Role(str, enum.Enum):
+    admin = "admin"
+    organizer = "organizer"
+    board = "board"
+    secretary = "secretary"
+
+
+ROLE_LABELS = {
+    "admin": "Quản trị hệ thống",
+    "organizer": "Ban tổ chức",
+    "board": "Ban bầu cử (Ban kiểm phiếu)",
+    "secretary": "Thư ký đại hội",
+}
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin','organizer','board','secretary')", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    # None: may work on every congress; otherwise limited to this one (a federation host).
+    congress_id: Mapped[int | None] = mapped_column(
+        ForeignKey("congresses.id", ondelete="SET NULL"), nullable=True)
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.is_active_account
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+class ApiToken(Base):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]

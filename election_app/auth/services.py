@@ -1,0 +1,84 @@
+"""Accounts and API tokens."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..db import utcnow
+from ..errors import Conflict, Unauthorized, ValidationFailed
+from .models import ROLE_LABELS, ApiToken, User
+
+
+def create_user(session: Session, *, username: str, password: str, role: str,
+                full_name: str = "", congress_id: int | None = None) -> User:
+    username = (username or "").strip()
+    problems = []
+    if not username:
+        problems.append({"field": "username", "message": "Tên đăng nhập không được để trống."})
+    if role not in ROLE_LABELS:
+        problems.append({"field": "role", "message": f"Vai trò không hợp lệ: {role}."})
+    if len(password or "") < 8:
+        problems.append({"field": "password", "message": "Mật khẩu cần ít nhất 8 ký tự."})
+    if problems:
+        raise ValidationFailed("Thông tin tài khoản chưa hợp lệ.", problems)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(f"Tên đăng nhập «{username}» đã tồn tại.")
+    user = User(username=username, password_hash=generate_password_hash(password),
+                role=role, full_name=full_name, congress_id=congress_id)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(session: Session, *, user: User, password: str) -> None:
+    if len(password or "") < 8:
+        raise ValidationFailed("Mật khẩu cần ít nhất 8 ký tự.",
+                               [{"field": "password", "message": "Mật khẩu cần ít nhất 8 ký tự."}])
+    user.password_hash = generate_password_hash(password)
+    session.flush()
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User | None:
+    user = session.scalar(select(User).where(User.username == (username or "").strip()))
+    if user is None or not user.is_active_account:
+        # Same work as a real check, so timing doesn't tell which usernames exist.
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or ""):
+        return None
+    return user
+
+
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_api_token(session: Session, *, user: User, hours: int = 24) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=_token_digest(token),
+                         expires_at=utcnow() + dt.timedelta(hours=hours)))
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User:
+    if not token:
+        raise Unauthorized("Thiếu mã xác thực (Authorization: Bearer ...).")
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
+    if row is None:
+        raise Unauthorized("Mã xác thực không hợp lệ.")
+    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.timezone.utc)
+    if expires < utcnow():
+        raise Unauthorized("Mã xác thực đã hết hạn, hãy đăng nhập lại.")
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active_account:
+        raise Unauthorized("Tài khoản không còn hoạt động.")
+    return user

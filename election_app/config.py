@@ -1,0 +1,66 @@
+"""Configuration: defaults, environment overrides (DATABASE_URL, SECRET_KEY,
+PUBLIC_BASE_URL, ...) and validation. Nothing here touches the network or prompts."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """SECRET_KEY when the environment gives none: generated once, kept under instance/
+    so that every app process (and every restart) shares it."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: when two processes start at once, one writes and both read the same key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    instance_path = Path(instance_path)
+    cfg: dict = {
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
+        or f"sqlite:///{instance_path / 'election_app.sqlite3'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LANGUAGES": ("vi", "en"),
+        "WTF_CSRF_TIME_LIMIT": None,  # a congress day is long; the token lives with the session
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "API_TOKEN_HOURS": int(os.environ.get("API_TOKEN_HOURS", "24")),
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        "IMPORT_MAX_ROWS": 20000,
+        "RENDER_INLINE": os.environ.get("RENDER_INLINE", "") == "1",
+    }
+    secret = os.environ.get("SECRET_KEY")
+    cfg["SECRET_KEY"] = secret or None
+    if overrides:
+        cfg.update(overrides)
+    if not cfg.get("SECRET_KEY"):
+        cfg["SECRET_KEY"] = _instance_secret(instance_path)
+    validate(cfg)
+    return cfg
+
+
+def validate(cfg: dict) -> None:
+    uri = cfg["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://") or uri.startswith("postgresql://"):
+        # psycopg 3 is what we ship; make the common spelling work.
+        uri = "postgresql+psycopg://" + uri.split("://", 1)[1]
+        cfg["SQLALCHEMY_DATABASE_URI"] = uri
+    if len(cfg["SECRET_KEY"]) < 16:
+        raise ValueError("SECRET_KEY quá ngắn (cần ít nhất 16 ký tự).")
+    base = cfg.get("PUBLIC_BASE_URL") or ""
+    if base and not (base.startswith("http://") or base.startswith("https://")):
+        raise ValueError("PUBLIC_BASE_URL phải bắt đầu bằng http:// hoặc https://")

@@ -1,0 +1,71 @@
+"""The congress (đại hội) itself and the people who run it (đoàn chủ tịch, đoàn thư ký,
+ban thẩm tra tư cách, ban bầu cử)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, utcnow
+
+KIND_LABELS = {
+    "delegates": "Đại hội đại biểu",
+    "all_members": "Đại hội toàn thể",
+}
+
+
+class Congress(Base):
+    __tablename__ = "congresses"
+    __table_args__ = (
+        CheckConstraint("kind IN ('delegates','all_members')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    organization: Mapped[str] = mapped_column(String(300))          # e.g. Công đoàn cơ sở Trường Tiểu học Thủ Lệ
+    parent_organization: Mapped[str] = mapped_column(String(300), default="")  # e.g. Công đoàn Giáo dục quận Ba Đình
+    term: Mapped[str] = mapped_column(String(20))                   # "2023–2028"
+    ordinal: Mapped[str] = mapped_column(String(20), default="")    # lần thứ: "XV" or "15"
+    kind: Mapped[str] = mapped_column(String(20))
+    date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    place: Mapped[str] = mapped_column(String(100), default="")     # địa danh on the date line, e.g. "Ba Đình"
+    preset_code: Mapped[str] = mapped_column(String(40), default="dieu_le_2020")
+    chair_mode: Mapped[str] = mapped_column(String(20), default="by_bch")  # or "direct"
+    # The hall display link (no staff login): only a keyed hash of its token is kept.
+    display_token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    # The agenda item the presidium has on the floor (no FK: agenda rows point back here).
+    current_agenda_item_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    resolution_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+
+OFFICIAL_ROLES = {
+    "presidium": "Đoàn Chủ tịch",
+    "secretariat": "Đoàn Thư ký",
+    "credentials_committee": "Ban Thẩm tra tư cách đại biểu",
+    "board": "Ban bầu cử",
+}
+
+
+class CongressOfficial(Base):
+    """A member of one of the congress's working bodies, as elected by show of hands."""
+    __tablename__ = "congress_officials"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('presidium','secretariat','credentials_committee','board')",
+            name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(30))
+    full_name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200), default="")     # e.g. Trưởng ban, Ủy viên
+    position: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,109 @@
+"""Creating, editing and reading congresses."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import NotFound, ValidationFailed
+from ..rules import PRESETS, normalize_text
+from .models import KIND_LABELS, Congress, CongressOfficial, OFFICIAL_ROLES
+
+FIELDS = ("name", "organization", "parent_organization", "term", "ordinal", "kind", "date",
+          "venue", "place", "preset_code", "chair_mode")
+
+
+def _clean(data: dict, *, partial: bool) -> dict:
+    out: dict = {}
+    problems: list[dict] = []
+    for key in FIELDS:
+        if key not in data:
+            continue
+        value = data[key]
+        if key == "date":
+            if value in (None, ""):
+                out[key] = None
+            elif isinstance(value, dt.date):
+                out[key] = value
+            else:
+                try:
+                    out[key] = dt.date.fromisoformat(str(value))
+                except ValueError:
+                    problems.append({"field": "date", "message": "Ngày không hợp lệ (định dạng YYYY-MM-DD)."})
+            continue
+        out[key] = normalize_text(str(value)) if value is not None else ""
+    required = {"name": "Tên đại hội", "organization": "Tên công đoàn", "term": "Nhiệm kỳ", "kind": "Hình thức đại hội"}
+    for key, label in required.items():
+        if (not partial or key in data) and not out.get(key):
+            problems.append({"field": key, "message": f"{label} không được để trống."})
+    if out.get("kind") and out["kind"] not in KIND_LABELS:
+        problems.append({"field": "kind", "message": "Hình thức đại hội phải là «delegates» (đại biểu) hoặc «all_members» (toàn thể)."})
+    if out.get("preset_code") and out["preset_code"] not in PRESETS:
+        problems.append({"field": "preset_code", "message": "Bộ quy tắc không tồn tại."})
+    if out.get("chair_mode") and out["chair_mode"] not in ("by_bch", "direct"):
+        problems.append({"field": "chair_mode", "message": "Cách bầu Chủ tịch không hợp lệ."})
+    if out.get("term"):
+        out["term"] = out["term"].replace(" - ", "–").replace("-", "–")
+    if problems:
+        raise ValidationFailed("Thông tin đại hội chưa hợp lệ.", problems)
+    return out
+
+
+def create_congress(session: Session, *, data: dict) -> Congress:
+    values = _clean(data, partial=False)
+    values.setdefault("preset_code", "dieu_le_2020")
+    congress = Congress(**values)
+    session.add(congress)
+    session.flush()
+    return congress
+
+
+def update_congress(session: Session, *, congress: Congress, data: dict) -> Congress:
+    for key, value in _clean(data, partial=True).items():
+        setattr(congress, key, value)
+    session.flush()
+    return congress
+
+
+def get_congress(session: Session, cid: int) -> Congress:
+    congress = session.get(Congress, cid)
+    if congress is None:
+        raise NotFound("Không tìm thấy đại hội.")
+    return congress
+
+
+def list_congresses(session: Session, *, only_id: int | None = None) -> list[Congress]:
+    stmt = select(Congress).order_by(Congress.date.desc().nulls_last(), Congress.id.desc())
+    if only_id is not None:
+        stmt = stmt.where(Congress.id == only_id)
+    return list(session.scalars(stmt))
+
+
+def congress_json(c: Congress) -> dict:
+    return {
+        "id": c.id, "name": c.name, "organization": c.organization,
+        "parent_organization": c.parent_organization, "term": c.term, "ordinal": c.ordinal,
+        "kind": c.kind, "date": c.date.isoformat() if c.date else None, "venue": c.venue,
+        "place": c.place, "preset_code": c.preset_code, "chair_mode": c.chair_mode,
+    }
+
+
+def set_officials(session: Session, *, congress: Congress, role: str, names: list[str]) -> None:
+    """Replace the members of one working body (one name per line; "Tên - chức danh")."""
+    if role not in OFFICIAL_ROLES:
+        raise ValidationFailed("Cơ quan không hợp lệ.")
+    for row in session.scalars(select(CongressOfficial).where(
+            CongressOfficial.congress_id == congress.id, CongressOfficial.role == role)):
+        session.delete(row)
+    for i, line in enumerate(n for n in (normalize_text(x) for x in names) if n):
+        name, _, title = line.partition(" - ")
+        session.add(CongressOfficial(congress_id=congress.id, role=role, full_name=name.strip(),
+                                     title=title.strip(), position=i))
+    session.flush()
+
+
+def officials(session: Session, congress_id: int, role: str) -> list[CongressOfficial]:
+    return list(session.scalars(select(CongressOfficial).where(
+        CongressOfficial.congress_id == congress_id, CongressOfficial.role == role
+    ).order_by(CongressOfficial.position)))

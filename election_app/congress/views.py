@@ -1,0 +1,99 @@
+"""Pages: the list of congresses, create/edit, the dashboard of one congress."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..auth.permissions import require
+from ..db import db
+from ..delegates.services import attendance
+from ..errors import DomainError
+from .forms import CongressForm, OfficialsForm
+from .models import OFFICIAL_ROLES
+from . import services as congress_services
+from .services import (create_congress, get_congress, officials,
+                       set_officials, update_congress)
+
+bp = Blueprint("congress", __name__)
+
+
+@bp.route("/")
+@login_required
+def list_congresses_page():
+    return redirect(url_for("congress.list_congresses"))
+
+
+@bp.route("/congresses")
+@require("congress.view")
+def list_congresses():
+    items = congress_services.list_congresses(db.session, only_id=current_user.congress_id)
+    return render_template("congress/list.html", congresses=items)
+
+
+def _form_data(form: CongressForm) -> dict:
+    return {k: getattr(form, k).data for k in ("name", "organization", "parent_organization", "ordinal",
+                                                "term", "kind", "date", "place", "venue", "preset_code",
+                                                "chair_mode")}
+
+
+@bp.route("/congresses/new", methods=["GET", "POST"])
+@require("congress.manage")
+def create_congress_page():
+    form = CongressForm()
+    if form.validate_on_submit():
+        try:
+            congress = create_congress(db.session, data=_form_data(form))
+            db.session.commit()
+            flash("Đã tạo đại hội.", "success")
+            return redirect(url_for("congress.dashboard", cid=congress.id))
+        except DomainError as err:
+            db.session.rollback()
+            for d in err.details or [{"message": err.message}]:
+                flash(d["message"], "error")
+    return render_template("congress/form.html", form=form, congress=None)
+
+
+@bp.route("/congresses/<int:cid>/edit", methods=["GET", "POST"])
+@require("congress.manage")
+def edit_congress(cid: int):
+    congress = get_congress(db.session, cid)
+    form = CongressForm(obj=congress)
+    if form.validate_on_submit():
+        try:
+            update_congress(db.session, congress=congress, data=_form_data(form))
+            db.session.commit()
+            flash("Đã lưu thông tin đại hội.", "success")
+            return redirect(url_for("congress.dashboard", cid=cid))
+        except DomainError as err:
+            db.session.rollback()
+            for d in err.details or [{"message": err.message}]:
+                flash(d["message"], "error")
+    return render_template("congress/form.html", form=form, congress=congress)
+
+
+@bp.route("/congresses/<int:cid>/officials", methods=["GET", "POST"])
+@require("congress.manage")
+def edit_officials(cid: int):
+    congress = get_congress(db.session, cid)
+    form = OfficialsForm()
+    if form.validate_on_submit():
+        for role in OFFICIAL_ROLES:
+            set_officials(db.session, congress=congress, role=role,
+                          names=(getattr(form, role).data or "").splitlines())
+        db.session.commit()
+        flash("Đã lưu thành phần các cơ quan giúp việc đại hội.", "success")
+        return redirect(url_for("congress.dashboard", cid=cid))
+    for role in OFFICIAL_ROLES:
+        getattr(form, role).data = "\n".join(
+            o.full_name + (f" - {o.title}" if o.title else "") for o in officials(db.session, cid, role))
+    return render_template("congress/officials.html", form=form, congress=congress)
+
+
+@bp.route("/congresses/<int:cid>")
+@require("congress.view")
+def dashboard(cid: int):
+    congress = get_congress(db.session, cid)
+    bodies = {role: officials(db.session, cid, role) for role in OFFICIAL_ROLES}
+    return render_template("congress/dashboard.html", congress=congress,
+                           att=attendance(db.session, congress), bodies=bodies,
+                           official_roles=OFFICIAL_ROLES)

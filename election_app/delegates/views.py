@@ -1,0 +1,263 @@
+"""Pages of the roll: list, add/edit, import/export, credentials, check-in, attendance."""
+from __future__ import annotations
+
+from flask import (Blueprint, Response, current_app, flash, jsonify, redirect,
+                   render_template, request, url_for)
+from flask_login import current_user
+
+from ..auth.permissions import require
+from ..congress.services import get_congress
+from ..db import db
+from ..errors import DomainError, NotFound
+from . import importer
+from .forms import CheckInForm, CredentialForm, DelegateForm, ImportForm, PromoteForm
+from .models import Delegate
+from .qr import parse_checkin_payload
+from .services import (add_delegates, attendance, check_in, decide_credentials,
+                       find_by_code, get_delegate, is_summoned, list_delegates,
+                       promote_alternate, undo_check_in, update_delegate)
+
+bp = Blueprint("delegates", __name__, url_prefix="/congresses/<int:cid>")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _flash_error(err: DomainError) -> None:
+    flash(err.message, "error")
+
+
+@bp.route("/delegates")
+@require("congress.view")
+def roll(cid: int):
+    congress = get_congress(db.session, cid)
+    q = request.args.get("q", "")
+    delegates = list_delegates(db.session, cid, query=q)
+    return render_template("delegates/roll.html", congress=congress, delegates=delegates, q=q,
+                           att=attendance(db.session, congress), is_summoned=is_summoned)
+
+
+@bp.route("/delegates/new", methods=["GET", "POST"])
+@require("delegates.manage")
+def add_delegate(cid: int):
+    congress = get_congress(db.session, cid)
+    form = DelegateForm()
+    if form.validate_on_submit():
+        try:
+            (d,) = add_delegates(db.session, congress=congress, rows=[form.data_dict()])
+            db.session.commit()
+            flash(f"Đã thêm {d.full_name} (số thẻ {d.code}).", "success")
+            return redirect(url_for("delegates.add_delegate", cid=cid) if "again" in request.form
+                            else url_for("delegates.roll", cid=cid))
+        except DomainError as err:
+            db.session.rollback()
+            for item in err.details or [{"message": err.message}]:
+                flash(item["message"], "error")
+    return render_template("delegates/form.html", congress=congress, form=form, delegate=None)
+
+
+@bp.route("/delegates/<int:did>/edit", methods=["GET", "POST"])
+@require("delegates.manage")
+def edit_delegate(cid: int, did: int):
+    congress = get_congress(db.session, cid)
+    delegate = get_delegate(db.session, cid, did)
+    form = DelegateForm(obj=delegate)
+    if request.method == "GET":
+        form.gender.data = delegate.gender or ""
+    if form.validate_on_submit():
+        try:
+            update_delegate(db.session, delegate=delegate, data=form.data_dict())
+            db.session.commit()
+            flash("Đã lưu.", "success")
+            return redirect(url_for("delegates.roll", cid=cid))
+        except DomainError as err:
+            db.session.rollback()
+            for item in err.details or [{"message": err.message}]:
+                flash(item["message"], "error")
+    return render_template("delegates/form.html", congress=congress, form=form, delegate=delegate)
+
+
+@bp.route("/delegates/import", methods=["GET", "POST"])
+@require("delegates.manage")
+def import_roll(cid: int):
+    congress = get_congress(db.session, cid)
+    form = ImportForm()
+    problems: list[dict] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            rows = importer.read_roll(upload.filename, upload.read(),
+                                      max_rows=current_app.config["IMPORT_MAX_ROWS"])
+            created = add_delegates(db.session, congress=congress, rows=rows, row_offset=2)
+            db.session.commit()
+            flash(f"Đã nhập {len(created)} người vào danh sách.", "success")
+            return redirect(url_for("delegates.roll", cid=cid))
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+            problems = err.details
+    return render_template("delegates/import.html", congress=congress, form=form, problems=problems)
+
+
+@bp.route("/delegates/template.xlsx")
+@require("congress.view")
+def import_template(cid: int):
+    get_congress(db.session, cid)
+    return Response(importer.template_xlsx(), mimetype=XLSX, headers={
+        "Content-Disposition": "attachment; filename=mau-danh-sach-dai-bieu.xlsx"})
+
+
+@bp.route("/delegates/export.xlsx")
+@require("congress.view")
+def export_roll(cid: int):
+    get_congress(db.session, cid)
+    delegates = list_delegates(db.session, cid)
+    data = importer.export_xlsx(delegates, lambda d: "Có mặt" if d.checked_in_at else "Vắng")
+    return Response(data, mimetype=XLSX, headers={
+        "Content-Disposition": "attachment; filename=danh-sach-dai-bieu.xlsx"})
+
+
+@bp.route("/credentials", methods=["GET"])
+@require("congress.view")
+def credentials(cid: int):
+    congress = get_congress(db.session, cid)
+    delegates = list_delegates(db.session, cid)
+    promote = PromoteForm()
+    promote.alternate_id.choices = [(d.id, f"{d.code} – {d.full_name}") for d in delegates
+                                    if d.category == "alternate" and d.promoted_at is None]
+    promote.replaces_id.choices = [(d.id, f"{d.code} – {d.full_name}") for d in delegates
+                                   if d.category in ("official", "ex_officio", "appointed")
+                                   and not d.is_replaced and d.checked_in_at is None]
+    from .report import credentials_summary
+    return render_template("delegates/credentials.html", congress=congress, delegates=delegates,
+                           form=CredentialForm(), promote=promote,
+                           summary=credentials_summary(db.session, congress))
+
+
+@bp.route("/delegates/<int:did>/credentials", methods=["POST"])
+@require("credentials.decide")
+def decide(cid: int, did: int):
+    delegate = get_delegate(db.session, cid, did)
+    form = CredentialForm()
+    if form.validate_on_submit():
+        try:
+            decide_credentials(db.session, delegate=delegate, status=form.status.data,
+                               reason=form.reason.data or "", user_id=current_user.id)
+            db.session.commit()
+            flash(f"{delegate.full_name}: {delegate.credential_label}.", "success")
+        except DomainError as err:
+            db.session.rollback()
+            _flash_error(err)
+    return redirect(url_for("delegates.credentials", cid=cid) + f"#d{did}")
+
+
+@bp.route("/credentials/promote", methods=["POST"])
+@require("credentials.decide")
+def promote(cid: int):
+    form = PromoteForm()
+    form.alternate_id.choices = form.replaces_id.choices = None
+    try:
+        alternate = get_delegate(db.session, cid, int(request.form.get("alternate_id", 0)))
+        replaces = get_delegate(db.session, cid, int(request.form.get("replaces_id", 0)))
+        promote_alternate(db.session, alternate=alternate, replaces=replaces,
+                          reason=request.form.get("reason", ""), user_id=current_user.id)
+        db.session.commit()
+        flash(f"{alternate.full_name} thay cho {replaces.full_name}.", "success")
+    except (DomainError, ValueError) as err:
+        db.session.rollback()
+        flash(getattr(err, "message", "Dữ liệu không hợp lệ."), "error")
+    return redirect(url_for("delegates.credentials", cid=cid))
+
+
+# --- the door ------------------------------------------------------------------------
+
+@bp.route("/checkin", methods=["GET"])
+@require("checkin")
+def checkin_page(cid: int):
+    congress = get_congress(db.session, cid)
+    q = request.args.get("q", "")
+    matches = list_delegates(db.session, cid, query=q) if q else []
+    return render_template("delegates/checkin.html", congress=congress, form=CheckInForm(), q=q,
+                           matches=matches[:30], att=attendance(db.session, congress))
+
+
+def _resolve(cid: int, value: str) -> Delegate:
+    value = (value or "").strip()
+    if value.startswith("DHCD"):
+        parsed = parse_checkin_payload(current_app.config["SECRET_KEY"], value)
+        if parsed is None:
+            raise NotFound("Mã QR không hợp lệ (không phải thẻ đại biểu do hệ thống in).")
+        qcid, code = parsed
+        if qcid != cid:
+            raise NotFound("Thẻ này thuộc một đại hội khác.")
+        return find_by_code(db.session, cid, code)
+    return find_by_code(db.session, cid, value)
+
+
+@bp.route("/checkin", methods=["POST"])
+@require("checkin")
+def do_checkin(cid: int):
+    """Form post (no JavaScript) or fetch from the scanner (Accept: application/json)."""
+    congress = get_congress(db.session, cid)
+    wants_json = request.accept_mimetypes.best == "application/json"
+    form = CheckInForm()
+    try:
+        if not form.validate_on_submit():
+            raise NotFound("Thiếu số thẻ hoặc phiên làm việc đã hết hạn; hãy tải lại trang.")
+        if request.form.get("delegate_id"):
+            delegate = get_delegate(db.session, cid, int(request.form["delegate_id"]))
+        else:
+            delegate = _resolve(cid, form.code.data)
+        result = check_in(db.session, delegate=delegate, user_id=current_user.id)
+        db.session.commit()
+        payload = {"ok": True, "already": result.already, "warning": result.warning,
+                   "delegate": {"id": delegate.id, "code": delegate.code, "full_name": delegate.full_name,
+                                "unit": delegate.unit},
+                   "attendance": attendance(db.session, congress)}
+        message = (result.warning if result.already else
+                   f"Đã điểm danh: {delegate.full_name} ({delegate.code})." + (f" {result.warning}" if result.warning else ""))
+        payload["message"] = message
+        if wants_json:
+            return jsonify(payload)
+        flash(message, "warning" if result.already or result.warning else "success")
+        flash(f"__undo__:{delegate.id}", "undo")
+    except DomainError as err:
+        db.session.rollback()
+        if wants_json:
+            return jsonify({"ok": False, "message": err.message}), err.status
+        flash(err.message, "error")
+    return redirect(url_for("delegates.checkin_page", cid=cid))
+
+
+@bp.route("/delegates/<int:did>/undo-checkin", methods=["POST"])
+@require("checkin")
+def undo(cid: int, did: int):
+    congress = get_congress(db.session, cid)
+    delegate = get_delegate(db.session, cid, did)
+    try:
+        undo_check_in(db.session, delegate=delegate, user_id=current_user.id)
+        db.session.commit()
+        message = f"Đã huỷ điểm danh của {delegate.full_name}."
+        ok = True
+    except DomainError as err:
+        db.session.rollback()
+        message, ok = err.message, False
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"ok": ok, "message": message, "attendance": attendance(db.session, congress)})
+    flash(message, "success" if ok else "error")
+    return redirect(request.referrer or url_for("delegates.checkin_page", cid=cid))
+
+
+@bp.route("/attendance")
+@require("attendance.view")
+def attendance_panel(cid: int):
+    congress = get_congress(db.session, cid)
+    return render_template("delegates/attendance.html", congress=congress, att=attendance(db.session, congress))
+
+
+@bp.route("/attendance.json")
+@require("attendance.view")
+def attendance_json(cid: int):
+    congress = get_congress(db.session, cid)
+    resp = jsonify(attendance(db.session, congress))
+    resp.headers["Cache-Control"] = "no-store"
+    return resp

@@ -1,0 +1,195 @@
+"""Secret-ballot elections: the election, its candidates, its rounds, who received a ballot
+(participation), what was voted (ballots) and the board's paper-ballot entries.
+
+Secrecy (RULES §5): ``round_participations`` says who got a ballot; ``ballots`` says what
+was voted. Neither points at the other; a ballot row has a random id, no delegate, no
+timestamp, no serial number, and on SQLite lives in a WITHOUT ROWID table so that its
+physical order is the order of its random key, not of casting."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (CheckConstraint, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, random_id, utcnow
+
+BODY_LABELS = {
+    "executive_committee": "Ban Chấp hành",
+    "inspection_committee": "Ủy ban Kiểm tra",
+    "chair": "Chủ tịch Công đoàn",
+    "upper_delegates": "Đại biểu đi dự Đại hội Công đoàn cấp trên",
+    "upper_alternates": "Đại biểu dự khuyết đi dự Đại hội Công đoàn cấp trên",
+    "other": "Khác",
+}
+NOMINATION_LABELS = {"self": "Ứng cử", "nominated": "Đề cử"}
+
+
+class Election(Base):
+    __tablename__ = "elections"
+    __table_args__ = (
+        CheckConstraint("seats >= 1", name="seats_positive"),
+        CheckConstraint("entry_teams BETWEEN 1 AND 3", name="entry_teams_range"),
+        CheckConstraint(
+            "body IN ('executive_committee','inspection_committee','chair',"
+            "'upper_delegates','upper_alternates','other')", name="body_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(String(30))
+    seats: Mapped[int] = mapped_column(Integer)
+    # Independent entry of the paper stack by 1, 2 or 3 board teams (nhập độc lập).
+    entry_teams: Mapped[int] = mapped_column(Integer, default=1)
+    # For upper_alternates: the official-delegate election they follow (RULES §4.4).
+    follows_election_id: Mapped[int | None] = mapped_column(
+        ForeignKey("elections.id", ondelete="SET NULL"), nullable=True)
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    @property
+    def body_label(self) -> str:
+        return BODY_LABELS.get(self.body, self.body)
+
+
+class Candidate(Base):
+    __tablename__ = "candidates"
+    __table_args__ = (
+        UniqueConstraint("election_id", "delegate_id", name="uq_candidates_election_delegate"),
+        CheckConstraint("nomination IN ('self','nominated')", name="nomination_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id", ondelete="CASCADE"), index=True)
+    delegate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("delegates.id", ondelete="SET NULL"), nullable=True)
+    ho: Mapped[str] = mapped_column(String(80), default="")
+    ten_dem: Mapped[str] = mapped_column(String(120), default="")
+    ten: Mapped[str] = mapped_column(String(80))
+    full_name: Mapped[str] = mapped_column(String(300))
+    birth_year: Mapped[int | None] = mapped_column(nullable=True)
+    gender: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    position: Mapped[str] = mapped_column(String(300), default="")
+    unit: Mapped[str] = mapped_column(String(300), default="")
+    ethnicity: Mapped[str] = mapped_column(String(50), default="Kinh")
+    education: Mapped[str] = mapped_column(String(100), default="")
+    qualification: Mapped[str] = mapped_column(String(200), default="")
+    political_theory: Mapped[str] = mapped_column(String(100), default="")
+    is_party_member: Mapped[bool] = mapped_column(default=False)
+    nomination: Mapped[str] = mapped_column(String(10), default="nominated")
+    is_withdrawn: Mapped[bool] = mapped_column(default=False)
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Round(Base):
+    """One round (lần bầu) of an election, with its own list, seats, ballots and minutes."""
+    __tablename__ = "rounds"
+    __table_args__ = (
+        UniqueConstraint("election_id", "number", name="uq_rounds_election_number"),
+        CheckConstraint("status IN ('draft','open','closed')", name="status_known"),
+        CheckConstraint("seats >= 1", name="seats_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    seats: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    opened_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    # The board's count of paper ballots handed out, when not struck off per delegate.
+    paper_issued_count: Mapped[int | None] = mapped_column(nullable=True)
+    summoned_at_open: Mapped[int | None] = mapped_column(nullable=True)
+    present_at_open: Mapped[int | None] = mapped_column(nullable=True)
+    # Snapshot written when the round is closed (the official count).
+    issued: Mapped[int | None] = mapped_column(nullable=True)
+    returned: Mapped[int | None] = mapped_column(nullable=True)
+    valid: Mapped[int | None] = mapped_column(nullable=True)
+    invalid: Mapped[int | None] = mapped_column(nullable=True)
+    invalid_by_reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON
+    outcome: Mapped[str | None] = mapped_column(String(15), nullable=True)
+    seal_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class RoundCandidate(Base):
+    __tablename__ = "round_candidates"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True)
+    ballot_number: Mapped[int] = mapped_column(Integer)   # number printed on the ballot (1..n)
+    votes: Mapped[int | None] = mapped_column(nullable=True)
+    is_elected: Mapped[bool] = mapped_column(default=False)
+    is_tied: Mapped[bool] = mapped_column(default=False)
+
+
+class RoundParticipation(Base):
+    """Who received a ballot in a round (strike-off). The primary key *is* the rule
+    "one delegate, one ballot per round" (RULES §4.5). No timestamp, on purpose."""
+    __tablename__ = "round_participations"
+    __table_args__ = (
+        CheckConstraint("method IN ('paper','electronic','slip')", name="method_known"),
+    )
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    delegate_id: Mapped[int] = mapped_column(ForeignKey("delegates.id", ondelete="CASCADE"), primary_key=True)
+    method: Mapped[str] = mapped_column(String(12))
+
+
+class Ballot(Base):
+    """An electronically cast ballot (personal link or anonymous slip). Random id; no
+    delegate, no time, no serial number. ``kept`` is a JSON list of candidate ids, sorted."""
+    __tablename__ = "ballots"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    kept: Mapped[str] = mapped_column(Text)
+    is_valid: Mapped[bool] = mapped_column()
+    invalid_reason: Mapped[str | None] = mapped_column(String(30), nullable=True)
+
+
+class Receipt(Base):
+    """Receipt codes handed to e-voters; published sorted after close. Linked to neither
+    the voter nor the ballot content."""
+    __tablename__ = "receipts"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+
+
+class PaperBallotEntry(Base):
+    """One paper ballot as typed by one board team. Stack numbers are the order the board
+    reads the (already mixed) ballot box, not an order of voters."""
+    __tablename__ = "paper_ballot_entries"
+    __table_args__ = (
+        UniqueConstraint("round_id", "team", "number", name="uq_paper_entries_round_team_number"),
+        CheckConstraint("team BETWEEN 1 AND 3", name="team_range"),
+        CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    team: Mapped[int] = mapped_column(Integer, default=1)
+    number: Mapped[int] = mapped_column(Integer)
+    kept: Mapped[str] = mapped_column(Text, default="[]")       # JSON list of candidate ids
+    defect: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PaperBallotCorrection(Base):
+    """The trace left when an entry is corrected (sửa phiếu): what it was, who, when, why."""
+    __tablename__ = "paper_ballot_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("paper_ballot_entries.id", ondelete="CASCADE"), index=True)
+    old_kept: Mapped[str] = mapped_column(Text)
+    old_defect: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    new_kept: Mapped[str] = mapped_column(Text)
+    new_defect: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    corrected_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    corrected_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,55 @@
+"""Template helpers: Vietnamese number/date formatting, labels, permission checks, and the
+page's language."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_babel import get_locale
+from flask_login import current_user
+
+from .auth.permissions import has_permission
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def format_int(n) -> str:
+    """1234567 -> "1.234.567" (Vietnamese grouping)."""
+    if n is None:
+        return ""
+    return f"{int(n):,}".replace(",", ".")
+
+
+def format_decimal_vi(value, places: int = 2) -> str:
+    if value is None:
+        return ""
+    text = f"{value:.{places}f}"
+    whole, _, frac = text.partition(".")
+    return f"{format_int(int(whole))},{frac}" if frac else format_int(int(whole))
+
+
+def local_time(value: dt.datetime | None, fmt: str = "%H:%M %d/%m/%Y") -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(VN_TZ).strftime(fmt)
+
+
+def date_vi(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["int_vi"] = format_int
+    app.jinja_env.filters["dec_vi"] = format_decimal_vi
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["date_vi"] = date_vi
+
+    @app.context_processor
+    def _inject():
+        return {
+            "can": lambda perm: has_permission(current_user, perm),
+            "current_lang": str(get_locale() or "vi"),
+        }

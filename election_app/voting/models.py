@@ -1,0 +1,28 @@
+"""Electronic voting support: anonymous one-time voting slips and the shared,
+database-backed rate limiter (so several app processes enforce one limit)."""
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base
+
+
+class VotingSlip(Base):
+    """A printed one-time voting QR slip (phiếu QR ẩn danh) for one round. Only the keyed
+    hash of its token is kept; the system never learns who drew which slip."""
+    __tablename__ = "voting_slips"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    is_used: Mapped[bool] = mapped_column(default=False)
+
+
+class RateLimitBucket(Base):
+    """Fixed-window counters keyed by e.g. ``vote-fail:<client>``."""
+    __tablename__ = "rate_limit_buckets"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer, default=0)

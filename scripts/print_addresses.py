@@ -1,0 +1,24 @@
+"""Prints where the app can be reached (this machine and, when serving on 0.0.0.0, the
+hall's Wi-Fi addresses) and the demo logins."""
+import socket
+import sys
+
+host, port = sys.argv[1], sys.argv[2]
+print("\n=== Đại hội Công đoàn — election_app ===")
+print(f"Mở trình duyệt: http://127.0.0.1:{port}/")
+if host == "0.0.0.0":
+    addrs = set()
+    try:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.connect(("10.255.255.255", 1))  # no packet is sent; this only picks the LAN interface
+        addrs.add(s.getsockname()[0])
+        s.close()
+    except OSError:
+        pass
+    for a in sorted(addrs):
+        print(f"Trong mạng Wi-Fi của hội trường: http://{a}:{port}/  (đặt PUBLIC_BASE_URL=http://{a}:{port} để mã QR trỏ đúng)")
+else:
+    print("Chỉ máy này truy cập được. Để phục vụ qua Wi-Fi hội trường: HOST=0.0.0.0 make run")
+print("Tài khoản mẫu: admin / admin12345 (quản trị), btc / btc12345 (ban tổ chức), "
+      "bbc / bbc12345 (ban bầu cử), thuky / thuky12345 (thư ký)")
+print("Dừng máy chủ: Ctrl+C\n")

@@ -1,0 +1,187 @@
+"""Shared fixtures. Databases are built by the Alembic migrations (never create_all), once
+per test session; between tests every table is emptied. SQLite by default; set
+TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test to run the same tests on
+PostgreSQL (a uniquely named database is created and dropped)."""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from election_app import create_app
+from election_app.db import db
+
+TEST_SECRET = "test-secret-key-0123456789abcdef"
+
+
+def _make_database_url(tmp_path_factory) -> tuple[str, callable]:
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if base.startswith("postgresql"):
+        url = sa.engine.make_url(base)
+        name = f"ea_test_{os.getpid()}_{secrets.token_hex(4)}"
+        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        test_url = url.set(database=name).render_as_string(hide_password=False)
+
+        def drop():
+            with admin.connect() as conn:
+                conn.execute(sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+            admin.dispose()
+        return test_url, drop
+    path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+    return f"sqlite:///{path}", lambda: None
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url, drop = _make_database_url(tmp_path_factory)
+    yield url
+    drop()
+
+
+@pytest.fixture(scope="session")
+def _migrated(database_url, tmp_path_factory):
+    from flask_migrate import upgrade
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": TEST_SECRET, "TESTING": True})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh app context (fresh ``g`` and DB session), as in a real
+    server, even though the test itself holds an app context for its own DB work."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(_migrated):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": _migrated, "SECRET_KEY": TEST_SECRET, "TESTING": True,
+                      "RENDER_INLINE": True})
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+def _empty_all_tables():
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            conn.execute(sa.text("PRAGMA foreign_keys=OFF"))
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+            conn.execute(sa.text("PRAGMA foreign_keys=ON"))
+
+
+@pytest.fixture
+def session(app):
+    return db.session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf_from(html: str) -> str:
+    m = CSRF_RE.search(html)
+    assert m, "no CSRF token in page"
+    return m.group(1) or m.group(2)
+
+
+def make_user(role: str, username: str | None = None, password: str = "matkhau123"):
+    from election_app.auth.services import create_user
+    user = create_user(db.session, username=username or f"{role}_{uuid.uuid4().hex[:6]}",
+                       password=password, role=role)
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def login(client):
+    """login(role) -> user; logs the test client in through the real login form (CSRF on)."""
+    def do(role: str = "admin"):
+        user = make_user(role)
+        page = client.get("/login")
+        token = csrf_from(page.get_data(as_text=True))
+        resp = client.post("/login", data={"username": user.username, "password": "matkhau123",
+                                           "csrf_token": token})
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+        return user
+    return do
+
+
+@pytest.fixture
+def api(client):
+    """api(role) -> a small client that sends the bearer token of a new user of that role."""
+    class Api:
+        def __init__(self, token):
+            self.headers = {"Authorization": f"Bearer {token}"}
+
+        def get(self, url, **kw):
+            return client.get(url, headers=self.headers, **kw)
+
+        def post(self, url, json=None, **kw):
+            return client.post(url, json=json, headers=self.headers, **kw)
+
+        def put(self, url, json=None, **kw):
+            return client.put(url, json=json, headers=self.headers, **kw)
+
+        def delete(self, url, **kw):
+            return client.delete(url, headers=self.headers, **kw)
+
+    def do(role: str = "admin"):
+        user = make_user(role)
+        resp = client.post("/api/v1/auth/token", json={"username": user.username, "password": "matkhau123"})
+        assert resp.status_code == 200, resp.get_json()
+        return Api(resp.get_json()["token"])
+    return do
+
+
+@pytest.fixture
+def congress(session):
+    from election_app.congress.services import create_congress
+    c = create_congress(session, data={"name": "Đại hội Công đoàn cơ sở Trường THCS Thành Công lần thứ X",
+                                       "organization": "Công đoàn cơ sở Trường THCS Thành Công",
+                                       "parent_organization": "Công đoàn Giáo dục quận Ba Đình",
+                                       "term": "2023–2028", "kind": "delegates", "date": "2026-12-12",
+                                       "place": "Ba Đình", "venue": "Hội trường"})
+    session.commit()
+    return c
+
+
+@pytest.fixture
+def roll(session, congress):
+    """A congress with 9 accepted official delegates (not checked in)."""
+    from election_app.delegates.services import add_delegates, decide_credentials
+    names = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Đức",
+             "Vũ Thị Hoa", "Đặng Văn Giang", "Bùi Thị Hạnh", "Đỗ Văn Khoa"]
+    made = add_delegates(session, congress=congress, rows=[
+        {"full_name": n, "birth_year": 1980 + i, "gender": "nữ" if "Thị" in n else "nam"}
+        for i, n in enumerate(names)])
+    for d in made:
+        decide_credentials(session, delegate=d, status="accepted")
+    session.commit()
+    return made
