@@ -1,9 +1,14 @@
-"""Features add demo content for the seeded congress here (agenda, elections, ...)."""
+"""Demo content that features add to the seeded congress (agenda, elections, ...).
+Each feature names a function here; they run in this order after the roll is seeded."""
 from __future__ import annotations
 
-HOOKS: list = []
+import importlib
+
+# "module:function" — each takes (session, congress).
+HOOKS: list[str] = []
 
 
 def run_all(session, congress) -> None:
-    for hook in HOOKS:
-        hook(session, congress)
+    for spec in HOOKS:
+        module, _, func = spec.partition(":")
+        getattr(importlib.import_module(module), func)(session, congress)

@@ -52,7 +52,7 @@ def _migrated(database_url, tmp_path_factory):
     from flask_migrate import upgrade
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": TEST_SECRET, "TESTING": True})
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         db.engine.dispose()
     return database_url
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app, g, jsonify, request
 from sqlalchemy import select
 
+from ..auth.permissions import public
 from ..auth.services import authenticate, issue_api_token
 from ..congress.services import congress_json, create_congress, get_congress, list_congresses
 from ..db import db
@@ -13,9 +14,60 @@ from ..delegates.services import (add_delegates, attendance, check_in, decide_cr
                                   delegate_json, get_delegate, list_delegates, undo_check_in)
 from ..errors import Unauthorized, ValidationFailed
 from .core import api_auth, bp, created, json_body, ok
+from .openapi import B, I, S, obj, op
+
+CONGRESS = obj(["id", "name", "organization", "term", "kind"], id=I, name=S, organization=S,
+               parent_organization=S, term=S, ordinal=S, kind={"enum": ["delegates", "all_members"]},
+               date={"type": ["string", "null"], "format": "date"}, venue=S, place=S, preset_code=S,
+               chair_mode=S)
+DELEGATE_IN = obj(["full_name"], full_name=S, gender={"enum": ["nam", "nữ"]}, birth_year=I, unit=S,
+                  position=S, category={"enum": ["official", "ex_officio", "appointed", "alternate", "guest"]},
+                  is_party_member=B, ethnicity=S)
+ATTENDANCE = obj(["summoned", "present", "quorum_met"], summoned=I, present=I, absent=I, quorum_met=B,
+                 quorum_needed=I)
+CREATED = obj(["created", "ids"], created=I, ids={"type": "array", "items": I})
+
+OPENAPI_PATHS = {
+    "/auth/token": {"post": op("Lấy mã xác thực (bearer token)", auth=False, errors=(401, 422),
+                               body=obj(["username", "password"], username=S, password=S),
+                               response=obj(["token"], token=S, role=S))},
+    "/congresses": {
+        "post": op("Tạo đại hội", ok=201, errors=(422,), response=CONGRESS,
+                   body=obj(["name", "organization", "term", "kind"], name=S, organization=S,
+                            parent_organization=S, term=S, kind={"enum": ["delegates", "all_members"]},
+                            date={"type": "string", "format": "date"}, venue=S, ordinal=S, place=S)),
+        "get": op("Danh sách đại hội", response=obj(["congresses"], congresses={"type": "array", "items": CONGRESS})),
+    },
+    "/congresses/{cid}": {"get": op("Một đại hội", errors=(404,), response=CONGRESS, params=["cid"])},
+    "/congresses/{cid}/delegates": {
+        "post": op("Thêm đại biểu (tất cả hoặc không)", ok=201, errors=(404, 422), response=CREATED,
+                   body=obj(["delegates"], delegates={"type": "array", "items": DELEGATE_IN}), params=["cid"]),
+        "get": op("Danh sách đại biểu (thứ tự tiếng Việt)", errors=(404,), params=["cid"],
+                  response=obj(["delegates"], delegates={"type": "array", "items": {"type": "object"}})),
+    },
+    "/congresses/{cid}/delegates/import": {
+        "post": op("Nhập danh sách từ .xlsx/.csv (tất cả hoặc không)", ok=201, errors=(404, 422),
+                   response=CREATED, multipart=True, params=["cid"],
+                   body=obj(["file"], file={"type": "string", "format": "binary"}))},
+    "/congresses/{cid}/delegates/{did}/check-in": {
+        "post": op("Điểm danh (lặp lại không đổi gì)", errors=(404,), params=["cid", "did"],
+                   response=obj(["delegate_id", "checked_in"], delegate_id=I, checked_in=B, already=B,
+                                warning=S, attendance=ATTENDANCE))},
+    "/congresses/{cid}/delegates/{did}/undo-check-in": {
+        "post": op("Huỷ điểm danh", errors=(404, 409), params=["cid", "did"],
+                   response=obj(["delegate_id", "checked_in"], delegate_id=I, checked_in=B, attendance=ATTENDANCE))},
+    "/congresses/{cid}/delegates/{did}/credentials": {
+        "post": op("Thẩm tra tư cách", errors=(404, 422), params=["cid", "did"],
+                   body=obj(["status"], status={"enum": ["accepted", "rejected", "pending"]}, reason=S))},
+    "/congresses/{cid}/attendance": {"get": op("Số triệu tập, có mặt, đủ 2/3", errors=(404,),
+                                              response=ATTENDANCE, params=["cid"])},
+    "/congresses/{cid}/credentials": {"get": op("Số liệu báo cáo thẩm tra tư cách", errors=(404,),
+                                               params=["cid"])},
+}
 
 
 @bp.post("/auth/token")
+@public("exchanges a password for a token")
 def auth_token():
     data = json_body()
     user = authenticate(db.session, username=str(data.get("username", "")),

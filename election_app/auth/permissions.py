@@ -60,3 +60,12 @@ def require(permission: str):
         wrapped.required_permission = permission
         return wrapped
     return decorator
+
+
+def public(reason: str):
+    """Marks a route that needs no staff login, with the reason (the permission-matrix test
+    requires every route to be either ``require``d or ``public``)."""
+    def decorator(view):
+        view.is_public = reason
+        return view
+    return decorator

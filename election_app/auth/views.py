@@ -11,7 +11,7 @@ from ..db import db
 from ..errors import DomainError
 from .forms import LoginForm, UserForm
 from .models import User
-from .permissions import require
+from .permissions import public, require
 from .services import authenticate, create_user
 
 bp = Blueprint("auth", __name__)
@@ -24,6 +24,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public("the login form")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("congress.list_congresses"))
@@ -40,6 +41,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
+@public("logging out needs only a session")
 @login_required
 def logout():
     logout_user()
@@ -49,6 +51,7 @@ def logout():
 
 
 @bp.route("/lang/<code>", methods=["POST"])
+@public("language switch (also on the delegate pages)")
 def set_language(code: str):
     if code in ("vi", "en"):
         session["lang"] = code

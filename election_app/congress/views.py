@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..auth.permissions import require
+from ..auth.permissions import public, require
 from ..db import db
 from ..delegates.services import attendance
 from ..errors import DomainError
@@ -18,6 +18,7 @@ bp = Blueprint("congress", __name__)
 
 
 @bp.route("/")
+@public("redirects to the list, which checks the role")
 @login_required
 def list_congresses_page():
     return redirect(url_for("congress.list_congresses"))
