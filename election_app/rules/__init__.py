@@ -1,0 +1,80 @@
+"""The election law of a trade-union congress, as pure functions on plain data.
+
+Owns every rule of domain/RULES.md that can be decided from numbers and names alone:
+quorum (§1), show-of-hands votes (§3), candidate lists and the Vietnamese name order
+(§4.1), ballot validity (§4.2), counting, thresholds, ties and reconciliation (§4.3) and
+alternates taken from the ranking (§4.4), each under a named rulebook preset.
+
+Python standard library only: no Flask, no SQLAlchemy, no clock, no I/O, no randomness.
+Thresholds are integer comparisons; ties are reported, never broken; every message is
+Vietnamese. Services load data, call these functions, and store what they return.
+"""
+
+from .ballots import DEFECT_REASONS, INVALID_REASONS, BallotError, BallotVerdict, judge_ballot
+from .candidates import CandidateCheck, check_candidate_list
+from .motions import motion_passed, validate_motion
+from .names import (
+    duplicate_key,
+    full_name_sort_key,
+    join_name,
+    name_sort_key,
+    normalize_text,
+    sort_people,
+    split_full_name,
+    word_key,
+)
+from .presets import DEFAULT_PRESET, PRESETS, RulePreset, get_preset
+from .quorum import quorum_met, quorum_needed
+from .reconcile import Problem, reconcile
+from .tally import (
+    OUTCOMES,
+    RoundCount,
+    RoundDecision,
+    count_votes,
+    decide_round,
+    format_percent_vi,
+    passes,
+    percent,
+    rank_key,
+    upper_delegate_alternates,
+    votes_needed,
+)
+
+__all__ = [
+    "DEFAULT_PRESET",
+    "DEFECT_REASONS",
+    "INVALID_REASONS",
+    "OUTCOMES",
+    "PRESETS",
+    "BallotError",
+    "BallotVerdict",
+    "CandidateCheck",
+    "Problem",
+    "RoundCount",
+    "RoundDecision",
+    "RulePreset",
+    "check_candidate_list",
+    "count_votes",
+    "decide_round",
+    "duplicate_key",
+    "format_percent_vi",
+    "full_name_sort_key",
+    "get_preset",
+    "join_name",
+    "judge_ballot",
+    "motion_passed",
+    "name_sort_key",
+    "normalize_text",
+    "passes",
+    "percent",
+    "quorum_met",
+    "quorum_needed",
+    "rank_key",
+    "reconcile",
+    "sort_people",
+    "split_full_name",
+    "upper_delegate_alternates",
+    "validate_motion",
+    "votes_needed",
+    "word_key",
+]

@@ -1,0 +1,108 @@
+"""Validity of one secret ballot (RULES §4.2).
+
+Owns: the reason codes for invalid ballots and their Vietnamese labels (printed in the
+count minutes), and ``judge_ballot``, which turns what the board read off one ballot (the
+names kept, i.e. not struck, and any physical defect) into a verdict: valid, or invalid
+with one reason. Paper and electronic ballots are judged the same way.
+
+An entry that cannot describe a real ballot (an id not on the list, a name kept twice) is
+not an invalid ballot but a data-entry error: it raises ``BallotError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+
+from ._checks import check_count
+
+DEFECT_REASONS: dict[str, str] = {
+    "not_issued": "Phiếu không do Ban bầu cử phát ra",
+    "no_seal": "Phiếu không có dấu của Ban Chấp hành theo quy định",
+    "name_added": "Phiếu ghi thêm tên người ngoài danh sách",
+    "distinguishing_mark": "Phiếu có dấu hiệu riêng / đánh dấu riêng",
+    "unclear_strike": "Phiếu gạch không rõ ràng, không xác định được người bị gạch",
+}
+"""Physical defects the board records on a paper ballot (code → label)."""
+
+INVALID_REASONS: dict[str, str] = {
+    "too_many_kept": "Phiếu bầu thừa số lượng đại hội đã biểu quyết",
+    "all_struck": "Phiếu gạch hết tên trong danh sách",
+    **DEFECT_REASONS,
+}
+"""Every reason a ballot is invalid (code → label), in the order printed in the minutes."""
+
+
+class BallotError(ValueError):
+    """A ballot entry that cannot be a real ballot (entry error, not an invalid ballot)."""
+
+
+@dataclass(frozen=True)
+class BallotVerdict:
+    """The verdict on one ballot.
+
+    ``kept`` is what the ballot shows (names not struck), also for an invalid ballot;
+    only valid ballots count as votes.
+    """
+
+    valid: bool
+    reason: str | None
+    kept: frozenset
+
+
+def _label(candidate_id: Hashable) -> str:
+    return str(candidate_id)
+
+
+def judge_ballot(
+    kept: Iterable[Hashable],
+    candidate_ids: Sequence[Hashable],
+    seats: int,
+    defect: str | None = None,
+) -> BallotVerdict:
+    """Judge one ballot.
+
+    - a recorded ``defect`` (a code of ``DEFECT_REASONS``) makes it invalid for that
+      reason, whatever names it keeps; an unknown code raises ``ValueError``;
+    - more names kept than ``seats``: invalid, ``too_many_kept``;
+    - every name struck on a list of two or more: invalid, ``all_struck``;
+    - on a one-name list, the name struck is a valid vote against (``kept`` empty) and
+      the name kept a valid vote for;
+    - otherwise valid (keeping fewer names than seats is valid).
+
+    ``kept`` ids not on ``candidate_ids``, or an id kept twice, raise ``BallotError``.
+    """
+    check_count(seats, "số lượng bầu")
+    if seats < 1:
+        raise ValueError(f"Số lượng bầu phải ít nhất là 1 (đang là {seats}).")
+    listed = list(candidate_ids)
+    if not listed:
+        raise ValueError("Danh sách bầu cử không có ai.")
+    if len(set(listed)) != len(listed):
+        raise ValueError("Danh sách bầu cử có mã ứng cử viên bị lặp.")
+    if defect is not None and defect not in DEFECT_REASONS:
+        raise ValueError(
+            f"Lý do phiếu không hợp lệ không xác định: {defect!r} "
+            f"(chỉ nhận {', '.join(DEFECT_REASONS)})."
+        )
+
+    kept_list = list(kept)
+    kept_set = frozenset(kept_list)
+    if len(kept_set) != len(kept_list):
+        repeated = sorted({_label(c) for c in kept_list if kept_list.count(c) > 1})
+        raise BallotError(
+            f"Phiếu giữ lại một tên nhiều lần ({', '.join(repeated)}): "
+            "mỗi tên chỉ được ghi một lần."
+        )
+    unknown = kept_set.difference(listed)
+    if unknown:
+        names = ", ".join(sorted(_label(c) for c in unknown))
+        raise BallotError(f"Phiếu giữ lại tên không có trong danh sách bầu cử: {names}.")
+
+    if defect is not None:
+        return BallotVerdict(valid=False, reason=defect, kept=kept_set)
+    if len(kept_set) > seats:
+        return BallotVerdict(valid=False, reason="too_many_kept", kept=kept_set)
+    if not kept_set and len(listed) > 1:
+        return BallotVerdict(valid=False, reason="all_struck", kept=kept_set)
+    return BallotVerdict(valid=True, reason=None, kept=kept_set)

@@ -1,0 +1,241 @@
+"""Vietnamese personal names: normalizing, splitting, ordering, and spotting duplicates.
+
+Owns:
+- ``normalize_text``: the one canonical form of any name text (NFC, single spaces);
+- ``split_full_name`` / ``join_name``: họ, tên đệm, tên as stored separately;
+- the order of every list and ballot (RULES §4.1): by tên, then họ, then tên đệm, then
+  earlier birth year. Within a name part, words are compared by their letters in the
+  Vietnamese alphabet (a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z,
+  case-insensitive) and only then by their tones (none < huyền < hỏi < ngã < sắc < nặng,
+  CLDR ``vi``), never by code point;
+- ``duplicate_key``: when two entries are probably the same person.
+
+Both the sort key and the duplicate key treat a tone as belonging to the word (syllable),
+not to the letter that carries it, so old and new tone placement (Hoà / Hòa, Thuỷ / Thủy,
+Khoẻ / Khỏe) are the same word. Input may be NFC or NFD (e.g. pasted from macOS or a
+spreadsheet): everything is normalized first.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+"""Vietnamese letter order; f j w z (foreign letters) in their Latin place."""
+
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(ALPHABET)}
+
+# Tone marks (combining), ranked as in CLDR vi: none(0) < huyền < hỏi < ngã < sắc < nặng.
+TONE_MARKS = {
+    "\u0300": 1,  # huyền (grave)
+    "\u0309": 2,  # hỏi (hook above)
+    "\u0303": 3,  # ngã (tilde)
+    "\u0301": 4,  # sắc (acute)
+    "\u0323": 5,  # nặng (dot below)
+}
+# Marks that make a different letter: ă (breve), â ê ô (circumflex), ơ ư (horn).
+_LETTER_MODIFIERS = frozenset({"\u0306", "\u0302", "\u031b"})
+_VOWELS = frozenset("aăâeêioôơuưy")
+_MODIFIED_VOWELS = frozenset("ăâêôơư")
+
+# Primary classes: punctuation and digits before letters (as ICU does), then the
+# Vietnamese alphabet, then letters of other scripts by code point.
+_CLASS_OTHER = 0
+_CLASS_LETTER = 1
+_CLASS_FOREIGN = 2
+
+
+def normalize_text(s: str | None) -> str:
+    """NFC, trimmed, every run of whitespace collapsed to one space; ``None`` → ``""``."""
+    if s is None:
+        return ""
+    return " ".join(unicodedata.normalize("NFC", s).split())
+
+
+def split_full_name(full: str) -> tuple[str, str, str]:
+    """Split a full name into (họ, tên đệm, tên).
+
+    One word is the tên alone; two words are họ and tên; more words put the first in họ,
+    the last in tên and everything between in tên đệm ("Nguyễn Thị Ngọc Ánh" →
+    ("Nguyễn", "Thị Ngọc", "Ánh")). An empty name raises ``ValueError``.
+    """
+    text = normalize_text(full)
+    if not text:
+        raise ValueError("Họ và tên không được để trống.")
+    words = text.split(" ")
+    if len(words) == 1:
+        return "", "", words[0]
+    if len(words) == 2:
+        return words[0], "", words[1]
+    return words[0], " ".join(words[1:-1]), words[-1]
+
+
+def join_name(ho: str | None, ten_dem: str | None, ten: str | None) -> str:
+    """The full name from its parts, normalized, empty parts left out."""
+    parts = (normalize_text(ho), normalize_text(ten_dem), normalize_text(ten))
+    return " ".join(part for part in parts if part)
+
+
+def _clusters(word: str) -> list[tuple[str, list[str]]]:
+    """NFD ``word`` as (base character, [combining marks]) clusters."""
+    clusters: list[tuple[str, list[str]]] = []
+    for ch in unicodedata.normalize("NFD", word):
+        if unicodedata.combining(ch) and clusters:
+            clusters[-1][1].append(ch)
+        else:
+            # A mark with nothing before it stands as its own cluster with no base.
+            clusters.append(("", [ch]) if unicodedata.combining(ch) else (ch, []))
+    return clusters
+
+
+def _lower_char(ch: str) -> str:
+    low = ch.lower()
+    return low if len(low) == 1 else ch
+
+
+def _analyse_word(word: str) -> tuple[tuple, tuple, tuple]:
+    """(primary, secondary, tertiary) of one space-free word.
+
+    primary: the letters, without tones, as (class, rank) pairs;
+    secondary: (the word's tones in order, any other marks) — the tone belongs to the
+      word, so where it sits (Hoà / Hòa) makes no difference;
+    tertiary: the case of each letter (lower case first).
+    """
+    primary: list[tuple[int, int]] = []
+    tones: list[int] = []
+    extras: list[tuple[int, int]] = []
+    case: list[int] = []
+    for position, (base, marks) in enumerate(_clusters(word)):
+        modifiers = "".join(m for m in marks if m in _LETTER_MODIFIERS)
+        for mark in marks:
+            if mark in TONE_MARKS:
+                tones.append(TONE_MARKS[mark])
+            elif mark not in _LETTER_MODIFIERS:
+                extras.append((position, ord(mark)))
+        low = _lower_char(base)
+        letter = unicodedata.normalize("NFC", low + modifiers) if low else ""
+        if letter in _LETTER_RANK:
+            primary.append((_CLASS_LETTER, _LETTER_RANK[letter]))
+        elif low in _LETTER_RANK:
+            # A modifier Vietnamese does not use on this letter (e.g. ŏ): base letter,
+            # the mark only as a secondary difference.
+            primary.append((_CLASS_LETTER, _LETTER_RANK[low]))
+            extras.extend((position, ord(m)) for m in modifiers)
+        elif low:
+            cls = _CLASS_FOREIGN if low.isalpha() else _CLASS_OTHER
+            primary.append((cls, ord(low)))
+            extras.extend((position, ord(m)) for m in modifiers)
+        else:
+            extras.extend((position, ord(m)) for m in modifiers)
+        case.append(1 if base != low else 0)
+    return tuple(primary), (tuple(tones), tuple(extras)), tuple(case)
+
+
+def word_key(word: str | None) -> tuple[tuple, tuple, tuple]:
+    """Collation key of one name part (one or more words): (primary, secondary, tertiary).
+
+    Compare two keys as tuples: the toneless letters of the whole part first, word by
+    word (a shorter word that is a prefix comes first: "an" < "anh"), then the tones of
+    the words in order, then letter case. Equal primary and secondary means the same
+    name as written by hand (only tone placement or case may differ).
+    """
+    text = normalize_text(word)
+    analysed = [_analyse_word(w) for w in text.split(" ")] if text else []
+    primary = tuple(a[0] for a in analysed)
+    secondary = tuple(a[1] for a in analysed)
+    tertiary = tuple(a[2] for a in analysed)
+    return primary, secondary, tertiary
+
+
+def _year_key(birth_year: int | None) -> tuple[int, int]:
+    if birth_year is None:
+        return (1, 0)
+    if isinstance(birth_year, bool) or not isinstance(birth_year, int):
+        raise TypeError(f"Năm sinh phải là số nguyên (nhận được {birth_year!r}).")
+    return (0, birth_year)
+
+
+def name_sort_key(
+    ho: str | None, ten_dem: str | None, ten: str | None, birth_year: int | None = None
+) -> tuple[Any, ...]:
+    """Sort key for the Vietnamese order of RULES §4.1.
+
+    tên, then họ, then tên đệm (each by letters, then tones), then the earlier birth year
+    (unknown after any year); letter case and finally the exact text only make the order
+    total and independent of input order, and never outrank a real difference.
+    """
+    k_ten, k_ho, k_dem = word_key(ten), word_key(ho), word_key(ten_dem)
+    return (
+        k_ten[0], k_ten[1],
+        k_ho[0], k_ho[1],
+        k_dem[0], k_dem[1],
+        _year_key(birth_year),
+        (k_ten[2], k_ho[2], k_dem[2]),
+        (normalize_text(ten), normalize_text(ho), normalize_text(ten_dem)),
+    )
+
+
+def full_name_sort_key(full_name: str, birth_year: int | None = None) -> tuple[Any, ...]:
+    """``name_sort_key`` of a full name split by ``split_full_name``."""
+    return name_sort_key(*split_full_name(full_name), birth_year)
+
+
+def sort_people(
+    items: Iterable[T],
+    key: Callable[[T], tuple] | None = None,
+) -> list[T]:
+    """``items`` in the Vietnamese order.
+
+    ``key(item)`` returns (họ, tên đệm, tên, birth_year); without ``key`` each item is
+    itself such a tuple (birth_year may be left out).
+    """
+    get = key if key is not None else (lambda item: item)
+    return sorted(items, key=lambda item: name_sort_key(*get(item)))
+
+
+def _canonical_word(word: str) -> str:
+    """One spelling per word for ``duplicate_key``: the tone moved to a fixed vowel.
+
+    The tone goes on the last vowel carrying a letter mark (ă â ê ô ơ ư), else on the
+    last vowel, else at the end; the result reads like the name ("nguyễn", "hoà",
+    "thuỷ") and is the same whichever placement was typed.
+    """
+    tones: list[str] = []
+    letters: list[str] = []
+    for base, marks in _clusters(word):
+        tones.extend(m for m in marks if m in TONE_MARKS)
+        kept_marks = "".join(m for m in marks if m not in TONE_MARKS)
+        letters.append(unicodedata.normalize("NFC", base + kept_marks))
+    if not tones:
+        return "".join(letters)
+    target = None
+    for index, letter in enumerate(letters):
+        if letter in _MODIFIED_VOWELS:
+            target = index
+    if target is None:
+        for index, letter in enumerate(letters):
+            if letter in _VOWELS:
+                target = index
+    if target is None:
+        target = len(letters) - 1
+    letters[target] = letters[target] + "".join(tones)
+    return unicodedata.normalize("NFC", "".join(letters))
+
+
+def duplicate_key(full_name: str | None, birth_year: int | None = None) -> str:
+    """A key under which two entries are probably the same person.
+
+    Case-folded, whitespace collapsed, tone placement unified (Hòa = Hoà, Thủy = Thuỷ,
+    Khỏe = Khoẻ); a different tone or letter stays different (Hòa ≠ Hoa, Đức ≠ Dức).
+    With ``birth_year``, "#<year>" is appended. An empty name gives "" (or "#<year>").
+    """
+    text = normalize_text(normalize_text(full_name).casefold())
+    key = " ".join(_canonical_word(w) for w in text.split(" ")) if text else ""
+    if birth_year is not None:
+        _year_key(birth_year)
+        key = f"{key}#{birth_year}"
+    return key
