@@ -1,0 +1,95 @@
+"""Browser tests: Playwright drives Debian's Chromium against a real server (werkzeug,
+threaded) on a random loopback port, over a SQLite database built by the migrations.
+Screenshots go to test-artifacts/screenshots/ (look at them)."""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from election_app import create_app
+from election_app.db import db
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True,
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run",
+                     "--disable-dev-shm-usage"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
+
+
+class LiveServer:
+    def __init__(self, app, url):
+        self.app = app
+        self.url = url
+
+    def ctx(self):
+        """An app context for setting up data in the same database as the server."""
+        return self.app.app_context()
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    from flask_migrate import upgrade
+    url = f"sqlite:///{tmp_path / 'e2e.sqlite3'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "e2e-secret-key-0123456789abcdef",
+                      "RENDER_INLINE": True})
+    with app.app_context():
+        upgrade(revision="heads")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    port = server.server_port
+    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(app, f"http://127.0.0.1:{port}")
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def shot():
+    """shot(page, name): a full-page screenshot under test-artifacts/screenshots/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str):
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+    return take
+
+
+def ui_login(page, base_url: str, username: str, password: str):
+    page.goto(f"{base_url}/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def staff(live_server):
+    """staff(role) -> (username, password): an account made directly in the server's DB."""
+    import uuid
+
+    from election_app.auth.services import create_user
+
+    def make(role: str = "admin"):
+        name = f"{role}_{uuid.uuid4().hex[:5]}"
+        with live_server.ctx():
+            create_user(db.session, username=name, password="matkhau123", role=role)
+            db.session.commit()
+        return name, "matkhau123"
+    return make
