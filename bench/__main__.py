@@ -1,0 +1,29 @@
+"""``python -m bench [name ...]``: runs the benchmarks (all by default) and writes
+bench/results/<name>.json."""
+from __future__ import annotations
+
+import importlib
+import sys
+
+BENCHES = {"tally": "bench.tally_bench", "load": "bench.load_bench", "pdf": "bench.pdf_bench"}
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(BENCHES)
+    for name in names:
+        module_name = BENCHES.get(name)
+        if module_name is None:
+            print(f"unknown bench {name}; known: {', '.join(BENCHES)}")
+            return 2
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            print(f"[{name}] not available: {exc}")
+            continue
+        print(f"== {name}")
+        module.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
