@@ -63,7 +63,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_template_helpers(app)
 
     _register_error_handlers(app)
+    _register_security_headers(app)
     return app
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def _headers(resp):
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.path.startswith("/api/"):
+            resp.headers.setdefault("Cache-Control", "no-store")
+        return resp
 
 
 def _wants_json() -> bool:
