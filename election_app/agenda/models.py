@@ -30,5 +30,9 @@ class AgendaItem(Base):
     election_id: Mapped[int | None] = mapped_column(ForeignKey("elections.id", ondelete="SET NULL"), nullable=True)
     status: Mapped[str] = mapped_column(String(10), default="pending")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Who saved the secretary's notes last, and when (shown on the notes page).
+    notes_updated_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    notes_updated_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     started_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     ended_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
