@@ -1,0 +1,1117 @@
+"""Secret-ballot elections (RULES §4): the election and its candidate list, its rounds,
+who is handed a paper ballot, the board's entry of the paper stack (by one, two or three
+independent teams), the count of a round, closing it with a sealed snapshot, further
+rounds, the result and the data of the count minutes.
+
+Every rule comes from ``election_app.rules``; this module loads rows, calls the rules and
+stores what they return. Services flush, never commit.
+
+Counting definition (shared with the e-voting feature, which writes ``Ballot`` rows):
+- electronic ballots (personal link or anonymous slip) are ``Ballot`` rows, judged at cast
+  time; their participation rows have method ``electronic`` or ``slip``;
+- paper ballots are ``PaperBallotEntry`` rows. With one entry team the team-1 entries are
+  the counted paper ballots; with 2 or 3 teams the paper ballots count only when every team
+  entered the same stack numbers with identical content, otherwise the disagreements are
+  listed by ballot number;
+- paper issued = participations with method ``paper`` if any, else the board's count
+  (``Round.paper_issued_count``) or 0; issued = paper issued + ``electronic`` + ``slip``
+  participations; returned = paper ballots counted + ``Ballot`` rows of the round.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..congress.models import KIND_LABELS, Congress
+from ..db import utcnow
+from ..delegates.models import Delegate
+from ..delegates.services import attendance, is_summoned
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..rules import (DEFECT_REASONS, INVALID_REASONS, BallotError, BallotVerdict,
+                     check_candidate_list, count_votes, decide_round, format_percent_vi,
+                     get_preset, judge_ballot, name_sort_key, normalize_text, percent,
+                     reconcile, split_full_name)
+from .models import (BODY_LABELS, NOMINATION_LABELS, Ballot, Candidate, Election,
+                     PaperBallotCorrection, PaperBallotEntry, Round, RoundCandidate,
+                     RoundParticipation)
+
+OUTCOME_LABELS = {
+    "pending": "Đang bỏ phiếu / kiểm phiếu",
+    "complete": "Đã bầu đủ số lượng",
+    "tie": "Có người bằng phiếu ở vị trí cuối: cần bầu lần tiếp theo",
+    "insufficient": "Chưa bầu đủ số lượng",
+}
+STATUS_LABELS = {"draft": "Chưa mở", "open": "Đang bỏ phiếu / kiểm phiếu", "closed": "Đã kết thúc"}
+METHOD_LABELS = {"paper": "Phiếu giấy", "electronic": "Bỏ phiếu điện tử", "slip": "Phiếu QR ẩn danh"}
+
+# Aliases accepted for the API's {"spoiled": "<reason>"} besides the codes themselves.
+DEFECT_ALIASES = {
+    "no_stamp": "no_seal", "unstamped": "no_seal", "no_seal": "no_seal", "seal": "no_seal",
+    "not_official": "not_issued", "not_official_form": "not_issued", "not_the_official_form": "not_issued",
+    "unofficial": "not_issued", "not_issued": "not_issued",
+    "extra_marks": "distinguishing_mark", "extra_mark": "distinguishing_mark", "marked": "distinguishing_mark",
+    "mark": "distinguishing_mark", "distinguishing_mark": "distinguishing_mark",
+    "name_added": "name_added", "added_name": "name_added", "write_in": "name_added",
+    "unclear": "unclear_strike", "unclear_strike": "unclear_strike", "unclear_strikes": "unclear_strike",
+}
+NOMINATION_ALIASES = {"self": "self", "self_nominated": "self", "ứng cử": "self", "ung_cu": "self",
+                      "nominated": "nominated", "đề cử": "nominated", "de_cu": "nominated"}
+CANDIDATE_TEXT_FIELDS = ("position", "unit", "ethnicity", "education", "qualification", "political_theory")
+MAX_TEAMS = 3
+
+
+# --- loading ---------------------------------------------------------------------------
+
+def get_election(session: Session, eid: int, congress_id: int | None = None) -> Election:
+    election = session.get(Election, eid)
+    if election is None or (congress_id is not None and election.congress_id != congress_id):
+        raise NotFound("Không tìm thấy cuộc bầu cử.")
+    return election
+
+
+def list_elections(session: Session, congress_id: int) -> list[Election]:
+    return list(session.scalars(select(Election).where(Election.congress_id == congress_id)
+                                .order_by(Election.position, Election.id)))
+
+
+def _congress(session: Session, election: Election) -> Congress:
+    return session.get(Congress, election.congress_id)
+
+
+def _preset(session: Session, election: Election):
+    return get_preset(_congress(session, election).preset_code)
+
+
+def _sort_key(c: Candidate) -> tuple:
+    return (name_sort_key(c.ho, c.ten_dem, c.ten, c.birth_year), c.id or 0)
+
+
+def list_candidates(session: Session, election: Election, *, include_withdrawn: bool = False
+                    ) -> list[Candidate]:
+    """The candidates in ballot order (RULES §4.1: tên, họ, tên đệm, birth year)."""
+    stmt = select(Candidate).where(Candidate.election_id == election.id)
+    if not include_withdrawn:
+        stmt = stmt.where(Candidate.is_withdrawn.is_(False))
+    return sorted(session.scalars(stmt), key=_sort_key)
+
+
+def get_candidate(session: Session, election: Election, candidate_id: int) -> Candidate:
+    c = session.get(Candidate, candidate_id)
+    if c is None or c.election_id != election.id:
+        raise NotFound("Không tìm thấy người trong danh sách bầu cử.")
+    return c
+
+
+def list_rounds(session: Session, election: Election) -> list[Round]:
+    return list(session.scalars(select(Round).where(Round.election_id == election.id)
+                                .order_by(Round.number)))
+
+
+def current_round(session: Session, election: Election) -> Round | None:
+    """The round with the highest number (draft, open or closed), or None before round 1."""
+    return session.scalar(select(Round).where(Round.election_id == election.id)
+                          .order_by(Round.number.desc()).limit(1))
+
+
+def get_round(session: Session, election: Election, number: int) -> Round:
+    r = session.scalar(select(Round).where(Round.election_id == election.id, Round.number == number))
+    if r is None:
+        raise NotFound(f"Không có lần bầu thứ {number}.")
+    return r
+
+
+def round_candidates(session: Session, round: Round) -> list[tuple[RoundCandidate, Candidate]]:
+    """The round's list in ballot order (the numbers printed on the ballot)."""
+    rows = session.execute(select(RoundCandidate, Candidate)
+                           .join(Candidate, Candidate.id == RoundCandidate.candidate_id)
+                           .where(RoundCandidate.round_id == round.id)
+                           .order_by(RoundCandidate.ballot_number)).all()
+    return [(rc, c) for rc, c in rows]
+
+
+def ballot_list(session: Session, election: Election) -> dict:
+    """What the next printed ballot shows: the draft/open round's list, or (before round 1)
+    the candidates not withdrawn. Plain data for the documents feature."""
+    r = current_round(session, election)
+    if r is not None and r.status != "closed":
+        people = [c for _, c in round_candidates(session, r)]
+        number, seats = r.number, r.seats
+    else:
+        people = list_candidates(session, election)
+        number = (r.number + 1) if r is not None else 1
+        seats = election.seats if r is None else seats_left(session, election)
+    return {"election_id": election.id, "title": election.title, "body_label": election.body_label,
+            "round": number, "seats": seats,
+            "candidates": [{"number": i, **_person(c)} for i, c in enumerate(people, start=1)]}
+
+
+# --- the candidate list ------------------------------------------------------------------
+
+def _int_or_none(value, field: str, problems: list[dict], row: int | None) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    _problem(problems, field, f"Giá trị không phải số nguyên: «{value}».", row)
+    return None
+
+
+def _problem(problems: list[dict], field: str, message: str, row: int | None = None) -> None:
+    item: dict = {"field": field, "message": message}
+    if row is not None:
+        item["row"] = row
+    problems.append(item)
+
+
+def _candidate_values(session: Session, election_or_congress_id: int, body: str, raw,
+                      row: int | None, problems: list[dict]) -> dict | None:
+    """Clean one candidate row: from the roll ({"delegate_id"}) or from outside ({"full_name"})."""
+    if not isinstance(raw, dict):
+        _problem(problems, "candidates", "Mỗi người trong danh sách phải là một đối tượng.", row)
+        return None
+    nomination_raw = normalize_text(str(raw.get("nomination") or "nominated")).casefold()
+    nomination = NOMINATION_ALIASES.get(nomination_raw)
+    if nomination is None:
+        _problem(problems, "nomination", "Hình thức phải là «self» (ứng cử) hoặc «nominated» (đề cử).", row)
+    if raw.get("delegate_id") not in (None, ""):
+        did = _int_or_none(raw.get("delegate_id"), "delegate_id", problems, row)
+        if did is None:
+            return None
+        d = session.get(Delegate, did)
+        if d is None or d.congress_id != election_or_congress_id:
+            _problem(problems, "delegate_id", f"Không có đại biểu mã {did} trong đại hội này.", row)
+            return None
+        if body in ("upper_delegates", "upper_alternates") and not is_summoned(d):
+            _problem(problems, "delegate_id",
+                     f"{d.full_name} không phải đại biểu chính thức của đại hội: chỉ đại biểu "
+                     "chính thức mới được ứng cử, đề cử đi dự đại hội cấp trên.", row)
+        values = {"delegate_id": d.id, "ho": d.ho, "ten_dem": d.ten_dem, "ten": d.ten,
+                  "full_name": d.full_name, "birth_year": d.birth_year, "gender": d.gender,
+                  "is_party_member": d.is_party_member}
+        for key in CANDIDATE_TEXT_FIELDS:
+            values[key] = getattr(d, key) or ("Kinh" if key == "ethnicity" else "")
+    else:
+        if body in ("upper_delegates", "upper_alternates"):
+            _problem(problems, "delegate_id",
+                     "Bầu đại biểu đi dự đại hội cấp trên: chỉ đại biểu chính thức của đại hội "
+                     "được ứng cử, đề cử; hãy chọn người trong danh sách đại biểu.", row)
+            return None
+        full = normalize_text(raw.get("full_name"))
+        ho, dem, ten = (normalize_text(raw.get(k)) for k in ("ho", "ten_dem", "ten"))
+        if ten:
+            full = " ".join(p for p in (ho, dem, ten) if p)
+        elif full:
+            ho, dem, ten = split_full_name(full)
+        else:
+            _problem(problems, "full_name", "Họ và tên không được để trống.", row)
+            return None
+        if any(ch.isdigit() for ch in full):
+            _problem(problems, "full_name", f"Họ và tên không được chứa chữ số: «{full}».", row)
+        birth_year = _int_or_none(raw.get("birth_year"), "birth_year", problems, row)
+        if birth_year is not None and not 1900 <= birth_year <= 2015:
+            _problem(problems, "birth_year", f"Năm sinh {birth_year} nằm ngoài khoảng hợp lý (1900–2015).", row)
+        gender = normalize_text(raw.get("gender")).lower() or None
+        if gender is not None and gender not in ("nam", "nữ"):
+            _problem(problems, "gender", "Giới tính phải là «nam» hoặc «nữ».", row)
+        values = {"delegate_id": None, "ho": ho, "ten_dem": dem, "ten": ten, "full_name": full,
+                  "birth_year": birth_year, "gender": gender,
+                  "is_party_member": bool(raw.get("is_party_member", False))}
+        for key in CANDIDATE_TEXT_FIELDS:
+            values[key] = normalize_text(str(raw.get(key) or ""))
+        values["ethnicity"] = values["ethnicity"] or "Kinh"
+    values["nomination"] = nomination or "nominated"
+    return values
+
+
+def _list_problems(people: list[dict], seats, preset, *, offset: int = 1) -> tuple[list[dict], list[str]]:
+    """Hard errors (as API details) and warnings (Vietnamese sentences) of RULES §4.1."""
+    check = check_candidate_list([(p["full_name"], p["birth_year"]) for p in people], seats, preset)
+    errors: list[dict] = []
+    for problem in check.errors:
+        item = {"field": "seats" if problem.code == "seats_invalid" else "candidates",
+                "message": problem.message, "code": problem.code}
+        if problem.rows:
+            item["row"] = problem.rows[-1] + offset
+        errors.append(item)
+    seen_delegates: dict[int, int] = {}
+    for i, p in enumerate(people):
+        did = p.get("delegate_id")
+        if did is None:
+            continue
+        if did in seen_delegates:
+            already = any(e.get("code") == "duplicate_person" and e.get("row") == i + offset for e in errors)
+            if not already:
+                errors.append({"row": i + offset, "field": "candidates", "code": "duplicate_person",
+                               "message": f"Đồng chí {p['full_name']} có tên hai lần trong danh sách "
+                                          f"(dòng {seen_delegates[did]} và dòng {i + offset})."})
+        else:
+            seen_delegates[did] = i + offset
+    return errors, [w.message for w in check.warnings]
+
+
+def _check_body(body: str, seats, entry_teams, problems: list[dict]) -> None:
+    if body not in BODY_LABELS:
+        _problem(problems, "body", "Loại cơ quan bầu không hợp lệ (executive_committee, inspection_committee, "
+                                   "chair, upper_delegates, upper_alternates, other).")
+    if isinstance(seats, bool) or not isinstance(seats, int):
+        _problem(problems, "seats", f"Số lượng bầu phải là số nguyên (nhận được «{seats}»).")
+    elif seats < 1:
+        pass  # reported by the candidate-list check (seats_invalid)
+    elif body == "chair" and seats != 1:
+        _problem(problems, "seats", "Bầu Chủ tịch: số lượng bầu là 1.")
+    if isinstance(entry_teams, bool) or not isinstance(entry_teams, int) or not 1 <= entry_teams <= MAX_TEAMS:
+        _problem(problems, "entry_teams", "Số tổ nhập phiếu độc lập phải là 1, 2 hoặc 3.")
+
+
+def _coerce_int(value):
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    return value
+
+
+def create_election(session: Session, *, congress: Congress, title: str, body: str, seats,
+                    candidates: list, entry_teams=1, follows_election_id: int | None = None
+                    ) -> tuple[Election, list[str]]:
+    """A new election with its candidate list. All-or-nothing: any hard error of RULES §4.1
+    (fewer candidates than seats, seats < 1, one person twice) or bad row → ValidationFailed
+    listing every problem; soft problems come back as warnings."""
+    problems: list[dict] = []
+    title = normalize_text(title)
+    body = normalize_text(body) or "executive_committee"
+    seats, entry_teams = _coerce_int(seats), _coerce_int(entry_teams)
+    if not title:
+        _problem(problems, "title", "Tên cuộc bầu cử không được để trống.")
+    _check_body(body, seats, entry_teams, problems)
+    if not isinstance(candidates, list):
+        _problem(problems, "candidates", "Danh sách bầu cử phải là một danh sách.")
+        candidates = []
+    follows = None
+    if follows_election_id not in (None, ""):
+        follows = session.get(Election, _coerce_int(follows_election_id)) \
+            if isinstance(_coerce_int(follows_election_id), int) else None
+        if follows is None or follows.congress_id != congress.id:
+            _problem(problems, "follows_election_id", "Cuộc bầu cử liên quan không thuộc đại hội này.")
+    people: list[dict] = []
+    for i, raw in enumerate(candidates, start=1):
+        values = _candidate_values(session, congress.id, body, raw, i, problems)
+        if values is not None:
+            people.append(values)
+    warnings: list[str] = []
+    if isinstance(seats, int) and not isinstance(seats, bool) and len(people) == len(candidates):
+        errors, warnings = _list_problems(people, seats, get_preset(congress.preset_code))
+        problems.extend(errors)
+    if problems:
+        raise ValidationFailed(
+            f"Chưa tạo được cuộc bầu cử: có {len(problems)} lỗi. {problems[0]['message']}", problems)
+    position = session.scalar(select(func.coalesce(func.max(Election.position), 0))
+                              .where(Election.congress_id == congress.id)) + 1
+    election = Election(congress_id=congress.id, title=title, body=body, seats=seats,
+                        entry_teams=entry_teams, follows_election_id=follows.id if follows else None,
+                        position=position)
+    session.add(election)
+    session.flush()
+    for values in people:
+        session.add(Candidate(election_id=election.id, **values))
+    session.flush()
+    return election, warnings
+
+
+def _require_not_started(session: Session, election: Election, action: str) -> None:
+    if current_round(session, election) is not None:
+        raise Conflict(f"Không thể {action}: lần bầu thứ nhất đã mở.")
+
+
+def _require_no_open_round(session: Session, election: Election, action: str) -> None:
+    r = current_round(session, election)
+    if r is not None and r.status == "open":
+        raise Conflict(f"Không thể {action} khi lần bầu thứ {r.number} đang mở.")
+
+
+def update_election(session: Session, *, election: Election, title: str | None = None,
+                    seats=None, entry_teams=None) -> list[str]:
+    """Change the title (any time), the seats or the entry teams (before round 1 opens)."""
+    problems: list[dict] = []
+    if title is not None:
+        title = normalize_text(title)
+        if not title:
+            _problem(problems, "title", "Tên cuộc bầu cử không được để trống.")
+    new_seats = election.seats if seats in (None, "") else _coerce_int(seats)
+    new_teams = election.entry_teams if entry_teams in (None, "") else _coerce_int(entry_teams)
+    changing = new_seats != election.seats or new_teams != election.entry_teams
+    if changing:
+        _require_not_started(session, election, "đổi số lượng bầu hoặc số tổ nhập phiếu")
+    _check_body(election.body, new_seats, new_teams, problems)
+    warnings: list[str] = []
+    if not problems and isinstance(new_seats, int):
+        people = [_person(c) for c in list_candidates(session, election)]
+        errors, warnings = _list_problems(people, new_seats, _preset(session, election))
+        problems.extend(errors)
+    if problems:
+        raise ValidationFailed(problems[0]["message"], problems)
+    if title is not None:
+        election.title = title
+    election.seats, election.entry_teams = new_seats, new_teams
+    session.flush()
+    return warnings
+
+
+def candidate_warnings(session: Session, election: Election) -> list[str]:
+    people = [_person(c) for c in list_candidates(session, election)]
+    _, warnings = _list_problems(people, election.seats, _preset(session, election))
+    return warnings
+
+
+def add_candidate(session: Session, *, election: Election, data: dict) -> tuple[Candidate, list[str]]:
+    """Add one person (from the roll or outside) while no round is open; refuses a person
+    already on the list (withdrawn people included: reinstate instead)."""
+    _require_no_open_round(session, election, "thêm người vào danh sách")
+    problems: list[dict] = []
+    values = _candidate_values(session, election.congress_id, election.body, data, None, problems)
+    if problems or values is None:
+        raise ValidationFailed(problems[0]["message"] if problems else "Dữ liệu không hợp lệ.", problems)
+    everyone = list_candidates(session, election, include_withdrawn=True)
+    people = [_person(c) for c in everyone] + [values]
+    errors, _ = _list_problems(people, 1, _preset(session, election))
+    dup = [e for e in errors if e.get("code") == "duplicate_person"]
+    if dup:
+        raise ValidationFailed(f"{values['full_name']} đã có trong danh sách bầu cử.",
+                               [{"field": "full_name", "message": dup[0]["message"]}])
+    candidate = Candidate(election_id=election.id, **values)
+    session.add(candidate)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # the (election, delegate) unique key, if two clerks raced
+        raise Conflict(f"{values['full_name']} đã có trong danh sách bầu cử.") from exc
+    return candidate, candidate_warnings(session, election)
+
+
+def withdraw_candidate(session: Session, *, election: Election, candidate: Candidate, reason: str
+                       ) -> list[str]:
+    """Rút tên (the congress agreed), with its reason; only before round 1 opens."""
+    _require_not_started(session, election, "rút tên khỏi danh sách")
+    if candidate.election_id != election.id:
+        raise NotFound("Không tìm thấy người trong danh sách bầu cử.")
+    reason = normalize_text(reason)
+    if not reason:
+        raise ValidationFailed("Cần ghi lý do rút tên.", [{"field": "reason", "message": "Lý do không được để trống."}])
+    if candidate.is_withdrawn:
+        raise Conflict(f"{candidate.full_name} đã rút tên trước đó.")
+    candidate.is_withdrawn = True
+    candidate.withdrawal_reason = reason
+    session.flush()
+    return candidate_warnings(session, election)
+
+
+def reinstate_candidate(session: Session, *, election: Election, candidate: Candidate) -> list[str]:
+    _require_not_started(session, election, "khôi phục tên vào danh sách")
+    candidate.is_withdrawn = False
+    candidate.withdrawal_reason = ""
+    session.flush()
+    return candidate_warnings(session, election)
+
+
+def remove_candidate(session: Session, *, election: Election, candidate: Candidate) -> None:
+    """Delete a wrongly entered row (before round 1 opens); a real rút tên is a withdrawal."""
+    _require_not_started(session, election, "xoá người khỏi danh sách")
+    session.delete(candidate)
+    session.flush()
+
+
+# --- rounds ------------------------------------------------------------------------------
+
+def elected_so_far(session: Session, election: Election) -> list[int]:
+    """Candidate ids elected in the election's closed rounds, round by round, in vote order."""
+    rows = session.execute(select(RoundCandidate.candidate_id, RoundCandidate.votes, Round.number)
+                           .join(Round, Round.id == RoundCandidate.round_id)
+                           .where(Round.election_id == election.id, Round.status == "closed",
+                                  RoundCandidate.is_elected.is_(True))).all()
+    return [cid for cid, votes, number in sorted(rows, key=lambda r: (r[2], -(r[1] or 0), r[0]))]
+
+
+def seats_left(session: Session, election: Election) -> int:
+    return election.seats - len(elected_so_far(session, election))
+
+
+def _attendance(session: Session, election: Election) -> dict:
+    return attendance(session, _congress(session, election))
+
+
+def open_round(session: Session, *, election: Election) -> Round:
+    """Open voting. The first call builds round 1 from the list not withdrawn; a further
+    round created by ``create_further_round`` is opened as it is."""
+    r = current_round(session, election)
+    if r is not None and r.status == "open":
+        raise Conflict(f"Lần bầu thứ {r.number} đang mở.")
+    if r is not None and r.status == "closed":
+        raise Conflict(f"Lần bầu thứ {r.number} đã kết thúc; muốn bầu tiếp, hãy tạo lần bầu mới "
+                       "(theo quyết định của đại hội).")
+    if r is None:
+        people = list_candidates(session, election)
+        errors, _ = _list_problems([_person(c) for c in people], election.seats, _preset(session, election))
+        if errors:
+            raise ValidationFailed(f"Chưa mở được lần bầu: {errors[0]['message']}", errors)
+        r = Round(election_id=election.id, number=1, seats=election.seats, status="draft")
+        session.add(r)
+        session.flush()
+        for number, c in enumerate(people, start=1):
+            session.add(RoundCandidate(round_id=r.id, candidate_id=c.id, ballot_number=number))
+    seen = _attendance(session, election)
+    r.status = "open"
+    r.opened_at = utcnow()
+    r.summoned_at_open = seen["summoned"]
+    r.present_at_open = seen["present"]
+    session.flush()
+    return r
+
+
+def create_further_round(session: Session, *, election: Election, candidate_ids: list, seats) -> Round:
+    """A further round (RULES §4.3) after the previous one closed: its seats ≤ seats still
+    empty, its list the tied candidates or a list the congress approved. It is created
+    closed to voting ("draft"); ``open_round`` opens it."""
+    r = current_round(session, election)
+    if r is None:
+        raise Conflict("Chưa có lần bầu nào: hãy mở lần bầu thứ nhất.")
+    if r.status != "closed":
+        raise Conflict(f"Lần bầu thứ {r.number} chưa kết thúc: chỉ tạo lần bầu tiếp theo sau khi đã "
+                       "kết thúc lần bầu trước.")
+    left = seats_left(session, election)
+    if left < 1:
+        raise Conflict("Đã bầu đủ số lượng: không còn chỗ trống để bầu tiếp.")
+    problems: list[dict] = []
+    seats = _coerce_int(seats)
+    if isinstance(seats, bool) or not isinstance(seats, int):
+        _problem(problems, "seats", "Số lượng bầu phải là số nguyên.")
+    elif seats < 1:
+        _problem(problems, "seats", f"Số lượng bầu phải ít nhất là 1 (đang là {seats}).")
+    elif seats > left:
+        _problem(problems, "seats", f"Số lượng bầu ({seats}) lớn hơn số chỗ còn trống ({left}).")
+    if not isinstance(candidate_ids, list) or not candidate_ids:
+        _problem(problems, "candidate_ids", "Cần danh sách người được bầu ở lần này.")
+        candidate_ids = []
+    elected = set(elected_so_far(session, election))
+    chosen: list[Candidate] = []
+    seen: set[int] = set()
+    for i, raw in enumerate(candidate_ids, start=1):
+        cid = _coerce_int(raw)
+        c = session.get(Candidate, cid) if isinstance(cid, int) and not isinstance(cid, bool) else None
+        if c is None or c.election_id != election.id:
+            _problem(problems, "candidate_ids", f"Mã {raw} không phải người trong danh sách bầu cử này.", i)
+        elif c.id in seen:
+            _problem(problems, "candidate_ids", f"{c.full_name} có tên hai lần trong danh sách.", i)
+        elif c.is_withdrawn:
+            _problem(problems, "candidate_ids", f"{c.full_name} đã rút tên.", i)
+        elif c.id in elected:
+            _problem(problems, "candidate_ids", f"{c.full_name} đã trúng cử ở lần bầu trước.", i)
+        else:
+            seen.add(c.id)
+            chosen.append(c)
+    if not problems and isinstance(seats, int) and len(chosen) < seats:
+        _problem(problems, "candidate_ids",
+                 f"Danh sách có {len(chosen)} người, ít hơn số lượng bầu ({seats}).")
+    if problems:
+        raise ValidationFailed(f"Chưa tạo được lần bầu mới: {problems[0]['message']}", problems)
+    new = Round(election_id=election.id, number=r.number + 1, seats=seats, status="draft")
+    session.add(new)
+    session.flush()
+    for number, c in enumerate(sorted(chosen, key=_sort_key), start=1):
+        session.add(RoundCandidate(round_id=new.id, candidate_id=c.id, ballot_number=number))
+    session.flush()
+    return new
+
+
+def _require_open(session: Session, election: Election) -> Round:
+    r = current_round(session, election)
+    if r is None or r.status != "open":
+        raise Conflict("Không có lần bầu nào đang mở cho cuộc bầu cử này.")
+    return r
+
+
+def close_round(session: Session, *, election: Election) -> Round:
+    """Close the open round and write its official snapshot. Refused (Conflict with every
+    reason) when the double entry disagrees or the numbers do not reconcile (RULES §4.3)."""
+    r = _require_open(session, election)
+    tally = round_tally(session, r)
+    if tally["disagreements"]:
+        details = [{"field": "paper_ballots", "row": d["number"], "message": d["message"]}
+                   for d in tally["disagreements"]]
+        raise Conflict(f"Chưa kết thúc được lần bầu: các tổ nhập phiếu chưa khớp nhau "
+                       f"({len(details)} phiếu). Hãy đối chiếu và sửa.", details, code="entries_disagree")
+    if tally["problems"]:
+        details = [{"field": p["code"], "message": p["message"]} for p in tally["problems"]]
+        raise Conflict("Chưa kết thúc được lần bầu: số liệu chưa khớp. " +
+                       " ".join(p["message"] for p in tally["problems"]), details, code="unreconciled")
+    decision = tally["decision"]
+    r.present_at_open = tally["present"]  # raised to those present at close if more came in
+    r.issued, r.returned = tally["issued"], tally["returned"]
+    r.valid, r.invalid = tally["valid"], tally["invalid"]
+    r.invalid_by_reason = json.dumps(tally["invalid_by_reason"])
+    r.outcome = decision.outcome
+    r.seal_sha256 = seal(election.id, r.number, tally["ballots"])
+    elected, tied = set(decision.elected), set(decision.tied)
+    for rc, c in round_candidates(session, r):
+        rc.votes = tally["votes"][c.id]
+        rc.is_elected = c.id in elected
+        rc.is_tied = c.id in tied
+    r.status = "closed"
+    r.closed_at = utcnow()
+    session.flush()
+    return r
+
+
+def canonical_ballot(kept: Iterable[int], reason: str | None) -> str:
+    """One counted ballot as a line of the seal: {"kept": sorted ids, "invalid": reason|null}."""
+    return json.dumps({"kept": sorted(kept), "invalid": reason}, sort_keys=True, separators=(",", ":"))
+
+
+def seal(election_id: int, round_number: int, ballots: list[dict]) -> str:
+    """SHA-256 (hex) of "election:<id>;round:<n>" followed by the sorted canonical lines of
+    every counted ballot, joined by newlines. Anyone holding the published ballots can
+    recompute it; it does not depend on the order of casting or entry."""
+    lines = sorted(canonical_ballot(b["kept"], b["reason"]) for b in ballots)
+    text = "\n".join([f"election:{election_id};round:{round_number}", *lines])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- strike-off and paper entry ---------------------------------------------------------
+
+def voter_may_receive_ballot(delegate: Delegate) -> str | None:
+    """Why this delegate may not receive a ballot (RULES §4.5), or None if they may."""
+    if not is_summoned(delegate):
+        return f"{delegate.full_name} không thuộc danh sách đại biểu được triệu tập."
+    if delegate.credential_status != "accepted":
+        return f"{delegate.full_name} chưa được công nhận tư cách đại biểu."
+    if delegate.checked_in_at is None:
+        return f"{delegate.full_name} chưa điểm danh (không có mặt)."
+    return None
+
+
+def issue_paper(session: Session, *, election: Election, delegate_ids: list) -> list[int]:
+    """Hand a paper ballot to these delegates (strike them off). All-or-nothing: a delegate
+    who already has a ballot this round (paper or electronic) → Conflict; one who may not
+    receive a ballot → ValidationFailed; nothing is written in either case."""
+    r = _require_open(session, election)
+    if not isinstance(delegate_ids, list) or not delegate_ids:
+        raise ValidationFailed("Cần danh sách đại biểu nhận phiếu.",
+                               [{"field": "delegate_ids", "message": "Danh sách trống."}])
+    problems: list[dict] = []
+    delegates: list[Delegate] = []
+    seen: set[int] = set()
+    for i, raw in enumerate(delegate_ids, start=1):
+        did = _coerce_int(raw)
+        d = session.get(Delegate, did) if isinstance(did, int) and not isinstance(did, bool) else None
+        if d is None or d.congress_id != election.congress_id:
+            _problem(problems, "delegate_ids", f"Không có đại biểu mã {raw} trong đại hội này.", i)
+            continue
+        if d.id in seen:
+            _problem(problems, "delegate_ids", f"{d.full_name} có tên hai lần trong yêu cầu.", i)
+            continue
+        seen.add(d.id)
+        reason = voter_may_receive_ballot(d)
+        if reason:
+            _problem(problems, "delegate_ids", reason, i)
+        delegates.append(d)
+    if problems:
+        raise ValidationFailed(f"Chưa phát phiếu cho ai: {problems[0]['message']}", problems)
+    already = session.execute(select(RoundParticipation.delegate_id, RoundParticipation.method)
+                              .where(RoundParticipation.round_id == r.id,
+                                     RoundParticipation.delegate_id.in_(seen))).all()
+    if already:
+        names = {d.id: d.full_name for d in delegates}
+        details = [{"field": "delegate_ids",
+                    "message": f"{names[did]} đã {'nhận phiếu' if m == 'paper' else 'bỏ phiếu'} ở lần bầu này."}
+                   for did, m in already]
+        raise Conflict(f"Chưa phát phiếu cho ai: {details[0]['message']}", details, code="already_voted")
+    for d in delegates:
+        session.add(RoundParticipation(round_id=r.id, delegate_id=d.id, method="paper"))
+    try:
+        session.flush()
+    except IntegrityError as exc:  # another desk or the delegate's phone was quicker
+        raise Conflict("Đại biểu đã nhận phiếu / đã bỏ phiếu ở lần bầu này.", code="already_voted") from exc
+    return [d.id for d in delegates]
+
+
+def participation(session: Session, round: Round) -> dict[str, int]:
+    rows = session.execute(select(RoundParticipation.method, func.count())
+                           .where(RoundParticipation.round_id == round.id)
+                           .group_by(RoundParticipation.method)).all()
+    out = {"paper": 0, "electronic": 0, "slip": 0}
+    out.update({m: int(n) for m, n in rows})
+    return out
+
+
+def struck_off_ids(session: Session, round: Round) -> set[int]:
+    return set(session.scalars(select(RoundParticipation.delegate_id)
+                               .where(RoundParticipation.round_id == round.id)))
+
+
+def set_paper_issued(session: Session, *, election: Election, issued) -> Round:
+    """The board's count of paper ballots handed out (used when nobody was struck off)."""
+    r = _require_open(session, election)
+    issued = _coerce_int(issued)
+    if isinstance(issued, bool) or not isinstance(issued, int) or issued < 0:
+        raise ValidationFailed("Số phiếu phát ra phải là số nguyên không âm.",
+                               [{"field": "issued", "message": "Số phiếu phát ra phải là số nguyên không âm."}])
+    r.paper_issued_count = issued
+    session.flush()
+    return r
+
+
+def _normalize_defect(value) -> str | None:
+    if value in (None, "", False):
+        return None
+    text = normalize_text(str(value))
+    if text in DEFECT_REASONS:
+        return text
+    for code, label in DEFECT_REASONS.items():
+        if text.casefold() == label.casefold():
+            return code
+    key = text.casefold().replace("-", "_").replace(" ", "_")
+    if key in DEFECT_ALIASES:
+        return DEFECT_ALIASES[key]
+    raise ValidationFailed(
+        f"Lý do phiếu không hợp lệ không xác định: «{text}».",
+        [{"field": "spoiled", "message": "Chỉ nhận: " + ", ".join(f"{k} ({v})" for k, v in DEFECT_REASONS.items())}])
+
+
+def _check_entry(session: Session, round: Round, team, kept, defect) -> tuple[int, list[int], str | None]:
+    """Validate one paper entry against the round's list; returns (team, sorted kept, defect)."""
+    election = session.get(Election, round.election_id)
+    team = _coerce_int(team)
+    if isinstance(team, bool) or not isinstance(team, int) or not 1 <= team <= election.entry_teams:
+        raise ValidationFailed(f"Tổ nhập phiếu phải từ 1 đến {election.entry_teams}.",
+                               [{"field": "team", "message": "Tổ nhập phiếu không hợp lệ."}])
+    if not isinstance(kept, (list, tuple, set, frozenset)):
+        raise ValidationFailed("«kept» phải là danh sách mã người không bị gạch tên.",
+                               [{"field": "kept", "message": "Cần một danh sách."}])
+    kept_ids = []
+    for raw in kept:
+        cid = _coerce_int(raw)
+        if isinstance(cid, bool) or not isinstance(cid, int):
+            raise ValidationFailed(f"Mã không hợp lệ trong phiếu: «{raw}».",
+                                   [{"field": "kept", "message": f"Mã không hợp lệ: «{raw}»."}])
+        kept_ids.append(cid)
+    defect = _normalize_defect(defect)
+    listed = [c.id for _, c in round_candidates(session, round)]
+    try:
+        judge_ballot(kept_ids, listed, round.seats, defect)
+    except BallotError as exc:
+        names = {c.id: c.full_name for _, c in round_candidates(session, round)}
+        message = str(exc)
+        unknown = [k for k in kept_ids if k not in names]
+        if unknown:
+            message = f"Phiếu giữ lại mã không có trên phiếu bầu lần này: {', '.join(map(str, unknown))}."
+        raise ValidationFailed(message, [{"field": "kept", "message": message}]) from exc
+    return team, sorted(kept_ids), defect
+
+
+def _next_number(session: Session, round: Round, team: int) -> int:
+    return int(session.scalar(select(func.coalesce(func.max(PaperBallotEntry.number), 0))
+                              .where(PaperBallotEntry.round_id == round.id,
+                                     PaperBallotEntry.team == team))) + 1
+
+
+def _round_open(session: Session, round: Round) -> None:
+    if round.status != "open":
+        raise Conflict(f"Lần bầu thứ {round.number} không mở: không nhập hay sửa phiếu được.")
+
+
+def enter_paper_ballot(session: Session, *, round: Round, team: int = 1, number: int | None = None,
+                       kept: list, defect: str | None = None, user_id: int | None = None
+                       ) -> PaperBallotEntry:
+    """One paper ballot as read by one team: the ids of the names NOT struck, and a physical
+    defect code if the board found one. ``number`` defaults to the team's next number."""
+    _round_open(session, round)
+    team, kept_ids, defect = _check_entry(session, round, team, kept, defect)
+    if number in (None, ""):
+        number = _next_number(session, round, team)
+    number = _coerce_int(number)
+    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+        raise ValidationFailed("Số thứ tự phiếu phải là số nguyên dương.",
+                               [{"field": "number", "message": "Số thứ tự phiếu không hợp lệ."}])
+    exists = session.scalar(select(PaperBallotEntry.id).where(
+        PaperBallotEntry.round_id == round.id, PaperBallotEntry.team == team, PaperBallotEntry.number == number))
+    if exists is not None:
+        raise Conflict(f"Tổ {team} đã nhập phiếu số {number}; muốn đổi, hãy dùng «Sửa phiếu».",
+                       code="duplicate_number")
+    entry = PaperBallotEntry(round_id=round.id, team=team, number=number, kept=json.dumps(kept_ids),
+                             defect=defect, entered_by=user_id)
+    session.add(entry)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict(f"Tổ {team} đã nhập phiếu số {number}.", code="duplicate_number") from exc
+    return entry
+
+
+def get_paper_entry(session: Session, *, round: Round, team: int, number: int) -> PaperBallotEntry:
+    entry = session.scalar(select(PaperBallotEntry).where(
+        PaperBallotEntry.round_id == round.id, PaperBallotEntry.team == team, PaperBallotEntry.number == number))
+    if entry is None:
+        raise NotFound(f"Tổ {team} chưa nhập phiếu số {number}.")
+    return entry
+
+
+def correct_paper_ballot(session: Session, *, round: Round, team: int = 1, number: int, kept: list,
+                         defect: str | None = None, reason: str, user_id: int | None = None
+                         ) -> PaperBallotEntry:
+    """Correct an earlier entry; the old reading, who, when and why are kept."""
+    _round_open(session, round)
+    team, kept_ids, defect = _check_entry(session, round, team, kept, defect)
+    reason = normalize_text(reason)
+    if not reason:
+        raise ValidationFailed("Cần ghi lý do sửa phiếu.", [{"field": "reason", "message": "Lý do không được để trống."}])
+    entry = get_paper_entry(session, round=round, team=team, number=_coerce_int(number))
+    new_kept = json.dumps(kept_ids)
+    if entry.kept == new_kept and entry.defect == defect:
+        raise ValidationFailed(f"Phiếu số {number} không thay đổi gì.",
+                               [{"field": "kept", "message": "Nội dung sửa giống nội dung đã nhập."}])
+    session.add(PaperBallotCorrection(entry_id=entry.id, old_kept=entry.kept, old_defect=entry.defect,
+                                      new_kept=new_kept, new_defect=defect, reason=reason,
+                                      corrected_by=user_id))
+    entry.kept, entry.defect = new_kept, defect
+    session.flush()
+    return entry
+
+
+def record_paper_ballots(session: Session, *, election: Election, ballots: list, issued=None, team=1,
+                         user_id: int | None = None) -> int:
+    """The API's batch entry: [{"kept": [ids]} | {"spoiled": reason}], numbered after the
+    team's last ballot. All-or-nothing: any bad ballot → ValidationFailed with its row."""
+    r = _require_open(session, election)
+    if not isinstance(ballots, list):
+        raise ValidationFailed("«ballots» phải là một danh sách.", [{"field": "ballots", "message": "Cần một danh sách."}])
+    if issued not in (None, ""):
+        set_paper_issued(session, election=election, issued=issued)
+    checked = []
+    problems: list[dict] = []
+    for i, raw in enumerate(ballots, start=1):
+        try:
+            if not isinstance(raw, dict) or ("kept" not in raw and "spoiled" not in raw):
+                raise ValidationFailed("Mỗi phiếu là {\"kept\": [...]} hoặc {\"spoiled\": \"lý do\"}.")
+            spoiled = raw.get("spoiled")
+            if spoiled is True:
+                spoiled = "distinguishing_mark"
+            checked.append(_check_entry(session, r, team, raw.get("kept") or [], spoiled))
+        except ValidationFailed as exc:
+            _problem(problems, (exc.details[0]["field"] if exc.details else "ballots"), exc.message, i)
+    if problems:
+        raise ValidationFailed(f"Chưa ghi phiếu nào: {len(problems)} phiếu có lỗi. {problems[0]['message']}",
+                               problems)
+    number = _next_number(session, r, _coerce_int(team)) if checked else 0
+    for team_no, kept_ids, defect in checked:
+        session.add(PaperBallotEntry(round_id=r.id, team=team_no, number=number, kept=json.dumps(kept_ids),
+                                     defect=defect, entered_by=user_id))
+        number += 1
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict("Một tổ khác vừa nhập cùng số phiếu; hãy thử lại.", code="duplicate_number") from exc
+    return len(checked)
+
+
+def paper_entries(session: Session, round: Round, team: int | None = None) -> list[PaperBallotEntry]:
+    stmt = select(PaperBallotEntry).where(PaperBallotEntry.round_id == round.id)
+    if team is not None:
+        stmt = stmt.where(PaperBallotEntry.team == team)
+    return list(session.scalars(stmt.order_by(PaperBallotEntry.team, PaperBallotEntry.number)))
+
+
+def corrections(session: Session, round: Round) -> list[tuple[PaperBallotCorrection, PaperBallotEntry]]:
+    return [(c, e) for c, e in session.execute(
+        select(PaperBallotCorrection, PaperBallotEntry)
+        .join(PaperBallotEntry, PaperBallotEntry.id == PaperBallotCorrection.entry_id)
+        .where(PaperBallotEntry.round_id == round.id)
+        .order_by(PaperBallotCorrection.corrected_at, PaperBallotCorrection.id)).all()]
+
+
+def _entry_content(e: PaperBallotEntry) -> tuple[tuple[int, ...], str | None]:
+    return tuple(sorted(json.loads(e.kept))), e.defect
+
+
+def describe_content(kept: Iterable[int], defect: str | None, numbers: dict[int, int]) -> str:
+    """A reading as people say it: "giữ 1, 3, 4", "gạch hết", "không hợp lệ: …"."""
+    if defect:
+        return f"không hợp lệ: {DEFECT_REASONS.get(defect, defect)}"
+    nums = sorted(numbers.get(k, k) for k in kept)
+    if not nums:
+        return "gạch hết tên"
+    if len(nums) == len(numbers):
+        return "giữ tất cả"
+    return "giữ số " + ", ".join(map(str, nums))
+
+
+def compare_teams(session: Session, round: Round) -> dict:
+    """Independent entry by 2 or 3 teams: per team its entries; the disagreements by ballot
+    number (missing in a team, or different content)."""
+    election = session.get(Election, round.election_id)
+    teams = election.entry_teams
+    numbers = {c.id: rc.ballot_number for rc, c in round_candidates(session, round)}
+    by_team: dict[int, dict[int, tuple]] = {t: {} for t in range(1, teams + 1)}
+    for e in paper_entries(session, round):
+        if e.team in by_team:
+            by_team[e.team][e.number] = _entry_content(e)
+    disagreements = []
+    if teams > 1:
+        all_numbers = sorted(set().union(*(set(d) for d in by_team.values())))
+        for n in all_numbers:
+            readings = {t: by_team[t].get(n) for t in by_team}
+            if len({v for v in readings.values()}) == 1:
+                continue
+            parts = []
+            for t, v in readings.items():
+                parts.append(f"tổ {t}: " + ("chưa nhập" if v is None else describe_content(v[0], v[1], numbers)))
+            disagreements.append({"number": n, "readings": {t: (None if v is None else
+                                                               {"kept": list(v[0]), "defect": v[1]})
+                                                            for t, v in readings.items()},
+                                  "message": f"Phiếu số {n}: " + "; ".join(parts) + "."})
+    return {"teams": teams, "counts": {t: len(d) for t, d in by_team.items()},
+            "entries": by_team, "disagreements": disagreements}
+
+
+# --- counting ----------------------------------------------------------------------------
+
+def round_tally(session: Session, round: Round) -> dict:
+    """The live count of a round (see the module docstring for what counts).
+
+    Returns issued, returned, valid, invalid, invalid_by_reason {code: n}, votes {cid: n},
+    decision (rules.RoundDecision), ballots (every counted ballot as {"kept", "valid",
+    "reason", "source"}), participation by method, paper_issued, paper counted, the
+    double-entry disagreements, present/summoned used for reconciliation, and the
+    reconciliation problems ([] when the numbers hold)."""
+    election = session.get(Election, round.election_id)
+    preset = _preset(session, election)
+    listed = [c.id for _, c in round_candidates(session, round)]
+    names = {c.id: c.full_name for _, c in round_candidates(session, round)}
+    counted: list[dict] = []
+    verdicts: list[BallotVerdict] = []
+    for b in session.scalars(select(Ballot).where(Ballot.round_id == round.id)):
+        kept = sorted(json.loads(b.kept))
+        counted.append({"kept": kept, "valid": bool(b.is_valid),
+                        "reason": None if b.is_valid else b.invalid_reason, "source": "electronic"})
+        verdicts.append(BallotVerdict(valid=bool(b.is_valid), reason=None if b.is_valid else b.invalid_reason,
+                                      kept=frozenset(kept)))
+    comparison = compare_teams(session, round)
+    paper_counted = 0
+    if not comparison["disagreements"]:
+        for number in sorted(comparison["entries"][1]):
+            kept, defect = comparison["entries"][1][number]
+            verdict = judge_ballot(kept, listed, round.seats, defect)
+            verdicts.append(verdict)
+            counted.append({"kept": sorted(kept), "valid": verdict.valid, "reason": verdict.reason,
+                            "source": "paper"})
+            paper_counted += 1
+    count = count_votes(verdicts, listed)
+    methods = participation(session, round)
+    paper_issued = methods["paper"] if methods["paper"] else (round.paper_issued_count or 0)
+    issued = paper_issued + methods["electronic"] + methods["slip"]
+    if round.status == "closed":
+        present, summoned = round.present_at_open, round.summoned_at_open
+    else:
+        seen = _attendance(session, election)
+        present = max(seen["present"], round.present_at_open or 0)
+        summoned = max(seen["summoned"], round.summoned_at_open or 0)
+    decision = decide_round(count.votes, round.seats, count.returned, preset)
+    problems = reconcile(issued=issued, returned=count.returned, valid=count.valid, invalid=count.invalid,
+                         votes=count.votes, seats=round.seats, voted=issued, present=present,
+                         summoned=summoned, names=names)
+    return {
+        "round": round.number, "status": round.status, "seats": round.seats,
+        "issued": issued, "returned": count.returned, "valid": count.valid, "invalid": count.invalid,
+        "invalid_by_reason": dict(count.invalid_by_reason), "votes": dict(count.votes),
+        "decision": decision, "ballots": counted, "participation": methods,
+        "paper_issued": paper_issued, "paper_counted": paper_counted,
+        "electronic_counted": len(counted) - paper_counted,
+        "team_counts": comparison["counts"], "disagreements": comparison["disagreements"],
+        "present": present, "summoned": summoned,
+        "problems": [{"code": p.code, "message": p.message} for p in problems],
+    }
+
+
+def _percent_number(votes: int, returned: int) -> float:
+    return float(percent(votes, returned)) if returned else 0.0
+
+
+def round_result(session: Session, election: Election, round: Round | None = None) -> dict:
+    """The result of the current (or given) round in the shape of API.md."""
+    r = round if round is not None else current_round(session, election)
+    so_far = elected_so_far(session, election)
+    if r is None:
+        return {"round": None, "status": "draft", "seats": election.seats, "issued": 0, "returned": 0,
+                "valid": 0, "invalid": 0,
+                "candidates": [{"id": c.id, "full_name": c.full_name, "votes": 0, "percent": 0.0,
+                                "elected": False} for c in list_candidates(session, election)],
+                "outcome": "pending", "elected": [], "tied": [], "elected_so_far": so_far,
+                "seats_left": election.seats, "invalid_by_reason": {}}
+    rows = round_candidates(session, r)
+    if r.status == "closed":
+        returned = r.returned or 0
+        ranked = sorted(rows, key=lambda x: (-(x[0].votes or 0), x[1].id))
+        result = {"issued": r.issued, "returned": returned, "valid": r.valid, "invalid": r.invalid,
+                  "outcome": r.outcome,
+                  "elected": [c.id for rc, c in ranked if rc.is_elected],
+                  "tied": [c.id for rc, c in ranked if rc.is_tied],
+                  "invalid_by_reason": json.loads(r.invalid_by_reason or "{}")}
+        votes = {c.id: rc.votes or 0 for rc, c in rows}
+        elected = set(result["elected"])
+    else:
+        tally = round_tally(session, r)
+        returned = tally["returned"]
+        result = {"issued": tally["issued"], "returned": returned, "valid": tally["valid"],
+                  "invalid": tally["invalid"], "outcome": "pending", "elected": [], "tied": [],
+                  "invalid_by_reason": tally["invalid_by_reason"]}
+        votes = tally["votes"]
+        elected = set()
+    return {
+        "round": r.number, "status": r.status, "seats": r.seats,
+        "issued": result["issued"], "returned": returned, "valid": result["valid"], "invalid": result["invalid"],
+        "candidates": [{"id": c.id, "full_name": c.full_name, "votes": votes[c.id],
+                        "percent": _percent_number(votes[c.id], returned), "elected": c.id in elected}
+                       for _, c in rows],
+        "outcome": result["outcome"], "elected": result["elected"], "tied": result["tied"],
+        "elected_so_far": so_far, "seats_left": election.seats - len(so_far),
+        "invalid_by_reason": result["invalid_by_reason"],
+    }
+
+
+def election_status(session: Session, election: Election) -> str:
+    """draft (no round yet or a further round not opened), open, closed (a round closed and
+    seats still empty) or complete (every seat filled)."""
+    r = current_round(session, election)
+    if r is None:
+        return "draft"
+    if r.status == "open":
+        return "open"
+    if r.status == "draft":
+        return "draft"
+    return "complete" if seats_left(session, election) <= 0 else "closed"
+
+
+def _person(c: Candidate) -> dict:
+    return {"id": c.id, "full_name": c.full_name, "ho": c.ho, "ten_dem": c.ten_dem, "ten": c.ten,
+            "birth_year": c.birth_year, "gender": c.gender, "position": c.position, "unit": c.unit,
+            "ethnicity": c.ethnicity, "education": c.education, "qualification": c.qualification,
+            "political_theory": c.political_theory, "is_party_member": c.is_party_member,
+            "nomination": c.nomination, "nomination_label": NOMINATION_LABELS.get(c.nomination, c.nomination),
+            "delegate_id": c.delegate_id}
+
+
+def candidate_json(c: Candidate) -> dict:
+    return {**_person(c), "withdrawn": c.is_withdrawn, "withdrawal_reason": c.withdrawal_reason}
+
+
+def election_json(session: Session, election: Election, warnings: list[str] | None = None) -> dict:
+    people = list_candidates(session, election)
+    withdrawn = [c for c in list_candidates(session, election, include_withdrawn=True) if c.is_withdrawn]
+    check = check_candidate_list([(c.full_name, c.birth_year) for c in people], election.seats,
+                                 _preset(session, election))
+    return {
+        "id": election.id, "congress_id": election.congress_id, "title": election.title,
+        "body": election.body, "body_label": election.body_label, "seats": election.seats,
+        "entry_teams": election.entry_teams, "follows_election_id": election.follows_election_id,
+        "status": election_status(session, election),
+        "candidates": [candidate_json(c) for c in people],
+        "withdrawn": [candidate_json(c) for c in withdrawn],
+        "surplus_percent": float(check.surplus_percent),
+        "warnings": warnings if warnings is not None else [w.message for w in check.warnings],
+        "rounds": [{"number": r.number, "seats": r.seats, "status": r.status, "outcome": r.outcome}
+                   for r in list_rounds(session, election)],
+        "elected_so_far": elected_so_far(session, election),
+    }
+
+
+# --- the count minutes --------------------------------------------------------------------
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def count_minutes_data(session: Session, round: Round) -> dict:
+    """Everything the biên bản kiểm phiếu (RULES §6) prints, as plain data (no ORM objects).
+    ``final`` is False while the round is not closed (a draft print)."""
+    from ..congress.services import officials
+    election = session.get(Election, round.election_id)
+    congress = _congress(session, election)
+    preset = get_preset(congress.preset_code)
+    rows = round_candidates(session, round)
+    if round.status == "closed":
+        returned, valid, invalid, issued = round.returned or 0, round.valid or 0, round.invalid or 0, round.issued or 0
+        by_reason = json.loads(round.invalid_by_reason or "{}")
+        votes = {c.id: rc.votes or 0 for rc, c in rows}
+        decision = decide_round(votes, round.seats, returned, preset)
+        present, summoned = round.present_at_open, round.summoned_at_open
+        seal_hash = round.seal_sha256
+    else:
+        tally = round_tally(session, round)
+        returned, valid, invalid, issued = tally["returned"], tally["valid"], tally["invalid"], tally["issued"]
+        by_reason, votes, decision = tally["invalid_by_reason"], tally["votes"], tally["decision"]
+        present, summoned = tally["present"], tally["summoned"]
+        seal_hash = None
+    voted = issued
+    people = []
+    passed = set(decision.passed)
+    elected, tied = set(decision.elected), set(decision.tied)
+    for rc, c in rows:
+        v = votes.get(c.id, 0)
+        pct = percent(v, returned) if returned else Decimal("0.00")
+        people.append({**_person(c), "ballot_number": rc.ballot_number, "votes": v,
+                       "votes_text": f"{v}/{returned}", "percent": str(pct), "percent_text": format_percent_vi(pct),
+                       "passed": c.id in passed, "elected": c.id in elected, "tied": c.id in tied})
+    by_id = {p["id"]: p for p in people}
+    all_so_far = elected_so_far(session, election)
+    if round.status != "closed":
+        all_so_far = all_so_far + list(decision.elected)
+    everyone = {c.id: c for c in list_candidates(session, election, include_withdrawn=True)}
+    return {
+        "final": round.status == "closed",
+        "congress": {"id": congress.id, "name": congress.name, "organization": congress.organization,
+                     "parent_organization": congress.parent_organization, "term": congress.term,
+                     "ordinal": congress.ordinal, "kind": congress.kind,
+                     "kind_label": KIND_LABELS.get(congress.kind, congress.kind),
+                     "date": _iso(congress.date), "venue": congress.venue, "place": congress.place,
+                     "preset_code": congress.preset_code, "preset_title": preset.title},
+        "election": {"id": election.id, "title": election.title, "body": election.body,
+                     "body_label": election.body_label, "seats": election.seats},
+        "round": {"id": round.id, "number": round.number, "seats": round.seats, "status": round.status,
+                  "opened_at": _iso(round.opened_at), "closed_at": _iso(round.closed_at)},
+        "board": [{"full_name": o.full_name, "title": o.title} for o in officials(session, congress.id, "board")],
+        "summoned": summoned, "present": present, "voted": voted,
+        "seats": round.seats,
+        "candidates_count": len(people),
+        "self_nominated": sum(1 for p in people if p["nomination"] == "self"),
+        "nominated": sum(1 for p in people if p["nomination"] != "self"),
+        "issued": issued, "returned": returned, "valid": valid, "invalid": invalid,
+        "invalid_by_reason": [{"code": code, "label": label, "count": int(by_reason.get(code, 0))}
+                              for code, label in INVALID_REASONS.items()],
+        "candidates": people,
+        "votes_needed": decision.votes_needed,
+        "elected": [by_id[cid] for cid in decision.elected],
+        "tied": [by_id[cid] for cid in decision.tied],
+        "outcome": decision.outcome if round.status == "closed" else "pending",
+        "outcome_label": OUTCOME_LABELS[decision.outcome if round.status == "closed" else "pending"],
+        "decided_outcome": decision.outcome,
+        "seats_left": decision.seats_left,
+        "elected_so_far": [{"id": cid, "full_name": everyone[cid].full_name} for cid in all_so_far if cid in everyone],
+        "election_seats_left": election.seats - len(all_so_far),
+        "seal_sha256": seal_hash,
+    }
+
+
+def latest_closed_round(session: Session, election: Election) -> Round | None:
+    return session.scalar(select(Round).where(Round.election_id == election.id, Round.status == "closed")
+                          .order_by(Round.number.desc()).limit(1))
+
+
+def delete_election(session: Session, *, election: Election) -> None:
+    """Delete an election that never opened a round (a mistake in set-up)."""
+    _require_not_started(session, election, "xoá cuộc bầu cử")
+    session.execute(delete(Candidate).where(Candidate.election_id == election.id))
+    session.delete(election)
+    session.flush()
