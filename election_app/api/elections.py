@@ -1,4 +1,198 @@
-"""API v1: elections."""
+"""API v1: elections (API.md "Elections"): create with the candidate list, open and close
+rounds, further rounds, strike-off with paper ballots, the board's paper entry and the
+result. Every handler calls the same services as the pages."""
 from __future__ import annotations
 
-from .core import bp  # noqa: F401
+from flask import g, jsonify
+
+from ..auth.permissions import can_access_congress
+from ..congress.services import get_congress
+from ..db import db
+from ..elections import services as el
+from ..errors import Forbidden, ValidationFailed
+from ..rules import DEFECT_REASONS
+from .core import api_auth, bp, created, json_body, ok
+from .openapi import B, I, S, obj, op
+
+IDS = {"type": "array", "items": I}
+NUM = {"type": "number"}
+CANDIDATE_IN = {"oneOf": [
+    obj(["full_name"], full_name=S, birth_year=I, gender={"enum": ["nam", "nữ"]}, position=S, unit=S,
+        nomination={"enum": ["self", "nominated"]}),
+    obj(["delegate_id"], delegate_id=I, nomination={"enum": ["self", "nominated"]}),
+]}
+CANDIDATE = obj(["id", "full_name"], id=I, full_name=S, ho=S, ten_dem=S, ten=S, birth_year=I, position=S,
+                unit=S, nomination=S, delegate_id=I, withdrawn=B, withdrawal_reason=S)
+ELECTION = obj(["id", "title", "body", "seats", "candidates", "warnings"], id=I, congress_id=I, title=S,
+               body=S, body_label=S, seats=I, entry_teams=I,
+               status={"enum": ["draft", "open", "closed", "complete"]},
+               candidates={"type": "array", "items": CANDIDATE}, withdrawn={"type": "array", "items": CANDIDATE},
+               warnings={"type": "array", "items": S}, surplus_percent=NUM,
+               rounds={"type": "array", "items": obj(None, number=I, seats=I, status=S, outcome=S)},
+               elected_so_far=IDS)
+RESULT = obj(["round", "status", "seats", "issued", "returned", "valid", "invalid", "candidates", "outcome",
+              "elected", "tied", "elected_so_far"],
+             round=I, status={"enum": ["draft", "open", "closed"]}, seats=I, issued=I, returned=I, valid=I,
+             invalid=I,
+             candidates={"type": "array", "items": obj(["id", "full_name", "votes", "percent", "elected"],
+                                                       id=I, full_name=S, votes=I, percent=NUM, elected=B)},
+             outcome={"enum": ["pending", "complete", "tie", "insufficient"]}, elected=IDS, tied=IDS,
+             elected_so_far=IDS, seats_left=I, invalid_by_reason={"type": "object"})
+ROUND = obj(["round", "status", "seats"], election_id=I, round=I, status=S, seats=I, summoned_at_open=I,
+            present_at_open=I, candidates={"type": "array", "items": obj(None, id=I, full_name=S, number=I)})
+PAPER_BALLOT = {"oneOf": [obj(["kept"], kept=IDS),
+                          obj(["spoiled"], spoiled={"enum": list(DEFECT_REASONS)})]}
+
+OPENAPI_PATHS = {
+    "/congresses/{cid}/elections": {
+        "post": op("Tạo cuộc bầu cử với danh sách bầu cử (lỗi §4.1 → 422; cảnh báo số dư trong warnings)",
+                   ok=201, errors=(404, 422), params=["cid"], response=ELECTION,
+                   body=obj(["title", "body", "seats", "candidates"], title=S,
+                            body={"enum": ["executive_committee", "inspection_committee", "chair",
+                                           "upper_delegates", "upper_alternates", "other"]},
+                            seats=I, entry_teams={"enum": [1, 2, 3]}, follows_election_id=I,
+                            candidates={"type": "array", "items": CANDIDATE_IN})),
+        "get": op("Các cuộc bầu cử của đại hội", errors=(404,), params=["cid"],
+                  response=obj(["elections"], elections={"type": "array", "items": ELECTION})),
+    },
+    "/elections/{eid}": {"get": op("Một cuộc bầu cử", errors=(404,), params=["eid"], response=ELECTION)},
+    "/elections/{eid}/candidates": {
+        "post": op("Thêm người vào danh sách bầu cử (khi chưa mở lần bầu nào đang diễn ra)", ok=201,
+                   errors=(404, 409, 422), params=["eid"], body=CANDIDATE_IN,
+                   response=obj(["candidate", "warnings"], candidate=CANDIDATE, warnings={"type": "array", "items": S}))},
+    "/elections/{eid}/candidates/{cand_id}/withdraw": {
+        "post": op("Rút tên khỏi danh sách (trước lần bầu thứ nhất), có lý do", errors=(404, 409, 422),
+                   params=["eid", "cand_id"], body=obj(["reason"], reason=S), response=ELECTION)},
+    "/elections/{eid}/open": {"post": op("Mở lần bầu (lần 1 lập từ danh sách; lần sau: lần đã tạo)",
+                                         errors=(404, 409, 422), params=["eid"], response=ROUND)},
+    "/elections/{eid}/close": {"post": op("Kết thúc lần bầu; từ chối (409) khi số liệu chưa khớp hoặc các tổ nhập phiếu chưa khớp",
+                                          errors=(404, 409), params=["eid"], response=RESULT)},
+    "/elections/{eid}/rounds": {
+        "post": op("Tạo lần bầu tiếp theo (sau khi lần trước đã kết thúc)", ok=201, errors=(404, 409, 422),
+                   params=["eid"], body=obj(["candidate_ids", "seats"], candidate_ids=IDS, seats=I),
+                   response=ROUND)},
+    "/elections/{eid}/issue-paper": {
+        "post": op("Phát phiếu giấy (gạch tên người nhận phiếu); đã nhận phiếu / đã bỏ phiếu → 409, không phát cho ai",
+                   errors=(404, 409, 422), params=["eid"], body=obj(["delegate_ids"], delegate_ids=IDS),
+                   response=obj(["issued"], issued=IDS, round=I, paper_issued=I))},
+    "/elections/{eid}/paper-ballots": {
+        "post": op("Ghi phiếu giấy do Ban bầu cử kiểm (tất cả hoặc không)", ok=201, errors=(404, 409, 422),
+                   params=["eid"],
+                   body=obj(["ballots"], issued=I, team={"enum": [1, 2, 3]},
+                            ballots={"type": "array", "items": PAPER_BALLOT}),
+                   response=obj(["recorded"], recorded=I, round=I))},
+    "/elections/{eid}/result": {"get": op("Kết quả lần bầu hiện tại", errors=(404,), params=["eid"],
+                                          response=RESULT)},
+}
+
+
+def _load(eid: int):
+    election = el.get_election(db.session, eid)
+    if not can_access_congress(g.api_user, election.congress_id):
+        raise Forbidden("Tài khoản không được phép làm việc với đại hội này.")
+    return election
+
+
+def _round_json(election, r) -> dict:
+    return {"election_id": election.id, "round": r.number, "status": r.status, "seats": r.seats,
+            "summoned_at_open": r.summoned_at_open, "present_at_open": r.present_at_open,
+            "candidates": [{"id": c.id, "full_name": c.full_name, "number": rc.ballot_number}
+                           for rc, c in el.round_candidates(db.session, r)]}
+
+
+@bp.post("/congresses/<int:cid>/elections")
+@api_auth("elections.manage")
+def api_create_election(cid: int):
+    congress = get_congress(db.session, cid)
+    data = json_body()
+    election, warnings = el.create_election(
+        db.session, congress=congress, title=data.get("title") or "", body=data.get("body") or "",
+        seats=data.get("seats"), candidates=data.get("candidates", []),
+        entry_teams=data.get("entry_teams", 1), follows_election_id=data.get("follows_election_id"))
+    payload = el.election_json(db.session, election, warnings)
+    return created(payload)
+
+
+@bp.get("/congresses/<int:cid>/elections")
+@api_auth("congress.view")
+def api_list_elections(cid: int):
+    get_congress(db.session, cid)
+    return jsonify({"elections": [el.election_json(db.session, e) for e in el.list_elections(db.session, cid)]})
+
+
+@bp.get("/elections/<int:eid>")
+@api_auth("congress.view")
+def api_get_election(eid: int):
+    return jsonify(el.election_json(db.session, _load(eid)))
+
+
+@bp.post("/elections/<int:eid>/candidates")
+@api_auth("elections.manage")
+def api_add_candidate(eid: int):
+    election = _load(eid)
+    candidate, warnings = el.add_candidate(db.session, election=election, data=json_body())
+    return created({"candidate": el.candidate_json(candidate), "warnings": warnings})
+
+
+@bp.post("/elections/<int:eid>/candidates/<int:cand_id>/withdraw")
+@api_auth("elections.manage")
+def api_withdraw_candidate(eid: int, cand_id: int):
+    election = _load(eid)
+    candidate = el.get_candidate(db.session, election, cand_id)
+    warnings = el.withdraw_candidate(db.session, election=election, candidate=candidate,
+                                     reason=str(json_body().get("reason") or ""))
+    return ok(el.election_json(db.session, election, warnings))
+
+
+@bp.post("/elections/<int:eid>/open")
+@api_auth("elections.count")
+def api_open_round(eid: int):
+    election = _load(eid)
+    r = el.open_round(db.session, election=election)
+    return ok(_round_json(election, r))
+
+
+@bp.post("/elections/<int:eid>/close")
+@api_auth("elections.count")
+def api_close_round(eid: int):
+    election = _load(eid)
+    el.close_round(db.session, election=election)
+    return ok(el.round_result(db.session, election))
+
+
+@bp.post("/elections/<int:eid>/rounds")
+@api_auth("elections.count")
+def api_create_round(eid: int):
+    election = _load(eid)
+    data = json_body()
+    r = el.create_further_round(db.session, election=election, candidate_ids=data.get("candidate_ids"),
+                                seats=data.get("seats"))
+    return created(_round_json(election, r))
+
+
+@bp.post("/elections/<int:eid>/issue-paper")
+@api_auth("elections.count")
+def api_issue_paper(eid: int):
+    election = _load(eid)
+    issued = el.issue_paper(db.session, election=election, delegate_ids=json_body().get("delegate_ids"))
+    r = el.current_round(db.session, election)
+    return ok({"issued": issued, "round": r.number, "paper_issued": el.participation(db.session, r)["paper"]})
+
+
+@bp.post("/elections/<int:eid>/paper-ballots")
+@api_auth("elections.count")
+def api_paper_ballots(eid: int):
+    election = _load(eid)
+    data = json_body()
+    if "ballots" not in data:
+        raise ValidationFailed("Thiếu trường «ballots».", [{"field": "ballots", "message": "Cần danh sách phiếu."}])
+    recorded = el.record_paper_ballots(db.session, election=election, ballots=data.get("ballots"),
+                                       issued=data.get("issued"), team=data.get("team", 1),
+                                       user_id=g.api_user.id)
+    return created({"recorded": recorded, "round": el.current_round(db.session, election).number})
+
+
+@bp.get("/elections/<int:eid>/result")
+@api_auth("congress.view")
+def api_election_result(eid: int):
+    return jsonify(el.round_result(db.session, _load(eid)))
