@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +13,11 @@ from .models import KIND_LABELS, Congress, CongressOfficial, OFFICIAL_ROLES
 
 FIELDS = ("name", "organization", "parent_organization", "term", "ordinal", "kind", "date",
           "venue", "place", "preset_code", "chair_mode")
+
+
+LABELS = {"name": "Tên đại hội", "organization": "Tên công đoàn", "parent_organization": "Công đoàn cấp trên",
+          "term": "Nhiệm kỳ", "ordinal": "Lần thứ", "kind": "Hình thức đại hội", "date": "Ngày khai mạc",
+          "venue": "Địa điểm", "place": "Địa danh", "preset_code": "Bộ quy tắc", "chair_mode": "Cách bầu Chủ tịch"}
 
 
 def _clean(data: dict, *, partial: bool) -> dict:
@@ -28,14 +34,22 @@ def _clean(data: dict, *, partial: bool) -> dict:
                 out[key] = value
             else:
                 try:
-                    out[key] = dt.date.fromisoformat(str(value))
+                    if not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip())):
+                        raise ValueError
+                    out[key] = dt.date.fromisoformat(value.strip())
                 except ValueError:
                     problems.append({"field": "date", "message": "Ngày không hợp lệ (định dạng YYYY-MM-DD)."})
             continue
-        out[key] = normalize_text(str(value)) if value is not None else ""
-    required = {"name": "Tên đại hội", "organization": "Tên công đoàn", "term": "Nhiệm kỳ", "kind": "Hình thức đại hội"}
+        if value is not None and not isinstance(value, str):
+            problems.append({"field": key, "message": f"{LABELS[key]} phải là chuỗi ký tự."})
+            continue
+        out[key] = normalize_text(value)
+        limit = Congress.__table__.c[key].type.length
+        if limit and len(out[key]) > limit:
+            problems.append({"field": key, "message": f"{LABELS[key]} dài quá {limit} ký tự."})
+    required = {k: LABELS[k] for k in ("name", "organization", "term", "kind")}
     for key, label in required.items():
-        if (not partial or key in data) and not out.get(key):
+        if (not partial or key in data) and not out.get(key) and not any(p["field"] == key for p in problems):
             problems.append({"field": key, "message": f"{label} không được để trống."})
     if out.get("kind") and out["kind"] not in KIND_LABELS:
         problems.append({"field": "kind", "message": "Hình thức đại hội phải là «delegates» (đại biểu) hoặc «all_members» (toàn thể)."})
@@ -44,7 +58,7 @@ def _clean(data: dict, *, partial: bool) -> dict:
     if out.get("chair_mode") and out["chair_mode"] not in ("by_bch", "direct"):
         problems.append({"field": "chair_mode", "message": "Cách bầu Chủ tịch không hợp lệ."})
     if out.get("term"):
-        out["term"] = out["term"].replace(" - ", "–").replace("-", "–")
+        out["term"] = re.sub(r"\s*[-–—]\s*", "–", out["term"])  # "2023 - 2028" → "2023–2028"
     if problems:
         raise ValidationFailed("Thông tin đại hội chưa hợp lệ.", problems)
     return out

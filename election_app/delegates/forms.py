@@ -8,6 +8,10 @@ from .models import CATEGORY_LABELS
 
 class DelegateForm(FlaskForm):
     full_name = StringField("Họ và tên", validators=[DataRequired("Nhập họ và tên."), Length(max=300)])
+    ho = StringField("Họ", validators=[Length(max=80)])
+    ten_dem = StringField("Tên đệm", validators=[Length(max=120)])
+    ten = StringField("Tên", validators=[Length(max=80)],
+                      description="Hệ thống tự tách họ tên; chỉ sửa khi tách sai (ví dụ họ kép «Tôn Thất»).")
     gender = SelectField("Giới tính", choices=[("", "—"), ("nam", "Nam"), ("nữ", "Nữ")])
     birth_year = IntegerField("Năm sinh", validators=[Optional(), NumberRange(1900, 2015, "Năm sinh không hợp lý.")])
     position = StringField("Chức vụ", validators=[Length(max=300)])
@@ -21,8 +25,8 @@ class DelegateForm(FlaskForm):
 
     def data_dict(self) -> dict:
         return {k: getattr(self, k).data for k in (
-            "full_name", "gender", "birth_year", "position", "unit", "category", "is_party_member",
-            "ethnicity", "education", "qualification", "political_theory")}
+            "full_name", "ho", "ten_dem", "ten", "gender", "birth_year", "position", "unit", "category",
+            "is_party_member", "ethnicity", "education", "qualification", "political_theory")}
 
 
 class ImportForm(FlaskForm):

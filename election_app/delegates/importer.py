@@ -38,6 +38,8 @@ ALIASES = {
     "trinh do hoc van": "education", "hoc van": "education", "chuyen mon": "qualification",
     "chuyen mon nghiep vu": "qualification", "ly luan chinh tri": "political_theory",
     "stt": "_index", "so thu tu": "_index",
+    # Columns of our own export, so an exported roll can be imported into another congress.
+    "so the": "_ignore", "tham tra tu cach": "_ignore", "ly do": "_ignore", "diem danh": "_ignore",
 }
 CATEGORY_WORDS = {
     "chinh thuc": "official", "official": "official", "dai bieu chinh thuc": "official",
@@ -68,7 +70,7 @@ def _map_headers(headers: list) -> tuple[dict[int, str], list[dict]]:
             problems.append({"row": 1, "field": str(h),
                              "message": f"Cột «{normalize_text(str(h))}» không có trong mẫu."})
             continue
-        if field in mapping.values():
+        if field in mapping.values() and field != "_ignore":
             problems.append({"row": 1, "field": str(h), "message": f"Cột «{normalize_text(str(h))}» bị lặp."})
             continue
         mapping[idx] = field
@@ -81,6 +83,8 @@ def _map_headers(headers: list) -> tuple[dict[int, str], list[dict]]:
 
 
 def _convert(field: str, value, row_no: int, problems: list[dict]):
+    if type(value).__name__ in ("ArrayFormula", "DataTableFormula"):
+        value = "=" + str(getattr(value, "text", "") or "")
     if isinstance(value, str):
         value = normalize_text(value)
         if value.startswith("="):
@@ -137,7 +141,7 @@ def _rows_to_dicts(table: list[list], max_rows: int) -> list[dict]:
             continue
         rec: dict = {"_row": i}
         for idx, field in mapping.items():
-            if field == "_index":
+            if field in ("_index", "_ignore"):
                 continue
             value = row[idx] if idx < len(row) else None
             rec[field] = _convert(field, value, i, problems)
@@ -148,7 +152,8 @@ def _rows_to_dicts(table: list[list], max_rows: int) -> list[dict]:
         raise ValidationFailed("Tệp không có dòng đại biểu nào dưới dòng tiêu đề.",
                                [{"row": start + 2, "field": "", "message": "Không có dữ liệu."}])
     if len(out) > max_rows:
-        raise ValidationFailed(f"Tệp có {len(out)} dòng, vượt quá giới hạn {max_rows} dòng.")
+        raise ValidationFailed(f"Tệp có {len(out)} dòng, vượt quá giới hạn {max_rows} dòng.",
+                               [{"field": "file", "message": f"Tối đa {max_rows} dòng mỗi lần nhập."}])
     return out
 
 
@@ -157,30 +162,50 @@ def read_roll(filename: str, data: bytes, *, max_rows: int = 20000) -> list[dict
     if name.endswith(".xlsx"):
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        except Exception:
-            raise ValidationFailed("Không đọc được tệp Excel (.xlsx). Tệp có thể bị hỏng hoặc không đúng định dạng.")
-        ws = wb.worksheets[0]
-        table = [list(r) for r in ws.iter_rows(values_only=True)]
-        wb.close()
-    elif name.endswith(".csv"):
-        text = None
-        for enc in ("utf-8-sig", "utf-16", "cp1258"):
             try:
-                text = data.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        if text is None:
-            raise ValidationFailed("Không đọc được tệp CSV: hãy lưu với bảng mã UTF-8.")
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        table = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+                table = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+            finally:
+                wb.close()
+        except Exception:  # openpyxl raises many kinds for a damaged or mislabelled file
+            raise ValidationFailed(
+                "Không đọc được tệp Excel (.xlsx). Tệp có thể bị hỏng hoặc không đúng định dạng.",
+                [{"field": "file", "message": "Tệp không phải .xlsx hợp lệ (tệp .xls cũ: hãy lưu lại thành .xlsx)."}])
+    elif name.endswith(".csv"):
+        table = _csv_table(_decode_csv(data))
     else:
         raise ValidationFailed("Chỉ nhận tệp .xlsx hoặc .csv.",
                                [{"field": "file", "message": "Định dạng tệp không được hỗ trợ."}])
     return _rows_to_dicts(table, max_rows)
+
+
+def _decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM, as Excel saves "CSV UTF-8"), UTF-16 when it says so with
+    a BOM, else Windows-1258 (Vietnamese Windows; tones as combining marks, NFC later)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    for enc in ("utf-8-sig", "cp1258"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationFailed("Không đọc được tệp CSV: hãy lưu với bảng mã UTF-8.",
+                           [{"field": "file", "message": "Bảng mã của tệp không phải UTF-8."}])
+
+
+def _csv_table(text: str) -> list[list]:
+    """Rows of a CSV whose separator is ',' ';' (Excel in Vietnamese locale) or tab: the
+    one under which a header row shows the most known columns."""
+    best: list[list] = []
+    best_score = -1
+    for delimiter in (",", ";", "\t"):
+        table = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        score = max((sum(1 for c in row if ALIASES.get(fold(str(c)))) for row in table[:10]), default=0)
+        if score > best_score:
+            best, best_score = table, score
+    return best
 
 
 def _styled_sheet(ws, headers: list[str], widths: list[int]) -> None:
@@ -200,24 +225,28 @@ def template_xlsx() -> bytes:
     ws.title = "Danh sách"
     headers = [h for h, _ in COLUMNS]
     _styled_sheet(ws, headers, [6, 28, 10, 10, 28, 32, 18, 10, 10, 14, 22, 16])
-    examples = [
-        [1, "Nguyễn Thị Hoa", "Nữ", 1985, "Giáo viên", "Tổ 1", "Chính thức", "x", "Kinh", "12/12", "Cử nhân Giáo dục Tiểu học", ""],
-        [2, "Trần Văn Đức", "Nam", 1979, "Tổ trưởng", "Tổ 2", "Đương nhiên", "", "Tày", "12/12", "Thạc sĩ Quản lý giáo dục", "Trung cấp"],
-    ]
-    for r in examples:
-        ws.append(r)
     help_ws = wb.create_sheet("Hướng dẫn")
     lines = [
-        "Mỗi dòng là một người. Dòng 1 là tiêu đề cột, không sửa tên cột.",
+        "Điền danh sách vào trang «Danh sách»: mỗi dòng một người. Dòng 1 là tiêu đề cột, không sửa tên cột.",
         "Họ và tên: ghi đầy đủ, có dấu (hệ thống tự tách Họ / Tên đệm / Tên).",
         "Giới tính: Nam hoặc Nữ. Năm sinh: 4 chữ số.",
-        "Loại đại biểu: " + ", ".join(v.replace("Đại biểu ", "") for v in CATEGORY_LABELS.values()) + ".",
-        "Đảng viên: ghi x nếu là đảng viên, để trống nếu không.",
+        "Loại đại biểu: " + ", ".join(v.replace("Đại biểu ", "") for v in CATEGORY_LABELS.values())
+        + " (để trống: Chính thức).",
+        "Đảng viên: ghi x nếu là đảng viên, để trống nếu không. Dân tộc: để trống là Kinh.",
         "Không nhập công thức. Nếu có lỗi, hệ thống báo từng dòng và không nhập dòng nào.",
-        "Xoá hai dòng ví dụ trước khi nhập.",
+        "",
+        "Ví dụ (chỉ để tham khảo, không nhập từ trang này):",
     ]
     for line in lines:
         help_ws.append([line])
+    help_ws.append(headers)
+    for r in (
+        [1, "Nguyễn Thị Hoa", "Nữ", 1985, "Giáo viên", "Tổ 1", "Chính thức", "x", "Kinh", "12/12",
+         "Cử nhân Giáo dục Tiểu học", ""],
+        [2, "Trần Văn Đức", "Nam", 1979, "Tổ trưởng", "Tổ 2", "Đương nhiên", "", "Tày", "12/12",
+         "Thạc sĩ Quản lý giáo dục", "Trung cấp"],
+    ):
+        help_ws.append(r)
     help_ws.column_dimensions["A"].width = 100
     buf = io.BytesIO()
     wb.save(buf)
@@ -237,6 +266,9 @@ def export_xlsx(delegates, attendance_label) -> bytes:
                    d.unit, CATEGORY_LABELS.get(d.category, d.category), "x" if d.is_party_member else "",
                    d.ethnicity, d.education, d.qualification, d.political_theory,
                    d.credential_label, d.credential_reason, attendance_label(d)])
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":   # text that starts with "=" stays text, never a formula
+                cell.data_type = "s"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

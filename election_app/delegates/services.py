@@ -2,7 +2,10 @@
 alternate who replaces an official delegate, check-in at the door, and attendance."""
 from __future__ import annotations
 
+import datetime as dt
+import unicodedata
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -10,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..congress.models import Congress
 from ..db import utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..rules import (duplicate_key, get_preset, name_sort_key, normalize_text,
+from ..rules import (duplicate_key, get_preset, join_name, name_sort_key, normalize_text,
                      quorum_met, quorum_needed, split_full_name)
 from .models import CATEGORY_LABELS, AttendanceEvent, Delegate
 
@@ -37,8 +40,45 @@ def is_summoned(d: Delegate) -> bool:
             and not d.is_replaced)
 
 
+FIELD_LABELS = {
+    "full_name": "Họ và tên", "ho": "Họ", "ten_dem": "Tên đệm", "ten": "Tên",
+    "gender": "Giới tính", "birth_year": "Năm sinh", "unit": "Đơn vị", "position": "Chức vụ",
+    "category": "Loại đại biểu", "is_party_member": "Đảng viên", "ethnicity": "Dân tộc",
+    "education": "Trình độ học vấn", "qualification": "Chuyên môn nghiệp vụ",
+    "political_theory": "Lý luận chính trị", "file": "Tệp", "delegates": "Danh sách",
+    "reason": "Lý do",
+}
+"""Vietnamese name of each field, for messages and the import error table."""
+
+# Column widths in the schema: a longer value is refused here (PostgreSQL would refuse it
+# later, and SQLite would silently keep it).
+MAX_LENGTHS = {"full_name": 300, "ho": 80, "ten_dem": 120, "ten": 80, "unit": 300, "position": 300,
+               "ethnicity": 50, "education": 100, "qualification": 200, "political_theory": 100}
+TRUE_WORDS = {"true", "1", "x", "yes", "có", "co"}
+FALSE_WORDS = {"false", "0", "", "no", "không", "khong"}
+
+
+def _text(value) -> str:
+    """Any cell or JSON value as NFC text (numbers typed into a text column included)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return normalize_text(value if isinstance(value, str) else str(value))
+
+
+def _plain(text: str) -> str:
+    """Lower case without tone or letter marks (đ → d): for searching typed without accents."""
+    text = normalize_text(text).casefold().replace("đ", "d")
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+
+
 def clean_delegate_row(raw: dict, *, row: int | None = None) -> tuple[dict, list[dict]]:
-    """Validate one roll row; returns (values, problems). Every string goes through NFC."""
+    """Validate one roll row; returns (values, problems). Every string goes through NFC.
+
+    The name comes as a full name (split into họ, tên đệm, tên) or as the three parts;
+    given both, they must agree (the parts win for where the split falls, e.g. a double
+    family name "Tôn Thất")."""
     problems: list[dict] = []
 
     def bad(field: str, message: str):
@@ -48,15 +88,15 @@ def clean_delegate_row(raw: dict, *, row: int | None = None) -> tuple[dict, list
         problems.append(item)
 
     values: dict = {}
-    full = normalize_text(raw.get("full_name"))
-    ho, dem, ten = (normalize_text(raw.get(k)) for k in ("ho", "ten_dem", "ten"))
-    if full and not ten:
-        try:
-            ho, dem, ten = split_full_name(full)
-        except ValueError as exc:
-            bad("full_name", str(exc))
-    elif ten:
-        full = " ".join(p for p in (ho, dem, ten) if p)
+    full = _text(raw.get("full_name"))
+    ho, dem, ten = (_text(raw.get(k)) for k in ("ho", "ten_dem", "ten"))
+    if ten:
+        joined = join_name(ho, dem, ten)
+        if full and full.casefold() != joined.casefold():
+            bad("full_name", f"Họ, tên đệm, tên («{joined}») không khớp với họ và tên «{full}».")
+        full = joined
+    elif full:
+        ho, dem, ten = split_full_name(full)
     if not ten:
         bad("full_name", "Thiếu họ và tên.")
     for part, label in ((ho, "Họ"), (dem, "Tên đệm"), (ten, "Tên")):
@@ -64,42 +104,68 @@ def clean_delegate_row(raw: dict, *, row: int | None = None) -> tuple[dict, list
             bad("full_name", f"{label} không được chứa chữ số: «{part}».")
     values.update(full_name=full, ho=ho, ten_dem=dem, ten=ten)
 
-    gender = normalize_text(raw.get("gender")).lower() or None
+    gender = _text(raw.get("gender")).lower() or None
     if gender in ("nu", "female", "f", "nữ"):
         gender = "nữ"
     elif gender in ("male", "m", "nam"):
         gender = "nam"
     if gender is not None and gender not in GENDERS:
-        bad("gender", f"Giới tính phải là «Nam» hoặc «Nữ», không phải «{raw.get('gender')}».")
+        bad("gender", f"Giới tính phải là «Nam» hoặc «Nữ», không phải «{_text(raw.get('gender'))}».")
     values["gender"] = gender
 
     by = raw.get("birth_year")
-    if by in (None, ""):
+    if by is None or (isinstance(by, str) and not by.strip()):
         values["birth_year"] = None
     else:
-        try:
-            by_int = int(str(by).strip().split(".")[0]) if not isinstance(by, int) else by
-            if isinstance(by, float) and by != int(by):
-                raise ValueError
-        except (TypeError, ValueError):
-            bad("birth_year", f"Năm sinh không hợp lệ: «{by}».")
-            by_int = None
-        if by_int is not None and not 1900 <= by_int <= 2015:
+        by_int = None
+        if isinstance(by, bool):
+            pass
+        elif isinstance(by, int):
+            by_int = by
+        elif isinstance(by, float) and by.is_integer():
+            by_int = int(by)
+        elif isinstance(by, str):
+            text = by.strip()
+            if text.endswith(".0"):
+                text = text[:-2]
+            if text.isdigit():
+                by_int = int(text)
+        if by_int is None:
+            bad("birth_year", f"Năm sinh không hợp lệ: «{_text(by)}» (cần 4 chữ số, ví dụ 1985).")
+        elif not 1900 <= by_int <= 2015:
             bad("birth_year", f"Năm sinh {by_int} nằm ngoài khoảng hợp lý (1900–2015).")
         values["birth_year"] = by_int
 
-    category = normalize_text(raw.get("category")) or "official"
+    category = _text(raw.get("category")) or "official"
     if category not in CATEGORY_LABELS:
-        bad("category", f"Loại đại biểu không hợp lệ: «{category}».")
+        bad("category", f"Loại đại biểu không hợp lệ: «{category}» "
+                        f"(một trong: {', '.join(CATEGORY_LABELS)}).")
     values["category"] = category
 
     for key in TEXT_FIELDS:
         if key in raw and raw[key] is not None:
-            values[key] = normalize_text(str(raw[key]))
+            values[key] = _text(raw[key])
     if values.get("ethnicity") == "":
         values["ethnicity"] = "Kinh"
     if "is_party_member" in raw:
-        values["is_party_member"] = bool(raw["is_party_member"])
+        flag = raw["is_party_member"]
+        if flag is None or isinstance(flag, bool):
+            values["is_party_member"] = bool(flag)
+        elif _text(flag).lower() in TRUE_WORDS:
+            values["is_party_member"] = True
+        elif _text(flag).lower() in FALSE_WORDS:
+            values["is_party_member"] = False
+        else:
+            bad("is_party_member", f"Đảng viên: ghi «có» hoặc «không», không phải «{_text(flag)}».")
+
+    for key, limit in MAX_LENGTHS.items():
+        value = values.get(key)
+        if isinstance(value, str):
+            if len(value) > limit:
+                bad(key, f"{FIELD_LABELS[key]} dài quá {limit} ký tự.")
+            if value.startswith("="):
+                # Would become a live formula in the exported spreadsheet.
+                bad(key, f"{FIELD_LABELS[key]} không được bắt đầu bằng dấu «=» (công thức): «{value[:40]}».")
     return values, problems
 
 
@@ -112,19 +178,55 @@ def _next_code_number(session: Session, congress_id: int) -> int:
     return best + 1
 
 
+class _NameIndex:
+    """People by duplicate key (Hòa = Hoà, Thủy = Thuỷ, case and spacing ignored), so each
+    new row is checked against the roll and the batch in O(1). Same name with two known,
+    different birth years: two people. Same name with a year missing on either side:
+    probably one person, refused."""
+
+    def __init__(self):
+        self._by_key: dict[str, list[tuple[int | None, object]]] = {}
+
+    def add(self, key: str, birth_year: int | None, who) -> None:
+        self._by_key.setdefault(key, []).append((birth_year, who))
+
+    def clash(self, key: str, birth_year: int | None):
+        for other_year, who in self._by_key.get(key, ()):
+            if other_year is None or birth_year is None or other_year == birth_year:
+                return who
+        return None
+
+
+def _roll_index(session: Session, congress_id: int, *, exclude_id: int | None = None) -> _NameIndex:
+    index = _NameIndex()
+    stmt = select(Delegate.id, Delegate.full_name, Delegate.birth_year, Delegate.code).where(
+        Delegate.congress_id == congress_id)
+    for did, full_name, birth_year, code in session.execute(stmt):
+        if did != exclude_id:
+            index.add(duplicate_key(full_name), birth_year, (full_name, birth_year, code))
+    return index
+
+
+def _roll_clash_message(who: tuple) -> str:
+    full_name, birth_year, code = who
+    year = f" ({birth_year})" if birth_year else ""
+    return f"Trùng với người đã có trong danh sách: {full_name}{year}, số thẻ {code}."
+
+
 def add_delegates(session: Session, *, congress: Congress, rows: list[dict],
                   row_offset: int = 1) -> list[Delegate]:
     """All-or-nothing: validate every row (and duplicates among them and against the roll)
-    before writing any. Raises ValidationFailed naming every bad row and field."""
+    before writing any. Raises ValidationFailed naming every bad row and field.
+
+    A row's number is its ``_row`` (the spreadsheet line, set by the importer) or its
+    position counted from ``row_offset``."""
     if not rows:
         raise ValidationFailed("Danh sách trống: không có đại biểu nào để thêm.",
                                [{"field": "delegates", "message": "Không có dòng dữ liệu nào."}])
     cleaned: list[dict] = []
     problems: list[dict] = []
-    existing_names: dict[str, list[Delegate]] = {}
-    for d in session.scalars(select(Delegate).where(Delegate.congress_id == congress.id)):
-        existing_names.setdefault(duplicate_key(d.full_name), []).append(d)
-    seen: dict[str, int] = {}
+    on_roll = _roll_index(session, congress.id)
+    in_batch = _NameIndex()
     for i, raw in enumerate(rows):
         row_no = raw.get("_row", i + row_offset) if isinstance(raw, dict) else i + row_offset
         if not isinstance(raw, dict):
@@ -133,19 +235,16 @@ def add_delegates(session: Session, *, congress: Congress, rows: list[dict],
         values, row_problems = clean_delegate_row(raw, row=row_no)
         problems.extend(row_problems)
         if values.get("ten"):
-            name_key = duplicate_key(values["full_name"])
-            same = existing_names.get(name_key, [])
-            clash = [d for d in same if d.birth_year is None or values.get("birth_year") is None
-                     or d.birth_year == values.get("birth_year")]
-            if clash:
-                problems.append({"row": row_no, "field": "full_name",
-                                 "message": f"Trùng với đại biểu đã có: {clash[0].full_name}"
-                                            f"{' (' + str(clash[0].birth_year) + ')' if clash[0].birth_year else ''}, số thẻ {clash[0].code}."})
-            dup_row = _find_batch_duplicate(seen, values["full_name"], values.get("birth_year"))
+            year = values.get("birth_year")
+            key = duplicate_key(values["full_name"])
+            clash = on_roll.clash(key, year)
+            if clash is not None:
+                problems.append({"row": row_no, "field": "full_name", "message": _roll_clash_message(clash)})
+            dup_row = in_batch.clash(key, year)
             if dup_row is not None:
                 problems.append({"row": row_no, "field": "full_name",
                                  "message": f"Trùng tên với dòng {dup_row}: {values['full_name']}."})
-            seen[f"{name_key}|{values.get('birth_year') or ''}"] = row_no
+            in_batch.add(key, year, row_no)
         cleaned.append(values)
     if problems:
         raise ValidationFailed(
@@ -163,34 +262,28 @@ def add_delegates(session: Session, *, congress: Congress, rows: list[dict],
     return created
 
 
-def _find_batch_duplicate(seen: dict[str, int], full_name: str, birth_year: int | None) -> int | None:
-    name_key = duplicate_key(full_name)
-    for key, row_no in seen.items():
-        other_name, _, other_by = key.rpartition("|")
-        if other_name != name_key:
-            continue
-        if not other_by or birth_year is None or int(other_by) == birth_year:
-            return row_no
-    return None
-
-
 def update_delegate(session: Session, *, delegate: Delegate, data: dict) -> Delegate:
+    """Edit one person. A changed full name is split again; changed name parts (with the
+    full name unchanged) rebuild the full name; both changed must agree."""
     merged = {k: getattr(delegate, k) for k in ("full_name", "gender", "birth_year", "category",
                                                  "is_party_member", *TEXT_FIELDS)}
-    merged.update(data)
-    if "full_name" in data:
-        merged.pop("ho", None)
+    merged.update({k: v for k, v in data.items() if k not in ("ho", "ten_dem", "ten")})
+    old_parts = (delegate.ho, delegate.ten_dem, delegate.ten)
+    given = tuple(_text(data.get(k)) for k in ("ho", "ten_dem", "ten"))
+    parts_changed = bool(given[2]) and given != old_parts
+    full_changed = _text(merged.get("full_name")) != delegate.full_name
+    if parts_changed:
+        merged.update(ho=given[0], ten_dem=given[1], ten=given[2])
+        if not full_changed:
+            merged.pop("full_name")
+    elif not full_changed:
+        merged.update(ho=old_parts[0], ten_dem=old_parts[1], ten=old_parts[2])
     values, problems = clean_delegate_row(merged)
     if not problems:
-        name_key = duplicate_key(values["full_name"])
-        for other in session.scalars(select(Delegate).where(
-                Delegate.congress_id == delegate.congress_id, Delegate.id != delegate.id)):
-            if duplicate_key(other.full_name) == name_key and (
-                    other.birth_year is None or values["birth_year"] is None
-                    or other.birth_year == values["birth_year"]):
-                problems.append({"field": "full_name",
-                                 "message": f"Trùng với đại biểu đã có: {other.full_name}, số thẻ {other.code}."})
-                break
+        clash = _roll_index(session, delegate.congress_id, exclude_id=delegate.id).clash(
+            duplicate_key(values["full_name"]), values["birth_year"])
+        if clash is not None:
+            problems.append({"field": "full_name", "message": _roll_clash_message(clash)})
     if problems:
         raise ValidationFailed("Thông tin đại biểu chưa hợp lệ.", problems)
     for key, value in values.items():
@@ -207,11 +300,14 @@ def get_delegate(session: Session, congress_id: int, did: int) -> Delegate:
 
 
 def find_by_code(session: Session, congress_id: int, code: str) -> Delegate:
+    """The card number as typed: "7", "07" and "007" are the same card."""
     code = normalize_text(code)
-    d = session.scalar(select(Delegate).where(Delegate.congress_id == congress_id, Delegate.code == code))
-    if d is None and code.isdigit():
-        d = session.scalar(select(Delegate).where(Delegate.congress_id == congress_id,
-                                                  Delegate.code == code.zfill(3)))
+    wanted = {code}
+    if code.isdigit():
+        bare = code.lstrip("0") or "0"
+        wanted |= {bare.zfill(width) for width in range(len(bare), 7)}
+    d = session.scalars(select(Delegate).where(Delegate.congress_id == congress_id,
+                                               Delegate.code.in_(wanted))).first()
     if d is None:
         raise NotFound(f"Không có đại biểu số thẻ «{code}» trong đại hội này.")
     return d
@@ -222,13 +318,22 @@ def sort_delegates(delegates) -> list[Delegate]:
 
 
 def list_delegates(session: Session, congress_id: int, *, query: str = "") -> list[Delegate]:
+    """The roll in the Vietnamese order; ``query`` matches a part of the name (any tone
+    placement; typed without accents it matches every accented spelling), the card
+    number, or the unit."""
     rows = session.scalars(select(Delegate).where(Delegate.congress_id == congress_id))
     items = sort_delegates(rows)
     query = normalize_text(query).casefold()
     if query:
         qkey = duplicate_key(query)
-        items = [d for d in items if query in d.full_name.casefold() or query == d.code
-                 or qkey in duplicate_key(d.full_name) or query in d.unit.casefold()]
+        plain = _plain(query)
+        accentless = plain == query
+        number = query.lstrip("0") if query.isdigit() else None
+        items = [d for d in items
+                 if query in d.full_name.casefold() or qkey in duplicate_key(d.full_name)
+                 or query == d.code.casefold() or (number is not None and d.code.lstrip("0") == number)
+                 or query in d.unit.casefold()
+                 or (accentless and (plain in _plain(d.full_name) or plain in _plain(d.unit)))]
     return items
 
 
@@ -268,6 +373,8 @@ def promote_alternate(session: Session, *, alternate: Delegate, replaces: Delega
         raise ValidationFailed("Hai đại biểu không cùng đại hội.")
     if alternate.category != "alternate" or alternate.promoted_at is not None:
         raise Conflict(f"{alternate.full_name} không phải đại biểu dự khuyết chưa được thay thế.")
+    if alternate.credential_status == "rejected":
+        raise Conflict(f"{alternate.full_name} không được công nhận tư cách đại biểu; không thể thay thế.")
     if replaces.category not in ("official", "ex_officio", "appointed") or replaces.is_replaced:
         raise Conflict(f"{replaces.full_name} không phải đại biểu chính thức còn hiệu lực.")
     if replaces.checked_in_at is not None:
@@ -313,7 +420,8 @@ def check_in(session: Session, *, delegate: Delegate, user_id: int | None = None
     session.refresh(delegate)
     if result.rowcount == 0:
         return CheckInResult(delegate, True,
-                             f"{delegate.full_name} đã điểm danh lúc trước đó; không ghi lại lần nữa.")
+                             f"{delegate.full_name} đã điểm danh lúc {_clock(delegate.checked_in_at)}; "
+                             "lần quét này không được ghi lại.")
     session.add(AttendanceEvent(congress_id=delegate.congress_id, delegate_id=delegate.id,
                                 action="check_in", user_id=user_id))
     session.flush()
@@ -321,13 +429,30 @@ def check_in(session: Session, *, delegate: Delegate, user_id: int | None = None
 
 
 def undo_check_in(session: Session, *, delegate: Delegate, user_id: int | None = None) -> Delegate:
-    if delegate.checked_in_at is None:
+    """Takes back a check-in made by mistake (recorded). Like ``check_in``, one conditional
+    UPDATE: two undos at once leave one event."""
+    result = session.execute(
+        update(Delegate).where(Delegate.id == delegate.id, Delegate.checked_in_at.is_not(None))
+        .values(checked_in_at=None).execution_options(synchronize_session=False))
+    session.refresh(delegate)
+    if result.rowcount == 0:
         raise Conflict(f"{delegate.full_name} chưa điểm danh.")
-    delegate.checked_in_at = None
     session.add(AttendanceEvent(congress_id=delegate.congress_id, delegate_id=delegate.id,
                                 action="undo", user_id=user_id))
     session.flush()
     return delegate
+
+
+_VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _clock(moment) -> str:
+    """HH:MM in Vietnam time (stored times are UTC; SQLite hands them back naive)."""
+    if moment is None:
+        return "?"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(_VN_TZ).strftime("%H:%M")
 
 
 def attendance(session: Session, congress: Congress) -> dict:

@@ -13,7 +13,7 @@ from . import importer
 from .forms import CheckInForm, CredentialForm, DelegateForm, ImportForm, PromoteForm
 from .models import Delegate
 from .qr import parse_checkin_payload
-from .services import (add_delegates, attendance, check_in, decide_credentials,
+from .services import (FIELD_LABELS, add_delegates, attendance, check_in, decide_credentials,
                        find_by_code, get_delegate, is_summoned, list_delegates,
                        promote_alternate, undo_check_in, update_delegate)
 
@@ -95,7 +95,8 @@ def import_roll(cid: int):
             db.session.rollback()
             flash(err.message, "error")
             problems = err.details
-    return render_template("delegates/import.html", congress=congress, form=form, problems=problems)
+    return render_template("delegates/import.html", congress=congress, form=form, problems=problems,
+                           labels=FIELD_LABELS)
 
 
 @bp.route("/delegates/template.xlsx")
@@ -147,6 +148,10 @@ def decide(cid: int, did: int):
         except DomainError as err:
             db.session.rollback()
             _flash_error(err)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
     return redirect(url_for("delegates.credentials", cid=cid) + f"#d{did}")
 
 
@@ -219,7 +224,8 @@ def do_checkin(cid: int):
         if wants_json:
             return jsonify(payload)
         flash(message, "warning" if result.already or result.warning else "success")
-        flash(f"__undo__:{delegate.id}", "undo")
+        if not result.already:  # undo offers to take back this scan, not an earlier one
+            flash(f"__undo__:{delegate.id}", "undo")
     except DomainError as err:
         db.session.rollback()
         if wants_json:
@@ -244,7 +250,10 @@ def undo(cid: int, did: int):
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"ok": ok, "message": message, "attendance": attendance(db.session, congress)})
     flash(message, "success" if ok else "error")
-    return redirect(request.referrer or url_for("delegates.checkin_page", cid=cid))
+    back = request.referrer or ""
+    if not back.startswith(request.host_url):  # only ever back to a page of this site
+        back = url_for("delegates.checkin_page", cid=cid)
+    return redirect(back)
 
 
 @bp.route("/attendance")

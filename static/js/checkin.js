@@ -12,9 +12,9 @@
   function esc(s) { var d = document.createElement('div'); d.textContent = s; return d.innerHTML; }
 
   function submit(code) {
-    if (busy) return;
+    if (busy) return false;
     var now = Date.now();
-    if (code === last && now - lastAt < 4000) return;  // the same card held in front of the camera
+    if (code === last && now - lastAt < 4000) return true;  // the same card held in front of the camera
     last = code; lastAt = now; busy = true;
     var body = new URLSearchParams({code: code, csrf_token: box.dataset.csrf});
     fetch(box.dataset.endpoint, {method: 'POST', body: body, credentials: 'same-origin',
@@ -23,13 +23,14 @@
       .then(function (res) {
         if (!res.ok) { show('error', esc(res.message)); if (navigator.vibrate) navigator.vibrate([80, 60, 80]); return; }
         var cls = res.already ? 'warning' : (res.warning ? 'warning' : 'success');
-        var undo = res.already ? '' : ' <button type="button" class="btn small ghost" data-undo="' + res.delegate.id + '">Huỷ</button>';
+        var undo = res.already ? '' : ' <button type="button" class="btn small ghost" data-undo="' + res.delegate.id + '">' + esc(box.dataset.undoText || 'Huỷ') + '</button>';
         show(cls, esc(res.message) + undo);
         if (window.applyAttendance) window.applyAttendance(res.attendance);
         if (navigator.vibrate) navigator.vibrate(res.already ? [80, 60, 80] : 60);
       })
       .catch(function () { show('error', 'Mất kết nối tới máy chủ. Hãy thử lại.'); })
       .finally(function () { busy = false; });
+    return true;
   }
 
   out.addEventListener('click', function (e) {
@@ -46,7 +47,8 @@
   document.getElementById('code-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var input = document.getElementById('code');
-    if (input.value.trim()) { last = ''; submit(input.value.trim()); input.value = ''; input.focus(); }
+    // While the previous scan is still being answered the typed number stays in the box.
+    if (input.value.trim()) { last = ''; if (submit(input.value.trim())) input.value = ''; input.focus(); }
   });
 
   function loadJsQR(cb) {
