@@ -1,4 +1,187 @@
-"""API v1: vote."""
+"""API v1: delegate voting (API.md "Delegate voting", "voting-link", "ballots").
+
+- the personal voting link of a delegate, one or many at once;
+- casting a ballot with a token (personal link or anonymous slip): no account, the token
+  in the URL is the credential;
+- the anonymous slips of a round and the ballot desk's strike-off for a slip;
+- live turnout (counts only) and, once a round is closed, its receipts and ballots."""
 from __future__ import annotations
 
-from .core import bp  # noqa: F401
+from flask import jsonify, request
+
+from ..auth.permissions import public
+from ..congress.services import get_congress
+from ..db import db
+from ..delegates.services import get_delegate
+from ..elections import services as elections
+from ..errors import Conflict, ValidationFailed
+from ..voting import services, tokens
+from ..voting.views import commit_with_retry, public_base_url, voter_for_request
+from .core import api_auth, bp, created, json_body, ok
+from .openapi import B, I, S, obj, op
+
+IDS = {"type": "array", "items": I}
+KEPT = {"type": "array", "items": I, "description": "mã ứng cử viên được giữ lại (không bị gạch)"}
+TURNOUT = obj(["issued_paper", "voted_electronic", "slips", "total", "present"],
+              round=I, status=S, issued_paper=I, voted_electronic=I, slips=I, slips_issued=I, total=I,
+              present=I)
+BALLOT_OUT = {"oneOf": [obj(["kept"], kept=IDS),
+                        obj(["invalid"], invalid={"const": True}, reason=S, kept=IDS)]}
+
+OPENAPI_PATHS = {
+    "/congresses/{cid}/delegates/{did}/voting-link": {
+        "post": op("Cấp (hoặc cấp lại) liên kết bỏ phiếu cá nhân; liên kết cũ mất hiệu lực",
+                   errors=(404,), params=["cid", "did"], response=obj(["url"], url=S))},
+    "/congresses/{cid}/voting-links": {
+        "post": op("Cấp liên kết bỏ phiếu cho nhiều đại biểu (để in thẻ); tất cả hoặc không",
+                   errors=(404, 422), params=["cid"], body=obj(["delegate_ids"], delegate_ids=IDS),
+                   response=obj(["links"], links={"type": "array", "items": obj(
+                       ["delegate_id", "url"], delegate_id=I, url=S)}))},
+    "/vote/{token}": {
+        "get": op("Trạng thái của người giữ liên kết / phiếu QR: các lần bầu đang mở và phiếu bầu",
+                  auth=False, errors=(403, 429), params=["token"])},
+    "/vote/{token}/elections/{eid}": {
+        "post": op("Bỏ phiếu điện tử (bí mật); trả về mã biên nhận", auth=False, ok=201,
+                   errors=(403, 404, 409, 422, 429), params=["token", "eid"],
+                   body=obj(["kept"], kept=KEPT), response=obj(["receipt"], receipt=S))},
+    "/elections/{eid}/ballots": {
+        "get": op("Mã biên nhận (đã sắp xếp) và toàn bộ phiếu đã kiểm của lần bầu đã kết thúc",
+                  errors=(404, 409), params=["eid"],
+                  response=obj(["receipts", "ballots"], round=I, receipts={"type": "array", "items": S},
+                               ballots={"type": "array", "items": BALLOT_OUT},
+                               seal_sha256={"type": ["string", "null"]}))},
+    "/elections/{eid}/turnout": {
+        "get": op("Số người đã nhận phiếu / đã bỏ phiếu (chỉ số lượng)", errors=(404, 409),
+                  params=["eid"], response=TURNOUT)},
+    "/elections/{eid}/slips": {
+        "post": op("In phiếu QR ẩn danh cho lần bầu hiện tại (mã chỉ trả về một lần)", ok=201,
+                   errors=(404, 409, 422), params=["eid"], body=obj(["count"], count=I),
+                   response=obj(["urls"], round=I, urls={"type": "array", "items": S}))},
+    "/elections/{eid}/issue-slip": {
+        "post": op("Gạch tên đại biểu nhận phiếu QR ẩn danh tại bàn phát phiếu", errors=(403, 404, 409, 422),
+                   params=["eid"], body=obj(["delegate_ids"], delegate_ids=IDS),
+                   response=obj(["issued"], issued=IDS))},
+}
+
+
+@bp.post("/congresses/<int:cid>/delegates/<int:did>/voting-link")
+@api_auth("delegates.manage")
+def api_voting_link(cid: int, did: int):
+    get_congress(db.session, cid)
+    delegate = get_delegate(db.session, cid, did)
+    token = services.issue_voting_link(db.session, delegate=delegate)
+    return ok({"url": tokens.link_url(public_base_url(), token)})
+
+
+@bp.post("/congresses/<int:cid>/voting-links")
+@api_auth("delegates.manage")
+def api_voting_links(cid: int):
+    congress = get_congress(db.session, cid)
+    ids = json_body().get("delegate_ids")
+    if not isinstance(ids, list) or not ids:
+        raise ValidationFailed("Cần trường «delegate_ids» là danh sách mã đại biểu.",
+                               [{"field": "delegate_ids", "message": "Cần một danh sách không rỗng."}])
+    issued = services.issue_voting_links(db.session, congress=congress, delegate_ids=ids)
+    base = public_base_url()
+    return ok({"links": [{"delegate_id": did, "url": tokens.link_url(base, t)} for did, t in issued.items()]})
+
+
+@bp.get("/vote/<token>")
+@public("delegate voting: the token in the URL is the credential")
+def api_vote_status(token: str):
+    voter = voter_for_request(token)
+    choices = services.voter_ballots(db.session, voter=voter)
+    return jsonify({
+        "congress": {"id": voter.congress.id, "name": voter.congress.name},
+        "kind": voter.kind,
+        "elections": [{"id": c.election.id, "title": c.election.title, "round": c.round.number,
+                       "seats": c.round.seats, "candidates": c.candidates,
+                       "may_vote": c.can_vote, "status": c.status, "refusal": c.refusal}
+                      for c in choices]})
+
+
+@bp.post("/vote/<token>/elections/<int:eid>")
+@public("delegate voting: the token in the URL is the credential")
+def api_cast(token: str, eid: int):
+    voter = voter_for_request(token)
+    data = json_body()
+    if "kept" not in data:
+        raise ValidationFailed("Thiếu trường «kept» (danh sách mã ứng cử viên được giữ lại).",
+                               [{"field": "kept", "message": "Bắt buộc (có thể là danh sách rỗng)."}])
+    election = elections.get_election(db.session, eid)
+    code = commit_with_retry(lambda: services.cast_ballot(db.session, voter=voter, election=election,
+                                                          kept=data["kept"]))
+    return jsonify({"receipt": code}), 201
+
+
+@bp.get("/elections/<int:eid>/ballots")
+@api_auth("congress.view")
+def api_ballots(eid: int):
+    election = elections.get_election(db.session, eid)
+    _check_congress(election)
+    number = request.args.get("round", type=int)
+    rnd = services.published_round(db.session, election=election, number=number)
+    return jsonify(services.published_ballots(db.session, round=rnd))
+
+
+@bp.get("/elections/<int:eid>/turnout")
+@api_auth("attendance.view")
+def api_turnout(eid: int):
+    election = elections.get_election(db.session, eid)
+    _check_congress(election)
+    rnd = elections.current_round(db.session, election)
+    if rnd is None:
+        raise Conflict("Cuộc bầu cử chưa có lần bầu nào.", code="no_round")
+    resp = jsonify(services.turnout(db.session, rnd))
+    resp.headers["Cache-Control"] = "private, max-age=1"
+    return resp
+
+
+@bp.post("/elections/<int:eid>/slips")
+@api_auth("elections.count")
+def api_slips(eid: int):
+    election = elections.get_election(db.session, eid)
+    _check_congress(election)
+    rnd = elections.current_round(db.session, election)
+    if rnd is None:
+        raise Conflict("Cuộc bầu cử chưa có lần bầu nào: hãy mở lần bầu trước.", code="no_round")
+    issued = services.generate_slips(db.session, round=rnd, count=json_body().get("count"))
+    base = public_base_url()
+    return created({"round": rnd.number, "urls": [tokens.slip_url(base, t) for t in issued]})
+
+
+@bp.post("/elections/<int:eid>/issue-slip")
+@api_auth("elections.count")
+def api_issue_slip(eid: int):
+    election = elections.get_election(db.session, eid)
+    _check_congress(election)
+    ids = json_body().get("delegate_ids")
+    if not isinstance(ids, list) or not ids:
+        raise ValidationFailed("Cần trường «delegate_ids» là danh sách mã đại biểu.",
+                               [{"field": "delegate_ids", "message": "Cần một danh sách không rỗng."}])
+    rnd = elections.current_round(db.session, election)
+    if rnd is None:
+        raise Conflict("Cuộc bầu cử chưa có lần bầu nào đang mở.", code="round_not_open")
+
+    def strike_all():
+        done = []
+        for raw in ids:
+            did = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+            if did is None:
+                raise ValidationFailed("Mã đại biểu không hợp lệ.",
+                                       [{"field": "delegate_ids", "message": f"«{raw}» không phải mã đại biểu."}])
+            services.issue_slip(db.session, round=rnd, delegate=get_delegate(db.session, election.congress_id, did))
+            done.append(did)
+        return done
+    done = commit_with_retry(strike_all)
+    return jsonify({"issued": done}), 200
+
+
+def _check_congress(election) -> None:
+    """An account bound to one congress sees only that congress's elections."""
+    from flask import g
+
+    from ..auth.permissions import can_access_congress
+    from ..errors import Forbidden
+    if not can_access_congress(g.api_user, election.congress_id):
+        raise Forbidden("Tài khoản không được phép làm việc với đại hội này.")

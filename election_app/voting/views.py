@@ -1,6 +1,407 @@
-"""Pages of the voting feature."""
+"""Pages of electronic voting.
+
+Public (the token in the URL is the credential): the delegate's phone page ``/v/<token>``,
+the anonymous slip page ``/s/<token>`` and the published receipts of a closed round.
+Staff: issuing voting links (one, or in bulk for printing), printing anonymous slips,
+the ballot desk that strikes a delegate off for a slip, and the live turnout JSON.
+
+The phone pages are self-contained (own small stylesheet and script, no external
+resource), send ``Referrer-Policy: no-referrer`` and ``Cache-Control: no-store``, post
+only to their own path, and carry a CSRF token checked by the form."""
 from __future__ import annotations
 
-from flask import Blueprint
+import io
+from urllib.parse import urlsplit
+
+from flask import (Blueprint, Response, current_app, flash, get_flashed_messages, jsonify,
+                   redirect, render_template, request, url_for)
+
+from ..auth.permissions import public, require
+from ..congress.services import get_congress
+from ..db import db
+from ..delegates.qr import qr_svg
+from ..delegates.services import get_delegate, list_delegates
+from ..elections import services as elections
+from ..errors import Conflict, DomainError, ValidationFailed
+from ..extensions import csrf
+from . import ratelimit, services, tokens
+from .forms import BallotForm, DeskForm, IssueLinksForm, SlipsForm
 
 bp = Blueprint("voting", __name__)
+
+TOKEN_PATH_PREFIXES = ("/v/", "/s/", "/api/v1/vote/")
+
+
+@bp.record_once
+def _install(state) -> None:
+    tokens.install_log_redaction()
+    state.app.config.setdefault("VOTE_FAIL_LIMIT", 20)
+    state.app.config.setdefault("VOTE_FAIL_WINDOW", 300)
+
+
+@bp.after_app_request
+def _token_page_headers(resp):
+    """Nothing on a token page may carry the token elsewhere or stay in a cache."""
+    if request.path.startswith(TOKEN_PATH_PREFIXES):
+        resp.headers["Referrer-Policy"] = "no-referrer"
+        resp.headers["Cache-Control"] = "no-store"
+        resp.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return resp
+
+
+# --- the token as a credential (shared with the API) -----------------------------------
+
+def public_base_url() -> str:
+    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
+
+
+def _fail_key() -> str:
+    return f"vote-fail:{request.remote_addr or 'unknown'}"
+
+
+def voter_for_request(token: str, kind: str | None = None) -> services.Voter:
+    """Resolve a token from a request, with the per-client limit on failed attempts:
+    429 once the client has too many failures in the window (checked before any lookup),
+    403 ``InvalidCredential`` (one message for unknown and replaced tokens) otherwise.
+    A failure is committed on its own, before the error answer."""
+    cfg = current_app.config
+    limit, window = int(cfg.get("VOTE_FAIL_LIMIT", 20)), int(cfg.get("VOTE_FAIL_WINDOW", 300))
+    ratelimit.check_limit(db.session, key=_fail_key(), limit=limit, window_seconds=window)
+    try:
+        return services.resolve_voter(db.session, token=token, kind=kind)
+    except services.InvalidCredential:
+        db.session.rollback()
+        ratelimit.record_hit(db.session, key=_fail_key(), window_seconds=window)
+        db.session.commit()
+        raise
+
+
+def commit_with_retry(action, attempts: int = 4):
+    """Run ``action()`` and commit; on SQLite "database is locked" roll back and run it
+    again (the write lock is normally taken up front, so this is the rare fallback)."""
+    from sqlalchemy.exc import OperationalError
+    for attempt in range(attempts):
+        try:
+            result = action()
+            db.session.commit()
+            return result
+        except OperationalError as err:
+            db.session.rollback()
+            if "locked" not in str(err).lower() or attempt == attempts - 1:
+                raise
+
+
+def _same_origin() -> bool:
+    """Browsers send Origin on POST; when present it must be this server."""
+    origin = request.headers.get("Origin")
+    if not origin or origin == "null":
+        return origin != "null"
+    return urlsplit(origin).netloc == request.host
+
+
+# --- the phone page ----------------------------------------------------------------------
+
+def _phone_agenda(congress):
+    try:
+        from ..agenda import services as agenda_services
+    except ImportError:
+        return None
+    fn = getattr(agenda_services, "phone_agenda", None)
+    if fn is None:
+        return None
+    try:
+        return fn(db.session, congress)
+    except DomainError:
+        return None
+
+
+def _render_phone(template: str, status: int = 200, **ctx):
+    html = render_template(template, **ctx)
+    return Response(html, status=status, mimetype="text/html")
+
+
+def _phone_error(err: DomainError):
+    db.session.rollback()
+    return _render_phone("voting/phone_error.html", status=err.status, message=err.message)
+
+
+def _choice_for(choices, election_id) -> services.BallotChoice | None:
+    for choice in choices:
+        if str(choice.election.id) == str(election_id):
+            return choice
+    return None
+
+
+def _phone_page(token: str, kind: str):
+    try:
+        voter = voter_for_request(token, kind)
+    except DomainError as err:
+        return _phone_error(err)
+    receipts = [m for c, m in get_flashed_messages(with_categories=True) if c == "receipt"]
+    if request.method == "POST":
+        return _phone_post(voter, receipts)
+    choices = services.voter_ballots(db.session, voter=voter)
+    return _render_phone("voting/phone.html", voter=voter, congress=voter.congress, choices=choices,
+                         form=BallotForm(), receipts=receipts, selections={}, errors={},
+                         phone_agenda=_phone_agenda(voter.congress), kind=kind)
+
+
+def _phone_post(voter: services.Voter, receipts):
+    form = BallotForm()
+    congress = voter.congress
+    if not _same_origin() or not form.validate_on_submit():
+        choices = services.voter_ballots(db.session, voter=voter)
+        return _render_phone("voting/phone.html", status=400, voter=voter, congress=congress,
+                             choices=choices, form=BallotForm(formdata=None), receipts=receipts,
+                             selections={}, phone_agenda=_phone_agenda(congress), kind=voter.kind,
+                             errors={"_": "Phiên làm việc đã hết hạn. Vui lòng tải lại trang và bỏ phiếu lại."})
+    choices = services.voter_ballots(db.session, voter=voter)
+    choice = _choice_for(choices, form.election_id.data)
+    kept_raw = request.form.getlist("kept")
+    step = form.step.data or "review"
+
+    def show_ballot(status: int, error: str | None = None):
+        selections = {choice.election.id: set(kept_raw)} if choice else {}
+        errors = {choice.election.id: error} if (choice and error) else ({"_": error} if error else {})
+        return _render_phone("voting/phone.html", status=status, voter=voter, congress=congress,
+                             choices=choices, form=BallotForm(formdata=None), receipts=receipts,
+                             selections=selections, errors=errors,
+                             phone_agenda=_phone_agenda(congress), kind=voter.kind)
+
+    if choice is None:
+        return show_ballot(409, "Cuộc bầu cử này hiện không mở để bỏ phiếu.")
+    if not choice.can_vote:
+        return show_ballot(409 if choice.status else 403, choice.refusal or choice.status)
+    candidate_ids = [c["id"] for c in choice.candidates]
+    try:
+        kept = services.clean_kept(kept_raw, candidate_ids=candidate_ids, seats=choice.round.seats)
+    except ValidationFailed as err:
+        return show_ballot(422, err.message)
+    all_struck = not kept and len(candidate_ids) > 1
+    if step == "edit":
+        return show_ballot(200)
+    if step == "cast":
+        if all_struck and not form.confirm_invalid.data:
+            return _render_review(voter, choice, kept, form, 422,
+                                  "Hãy đánh dấu ô xác nhận nếu đồng chí vẫn muốn gửi phiếu gạch hết tên.")
+        try:
+            code = commit_with_retry(lambda: services.cast_ballot(
+                db.session, voter=voter, election=choice.election, kept=kept))
+        except DomainError as err:
+            db.session.rollback()
+            choices = services.voter_ballots(db.session, voter=voter)
+            return _render_phone("voting/phone.html", status=err.status, voter=voter, congress=congress,
+                                 choices=choices, form=BallotForm(formdata=None), receipts=receipts,
+                                 selections={}, errors={"_": err.message},
+                                 phone_agenda=_phone_agenda(congress), kind=voter.kind)
+        flash(code, "receipt")
+        return redirect(request.path, code=303)
+    return _render_review(voter, choice, kept, form, 200, None)
+
+
+def _render_review(voter, choice, kept, form, status, error):
+    return _render_phone("voting/review.html", status=status, voter=voter, congress=voter.congress,
+                         choice=choice, kept=set(kept), kept_list=kept, form=BallotForm(formdata=None),
+                         all_struck=not kept and len(choice.candidates) > 1, error=error)
+
+
+@bp.route("/v/<token>", methods=["GET", "POST"])
+@public("the delegate's personal voting link: the token in the URL is the credential")
+@csrf.exempt  # the ballot form checks its own CSRF token (Flask-WTF) and the Origin header
+def phone(token: str):
+    return _phone_page(token, "link")
+
+
+@bp.route("/s/<token>", methods=["GET", "POST"])
+@public("an anonymous one-time voting slip: the token in the URL is the credential")
+@csrf.exempt  # as above
+def slip(token: str):
+    return _phone_page(token, "slip")
+
+
+# --- published receipts ------------------------------------------------------------------
+
+@bp.route("/congresses/<int:cid>/elections/<int:eid>/receipts")
+@public("receipts and ballots are published after a round closes (RULES §5)")
+def receipts(cid: int, eid: int):
+    congress = get_congress(db.session, cid)
+    election = elections.get_election(db.session, eid, cid)
+    rounds = [r for r in elections.list_rounds(db.session, election) if r.status == "closed"]
+    number = request.args.get("round", type=int)
+    rnd = next((r for r in rounds if r.number == number), rounds[-1] if rounds else None)
+    code = tokens.normalize_receipt_code(request.args.get("code", "")) if request.args.get("code") else ""
+    codes = services.round_receipts(db.session, round=rnd) if rnd else []
+    published = services.published_ballots(db.session, round=rnd) if rnd else None
+    numbers = {}
+    if rnd:
+        numbers = {c["id"]: c for c in services.ballot_candidates(db.session, round=rnd)}
+    return render_template("voting/receipts.html", congress=congress, election=election, rounds=rounds,
+                           round=rnd, codes=codes, code=code, found=(code in codes) if code else None,
+                           published=published, numbers=numbers)
+
+
+# --- staff: voting links ---------------------------------------------------------------------
+
+@bp.route("/congresses/<int:cid>/voting-links", methods=["GET"])
+@require("delegates.manage")
+def links(cid: int):
+    congress = get_congress(db.session, cid)
+    delegates = list_delegates(db.session, cid, query=request.args.get("q", ""))
+    return render_template("voting/links.html", congress=congress, delegates=delegates,
+                           form=IssueLinksForm(), q=request.args.get("q", ""))
+
+
+@bp.route("/congresses/<int:cid>/voting-links", methods=["POST"])
+@require("delegates.manage")
+def issue_links(cid: int):
+    """Issue links and show them once, as printable cards with QR codes. Not a redirect:
+    the tokens exist only in this answer (only their hashes are stored)."""
+    congress = get_congress(db.session, cid)
+    form = IssueLinksForm()
+    if not form.validate_on_submit():
+        flash("Biểu mẫu không hợp lệ, vui lòng thử lại.", "error")
+        return redirect(url_for("voting.links", cid=cid))
+    roll = list_delegates(db.session, cid)
+    if form.mode.data == "selected":
+        chosen = {str(x) for x in request.form.getlist("delegate_ids")}
+        ids = [d.id for d in roll if str(d.id) in chosen]
+    elif form.mode.data == "all":
+        ids = [d.id for d in roll]
+    else:
+        ids = [d.id for d in roll if not d.voting_token_hash]
+    if not ids:
+        flash("Không có đại biểu nào để cấp liên kết.", "warning")
+        return redirect(url_for("voting.links", cid=cid))
+    try:
+        issued = services.issue_voting_links(db.session, congress=congress, delegate_ids=ids)
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("voting.links", cid=cid))
+    base = public_base_url()
+    by_id = {d.id: d for d in roll}
+    cards = [{"delegate": by_id[i], "url": tokens.link_url(base, t), "qr": qr_svg(tokens.link_url(base, t), scale=3)}
+             for i, t in issued.items()]
+    resp = Response(render_template("voting/links_print.html", congress=congress, cards=cards))
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.route("/congresses/<int:cid>/delegates/<int:did>/voting-link", methods=["POST"])
+@require("delegates.manage")
+def issue_link(cid: int, did: int):
+    congress = get_congress(db.session, cid)
+    delegate = get_delegate(db.session, cid, did)
+    if not DeskForm().validate_on_submit():
+        flash("Biểu mẫu không hợp lệ, vui lòng thử lại.", "error")
+        return redirect(url_for("voting.links", cid=cid))
+    token = services.issue_voting_link(db.session, delegate=delegate)
+    db.session.commit()
+    url = tokens.link_url(public_base_url(), token)
+    cards = [{"delegate": delegate, "url": url, "qr": qr_svg(url, scale=3)}]
+    resp = Response(render_template("voting/links_print.html", congress=congress, cards=cards))
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+# --- staff: anonymous slips and the ballot desk ---------------------------------------
+
+def _election_round(cid: int, eid: int):
+    congress = get_congress(db.session, cid)
+    election = elections.get_election(db.session, eid, cid)
+    return congress, election, elections.current_round(db.session, election)
+
+
+@bp.route("/congresses/<int:cid>/elections/<int:eid>/slips", methods=["GET", "POST"])
+@require("elections.count")
+def slips(cid: int, eid: int):
+    congress, election, rnd = _election_round(cid, eid)
+    form = SlipsForm()
+    if form.validate_on_submit():
+        if rnd is None:
+            flash("Cuộc bầu cử chưa có lần bầu nào: hãy mở lần bầu trước khi in phiếu QR.", "error")
+            return redirect(url_for("voting.slips", cid=cid, eid=eid))
+        try:
+            issued = services.generate_slips(db.session, round=rnd, count=form.count.data)
+            db.session.commit()
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+            return redirect(url_for("voting.slips", cid=cid, eid=eid))
+        base = public_base_url()
+        items = [{"url": tokens.slip_url(base, t), "qr": qr_svg(tokens.slip_url(base, t), scale=3)} for t in issued]
+        html = render_template("voting/slips_print.html", congress=congress, election=election,
+                               round=rnd, slips=items, pdf=form.output.data == "pdf")
+        if form.output.data == "pdf":
+            pdf = _html_to_pdf(html)
+            return Response(pdf, mimetype="application/pdf", headers={
+                "Content-Disposition": f"attachment; filename=phieu-qr-bau-cu-{eid}-lan-{rnd.number}.pdf",
+                "Cache-Control": "no-store"})
+        return Response(html, headers={"Cache-Control": "no-store"})
+    counts = services.slip_counts(db.session, round=rnd) if rnd else None
+    return render_template("voting/slips.html", congress=congress, election=election, round=rnd,
+                           form=form, counts=counts)
+
+
+def _html_to_pdf(html: str) -> bytes:
+    """WeasyPrint with a fetcher that refuses everything (the page has no external file)."""
+    from weasyprint import HTML
+
+    def no_fetch(url, *args, **kwargs):
+        raise ValueError(f"tài nguyên ngoài bị chặn: {url[:40]}")
+    out = io.BytesIO()
+    HTML(string=html, url_fetcher=no_fetch).write_pdf(out)
+    return out.getvalue()
+
+
+@bp.route("/congresses/<int:cid>/elections/<int:eid>/desk", methods=["GET"])
+@require("elections.count")
+def desk(cid: int, eid: int):
+    congress, election, rnd = _election_round(cid, eid)
+    q = request.args.get("q", "")
+    delegates = list_delegates(db.session, cid, query=q) if q else []
+    methods = {}
+    if rnd is not None and delegates:
+        from ..elections.models import RoundParticipation
+        from sqlalchemy import select
+        methods = dict(db.session.execute(
+            select(RoundParticipation.delegate_id, RoundParticipation.method)
+            .where(RoundParticipation.round_id == rnd.id,
+                   RoundParticipation.delegate_id.in_([d.id for d in delegates]))).all())
+    return render_template("voting/desk.html", congress=congress, election=election, round=rnd, q=q,
+                           delegates=delegates, methods=methods, form=DeskForm(),
+                           labels=services.METHOD_STATUS,
+                           counts=services.slip_counts(db.session, round=rnd) if rnd else None,
+                           may=elections.voter_may_receive_ballot)
+
+
+@bp.route("/congresses/<int:cid>/elections/<int:eid>/desk/<int:did>/slip", methods=["POST"])
+@require("elections.count")
+def desk_issue_slip(cid: int, eid: int, did: int):
+    congress, election, rnd = _election_round(cid, eid)
+    delegate = get_delegate(db.session, cid, did)
+    q = request.form.get("q", "")
+    if not DeskForm().validate_on_submit():
+        flash("Biểu mẫu không hợp lệ, vui lòng thử lại.", "error")
+    elif rnd is None:
+        flash("Cuộc bầu cử chưa có lần bầu nào đang mở.", "error")
+    else:
+        try:
+            commit_with_retry(lambda: services.issue_slip(db.session, round=rnd, delegate=delegate))
+            flash(f"Đã gạch tên {delegate.full_name}: mời đồng chí rút một phiếu QR bất kỳ.", "success")
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+    return redirect(url_for("voting.desk", cid=cid, eid=eid, q=q), code=303)
+
+
+@bp.route("/congresses/<int:cid>/elections/<int:eid>/turnout.json")
+@require("attendance.view")
+def turnout_json(cid: int, eid: int):
+    _, election, rnd = _election_round(cid, eid)
+    if rnd is None:
+        raise Conflict("Cuộc bầu cử chưa có lần bầu nào.")
+    resp = jsonify(services.turnout(db.session, rnd))
+    resp.headers["Cache-Control"] = "private, max-age=1"
+    return resp

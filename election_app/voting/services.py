@@ -1,0 +1,481 @@
+"""Secret electronic voting (RULES §4.2, §4.5, §5): personal voting links, anonymous
+one-time slips, casting a ballot, live turnout, and the publication of receipts and
+ballots after a round closes.
+
+The contract with the counting code (elections.services): an electronic ballot is one
+``Ballot`` row (random id, the round, ``kept`` = JSON of the sorted kept candidate ids,
+validity from ``rules.judge_ballot``) plus one ``Receipt`` row, written in the same
+transaction as the voter's strike-off: a ``RoundParticipation`` row (method
+``electronic``) for a personal link, or the slip marked used for an anonymous slip (the
+delegate was struck off at the ballot desk with method ``slip``). The participation
+primary key is the rule "one delegate, one ballot per round", across paper and phone.
+
+Nothing here links a ballot to its voter: the ballot row has no delegate, time, serial
+number or address; receipts are linked to neither; reads are ordered by content."""
+from __future__ import annotations
+
+import json
+import random
+import secrets
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..congress.models import Congress
+from ..delegates.models import Delegate
+from ..elections import services as elections
+from ..elections.models import Ballot, Election, Receipt, Round, RoundParticipation
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..rules import BallotError, judge_ballot
+from . import tokens
+from .models import VotingSlip
+
+INVALID_TOKEN_MESSAGE = ("Liên kết bỏ phiếu không hợp lệ hoặc đã được thay thế bằng liên kết mới. "
+                         "Vui lòng liên hệ Ban bầu cử.")
+MAX_SLIPS_PER_BATCH = 2000
+
+METHOD_STATUS = {
+    "electronic": "Đã bỏ phiếu",
+    "paper": "Đã nhận phiếu giấy",
+    "slip": "Đã nhận phiếu QR ẩn danh",
+}
+
+
+class InvalidCredential(Forbidden):
+    """Unknown, malformed or replaced token. One message for all: the answer must not
+    tell a guesser whether a token ever existed."""
+    code = "invalid_token"
+
+    def __init__(self):
+        super().__init__(INVALID_TOKEN_MESSAGE)
+
+
+# --- personal voting links -------------------------------------------------------------
+
+def issue_voting_link(session: Session, *, delegate: Delegate, secret: str | None = None) -> str:
+    """A new personal token for ``delegate``; any earlier link stops working. Returns the
+    token (shown once: only its keyed hash is stored)."""
+    token = tokens.new_token()
+    delegate.voting_token_hash = tokens.hash_token(token, purpose=tokens.PURPOSE_LINK, secret=secret)
+    session.flush()
+    return token
+
+
+def issue_voting_links(session: Session, *, congress: Congress, delegate_ids, secret: str | None = None
+                       ) -> dict[int, str]:
+    """Issue (or re-issue) the links of several delegates of ``congress`` at once, e.g. for
+    printing delegate cards. All or nothing: an id not on this congress's roll → 422."""
+    ids: list[int] = []
+    for raw in delegate_ids:
+        try:
+            ids.append(int(raw))
+        except (TypeError, ValueError):
+            raise ValidationFailed("Mã đại biểu không hợp lệ.",
+                                   [{"field": "delegate_ids", "message": f"«{raw}» không phải mã đại biểu."}])
+    ids = list(dict.fromkeys(ids))
+    found = {d.id: d for d in session.scalars(
+        select(Delegate).where(Delegate.congress_id == congress.id, Delegate.id.in_(ids)))} if ids else {}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ValidationFailed(
+            "Có mã đại biểu không thuộc đại hội này; chưa cấp liên kết nào.",
+            [{"field": "delegate_ids", "message": f"Không có đại biểu mã {i} trong đại hội."} for i in missing])
+    secret = secret if secret is not None else tokens.current_secret()
+    return {i: issue_voting_link(session, delegate=found[i], secret=secret) for i in ids}
+
+
+def revoke_voting_link(session: Session, *, delegate: Delegate) -> None:
+    delegate.voting_token_hash = None
+    session.flush()
+
+
+# --- who is voting ---------------------------------------------------------------------
+
+@dataclass
+class Voter:
+    """The holder of a valid token: a delegate (personal link) or an anonymous slip."""
+    kind: str                       # "link" | "slip"
+    congress: Congress
+    delegate: Delegate | None = None
+    slip: VotingSlip | None = None
+    slip_round: Round | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def resolve_voter(session: Session, *, token: str, kind: str | None = None,
+                  secret: str | None = None) -> Voter:
+    """The voter a token stands for. ``kind`` "link" or "slip" restricts the lookup
+    (pages ``/v/`` and ``/s/``); None tries both (the API). Raises ``InvalidCredential``
+    (403, one message) for anything that is not a current token."""
+    if not tokens.looks_like_token(token):
+        raise InvalidCredential()
+    secret = secret if secret is not None else tokens.current_secret()
+    if kind in (None, "link"):
+        digest = tokens.hash_token(token, purpose=tokens.PURPOSE_LINK, secret=secret)
+        delegate = session.scalar(select(Delegate).where(Delegate.voting_token_hash == digest))
+        if delegate is not None:
+            return Voter(kind="link", congress=session.get(Congress, delegate.congress_id), delegate=delegate)
+    if kind in (None, "slip"):
+        digest = tokens.hash_token(token, purpose=tokens.PURPOSE_SLIP, secret=secret)
+        slip = session.get(VotingSlip, digest)
+        if slip is not None:
+            rnd = session.get(Round, slip.round_id)
+            election = session.get(Election, rnd.election_id)
+            return Voter(kind="slip", congress=session.get(Congress, election.congress_id), slip=slip,
+                         slip_round=rnd)
+    raise InvalidCredential()
+
+
+def participation_method(session: Session, *, round_id: int, delegate_id: int) -> str | None:
+    return session.scalar(select(RoundParticipation.method).where(
+        RoundParticipation.round_id == round_id, RoundParticipation.delegate_id == delegate_id))
+
+
+@dataclass
+class BallotChoice:
+    """One open round as the voter's page shows it."""
+    election: Election
+    round: Round
+    candidates: list        # [{"id", "number", "full_name", "position", "unit"}] in ballot order
+    status: str | None      # None: may vote; else a status text (Đã bỏ phiếu, ...)
+    method: str | None      # participation method, or "slip_used"
+    refusal: str | None = None   # why this voter may not vote (not checked in, ...)
+
+    @property
+    def can_vote(self) -> bool:
+        return self.status is None and self.refusal is None
+
+
+def ballot_candidates(session: Session, *, round: Round) -> list[dict]:
+    """The round's list in ballot order, as plain data (from the elections service)."""
+    return [{"id": c.id, "number": rc.ballot_number, "full_name": c.full_name,
+             "position": c.position or "", "unit": c.unit or ""}
+            for rc, c in elections.round_candidates(session, round)]
+
+
+def open_rounds(session: Session, *, congress: Congress) -> list[tuple[Election, Round]]:
+    """Every election of the congress whose current round is open, in the elections' order."""
+    rows = session.execute(
+        select(Election, Round).join(Round, Round.election_id == Election.id)
+        .where(Election.congress_id == congress.id, Round.status == "open")
+        .order_by(Election.position, Election.id, Round.number)).all()
+    return [(e, r) for e, r in rows]
+
+
+def voter_ballots(session: Session, *, voter: Voter) -> list[BallotChoice]:
+    """What the voter's page shows: each open round they may see, with their status."""
+    if voter.kind == "slip":
+        rnd = voter.slip_round
+        if rnd.status != "open":
+            return []
+        election = session.get(Election, rnd.election_id)
+        status = "Phiếu QR này đã được sử dụng" if voter.slip.is_used else None
+        return [BallotChoice(election, rnd, ballot_candidates(session, round=rnd), status,
+                             "slip_used" if voter.slip.is_used else None)]
+    refusal = elections.voter_may_receive_ballot(voter.delegate)
+    out = []
+    for election, rnd in open_rounds(session, congress=voter.congress):
+        method = participation_method(session, round_id=rnd.id, delegate_id=voter.delegate.id)
+        out.append(BallotChoice(election, rnd, ballot_candidates(session, round=rnd),
+                                METHOD_STATUS.get(method) if method else None, method,
+                                refusal if not method else None))
+    return out
+
+
+# --- casting ---------------------------------------------------------------------------
+
+def _take_write_lock(session: Session) -> None:
+    """SQLite: take the database write lock before reading what the decision depends on
+    (BEGIN IMMEDIATE), so concurrent voters queue on the busy timeout instead of failing
+    with "database is locked" when a deferred transaction tries to upgrade. PostgreSQL
+    needs nothing here (row locks below)."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.dbapi_connection
+    if not raw.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def clean_kept(kept, *, candidate_ids: list[int], seats: int) -> list[int]:
+    """Validate what the voter kept: a list of distinct candidate ids on this ballot, no
+    more than the seats. Returns the sorted ids. Raises ValidationFailed (422)."""
+    if not isinstance(kept, (list, tuple)):
+        raise ValidationFailed("Trường «kept» phải là danh sách mã ứng cử viên được giữ lại.",
+                               [{"field": "kept", "message": "Cần một danh sách (có thể rỗng)."}])
+    ids: list[int] = []
+    for raw in kept:
+        if isinstance(raw, bool):
+            raise ValidationFailed("Mã ứng cử viên không hợp lệ.",
+                                   [{"field": "kept", "message": f"«{raw}» không phải mã ứng cử viên."}])
+        try:
+            value = int(raw)
+            if isinstance(raw, float) or str(value) != str(raw).strip():
+                raise ValueError
+        except (TypeError, ValueError):
+            raise ValidationFailed("Mã ứng cử viên không hợp lệ.",
+                                   [{"field": "kept", "message": f"«{raw}» không phải mã ứng cử viên."}])
+        ids.append(value)
+    unknown = [i for i in ids if i not in candidate_ids]
+    if unknown:
+        raise ValidationFailed(
+            "Phiếu có tên không nằm trong danh sách bầu cử của lần bầu này.",
+            [{"field": "kept", "message": f"Mã {i} không có trong danh sách bầu cử."} for i in unknown])
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed("Mỗi tên chỉ được giữ lại một lần.",
+                               [{"field": "kept", "message": "Có tên bị ghi lặp."}])
+    if len(ids) > seats:
+        raise ValidationFailed(
+            f"Chỉ được giữ lại tối đa {seats} người; phiếu đang giữ lại {len(ids)} người. "
+            f"Hãy gạch bớt {len(ids) - seats} tên.",
+            [{"field": "kept", "message": f"Giữ lại {len(ids)} / tối đa {seats}."}],
+            code="too_many_kept")
+    return sorted(ids)
+
+
+def _open_round_locked(session: Session, *, election: Election, exclusive: bool) -> Round:
+    """The election's open round, re-read under a row lock (PostgreSQL: FOR SHARE, or FOR
+    UPDATE for slips) so that closing the round waits for ballots being cast and a ballot
+    cast after the close sees the round closed."""
+    rnd = elections.current_round(session, election)
+    if rnd is None:
+        raise Conflict("Cuộc bầu cử chưa có lần bầu nào đang mở.", code="round_not_open")
+    rnd = session.scalars(select(Round).where(Round.id == rnd.id)
+                          .with_for_update(read=not exclusive)
+                          .execution_options(populate_existing=True)).one()
+    if rnd.status != "open":
+        raise Conflict(f"Lần bầu thứ {rnd.number} hiện không mở để bỏ phiếu.", code="round_not_open")
+    return rnd
+
+
+def cast_ballot(session: Session, *, voter: Voter, election: Election, kept) -> str:
+    """Record one electronic ballot in the election's open round; returns the receipt code.
+
+    Personal link: participation row (method electronic) + ballot + receipt. Slip: the slip
+    marked used + ballot + receipt, refused if the round would then have more slips used
+    than delegates struck off for a slip. All in the caller's transaction; the caller
+    commits. 403 not eligible, 409 round not open / already voted, 422 bad ``kept``."""
+    _take_write_lock(session)
+    if election.congress_id != voter.congress.id:
+        raise NotFound("Không tìm thấy cuộc bầu cử.")
+    rnd = _open_round_locked(session, election=election, exclusive=voter.kind == "slip")
+    if voter.kind == "slip":
+        if voter.slip.round_id != rnd.id:
+            if voter.slip_round.election_id == election.id:
+                raise Conflict("Phiếu QR này dùng cho một lần bầu khác, hiện không mở.", code="round_not_open")
+            raise Forbidden("Phiếu QR này không dùng cho cuộc bầu cử này.")
+        if voter.slip.is_used:
+            raise Conflict("Phiếu QR này đã được sử dụng.", code="already_voted")
+    else:
+        delegate = voter.delegate
+        method = participation_method(session, round_id=rnd.id, delegate_id=delegate.id)
+        if method is not None:
+            raise Conflict(_already_message(method), code="already_voted")
+        reason = elections.voter_may_receive_ballot(delegate)
+        if reason:
+            raise Forbidden(reason, code="not_eligible")
+
+    candidate_ids = [c["id"] for c in ballot_candidates(session, round=rnd)]
+    kept_ids = clean_kept(kept, candidate_ids=candidate_ids, seats=rnd.seats)
+    try:
+        verdict = judge_ballot(kept_ids, candidate_ids, rnd.seats)
+    except BallotError as err:  # clean_kept already refuses these; belt and braces
+        raise ValidationFailed(str(err), [{"field": "kept", "message": str(err)}])
+
+    if voter.kind == "slip":
+        used = session.execute(update(VotingSlip)
+                               .where(VotingSlip.token_hash == voter.slip.token_hash,
+                                      VotingSlip.is_used.is_(False))
+                               .values(is_used=True).execution_options(synchronize_session=False))
+        if used.rowcount != 1:
+            raise Conflict("Phiếu QR này đã được sử dụng.", code="already_voted")
+        slips_used = session.scalar(select(func.count()).select_from(VotingSlip).where(
+            VotingSlip.round_id == rnd.id, VotingSlip.is_used.is_(True)))
+        struck = session.scalar(select(func.count()).select_from(RoundParticipation).where(
+            RoundParticipation.round_id == rnd.id, RoundParticipation.method == "slip"))
+        if slips_used > struck:
+            raise Conflict("Số phiếu QR đã dùng sẽ vượt số đại biểu được gạch tên nhận phiếu QR. "
+                           "Đề nghị đại biểu đến bàn phát phiếu để được gạch tên trước khi bỏ phiếu.",
+                           code="slip_not_issued")
+    else:
+        session.add(RoundParticipation(round_id=rnd.id, delegate_id=voter.delegate.id, method="electronic"))
+        try:
+            session.flush()
+        except IntegrityError:
+            # The caller rolls the transaction back (the error handlers do).
+            raise Conflict("Đồng chí đã nhận phiếu trong lần bầu này (phiếu giấy hoặc điện tử).",
+                           code="already_voted")
+
+    code = _fresh_receipt_code(session)
+    session.add(Ballot(round_id=rnd.id, kept=json.dumps(kept_ids), is_valid=verdict.valid,
+                       invalid_reason=verdict.reason))
+    session.add(Receipt(code=code, round_id=rnd.id))
+    session.flush()
+    return code
+
+
+def _already_message(method: str) -> str:
+    if method == "paper":
+        return "Đồng chí đã nhận phiếu giấy trong lần bầu này; không thể bỏ phiếu điện tử."
+    if method == "slip":
+        return "Đồng chí đã được gạch tên nhận phiếu QR ẩn danh trong lần bầu này; hãy bỏ phiếu bằng phiếu QR đó."
+    return "Đồng chí đã bỏ phiếu trong lần bầu này. Mỗi đại biểu chỉ được bỏ một phiếu."
+
+
+def _fresh_receipt_code(session: Session) -> str:
+    for _ in range(8):
+        code = tokens.new_receipt_code()
+        if session.get(Receipt, code) is None:
+            return code
+    raise Conflict("Không tạo được mã biên nhận, vui lòng thử lại.")  # pragma: no cover
+
+
+# --- anonymous slips -------------------------------------------------------------------
+
+def generate_slips(session: Session, *, round: Round, count: int, secret: str | None = None) -> list[str]:
+    """``count`` new one-time slip tokens for ``round`` (shown once, to be printed)."""
+    if round.status == "closed":
+        raise Conflict("Lần bầu đã kết thúc; không thể in thêm phiếu QR.")
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_SLIPS_PER_BATCH:
+        raise ValidationFailed(f"Số phiếu QR phải từ 1 đến {MAX_SLIPS_PER_BATCH}.",
+                               [{"field": "count", "message": f"Nhập số từ 1 đến {MAX_SLIPS_PER_BATCH}."}])
+    secret = secret if secret is not None else tokens.current_secret()
+    out = []
+    for _ in range(count):
+        token = tokens.new_token()
+        session.add(VotingSlip(token_hash=tokens.hash_token(token, purpose=tokens.PURPOSE_SLIP, secret=secret),
+                               round_id=round.id))
+        out.append(token)
+    session.flush()
+    return out
+
+
+def issue_slip(session: Session, *, round: Round, delegate: Delegate) -> None:
+    """The ballot desk strikes ``delegate`` off for this round; they then draw a printed
+    slip at random. Nothing records which slip they drew."""
+    _take_write_lock(session)
+    rnd = session.scalars(select(Round).where(Round.id == round.id).with_for_update(read=True)
+                          .execution_options(populate_existing=True)).one()
+    if rnd.status != "open":
+        raise Conflict(f"Lần bầu thứ {rnd.number} hiện không mở.", code="round_not_open")
+    election = session.get(Election, rnd.election_id)
+    if delegate.congress_id != election.congress_id:
+        raise NotFound("Không tìm thấy đại biểu.")
+    method = participation_method(session, round_id=rnd.id, delegate_id=delegate.id)
+    if method is not None:
+        raise Conflict(f"{delegate.full_name}: {METHOD_STATUS[method].lower()} trong lần bầu này.",
+                       code="already_voted")
+    reason = elections.voter_may_receive_ballot(delegate)
+    if reason:
+        raise Forbidden(f"{delegate.full_name}: {reason}", code="not_eligible")
+    session.add(RoundParticipation(round_id=rnd.id, delegate_id=delegate.id, method="slip"))
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(f"{delegate.full_name} đã nhận phiếu trong lần bầu này.", code="already_voted")
+
+
+def slip_counts(session: Session, *, round: Round) -> dict:
+    """Slips printed and used in the round, and delegates struck off for a slip."""
+    def count(model, *where):
+        return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+    return {"generated": count(VotingSlip, VotingSlip.round_id == round.id),
+            "used": count(VotingSlip, VotingSlip.round_id == round.id, VotingSlip.is_used.is_(True)),
+            "struck_off": count(RoundParticipation, RoundParticipation.round_id == round.id,
+                                RoundParticipation.method == "slip")}
+
+
+# --- live turnout ----------------------------------------------------------------------
+
+def turnout(session: Session, round: Round) -> dict:
+    """Counts only, never who: delegates struck off for paper, for a slip, e-ballots cast
+    by link and by slip, and the present count. Two aggregate queries."""
+    by_method = elections.participation(session, round)
+    slips_used = session.scalar(select(func.count()).select_from(VotingSlip).where(
+        VotingSlip.round_id == round.id, VotingSlip.is_used.is_(True))) or 0
+    election = session.get(Election, round.election_id)
+    from ..delegates.services import attendance
+    present = attendance(session, session.get(Congress, election.congress_id))["present"]
+    paper = int(by_method.get("paper", 0))
+    electronic = int(by_method.get("electronic", 0))
+    slip_issued = int(by_method.get("slip", 0))
+    return {
+        "round": round.number, "status": round.status,
+        "issued_paper": paper,
+        "voted_electronic": electronic,
+        "slips": int(slips_used),
+        "slips_issued": slip_issued,
+        "total": paper + electronic + slip_issued,
+        "present": int(present),
+    }
+
+
+# --- publication after close -----------------------------------------------------------
+
+def _canonical(entry: dict) -> str:
+    return json.dumps(entry, sort_keys=True, ensure_ascii=False)
+
+
+def published_round(session: Session, *, election: Election, number: int | None = None) -> Round:
+    """The round whose receipts and ballots may be published: the given one, or the
+    election's latest. 409 while it is open (or not yet opened)."""
+    stmt = select(Round).where(Round.election_id == election.id)
+    stmt = stmt.where(Round.number == number) if number is not None else stmt.order_by(Round.number.desc())
+    rnd = session.scalars(stmt.limit(1)).first()
+    if rnd is None:
+        raise NotFound("Cuộc bầu cử chưa có lần bầu nào.")
+    if rnd.status != "closed":
+        raise Conflict("Danh sách phiếu và mã biên nhận chỉ được công bố sau khi kết thúc lần bầu.",
+                       code="round_not_closed")
+    return rnd
+
+
+def round_receipts(session: Session, *, round: Round) -> list[str]:
+    return sorted(session.scalars(select(Receipt.code).where(Receipt.round_id == round.id)))
+
+
+def _entry(kept, is_valid: bool, reason: str | None) -> dict:
+    if is_valid:
+        return {"kept": sorted(kept)}
+    return {"invalid": True, "reason": reason, "kept": sorted(kept)}
+
+
+def published_ballots(session: Session, *, round: Round) -> dict:
+    """Every counted ballot of a closed round (electronic and paper, exactly as the
+    elections service counts them) with the sorted receipt codes. Ballots are ordered by
+    their content, which says nothing of who cast them or when; ``seal_sha256`` is the
+    round's seal, which anyone can recompute from these ballots."""
+    if round.status != "closed":
+        raise Conflict("Danh sách phiếu và mã biên nhận chỉ được công bố sau khi kết thúc lần bầu.",
+                       code="round_not_closed")
+    counted = elections.round_tally(session, round)["ballots"]
+    entries = sorted((_entry(b["kept"], b["valid"], b["reason"]) for b in counted), key=_canonical)
+    return {"round": round.number, "receipts": round_receipts(session, round=round),
+            "ballots": entries, "seal_sha256": round.seal_sha256}
+
+
+# --- scrubbing the traces of casting order ----------------------------------------------
+
+def reshuffle_ballots(session: Session, *, round: Round) -> int:
+    """Rewrite the round's ballot and receipt rows in a random order under new random ids,
+    in the caller's transaction (meant for closing a round). Afterwards every row has the
+    same transaction id (PostgreSQL ``xmin``) and a physical position unrelated to casting
+    (heap order on PostgreSQL; key order on SQLite). Contents are unchanged."""
+    rows = list(session.execute(select(Ballot.kept, Ballot.is_valid, Ballot.invalid_reason)
+                                .where(Ballot.round_id == round.id)).all())
+    codes = list(session.scalars(select(Receipt.code).where(Receipt.round_id == round.id)))
+    rng = random.SystemRandom()
+    rng.shuffle(rows)
+    rng.shuffle(codes)
+    session.execute(Ballot.__table__.delete().where(Ballot.round_id == round.id))
+    session.execute(Receipt.__table__.delete().where(Receipt.round_id == round.id))
+    if rows:
+        session.execute(Ballot.__table__.insert(), [
+            {"id": secrets.token_hex(16), "round_id": round.id, "kept": kept, "is_valid": valid,
+             "invalid_reason": reason} for kept, valid, reason in rows])
+    if codes:
+        session.execute(Receipt.__table__.insert(), [{"code": c, "round_id": round.id} for c in codes])
+    session.flush()
+    return len(rows)
