@@ -1,0 +1,468 @@
+"""The congress programme, run live.
+
+Owns: the agenda built from the standard template (RULES §7) and its editing (add, edit,
+move, delete, linking each item to the motion or election it decides); the presidium's
+current item (set, next, advance); the secretary's notes per item (plain text: they flow
+into the congress minutes in agenda order); the documents organizers upload for
+delegates (PDF only, served by a signed public link); and the agenda as the delegate's
+phone shows it (``phone_agenda``).
+
+Show-of-hands results and rounds are not counted here: the motions and elections
+services do that, and this module only links to their rows."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import unicodedata
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..congress.models import Congress
+from ..db import utcnow
+from ..documents.models import CongressFile
+from ..elections.models import Election
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..motions.models import Motion
+from ..rules import normalize_text
+from .models import AgendaItem
+from .presets import KIND_LABELS, SECTION_LABELS, add_minutes, template_items
+
+TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)$")
+NOTES_MAX = 100_000
+FILE_MAX_BYTES = 20 * 1024 * 1024
+PDF_MAGIC = b"%PDF-"
+
+
+# --- reading -------------------------------------------------------------------------
+
+def list_items(session: Session, congress_id: int) -> list[AgendaItem]:
+    return list(session.scalars(select(AgendaItem).where(AgendaItem.congress_id == congress_id)
+                                .order_by(AgendaItem.position, AgendaItem.id)))
+
+
+def get_item(session: Session, congress_id: int, item_id: int) -> AgendaItem:
+    item = session.get(AgendaItem, item_id)
+    if item is None or item.congress_id != congress_id:
+        raise NotFound("Không tìm thấy mục trong chương trình đại hội.")
+    return item
+
+
+def current_item(session: Session, congress: Congress) -> AgendaItem | None:
+    if congress.current_agenda_item_id is None:
+        return None
+    item = session.get(AgendaItem, congress.current_agenda_item_id)
+    if item is None or item.congress_id != congress.id:
+        return None
+    return item
+
+
+def next_item(session: Session, *, congress: Congress) -> AgendaItem | None:
+    """The item after the current one in agenda order; with none current, the first
+    item not yet done. ``None`` at the end of the programme."""
+    cur = current_item(session, congress)
+    stmt = select(AgendaItem).where(AgendaItem.congress_id == congress.id)
+    if cur is None:
+        stmt = stmt.where(AgendaItem.status != "done")
+    else:
+        stmt = stmt.where((AgendaItem.position > cur.position)
+                          | ((AgendaItem.position == cur.position) & (AgendaItem.id > cur.id)))
+    return session.scalars(stmt.order_by(AgendaItem.position, AgendaItem.id).limit(1)).first()
+
+
+def item_json(item: AgendaItem) -> dict:
+    return {
+        "id": item.id, "position": item.position, "section": item.section,
+        "section_label": SECTION_LABELS.get(item.section, item.section), "title": item.title,
+        "presenter": item.presenter, "planned_time": item.planned_time,
+        "duration_min": item.duration_min, "kind": item.kind, "code": item.code,
+        "motion_id": item.motion_id, "election_id": item.election_id, "status": item.status,
+        "notes": item.notes,
+        "started_at": item.started_at.isoformat() if item.started_at else None,
+        "ended_at": item.ended_at.isoformat() if item.ended_at else None,
+    }
+
+
+# --- the template --------------------------------------------------------------------
+
+def create_agenda_from_template(session: Session, *, congress: Congress, replace: bool = False,
+                                start: str = "07:30") -> list[AgendaItem]:
+    """The standard programme for this congress's kind and chair mode, with planned times
+    from ``start``, each item linked to the standard motion or existing election it
+    decides. Refuses when the congress already has an agenda, unless ``replace``."""
+    start_time = _clean_time(start, field="start") or "07:30"
+    existing = list_items(session, congress.id)
+    if existing and not replace:
+        raise Conflict("Đại hội đã có chương trình. Chọn «Thay thế» để tạo lại từ mẫu "
+                       "(các mục hiện có và ghi chép của thư ký sẽ bị xoá).")
+    for item in existing:
+        session.delete(item)
+    congress.current_agenda_item_id = None
+    session.flush()
+    at = start_time
+    made = []
+    for pos, row in enumerate(template_items(kind=congress.kind, chair_mode=congress.chair_mode,
+                                             term=congress.term)):
+        item = AgendaItem(congress_id=congress.id, position=pos, section=row["section"],
+                          title=row["title"], presenter=row["presenter"], planned_time=at,
+                          duration_min=row["duration_min"], kind=row["kind"], code=row["code"],
+                          status="pending", notes="")
+        at = add_minutes(at, row["duration_min"])
+        session.add(item)
+        made.append(item)
+    session.flush()
+    link_standard_items(session, congress=congress)
+    return made
+
+
+def _template_links(congress: Congress) -> dict[str, dict]:
+    return {row["code"]: row for row in template_items(kind=congress.kind, chair_mode=congress.chair_mode,
+                                                      term=congress.term)}
+
+
+def link_standard_items(session: Session, *, congress: Congress) -> int:
+    """Fill in the missing links of template items: the standard motions (created through
+    the motions service when missing) and the congress's elections by body. Returns how
+    many links were made. Items already linked are left alone."""
+    from ..motions.services import ensure_standard_motions
+
+    rows = _template_links(congress)
+    items = [i for i in list_items(session, congress.id) if i.code in rows]
+    if any(rows[i.code]["motion"] and i.motion_id is None for i in items):
+        ensure_standard_motions(session, congress=congress)
+        session.flush()
+    motions: dict[str, int] = {}
+    for m in session.scalars(select(Motion).where(Motion.congress_id == congress.id)
+                             .order_by(Motion.position, Motion.id)):
+        motions.setdefault(m.kind, m.id)
+    elections: dict[str, int] = {}
+    for e in session.scalars(select(Election).where(Election.congress_id == congress.id)
+                             .order_by(Election.position, Election.id)):
+        elections.setdefault(e.body, e.id)
+    made = 0
+    for item in items:
+        row = rows[item.code]
+        if row["motion"] and item.motion_id is None and row["motion"] in motions:
+            item.motion_id = motions[row["motion"]]
+            made += 1
+        if row["election_body"] and item.election_id is None and row["election_body"] in elections:
+            item.election_id = elections[row["election_body"]]
+            made += 1
+    session.flush()
+    return made
+
+
+# --- editing -------------------------------------------------------------------------
+
+def _clean_time(value, *, field: str = "planned_time") -> str:
+    text = normalize_text(str(value or ""))
+    if not text:
+        return ""
+    m = TIME_RE.match(text)
+    if not m:
+        raise ValidationFailed("Giờ không hợp lệ: cần dạng HH:MM, ví dụ 07:30.",
+                               [{"field": field, "message": f"«{text}» không phải giờ dạng HH:MM."}])
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+def _clean_item_data(session: Session, congress_id: int, data: dict, *, partial: bool) -> dict:
+    out: dict = {}
+    problems: list[dict] = []
+
+    def bad(field: str, message: str):
+        problems.append({"field": field, "message": message})
+
+    if "title" in data or not partial:
+        title = normalize_text(str(data.get("title") or ""))
+        if not title:
+            bad("title", "Tên mục không được để trống.")
+        elif len(title) > 400:
+            bad("title", "Tên mục dài quá 400 ký tự.")
+        out["title"] = title
+    if "section" in data or not partial:
+        section = normalize_text(str(data.get("section") or "B")).upper()
+        if section not in SECTION_LABELS:
+            bad("section", "Phần phải là A, B, C hoặc D.")
+        out["section"] = section
+    if "presenter" in data:
+        presenter = normalize_text(str(data.get("presenter") or ""))
+        if len(presenter) > 200:
+            bad("presenter", "Người trình bày dài quá 200 ký tự.")
+        out["presenter"] = presenter
+    if "planned_time" in data:
+        try:
+            out["planned_time"] = _clean_time(data.get("planned_time"))
+        except ValidationFailed as err:
+            problems.extend(err.details)
+    if "duration_min" in data:
+        raw = data.get("duration_min")
+        if raw in (None, ""):
+            out["duration_min"] = None
+        else:
+            try:
+                minutes = int(str(raw).strip())
+                if not 0 <= minutes <= 720:
+                    raise ValueError
+                out["duration_min"] = minutes
+            except (TypeError, ValueError):
+                bad("duration_min", "Thời lượng phải là số phút từ 0 đến 720.")
+    if "kind" in data:
+        kind = str(data.get("kind") or "other")
+        if kind not in KIND_LABELS:
+            bad("kind", "Loại mục không hợp lệ.")
+        out["kind"] = kind
+    if "motion_id" in data:
+        mid = data.get("motion_id")
+        if mid in (None, "", 0, "0"):
+            out["motion_id"] = None
+        else:
+            motion = session.get(Motion, _as_int(mid))
+            if motion is None or motion.congress_id != congress_id:
+                bad("motion_id", "Biểu quyết không thuộc đại hội này.")
+            else:
+                out["motion_id"] = motion.id
+    if "election_id" in data:
+        eid = data.get("election_id")
+        if eid in (None, "", 0, "0"):
+            out["election_id"] = None
+        else:
+            election = session.get(Election, _as_int(eid))
+            if election is None or election.congress_id != congress_id:
+                bad("election_id", "Cuộc bầu cử không thuộc đại hội này.")
+            else:
+                out["election_id"] = election.id
+    if problems:
+        raise ValidationFailed("Thông tin mục chương trình chưa hợp lệ.", problems)
+    return out
+
+
+def _as_int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _renumber(items: list[AgendaItem]) -> None:
+    for pos, item in enumerate(items):
+        item.position = pos
+
+
+def add_item(session: Session, *, congress: Congress, data: dict,
+             after: AgendaItem | None = None) -> AgendaItem:
+    """A new item at the end, or just after ``after``."""
+    values = _clean_item_data(session, congress.id, data, partial=False)
+    values.setdefault("kind", "other")
+    items = list_items(session, congress.id)
+    if after is not None and after.congress_id != congress.id:
+        raise NotFound("Không tìm thấy mục trong chương trình đại hội.")
+    item = AgendaItem(congress_id=congress.id, status="pending", notes="", code="", **values)
+    session.add(item)
+    index = items.index(after) + 1 if after is not None and after in items else len(items)
+    items.insert(index, item)
+    _renumber(items)
+    session.flush()
+    return item
+
+
+def update_item(session: Session, *, item: AgendaItem, data: dict) -> AgendaItem:
+    for key, value in _clean_item_data(session, item.congress_id, data, partial=True).items():
+        setattr(item, key, value)
+    session.flush()
+    return item
+
+
+def move_item(session: Session, *, item: AgendaItem, direction: str) -> AgendaItem:
+    """One place up or down; at either end, nothing moves."""
+    if direction not in ("up", "down"):
+        raise ValidationFailed("Hướng di chuyển phải là «up» hoặc «down».")
+    items = list_items(session, item.congress_id)
+    i = items.index(item)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(items):
+        items[i], items[j] = items[j], items[i]
+    _renumber(items)
+    session.flush()
+    return item
+
+
+def delete_item(session: Session, *, item: AgendaItem) -> None:
+    """Removes the item (its linked motion or election stays: they have their own pages)."""
+    congress = session.get(Congress, item.congress_id)
+    if item.notes.strip():
+        raise Conflict("Mục này đã có ghi chép của thư ký; hãy xoá ghi chép trước khi xoá mục.")
+    if congress is not None and congress.current_agenda_item_id == item.id:
+        congress.current_agenda_item_id = None
+    items = [i for i in list_items(session, item.congress_id) if i.id != item.id]
+    session.delete(item)
+    _renumber(items)
+    session.flush()
+
+
+# --- running the congress ------------------------------------------------------------
+
+def set_current_item(session: Session, *, congress: Congress, item: AgendaItem) -> AgendaItem:
+    """The presidium takes ``item`` up: the item on the floor before it is done (ended
+    now), this one becomes current (started now, unless it had started before)."""
+    if item.congress_id != congress.id:
+        raise NotFound("Không tìm thấy mục trong chương trình đại hội.")
+    now = utcnow()
+    for other in session.scalars(select(AgendaItem).where(
+            AgendaItem.congress_id == congress.id, AgendaItem.status == "current",
+            AgendaItem.id != item.id)):
+        other.status = "done"
+        other.ended_at = now
+    item.status = "current"
+    item.started_at = item.started_at or now
+    item.ended_at = None
+    congress.current_agenda_item_id = item.id
+    session.flush()
+    return item
+
+
+def advance_item(session: Session, *, congress: Congress,
+                 expected_current_id: int | None = None) -> AgendaItem | None:
+    """"Chuyển mục tiếp theo". ``expected_current_id`` is the item the presidium saw on
+    the floor: when another screen has moved on meanwhile, refuse rather than skip an
+    item. At the end of the programme the last item is marked done and nothing is current."""
+    cur = current_item(session, congress)
+    if expected_current_id is not None and (cur.id if cur else 0) != expected_current_id:
+        raise Conflict("Mục đang diễn ra vừa được thay đổi ở màn hình khác; hãy xem lại trước khi chuyển tiếp.")
+    nxt = next_item(session, congress=congress)
+    if nxt is not None:
+        return set_current_item(session, congress=congress, item=nxt)
+    if cur is not None:
+        cur.status = "done"
+        cur.ended_at = utcnow()
+        congress.current_agenda_item_id = None
+        session.flush()
+    return None
+
+
+# --- the secretary's notes -----------------------------------------------------------
+
+def clean_notes(text: str) -> str:
+    """Plain text for the minutes: NFC, Unix line ends, no control characters, no
+    trailing spaces."""
+    text = unicodedata.normalize("NFC", str(text or "")).replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
+def save_notes(session: Session, *, item: AgendaItem, notes: str, user_id: int | None = None) -> AgendaItem:
+    text = clean_notes(notes)
+    if len(text) > NOTES_MAX:
+        raise ValidationFailed(f"Ghi chép dài quá {NOTES_MAX:,} ký tự.".replace(",", "."),
+                               [{"field": "notes", "message": "Ghi chép quá dài."}])
+    item.notes = text
+    item.notes_updated_at = utcnow()
+    item.notes_updated_by = user_id
+    session.flush()
+    return item
+
+
+def notes_in_order(session: Session, congress_id: int) -> list[dict]:
+    """The notes as the minutes read them: agenda order, plain text."""
+    return [{"item_id": i.id, "section": i.section, "title": i.title, "notes": i.notes}
+            for i in list_items(session, congress_id)]
+
+
+# --- documents for delegates (PDF) ---------------------------------------------------
+
+def file_signature(secret: str, file_id: int) -> str:
+    return hmac.new(secret.encode(), f"congress-file:{file_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def file_url(secret: str, file_id: int) -> str:
+    return f"/files/{file_id}/{file_signature(secret, file_id)}"
+
+
+def check_file_signature(secret: str, file_id: int, sig: str) -> bool:
+    return hmac.compare_digest(file_signature(secret, file_id), str(sig or ""))
+
+
+def upload_file(session: Session, *, congress: Congress, title: str, filename: str, content: bytes,
+                content_type: str = "") -> CongressFile:
+    """A PDF for delegates. Refused (nothing stored) unless it is a PDF: declared as one,
+    starting with ``%PDF-``, and at most 20 MB."""
+    filename = normalize_text(re.split(r"[\\/]", str(filename or ""))[-1])[:300]
+    title = normalize_text(str(title or "")) or re.sub(r"\.pdf$", "", filename, flags=re.I)
+    problems = []
+    declared = (content_type or "").split(";")[0].strip().lower()
+    if declared not in ("", "application/pdf", "application/x-pdf", "application/octet-stream"):
+        problems.append({"field": "file", "message": "Chỉ nhận tệp PDF (application/pdf)."})
+    elif not filename.lower().endswith(".pdf") and declared not in ("application/pdf", "application/x-pdf"):
+        problems.append({"field": "file", "message": "Chỉ nhận tệp PDF (đuôi .pdf)."})
+    if not content:
+        problems.append({"field": "file", "message": "Tệp rỗng."})
+    elif len(content) > FILE_MAX_BYTES:
+        problems.append({"field": "file", "message": "Tệp lớn hơn 20 MB."})
+    elif not content.startswith(PDF_MAGIC):
+        problems.append({"field": "file", "message": "Nội dung tệp không phải PDF (thiếu dấu hiệu %PDF)."})
+    if not title:
+        problems.append({"field": "title", "message": "Cần tên tài liệu."})
+    elif len(title) > 300:
+        problems.append({"field": "title", "message": "Tên tài liệu dài quá 300 ký tự."})
+    if problems:
+        raise ValidationFailed("Không tải lên được: " + problems[0]["message"], problems)
+    row = CongressFile(congress_id=congress.id, title=title, filename=filename or "tai-lieu.pdf",
+                       content=content, size=len(content))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_files(session: Session, congress_id: int) -> list[dict]:
+    """Files without their content (which can be megabytes each)."""
+    rows = session.execute(select(CongressFile.id, CongressFile.title, CongressFile.filename,
+                                  CongressFile.size, CongressFile.uploaded_at)
+                           .where(CongressFile.congress_id == congress_id)
+                           .order_by(CongressFile.uploaded_at, CongressFile.id))
+    return [dict(r._mapping) for r in rows]
+
+
+def get_file(session: Session, congress_id: int | None, file_id: int) -> CongressFile:
+    row = session.get(CongressFile, file_id)
+    if row is None or (congress_id is not None and row.congress_id != congress_id):
+        raise NotFound("Không tìm thấy tài liệu.")
+    return row
+
+
+def delete_file(session: Session, *, congress: Congress, file_id: int) -> None:
+    session.delete(get_file(session, congress.id, file_id))
+    session.flush()
+
+
+def format_size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MB".replace(".", ",")
+    return f"{max(1, round(n / 1024))} KB"
+
+
+# --- the delegate's phone ------------------------------------------------------------
+
+def phone_agenda(session: Session, congress: Congress, *, secret_key: str | None = None) -> dict:
+    """The agenda as the delegate's phone shows it (plain data for
+    ``templates/agenda/_phone_agenda.html``): the current item, every item with its
+    status, and the documents with their signed download links. Nothing about the
+    delegate. ``secret_key`` signs the links; inside a request it defaults to the app's."""
+    if secret_key is None:
+        from flask import current_app  # only the default; callers outside a request pass it
+        secret_key = current_app.config["SECRET_KEY"]
+    items = list_items(session, congress.id)
+    current = next((i for i in items if i.id == congress.current_agenda_item_id), None)
+    return {
+        "current": None if current is None else {
+            "title": current.title, "section": current.section,
+            "section_label": SECTION_LABELS.get(current.section, ""), "presenter": current.presenter,
+            "planned_time": current.planned_time, "status": current.status},
+        "items": [{"title": i.title, "section": i.section, "status": i.status,
+                   "planned_time": i.planned_time} for i in items],
+        "files": [{"title": f["title"], "url": file_url(secret_key, f["id"]), "size": f["size"],
+                   "size_label": format_size(f["size"])} for f in list_files(session, congress.id)],
+    }
+
+
+def count_items(session: Session, congress_id: int) -> int:
+    return int(session.scalar(select(func.count(AgendaItem.id)).where(AgendaItem.congress_id == congress_id)))
