@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib
 
 # "module:function" — each takes (session, congress).
-HOOKS: list[str] = []
+HOOKS: list[str] = [
+    "election_app.elections.demo:seed",
+]
 
 
 def run_all(session, congress) -> None:

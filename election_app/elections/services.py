@@ -418,6 +418,17 @@ def reinstate_candidate(session: Session, *, election: Election, candidate: Cand
     return candidate_warnings(session, election)
 
 
+def set_nomination(session: Session, *, election: Election, candidate: Candidate, nomination: str) -> None:
+    """Ứng cử / đề cử (before round 1 opens: the minutes count them)."""
+    _require_not_started(session, election, "đổi hình thức ứng cử, đề cử")
+    code = NOMINATION_ALIASES.get(normalize_text(nomination).casefold())
+    if code is None:
+        raise ValidationFailed("Hình thức phải là ứng cử hoặc đề cử.",
+                               [{"field": "nomination", "message": "Chỉ nhận «self» hoặc «nominated»."}])
+    candidate.nomination = code
+    session.flush()
+
+
 def remove_candidate(session: Session, *, election: Election, candidate: Candidate) -> None:
     """Delete a wrongly entered row (before round 1 opens); a real rút tên is a withdrawal."""
     _require_not_started(session, election, "xoá người khỏi danh sách")

@@ -1,6 +1,515 @@
-"""Pages of the elections feature."""
+"""Pages of the elections feature: the list, creating an election with its candidate list,
+round control, the ballot desk (strike-off), the board's keyboard entry of paper ballots
+(per team), the comparison of independent entries, the printable entry log and the
+result with the further-round action. Every action calls ``elections.services``."""
 from __future__ import annotations
 
-from flask import Blueprint
+import json
 
-bp = Blueprint("elections", __name__)
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..auth.models import User
+from ..auth.permissions import require
+from ..congress.models import OFFICIAL_ROLES
+from ..congress.services import get_congress, officials
+from ..db import db
+from ..delegates.services import attendance, find_by_code, get_delegate, is_summoned, list_delegates
+from ..errors import DomainError, ValidationFailed
+from ..rules import DEFECT_REASONS, INVALID_REASONS
+from . import entry as kb
+from . import services as el
+from .forms import ActionForm, CandidateForm, EditElectionForm, ElectionForm, parse_outside_lines
+from .models import BODY_LABELS, NOMINATION_LABELS, RoundParticipation
+
+bp = Blueprint("elections", __name__, url_prefix="/congresses/<int:cid>")
+
+
+def _load(cid: int, eid: int):
+    congress = get_congress(db.session, cid)
+    return congress, el.get_election(db.session, eid, cid)
+
+
+def _fail(err: DomainError) -> None:
+    db.session.rollback()
+    flash(err.message, "error")
+    if len(err.details) > 1:
+        for item in err.details[1:]:
+            flash(item["message"], "error")
+
+
+def _csrf_ok() -> bool:
+    if ActionForm().validate_on_submit():
+        return True
+    flash("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang.", "error")
+    return False
+
+
+def _to_detail(cid: int, eid: int, anchor: str = ""):
+    return redirect(url_for("elections.detail", cid=cid, eid=eid) + anchor)
+
+
+# --- list and set-up -----------------------------------------------------------------------
+
+@bp.route("/elections")
+@require("congress.view")
+def list_page(cid: int):
+    congress = get_congress(db.session, cid)
+    rows = []
+    for e in el.list_elections(db.session, cid):
+        r = el.current_round(db.session, e)
+        rows.append({"e": e, "status": el.election_status(db.session, e), "round": r,
+                     "candidates": len(el.list_candidates(db.session, e)),
+                     "elected": len(el.elected_so_far(db.session, e))})
+    return render_template("elections/list.html", congress=congress, rows=rows)
+
+
+@bp.route("/elections/new", methods=["GET", "POST"])
+@require("elections.manage")
+def new(cid: int):
+    congress = get_congress(db.session, cid)
+    form = ElectionForm()
+    if request.method == "GET" and request.args.get("body") in BODY_LABELS:
+        form.body.data = request.args["body"]
+    picked = {int(x) for x in request.form.getlist("delegate_id") if x.isdigit()}
+    self_nominated = {int(x) for x in request.form.getlist("self_id") if x.isdigit()}
+    if form.validate_on_submit():
+        try:
+            candidates = [{"delegate_id": did, "nomination": "self" if did in self_nominated else "nominated"}
+                          for did in sorted(picked)]
+            candidates += parse_outside_lines(form.outside.data or "")
+            election, warnings = el.create_election(
+                db.session, congress=congress, title=form.title.data, body=form.body.data,
+                seats=form.seats.data, candidates=candidates, entry_teams=form.entry_teams.data)
+            db.session.commit()
+            flash(f"Đã tạo «{election.title}» với {len(candidates)} người trong danh sách.", "success")
+            for w in warnings:
+                flash(w, "warning")
+            return _to_detail(cid, election.id)
+        except DomainError as err:
+            _fail(err)
+    delegates = [d for d in list_delegates(db.session, cid) if is_summoned(d)]
+    return render_template("elections/new.html", congress=congress, form=form, delegates=delegates,
+                           picked=picked, self_nominated=self_nominated)
+
+
+def _detail_context(congress, election) -> dict:
+    r = el.current_round(db.session, election)
+    tally = el.round_tally(db.session, r) if r is not None and r.status == "open" else None
+    q = request.args.get("q", "")
+    on_list = {c.delegate_id for c in el.list_candidates(db.session, election, include_withdrawn=True)}
+    matches = []
+    if q:
+        matches = [d for d in list_delegates(db.session, congress.id, query=q)
+                   if d.id not in on_list and (is_summoned(d) or election.body not in
+                                               ("upper_delegates", "upper_alternates"))][:20]
+    edit = EditElectionForm(obj=election)
+    return {
+        "congress": congress, "election": election, "round": r, "tally": tally,
+        "status": el.election_status(db.session, election),
+        "candidates": el.list_candidates(db.session, election),
+        "withdrawn": [c for c in el.list_candidates(db.session, election, include_withdrawn=True) if c.is_withdrawn],
+        "warnings": el.candidate_warnings(db.session, election),
+        "rounds": el.list_rounds(db.session, election),
+        "round_rows": el.round_candidates(db.session, r) if r is not None else [],
+        "started": r is not None, "q": q, "matches": matches,
+        "add_form": CandidateForm(formdata=None), "edit_form": edit, "action": ActionForm(),
+        "seats_left": el.seats_left(db.session, election),
+        "nomination_labels": NOMINATION_LABELS, "att": attendance(db.session, congress),
+    }
+
+
+@bp.route("/elections/<int:eid>")
+@require("congress.view")
+def detail(cid: int, eid: int):
+    congress, election = _load(cid, eid)
+    return render_template("elections/detail.html", **_detail_context(congress, election))
+
+
+@bp.route("/elections/<int:eid>/edit", methods=["POST"])
+@require("elections.manage")
+def edit(cid: int, eid: int):
+    _, election = _load(cid, eid)
+    form = EditElectionForm()
+    if form.validate_on_submit():
+        try:
+            warnings = el.update_election(db.session, election=election, title=form.title.data,
+                                          seats=form.seats.data, entry_teams=form.entry_teams.data)
+            db.session.commit()
+            flash("Đã lưu.", "success")
+            for w in warnings:
+                flash(w, "warning")
+        except DomainError as err:
+            _fail(err)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return _to_detail(cid, eid)
+
+
+@bp.route("/elections/<int:eid>/delete", methods=["POST"])
+@require("elections.manage")
+def delete(cid: int, eid: int):
+    _, election = _load(cid, eid)
+    if not _csrf_ok():
+        return _to_detail(cid, eid)
+    try:
+        title = election.title
+        el.delete_election(db.session, election=election)
+        db.session.commit()
+        flash(f"Đã xoá «{title}».", "success")
+        return redirect(url_for("elections.list_page", cid=cid))
+    except DomainError as err:
+        _fail(err)
+        return _to_detail(cid, eid)
+
+
+@bp.route("/elections/<int:eid>/candidates", methods=["POST"])
+@require("elections.manage")
+def add_candidate(cid: int, eid: int):
+    _, election = _load(cid, eid)
+    if request.form.get("delegate_id"):
+        if not _csrf_ok():
+            return _to_detail(cid, eid, "#list")
+        data = {"delegate_id": request.form["delegate_id"],
+                "nomination": request.form.get("nomination", "nominated")}
+    else:
+        form = CandidateForm()
+        if not form.validate_on_submit():
+            for errors in form.errors.values():
+                for message in errors:
+                    flash(message, "error")
+            return _to_detail(cid, eid, "#add")
+        data = {"full_name": form.full_name.data, "birth_year": form.birth_year.data,
+                "position": form.position.data, "unit": form.unit.data, "nomination": form.nomination.data}
+    try:
+        candidate, warnings = el.add_candidate(db.session, election=election, data=data)
+        db.session.commit()
+        flash(f"Đã thêm {candidate.full_name} vào danh sách.", "success")
+        for w in warnings:
+            flash(w, "warning")
+    except DomainError as err:
+        _fail(err)
+    q = request.form.get("q", "")
+    return redirect(url_for("elections.detail", cid=cid, eid=eid, q=q or None) + "#add")
+
+
+@bp.route("/elections/<int:eid>/candidates/<int:cand_id>/<action>", methods=["POST"])
+@require("elections.manage")
+def candidate_action(cid: int, eid: int, cand_id: int, action: str):
+    _, election = _load(cid, eid)
+    candidate = el.get_candidate(db.session, election, cand_id)
+    if not _csrf_ok():
+        return _to_detail(cid, eid, "#list")
+    try:
+        warnings: list[str] = []
+        if action == "withdraw":
+            warnings = el.withdraw_candidate(db.session, election=election, candidate=candidate,
+                                             reason=request.form.get("reason", ""))
+            message = f"{candidate.full_name} đã rút tên."
+        elif action == "reinstate":
+            warnings = el.reinstate_candidate(db.session, election=election, candidate=candidate)
+            message = f"Đã đưa {candidate.full_name} trở lại danh sách."
+        elif action == "remove":
+            name = candidate.full_name
+            el.remove_candidate(db.session, election=election, candidate=candidate)
+            warnings = el.candidate_warnings(db.session, election)
+            message = f"Đã xoá {name} (nhập nhầm) khỏi danh sách."
+        elif action == "nomination":
+            el.set_nomination(db.session, election=election, candidate=candidate,
+                              nomination=request.form.get("nomination", ""))
+            message = f"{candidate.full_name}: {NOMINATION_LABELS[candidate.nomination]}."
+        else:
+            raise ValidationFailed("Thao tác không hợp lệ.")
+        db.session.commit()
+        flash(message, "success")
+        for w in warnings:
+            flash(w, "warning")
+    except DomainError as err:
+        _fail(err)
+    return _to_detail(cid, eid, "#list")
+
+
+# --- rounds ---------------------------------------------------------------------------------
+
+@bp.route("/elections/<int:eid>/open", methods=["POST"])
+@require("elections.count")
+def open_round(cid: int, eid: int):
+    _, election = _load(cid, eid)
+    if _csrf_ok():
+        try:
+            r = el.open_round(db.session, election=election)
+            db.session.commit()
+            flash(f"Đã mở lần bầu thứ {r.number} ({r.present_at_open}/{r.summoned_at_open} đại biểu có mặt).",
+                  "success")
+        except DomainError as err:
+            _fail(err)
+    return _to_detail(cid, eid, "#round")
+
+
+@bp.route("/elections/<int:eid>/close", methods=["POST"])
+@require("elections.count")
+def close_round(cid: int, eid: int):
+    _, election = _load(cid, eid)
+    if _csrf_ok():
+        try:
+            r = el.close_round(db.session, election=election)
+            db.session.commit()
+            flash(f"Đã kết thúc lần bầu thứ {r.number}: {el.OUTCOME_LABELS[r.outcome]}.", "success")
+            return redirect(url_for("elections.result", cid=cid, eid=eid))
+        except DomainError as err:
+            _fail(err)
+    return _to_detail(cid, eid, "#round")
+
+
+@bp.route("/elections/<int:eid>/rounds/new", methods=["GET", "POST"])
+@require("elections.count")
+def further_round(cid: int, eid: int):
+    congress, election = _load(cid, eid)
+    if request.method == "POST":
+        if _csrf_ok():
+            try:
+                ids = [int(x) for x in request.form.getlist("candidate_id") if x.isdigit()]
+                r = el.create_further_round(db.session, election=election, candidate_ids=ids,
+                                            seats=request.form.get("seats", ""))
+                db.session.commit()
+                flash(f"Đã tạo lần bầu thứ {r.number}: {r.seats} chỗ, "
+                      f"{len(el.round_candidates(db.session, r))} người. In phiếu rồi mở lần bầu.", "success")
+                return _to_detail(cid, eid, "#round")
+            except DomainError as err:
+                _fail(err)
+        return redirect(url_for("elections.further_round", cid=cid, eid=eid))
+    return render_template("elections/further_round.html", **_further_context(congress, election))
+
+
+def _further_context(congress, election) -> dict:
+    r = el.current_round(db.session, election)
+    elected = set(el.elected_so_far(db.session, election))
+    pool = [c for c in el.list_candidates(db.session, election) if c.id not in elected]
+    preset: set[int] = set()
+    if r is not None and r.status == "closed":
+        rows = el.round_candidates(db.session, r)
+        tied = {c.id for rc, c in rows if rc.is_tied}
+        preset = tied or {c.id for rc, c in rows if not rc.is_elected}
+    return {"congress": congress, "election": election, "round": r, "pool": pool, "preset": preset,
+            "seats_left": el.seats_left(db.session, election), "action": ActionForm(),
+            "result": el.round_result(db.session, election) if r is not None else None}
+
+
+# --- ballot desk (strike-off) -----------------------------------------------------------------
+
+@bp.route("/elections/<int:eid>/issue")
+@require("elections.count")
+def issue_page(cid: int, eid: int):
+    congress, election = _load(cid, eid)
+    r = el.current_round(db.session, election)
+    q = request.args.get("q", "")
+    methods = {}
+    if r is not None:
+        methods = dict(db.session.execute(select(RoundParticipation.delegate_id, RoundParticipation.method)
+                                          .where(RoundParticipation.round_id == r.id)).all())
+    delegates = [d for d in list_delegates(db.session, cid, query=q) if is_summoned(d)]
+    rows = [{"d": d, "method": methods.get(d.id), "reason": el.voter_may_receive_ballot(d)} for d in delegates]
+    tally = el.round_tally(db.session, r) if r is not None and r.status == "open" else None
+    return render_template("elections/issue.html", congress=congress, election=election, round=r, q=q,
+                           rows=rows, tally=tally, att=attendance(db.session, congress), action=ActionForm(),
+                           method_labels=el.METHOD_LABELS)
+
+
+@bp.route("/elections/<int:eid>/issue", methods=["POST"])
+@require("elections.count")
+def issue(cid: int, eid: int):
+    _, election = _load(cid, eid)
+    q = request.form.get("q", "")
+    if _csrf_ok():
+        try:
+            if request.form.get("delegate_id"):
+                delegate = get_delegate(db.session, cid, int(request.form["delegate_id"]))
+            else:
+                delegate = find_by_code(db.session, cid, request.form.get("code", ""))
+            el.issue_paper(db.session, election=election, delegate_ids=[delegate.id])
+            db.session.commit()
+            flash(f"Đã phát phiếu cho {delegate.full_name} ({delegate.code}).", "success")
+        except (DomainError, ValueError) as err:
+            if isinstance(err, DomainError):
+                _fail(err)
+            else:
+                db.session.rollback()
+                flash("Dữ liệu không hợp lệ.", "error")
+    return redirect(url_for("elections.issue_page", cid=cid, eid=eid, q=q or None))
+
+
+@bp.route("/elections/<int:eid>/issued-count", methods=["POST"])
+@require("elections.count")
+def issued_count(cid: int, eid: int):
+    _, election = _load(cid, eid)
+    if _csrf_ok():
+        try:
+            r = el.set_paper_issued(db.session, election=election, issued=request.form.get("issued", "").strip())
+            db.session.commit()
+            flash(f"Đã ghi số phiếu giấy phát ra: {r.paper_issued_count}.", "success")
+        except DomainError as err:
+            _fail(err)
+    return redirect(url_for("elections.issue_page", cid=cid, eid=eid))
+
+
+# --- keyboard entry -------------------------------------------------------------------------
+
+def _team_arg(election) -> int:
+    try:
+        team = int(request.values.get("team", 1))
+    except ValueError:
+        team = 1
+    return team if 1 <= team <= election.entry_teams else 1
+
+
+def _entry_state(r, team: int) -> dict:
+    rows = el.round_candidates(db.session, r)
+    numbers = [c.id for _, c in rows]
+    entries = el.paper_entries(db.session, r, team)
+    count = kb.running_count(entries, numbers, r.seats)
+    recent = []
+    for e in sorted(entries, key=lambda e: -e.number)[:8]:
+        info = kb.describe(json.loads(e.kept), e.defect, numbers, r.seats)
+        recent.append({"number": e.number, **info})
+    return {"rows": rows, "numbers": numbers, "count": count, "recent": recent,
+            "next_number": (max((e.number for e in entries), default=0) + 1)}
+
+
+@bp.route("/elections/<int:eid>/entry")
+@require("elections.count")
+def entry_page(cid: int, eid: int):
+    congress, election = _load(cid, eid)
+    r = el.current_round(db.session, election)
+    team = _team_arg(election)
+    state = _entry_state(r, team) if r is not None and r.status != "draft" else None
+    return render_template("elections/entry.html", congress=congress, election=election, round=r, team=team,
+                           state=state, defect_keys=kb.DEFECT_KEYS, defect_labels=DEFECT_REASONS,
+                           action=ActionForm(), all_kept=kb.ALL_KEPT, all_struck=kb.ALL_STRUCK,
+                           correct_number=request.args.get("correct", ""))
+
+
+def _entry_reply(cid, eid, team, ok: bool, message: str, r=None, extra: dict | None = None, status: int = 200):
+    if request.accept_mimetypes.best == "application/json":
+        payload = {"ok": ok, "message": message, **(extra or {})}
+        if r is not None:
+            state = _entry_state(r, team)
+            payload.update(count=state["count"], recent=state["recent"], next_number=state["next_number"])
+        return jsonify(payload), status
+    flash(message, "success" if ok else "error")
+    return redirect(url_for("elections.entry_page", cid=cid, eid=eid, team=team))
+
+
+@bp.route("/elections/<int:eid>/entry", methods=["POST"])
+@require("elections.count")
+def enter(cid: int, eid: int):
+    _, election = _load(cid, eid)
+    team = _team_arg(election)
+    if not ActionForm().validate_on_submit():
+        return _entry_reply(cid, eid, team, False, "Phiên làm việc đã hết hạn; hãy tải lại trang.", status=400)
+    r = el.current_round(db.session, election)
+    try:
+        if r is None:
+            raise ValidationFailed("Chưa có lần bầu nào.")
+        numbers = [c.id for _, c in el.round_candidates(db.session, r)]
+        typed = f"{request.form.get('reading', '')} {request.form.get('key', '')}".strip()
+        kept, defect = kb.parse_reading(typed, numbers)
+        e = el.enter_paper_ballot(db.session, round=r, team=team, number=request.form.get("number") or None,
+                                  kept=kept, defect=defect, user_id=current_user.id)
+        db.session.commit()
+        info = kb.describe(kept, defect, numbers, r.seats)
+        return _entry_reply(cid, eid, team, True, f"Phiếu số {e.number}: {info['label']} "
+                            f"(gạch {', '.join(map(str, info['struck'])) or 'không ai'}).", r,
+                            {"entry": {"number": e.number, **info}})
+    except DomainError as err:
+        db.session.rollback()
+        return _entry_reply(cid, eid, team, False, err.message, r, status=err.status)
+
+
+@bp.route("/elections/<int:eid>/entry/correct", methods=["POST"])
+@require("elections.count")
+def correct(cid: int, eid: int):
+    _, election = _load(cid, eid)
+    team = _team_arg(election)
+    back = request.form.get("back") == "compare"
+    if _csrf_ok():
+        r = el.current_round(db.session, election)
+        try:
+            if r is None:
+                raise ValidationFailed("Chưa có lần bầu nào.")
+            numbers = [c.id for _, c in el.round_candidates(db.session, r)]
+            number = request.form.get("number", "").strip()
+            if not number.isdigit():
+                raise ValidationFailed("Nhập số thứ tự phiếu cần sửa.")
+            kept, defect = kb.parse_reading(request.form.get("reading", ""), numbers)
+            el.correct_paper_ballot(db.session, round=r, team=team, number=int(number), kept=kept, defect=defect,
+                                    reason=request.form.get("reason", ""), user_id=current_user.id)
+            db.session.commit()
+            flash(f"Đã sửa phiếu số {number} của tổ {team}.", "success")
+        except DomainError as err:
+            _fail(err)
+    if back:
+        return redirect(url_for("elections.compare", cid=cid, eid=eid))
+    return redirect(url_for("elections.entry_page", cid=cid, eid=eid, team=team))
+
+
+@bp.route("/elections/<int:eid>/compare")
+@require("elections.count")
+def compare(cid: int, eid: int):
+    congress, election = _load(cid, eid)
+    r = el.current_round(db.session, election)
+    comparison = el.compare_teams(db.session, r) if r is not None else None
+    numbers = [c.id for _, c in el.round_candidates(db.session, r)] if r is not None else []
+    typed = {}
+    if comparison:
+        for d in comparison["disagreements"]:
+            typed[d["number"]] = {t: (kb.format_reading(v["kept"], v["defect"], numbers) if v else "")
+                                  for t, v in d["readings"].items()}
+    return render_template("elections/compare.html", congress=congress, election=election, round=r,
+                           comparison=comparison, typed=typed, action=ActionForm())
+
+
+@bp.route("/elections/<int:eid>/rounds/<int:number>/log")
+@require("elections.count")
+def entry_log(cid: int, eid: int, number: int):
+    congress, election = _load(cid, eid)
+    r = el.get_round(db.session, election, number)
+    rows = el.round_candidates(db.session, r)
+    numbers = [c.id for _, c in rows]
+    users = {u.id: (u.full_name or u.username) for u in db.session.scalars(select(User))}
+    teams = {}
+    for t in range(1, election.entry_teams + 1):
+        entries = el.paper_entries(db.session, r, t)
+        teams[t] = [{"e": e, **kb.describe(json.loads(e.kept), e.defect, numbers, r.seats)} for e in entries]
+    fixes = []
+    for c, e in el.corrections(db.session, r):
+        fixes.append({"c": c, "e": e,
+                      "old": kb.format_reading(json.loads(c.old_kept), c.old_defect, numbers),
+                      "new": kb.format_reading(json.loads(c.new_kept), c.new_defect, numbers)})
+    return render_template("elections/log.html", congress=congress, election=election, round=r, rows=rows,
+                           teams=teams, fixes=fixes, users=users, board=officials(db.session, cid, "board"),
+                           board_label=OFFICIAL_ROLES["board"], tally=el.round_tally(db.session, r))
+
+
+# --- result -----------------------------------------------------------------------------------
+
+@bp.route("/elections/<int:eid>/result")
+@require("congress.view")
+def result(cid: int, eid: int):
+    congress, election = _load(cid, eid)
+    rounds = el.list_rounds(db.session, election)
+    chosen = None
+    if request.args.get("round", "").isdigit():
+        chosen = el.get_round(db.session, election, int(request.args["round"]))
+    data = el.round_result(db.session, election, chosen)
+    r = chosen or el.current_round(db.session, election)
+    tally = el.round_tally(db.session, r) if r is not None and r.status == "open" else None
+    everyone = {c.id: c for c in el.list_candidates(db.session, election, include_withdrawn=True)}
+    is_latest = r is None or r.number == (rounds[-1].number if rounds else 0)
+    return render_template("elections/result.html", congress=congress, election=election, rounds=rounds,
+                           round=r, data=data, tally=tally, everyone=everyone, is_latest=is_latest,
+                           outcome_labels=el.OUTCOME_LABELS, invalid_labels=INVALID_REASONS,
+                           status_labels=el.STATUS_LABELS,
+                           further=_further_context(congress, election) if is_latest else None)

@@ -1,6 +1,89 @@
-"""Pages of the motions feature."""
+"""Pages of the motions feature: the standard show-of-hands motions of the congress,
+custom ones, and the quick entry of a result against the number present now."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
-bp = Blueprint("motions", __name__)
+from ..auth.permissions import require
+from ..congress.services import get_congress
+from ..db import db
+from ..delegates.services import attendance
+from ..errors import DomainError
+from . import services as mo
+from .forms import ActionForm, MotionForm
+
+bp = Blueprint("motions", __name__, url_prefix="/congresses/<int:cid>")
+
+
+def _fail(err: DomainError) -> None:
+    db.session.rollback()
+    flash(err.message, "error")
+
+
+@bp.route("/motions")
+@require("congress.view")
+def list_page(cid: int):
+    congress = get_congress(db.session, cid)
+    motions = [mo.motion_json(m) for m in mo.list_motions(db.session, cid)]
+    return render_template("motions/list.html", congress=congress, motions=motions,
+                           att=attendance(db.session, congress), form=MotionForm(formdata=None),
+                           action=ActionForm(), missing_standard=_missing_standard(congress, motions))
+
+
+def _missing_standard(congress, motions) -> int:
+    have = {m["kind"] for m in motions}
+    return len({s.code for s in mo.standard_motions_for(congress.kind)} - have)
+
+
+@bp.route("/motions", methods=["POST"])
+@require("motions.record")
+def create(cid: int):
+    congress = get_congress(db.session, cid)
+    form = MotionForm()
+    if form.validate_on_submit():
+        try:
+            motion = mo.create_motion(db.session, congress=congress, title=form.title.data)
+            db.session.commit()
+            flash(f"Đã thêm nội dung biểu quyết «{motion.title}».", "success")
+            return redirect(url_for("motions.list_page", cid=cid) + f"#m{motion.id}")
+        except DomainError as err:
+            _fail(err)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return redirect(url_for("motions.list_page", cid=cid))
+
+
+@bp.route("/motions/standard", methods=["POST"])
+@require("motions.record")
+def standard(cid: int):
+    congress = get_congress(db.session, cid)
+    if ActionForm().validate_on_submit():
+        made = mo.ensure_standard_motions(db.session, congress=congress)
+        db.session.commit()
+        flash(f"Đã thêm {len(made)} nội dung biểu quyết chuẩn." if made else "Đã có đủ các nội dung chuẩn.",
+              "success")
+    return redirect(url_for("motions.list_page", cid=cid))
+
+
+@bp.route("/motions/<int:mid>/result", methods=["POST"])
+@require("motions.record")
+def record(cid: int, mid: int):
+    get_congress(db.session, cid)
+    motion = mo.get_motion(db.session, mid, cid)
+    if ActionForm().validate_on_submit():
+        try:
+            mo.record_motion_result(db.session, motion=motion, agree=request.form.get("agree", "").strip(),
+                                    disagree=request.form.get("disagree", "").strip() or 0,
+                                    other=request.form.get("other", "").strip() or 0, user_id=current_user.id)
+            db.session.commit()
+            verdict = "THÔNG QUA" if motion.passed else "KHÔNG THÔNG QUA"
+            flash(f"«{motion.title}»: {motion.agree}/{motion.present_at_vote} tán thành — {verdict}.",
+                  "success" if motion.passed else "warning")
+        except DomainError as err:
+            _fail(err)
+    else:
+        flash("Phiên làm việc đã hết hạn; hãy tải lại trang.", "error")
+    return redirect(url_for("motions.list_page", cid=cid) + f"#m{mid}")

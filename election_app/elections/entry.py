@@ -1,0 +1,128 @@
+"""The board's keyboard entry of paper ballots: what the clerk types for one ballot and
+what it means, plus each team's running count.
+
+A clerk reads a ballot and types the printed numbers of the STRUCK names ("2 5", Enter).
+Shortcuts, shown on the entry screen:
+- ``+`` : no name struck (every name kept);
+- ``*`` : every name struck;
+- one letter per physical defect (``DEFECT_KEYS``), alone or with the numbers.
+``parse_reading`` is pure (no database): it turns the text into (kept ids, defect).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+from ..errors import ValidationFailed
+from ..rules import DEFECT_REASONS, judge_ballot
+
+# One key per defect code (Vietnamese mnemonics): K(hông do Ban bầu cử phát), D(ấu),
+# T(hêm tên), R(iêng: dấu hiệu riêng), M(ờ: gạch không rõ).
+DEFECT_KEYS: dict[str, str] = {
+    "k": "not_issued",
+    "d": "no_seal",
+    "t": "name_added",
+    "r": "distinguishing_mark",
+    "m": "unclear_strike",
+}
+KEY_FOR_DEFECT = {code: key for key, code in DEFECT_KEYS.items()}
+ALL_KEPT = "+"
+ALL_STRUCK = "*"
+_TOKEN = re.compile(r"\d+|[+*]|[A-Za-z]")
+
+
+def _bad(message: str) -> ValidationFailed:
+    return ValidationFailed(message, [{"field": "reading", "message": message}])
+
+
+def parse_reading(text: str, numbers: Sequence[int]) -> tuple[list[int], str | None]:
+    """``text`` typed for one ballot → (kept ids, defect code or None).
+
+    ``numbers`` are the candidate ids in ballot order (number 1 is ``numbers[0]``). Refused
+    (ValidationFailed): empty text, a number not on the ballot, a number twice, an unknown
+    key, two defects, ``+`` or ``*`` mixed with numbers.
+    """
+    raw = (text or "").strip()
+    if not raw:
+        raise _bad(f"Chưa nhập gì: gõ số thứ tự các tên bị gạch, «{ALL_KEPT}» nếu không gạch ai.")
+    leftovers = _TOKEN.sub(" ", raw).replace(",", " ").replace(";", " ").replace(".", " ").strip()
+    if leftovers:
+        raise _bad(f"Không hiểu «{leftovers}»: chỉ gõ số, «{ALL_KEPT}», «{ALL_STRUCK}» hoặc phím lỗi phiếu.")
+    struck: list[int] = []
+    defect: str | None = None
+    shortcut: str | None = None
+    for token in _TOKEN.findall(raw):
+        if token.isdigit():
+            n = int(token)
+            if not 1 <= n <= len(numbers):
+                raise _bad(f"Phiếu chỉ có {len(numbers)} tên: không có số {n}.")
+            if n in struck:
+                raise _bad(f"Số {n} được gõ hai lần.")
+            struck.append(n)
+        elif token in (ALL_KEPT, ALL_STRUCK):
+            if shortcut and shortcut != token:
+                raise _bad(f"Không thể vừa «{ALL_KEPT}» vừa «{ALL_STRUCK}».")
+            shortcut = token
+        else:
+            code = DEFECT_KEYS.get(token.lower())
+            if code is None:
+                keys = ", ".join(f"{k.upper()}" for k in DEFECT_KEYS)
+                raise _bad(f"Phím «{token}» không dùng được (phím lỗi phiếu: {keys}).")
+            if defect and defect != code:
+                raise _bad("Mỗi phiếu chỉ ghi một lý do không hợp lệ.")
+            defect = code
+    if shortcut and struck:
+        raise _bad(f"«{shortcut}» không đi cùng số thứ tự tên.")
+    if shortcut == ALL_STRUCK:
+        struck = list(range(1, len(numbers) + 1))
+    kept = [cid for i, cid in enumerate(numbers, start=1) if i not in struck]
+    return kept, defect
+
+
+def format_reading(kept: Sequence[int], defect: str | None, numbers: Sequence[int]) -> str:
+    """The inverse of ``parse_reading``: what a clerk would type for this ballot."""
+    kept_set = set(kept)
+    struck = [str(i) for i, cid in enumerate(numbers, start=1) if cid not in kept_set]
+    if not struck:
+        text = ALL_KEPT
+    elif len(struck) == len(numbers) and len(numbers) > 1:
+        text = ALL_STRUCK
+    else:
+        text = " ".join(struck)
+    if defect:
+        text = f"{text} {KEY_FOR_DEFECT.get(defect, '?').upper()}"
+    return text
+
+
+def describe(kept: Sequence[int], defect: str | None, numbers: Sequence[int], seats: int) -> dict:
+    """How the screen shows one reading: struck numbers, kept count and the verdict."""
+    verdict = judge_ballot(kept, list(numbers), seats, defect)
+    kept_set = set(kept)
+    struck = [i for i, cid in enumerate(numbers, start=1) if cid not in kept_set]
+    if verdict.valid:
+        label = "Hợp lệ"
+    else:
+        from ..rules import INVALID_REASONS
+        label = "Không hợp lệ: " + INVALID_REASONS[verdict.reason]
+    return {"struck": struck, "kept_count": len(kept_set), "valid": verdict.valid,
+            "reason": verdict.reason, "label": label, "typed": format_reading(kept, defect, numbers)}
+
+
+def running_count(entries, numbers: Sequence[int], seats: int) -> dict:
+    """A team's own count of what it has entered so far (not the official count)."""
+    votes = {cid: 0 for cid in numbers}
+    valid = invalid = 0
+    by_reason = {code: 0 for code in DEFECT_REASONS}
+    for e in entries:
+        kept = json.loads(e.kept)
+        verdict = judge_ballot(kept, list(numbers), seats, e.defect)
+        if verdict.valid:
+            valid += 1
+            for cid in kept:
+                votes[cid] += 1
+        else:
+            invalid += 1
+            by_reason[verdict.reason] = by_reason.get(verdict.reason, 0) + 1
+    return {"entered": valid + invalid, "valid": valid, "invalid": invalid, "votes": votes,
+            "invalid_by_reason": by_reason}

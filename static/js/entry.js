@@ -1,0 +1,125 @@
+// Keyboard entry of paper ballots. The form works without this file (post, redirect);
+// here we only make it faster: a live preview of the typed ballot (struck names greyed,
+// verdict shown), submission without a page reload, and the counters updated in place.
+(function () {
+  var root = document.getElementById('entry');
+  var form = document.getElementById('entry-form');
+  if (!root || !form) return;
+  var input = document.getElementById('reading');
+  var preview = document.getElementById('preview');
+  var status = document.getElementById('entry-status');
+  var numberField = document.getElementById('number');
+  var nextNumber = document.getElementById('next-number');
+  var seats = parseInt(root.dataset.seats, 10);
+  var size = parseInt(root.dataset.size, 10);
+  var defects = JSON.parse(root.dataset.defects || '{}');
+  var items = Array.prototype.slice.call(document.querySelectorAll('#ballot li'));
+  var busy = false;
+
+  function parse(text) {
+    var out = {struck: [], defect: null, error: null, empty: !text.trim()};
+    var tokens = text.match(/\d+|[+*]|[A-Za-z]|[^\s\d+*A-Za-z,;.]/g) || [];
+    var shortcut = null;
+    tokens.forEach(function (t) {
+      if (/^\d+$/.test(t)) {
+        var n = parseInt(t, 10);
+        if (n < 1 || n > size) out.error = 'Phiếu chỉ có ' + size + ' tên: không có số ' + n + '.';
+        else if (out.struck.indexOf(n) >= 0) out.error = 'Số ' + n + ' được gõ hai lần.';
+        else out.struck.push(n);
+      } else if (t === '+' || t === '*') {
+        shortcut = t;
+      } else if (defects[t.toLowerCase()]) {
+        out.defect = t.toLowerCase();
+      } else {
+        out.error = 'Không hiểu «' + t + '».';
+      }
+    });
+    if (shortcut && out.struck.length) out.error = '«' + shortcut + '» không đi cùng số thứ tự tên.';
+    if (shortcut === '*') { out.struck = []; for (var i = 1; i <= size; i++) out.struck.push(i); }
+    return out;
+  }
+
+  function show() {
+    var p = parse(input.value);
+    items.forEach(function (li) {
+      li.classList.toggle('struck', p.struck.indexOf(parseInt(li.dataset.n, 10)) >= 0);
+    });
+    if (p.empty) { preview.textContent = ''; preview.className = 'preview'; return; }
+    var kept = size - p.struck.length;
+    var text, cls;
+    if (p.error) { text = p.error; cls = 'bad'; }
+    else if (p.defect) { text = 'Không hợp lệ (lỗi phiếu).'; cls = 'bad'; }
+    else if (kept > seats) { text = 'Giữ ' + kept + ' tên > ' + seats + ': không hợp lệ (thừa số lượng).'; cls = 'bad'; }
+    else if (kept === 0 && size > 1) { text = 'Gạch hết tên: không hợp lệ.'; cls = 'bad'; }
+    else { text = 'Giữ ' + kept + ' tên: hợp lệ.'; cls = 'good'; }
+    preview.textContent = text;
+    preview.className = 'preview ' + cls;
+  }
+
+  function say(message, kind) {
+    status.textContent = message;
+    status.className = 'scan-result ' + kind;
+  }
+
+  function apply(data) {
+    if (data.count) {
+      ['entered', 'valid', 'invalid'].forEach(function (k) {
+        var el = document.querySelector('[data-c="' + k + '"]');
+        if (el) el.textContent = data.count[k];
+      });
+      Object.keys(data.count.votes).forEach(function (cid) {
+        var el = document.querySelector('[data-votes="' + cid + '"]');
+        if (el) el.textContent = data.count.votes[cid];
+      });
+    }
+    if (data.next_number) { numberField.value = data.next_number; nextNumber.textContent = data.next_number; }
+    if (data.recent) {
+      var body = document.querySelector('#recent tbody');
+      body.innerHTML = '';
+      data.recent.forEach(function (e) {
+        var tr = document.createElement('tr');
+        if (!e.valid) tr.className = 'invalid';
+        [e.number, e.typed, e.label].forEach(function (v, i) {
+          var td = document.createElement('td');
+          if (i === 0) td.className = 'num';
+          if (i === 1) { var c = document.createElement('code'); c.textContent = v; td.appendChild(c); }
+          else td.textContent = v;
+          tr.appendChild(td);
+        });
+        body.appendChild(tr);
+      });
+    }
+  }
+
+  function send(extraKey) {
+    if (busy) return;
+    var data = new FormData(form);
+    if (extraKey) data.set('key', extraKey);
+    if (!(data.get('reading') || '').trim() && !extraKey) {
+      say('Chưa nhập gì: gõ số các tên bị gạch, hoặc «+» nếu không gạch ai.', 'warning');
+      return;
+    }
+    busy = true;
+    fetch(form.action, {method: 'POST', body: data, credentials: 'same-origin',
+                        headers: {'Accept': 'application/json'}})
+      .then(function (r) { return r.json().catch(function () { return {ok: false, message: 'Lỗi máy chủ (' + r.status + ').'}; }); })
+      .then(function (res) {
+        apply(res);
+        if (res.ok) { say(res.message, 'success'); input.value = ''; show(); }
+        else { say(res.message, 'error'); input.select(); }
+      })
+      .catch(function () { say('Mất kết nối: phiếu chưa được ghi. Thử lại.', 'error'); })
+      .then(function () { busy = false; input.focus(); });
+  }
+
+  input.addEventListener('input', show);
+  input.addEventListener('keydown', function (ev) {
+    if (ev.key === 'Escape') { input.value = ''; show(); }
+  });
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var key = ev.submitter && ev.submitter.name === 'key' ? ev.submitter.value : null;
+    send(key);
+  });
+  show();
+})();
