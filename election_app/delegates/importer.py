@@ -1,6 +1,8 @@
 """Reading a roll from .xlsx or .csv with Vietnamese column headers, and writing the
 template and the export. Parsing only: rows go to ``services.add_delegates``, which is
-all-or-nothing."""
+all-or-nothing. A file that is not a roll at all (empty, no header, unknown columns) is
+refused here; a cell that cannot be read travels in its row's ``_problems`` so that
+``add_delegates`` reports it with every other problem of the file."""
 from __future__ import annotations
 
 import csv
@@ -136,18 +138,21 @@ def _rows_to_dicts(table: list[list], max_rows: int) -> list[dict]:
     if problems:
         raise ValidationFailed("Tiêu đề cột không đúng mẫu; chưa nhập đại biểu nào.", problems)
     out: list[dict] = []
+    data_columns = [(idx, field) for idx, field in mapping.items() if field not in ("_index", "_ignore")]
     for i, row in enumerate(table[start + 1:], start=start + 2):
-        if not any(c not in (None, "") and str(c).strip() != "" for c in row):
+        cells = [(field, row[idx] if idx < len(row) else None) for idx, field in data_columns]
+        # A blank line, or one with only its STT filled in (pre-numbered templates), is no one.
+        if not any(v is not None and str(v).strip() != "" for _, v in cells):
             continue
         rec: dict = {"_row": i}
-        for idx, field in mapping.items():
-            if field in ("_index", "_ignore"):
-                continue
-            value = row[idx] if idx < len(row) else None
-            rec[field] = _convert(field, value, i, problems)
+        row_problems: list[dict] = []
+        for field, value in cells:
+            rec[field] = _convert(field, value, i, row_problems)
+        if row_problems:
+            # Reported together with the checks of add_delegates, so every problem of the
+            # file comes back at once.
+            rec["_problems"] = row_problems
         out.append(rec)
-    if problems:
-        raise ValidationFailed(f"Có {len(problems)} lỗi trong tệp; chưa nhập đại biểu nào.", problems)
     if not out:
         raise ValidationFailed("Tệp không có dòng đại biểu nào dưới dòng tiêu đề.",
                                [{"row": start + 2, "field": "", "message": "Không có dữ liệu."}])

@@ -232,8 +232,11 @@ def add_delegates(session: Session, *, congress: Congress, rows: list[dict],
         if not isinstance(raw, dict):
             problems.append({"row": row_no, "field": "", "message": "Dòng không đúng định dạng."})
             continue
+        unreadable = list(raw.get("_problems") or ())   # cells the importer could not read
+        problems.extend(unreadable)
         values, row_problems = clean_delegate_row(raw, row=row_no)
-        problems.extend(row_problems)
+        reported = {p.get("field") for p in unreadable}
+        problems.extend(p for p in row_problems if p["field"] not in reported)
         if values.get("ten"):
             year = values.get("birth_year")
             key = duplicate_key(values["full_name"])

@@ -162,14 +162,22 @@ def test_a_title_row_above_the_header_is_skipped():
     assert len(rows) == 1 and rows[0]["_row"] == 4 and rows[0]["full_name"] == "Nguyễn Văn An"
 
 
-def test_formulas_are_refused_with_row_and_field():
+def test_unreadable_cells_travel_with_their_row():
+    """Formulas and unknown words are not values: the row carries the problem (row and
+    field named) for add_delegates to report with every other problem of the file."""
     data = xlsx([HEADERS, [1, "Nguyễn Văn An", "Nam", "=SUM(1980,1)", "", "", "", "", ""],
-                 [2, "=A1", "Nam", 1980, "", "", "", "", ""]])
-    with pytest.raises(ValidationFailed) as err:
-        importer.read_roll("a.xlsx", data)
-    found = {(p["row"], p["field"]) for p in err.value.details}
-    assert found == {(2, "birth_year"), (3, "full_name")}
-    assert all("công thức" in p["message"] for p in err.value.details)
+                 [2, "=A1", "Nam", 1980, "", "", "VIP", "", ""],
+                 [3, "Lê Văn Bình", "Nam", 1980, "", "", "", "hmm", ""]])
+    rows = importer.read_roll("a.xlsx", data)
+    found = {(p["row"], p["field"]) for r in rows for p in r.get("_problems", [])}
+    assert found == {(2, "birth_year"), (3, "full_name"), (3, "category"), (4, "is_party_member")}
+    assert rows[0]["birth_year"] is None and rows[1]["full_name"] is None
+    assert "công thức" in rows[0]["_problems"][0]["message"]
+
+
+def test_a_row_with_only_its_number_is_blank():
+    rows = importer.read_roll("a.xlsx", xlsx([HEADERS, [1, "Lê An"], [2], [3, None, None], [4, "Lê Bình"]]))
+    assert [r["_row"] for r in rows] == [2, 5]
 
 
 def test_csv_utf8_with_bom_and_semicolons():
