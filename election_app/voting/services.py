@@ -212,7 +212,7 @@ def clean_kept(kept, *, candidate_ids: list[int], seats: int) -> list[int]:
                                    [{"field": "kept", "message": f"«{raw}» không phải mã ứng cử viên."}])
         try:
             value = int(raw)
-            if isinstance(raw, float) or str(value) != str(raw).strip():
+            if isinstance(raw, float) or str(value) != str(raw):
                 raise ValueError
         except (TypeError, ValueError):
             raise ValidationFailed("Mã ứng cử viên không hợp lệ.",
