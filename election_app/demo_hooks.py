@@ -7,6 +7,7 @@ import importlib
 # "module:function" — each takes (session, congress).
 HOOKS: list[str] = [
     "election_app.elections.demo:seed",
+    "election_app.agenda.services:seed_demo_agenda",  # after elections: links to their rows
 ]
 
 

@@ -466,3 +466,11 @@ def phone_agenda(session: Session, congress: Congress, *, secret_key: str | None
 
 def count_items(session: Session, congress_id: int) -> int:
     return int(session.scalar(select(func.count(AgendaItem.id)).where(AgendaItem.congress_id == congress_id)))
+
+
+def seed_demo_agenda(session: Session, congress: Congress) -> None:
+    """Demo hook (demo_hooks.HOOKS, after the elections/motions one): the standard
+    programme of the demo congress, linked to its standard motions and BCH election."""
+    if count_items(session, congress.id):
+        return
+    create_agenda_from_template(session, congress=congress, start="07:30")

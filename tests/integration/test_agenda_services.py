@@ -246,3 +246,19 @@ def test_phone_agenda_is_plain_data(session, congress):
     assert data["files"] == []
     import json
     json.dumps(data)  # plain data only
+
+
+def test_demo_congress_gets_a_linked_programme(session):
+    from election_app.demo import DEMO_NAME, seed_demo
+    from election_app.congress.models import Congress
+    seed_demo(session)
+    session.commit()
+    congress = session.scalar(select(Congress).where(Congress.name == DEMO_NAME))
+    items = services.list_items(session, congress.id)
+    titles = [i.title for i in items]
+    assert any(t.startswith("Báo cáo số lượng và tư cách đoàn viên") for t in titles)  # all members
+    assert "Bầu Ban Thẩm tra tư cách đại biểu" not in titles
+    assert all(i.motion_id for i in items if i.kind == "motion")
+    assert next(i for i in items if i.code == "bch_vote").election_id is not None
+    services.seed_demo_agenda(session, congress)   # idempotent
+    assert services.count_items(session, congress.id) == len(items)
