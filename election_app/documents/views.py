@@ -1,6 +1,169 @@
-"""Pages of the documents feature."""
+"""Pages of the documents feature: the documents page of a congress, PDF downloads,
+background render jobs (progress page, JSON status, download), the resolution wording
+editor, and the public seal page that the QR on the count minutes opens."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect,
+                   render_template, request, url_for)
+from flask_login import current_user
+
+from ..auth.permissions import has_permission, public, require
+from ..congress.services import get_congress
+from ..db import db
+from ..elections import services as el
+from ..errors import DomainError
+from . import jobs, services
+from .forms import ConfirmForm, JobForm, ResolutionForm
 
 bp = Blueprint("documents", __name__)
+
+PDF = "application/pdf"
+
+
+def public_base_url() -> str:
+    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
+
+
+def pdf_response(produced: jobs.Produced, *, download: bool = False) -> Response:
+    disposition = "attachment" if download else "inline"
+    resp = Response(produced.pdf, mimetype=PDF)
+    resp.headers["Content-Disposition"] = f'{disposition}; filename="{produced.filename}"'
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def produce_now(congress, kind: str, params: dict) -> jobs.Produced:
+    """Render at once in this request (small documents and the API)."""
+    cleaned = jobs.clean_params(kind, {**params, "base_url": public_base_url()})
+    produced = jobs.produce(db.session, congress=congress, kind=kind, params=cleaned,
+                            secret=current_app.config["SECRET_KEY"])
+    db.session.commit()
+    return produced
+
+
+@bp.route("/congresses/<int:cid>/documents")
+@require("documents.print")
+def index(cid: int):
+    congress = get_congress(db.session, cid)
+    listing = services.documents_index(db.session, congress=congress)
+    return render_template("documents/index.html", congress=congress, listing=listing,
+                           kinds=jobs.KINDS, form=JobForm(),
+                           may_issue_links=has_permission(current_user, "delegates.manage"))
+
+
+@bp.route("/congresses/<int:cid>/documents/<kind>.pdf")
+@require("documents.print")
+def download(cid: int, kind: str):
+    congress = get_congress(db.session, cid)
+    if kind not in jobs.KINDS or jobs.KINDS[kind].scope != "congress":
+        abort(404)
+    params = {"codes": request.args.get("codes")} if kind == "delegate-cards" else {}
+    return pdf_response(produce_now(congress, kind, params))
+
+
+@bp.route("/congresses/<int:cid>/elections/<int:eid>/documents/<kind>.pdf")
+@require("documents.print")
+def election_download(cid: int, eid: int, kind: str):
+    congress = get_congress(db.session, cid)
+    el.get_election(db.session, eid, cid)
+    if kind not in jobs.KINDS or jobs.KINDS[kind].scope != "election":
+        abort(404)
+    params = {"election_id": eid, "round": request.args.get("round"), "copies": request.args.get("copies")}
+    return pdf_response(produce_now(congress, kind, params))
+
+
+@bp.route("/congresses/<int:cid>/documents/jobs", methods=["POST"])
+@require("documents.print")
+def create_job(cid: int):
+    congress = get_congress(db.session, cid)
+    form = JobForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return redirect(url_for("documents.index", cid=cid))
+    params = {"election_id": form.election_id.data, "round": form.round.data, "copies": form.copies.data,
+              "voting_links": form.voting_links.data, "codes": form.codes.data,
+              "base_url": public_base_url()}
+    if form.voting_links.data and not has_permission(current_user, "delegates.manage"):
+        abort(403)  # issuing voting links replaces the delegates' credentials
+    try:
+        job = jobs.create_job(db.session, congress=congress, kind=form.kind.data, params=params)
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("documents.index", cid=cid))
+    jobs.start(job)
+    return redirect(url_for("documents.job_page", cid=cid, job_id=job.id))
+
+
+@bp.route("/congresses/<int:cid>/documents/jobs/<job_id>")
+@require("documents.print")
+def job_page(cid: int, job_id: str):
+    congress = get_congress(db.session, cid)
+    job = jobs.get_job(db.session, cid, job_id)
+    jobs.nudge(job)
+    return render_template("documents/job.html", congress=congress, job=jobs.job_json(job))
+
+
+@bp.route("/congresses/<int:cid>/documents/jobs/<job_id>.json")
+@require("documents.print")
+def job_status(cid: int, job_id: str):
+    job = jobs.get_job(db.session, cid, job_id)
+    jobs.nudge(job)
+    data = jobs.job_json(job)
+    data["download_url"] = url_for("documents.job_download", cid=cid, job_id=job_id)
+    return jsonify(data)
+
+
+@bp.route("/congresses/<int:cid>/documents/jobs/<job_id>/download")
+@require("documents.print")
+def job_download(cid: int, job_id: str):
+    job = jobs.get_job(db.session, cid, job_id)
+    produced = jobs.take_result(db.session, job)
+    db.session.commit()
+    return pdf_response(produced, download=True)
+
+
+@bp.route("/congresses/<int:cid>/documents/resolution-text", methods=["GET", "POST"])
+@require("documents.edit")
+def resolution_text(cid: int):
+    congress = get_congress(db.session, cid)
+    form = ResolutionForm()
+    if request.method == "GET":
+        form.text.data = services.resolution_text(db.session, congress=congress)
+    elif form.validate_on_submit():
+        try:
+            services.save_resolution_text(db.session, congress=congress, text=form.text.data)
+            db.session.commit()
+            flash("Đã lưu nội dung nghị quyết.", "success")
+            return redirect(url_for("documents.resolution_text", cid=cid))
+        except DomainError as err:
+            db.session.rollback()
+            for item in err.details or [{"message": err.message}]:
+                flash(item["message"], "error")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return render_template("documents/resolution_edit.html", congress=congress, form=form,
+                           reset_form=ConfirmForm(), edited=congress.resolution_text is not None)
+
+
+@bp.route("/congresses/<int:cid>/documents/resolution-text/reset", methods=["POST"])
+@require("documents.edit")
+def resolution_reset(cid: int):
+    congress = get_congress(db.session, cid)
+    if ConfirmForm().validate_on_submit():
+        services.reset_resolution_text(db.session, congress=congress)
+        db.session.commit()
+        flash("Đã khôi phục nội dung nghị quyết theo mẫu.", "success")
+    return redirect(url_for("documents.resolution_text", cid=cid))
+
+
+@bp.route("/seal/<int:round_id>/<seal>")
+@public("the QR on the printed count minutes: anyone holding the paper checks the seal and counts")
+def seal_page(round_id: int, seal: str):
+    data = services.seal_page_data(db.session, round_id=round_id, seal=seal)
+    return render_template("documents/seal.html", seal=data)

@@ -1,0 +1,123 @@
+"""HTML → PDF for the official documents, with WeasyPrint.
+
+Owns the render plumbing and nothing about what a document says:
+- ``StaticOnlyFetcher``: the only way a document may load a resource. It serves files
+  under ``static/`` (the bundled fonts) and ``data:`` URIs; anything else (http, other
+  files, ``file://host/...``) raises ``FetchRefused`` and the render stops with
+  ``DocumentRenderError``. A document can therefore never reach the network or read a
+  file it should not, whatever text a user typed into it.
+- ``render_pdf(html)``: one HTML document → PDF bytes.
+- ``render_parts(parts)``: several HTML documents (each with its own page numbering and
+  first page) laid out one by one and written as one PDF. Used for annexes (minutes +
+  count minutes), dossiers, N copies of a ballot, and for big card sheets rendered in
+  chunks so that progress can be reported and memory stays flat per chunk.
+
+Templates are rendered by the caller (views/jobs) with plain dicts: see ``services``.
+"""
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+STATIC_ROOT = (PROJECT_ROOT / "static").resolve()
+# Documents resolve relative URLs ("fonts/LiberationSerif-Regular.ttf") against static/.
+BASE_URL = STATIC_ROOT.as_uri() + "/"
+
+
+class FetchRefused(ValueError):
+    """A document asked for a resource outside static/ (or not a data: URI)."""
+
+
+class DocumentRenderError(RuntimeError):
+    """The PDF could not be produced (e.g. a refused resource)."""
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """WeasyPrint URL fetcher that serves static/ files and data: URIs, nothing else.
+
+    ``fail_on_errors`` makes a refused URL stop the render instead of being skipped with
+    a warning: a document that tries to load something from outside is a bug to see."""
+
+    def __init__(self, root: Path = STATIC_ROOT):
+        super().__init__(allowed_protocols=("file", "data"), fail_on_errors=True)
+        self.root = Path(root).resolve()
+
+    def fetch(self, url: str, headers=None):
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            parts = urlsplit(url)
+            if parts.netloc not in ("", "localhost"):
+                raise FetchRefused(f"Không được tải tệp từ máy khác: {url}")
+            path = Path(unquote(parts.path)).resolve()
+            if path.is_relative_to(self.root) and path.is_file():
+                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                if path.suffix.lower() == ".ttf":
+                    mime = "font/ttf"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+            raise FetchRefused(f"Tài liệu in chỉ được dùng tệp trong thư mục static: {url}")
+        raise FetchRefused(f"Tài liệu in không được tải tài nguyên bên ngoài: {url}")
+
+
+class Renderer:
+    """Lays out HTML documents with one font configuration (so the fonts of several
+    documents written together are embedded once) and the static-only fetcher."""
+
+    def __init__(self):
+        self.font_config = FontConfiguration()
+        self.fetcher = StaticOnlyFetcher()
+
+    def layout(self, html: str):
+        """HTML → a laid-out WeasyPrint ``Document`` (``.pages``)."""
+        try:
+            return HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher).render(
+                font_config=self.font_config)
+        except FatalURLFetchingError as err:  # a BaseException: make it an ordinary error
+            raise DocumentRenderError(f"Không tạo được tệp PDF: {err.__cause__ or err}") from None
+
+    @staticmethod
+    def write(documents: list, pages: list | None = None) -> bytes:
+        """Write ``pages`` (default: every page of ``documents``, in order) as one PDF."""
+        if not documents:
+            raise DocumentRenderError("Không có nội dung để in.")
+        if pages is None:
+            if len(documents) == 1:
+                return documents[0].write_pdf()
+            pages = [page for doc in documents for page in doc.pages]
+        return documents[0].copy(pages).write_pdf()
+
+
+def render_pdf(html: str) -> bytes:
+    """One HTML document → PDF bytes."""
+    return render_parts([html])
+
+
+def render_parts(parts: Iterable[str], *, progress: Callable[[int], None] | None = None) -> bytes:
+    """Lay out each HTML part as its own document (own page numbers, own first page) and
+    write all pages as one PDF. ``progress(n)`` is called after each part is laid out."""
+    renderer = Renderer()
+    documents = []
+    for i, html in enumerate(parts, start=1):
+        documents.append(renderer.layout(html))
+        if progress is not None:
+            progress(i)
+    return renderer.write(documents)
+
+
+def render_copies(renderer: Renderer, document, *, copies: int, blank=None) -> bytes:
+    """``copies`` copies of a laid-out document in one PDF, each starting on a new sheet:
+    when a copy has an odd number of pages (more than one), ``blank`` (a laid-out empty
+    page) is put after it so double-sided printing never mixes two copies."""
+    pages = list(document.pages)
+    if blank is not None and len(pages) > 1 and len(pages) % 2 == 1:
+        pages = pages + list(blank.pages)
+    docs = [document] + ([blank] if blank is not None else [])
+    return renderer.write(docs, pages * copies)
