@@ -414,8 +414,10 @@ def turnout(session: Session, round: Round) -> dict:
 
 # --- publication after close -----------------------------------------------------------
 
-def _canonical(entry: dict) -> str:
-    return json.dumps(entry, sort_keys=True, ensure_ascii=False)
+def content_order(entry: dict) -> tuple:
+    """Published order: valid ballots first, then by the ids kept (numerically), then the
+    reason. A function of the content alone."""
+    return (1 if entry.get("invalid") else 0, entry.get("kept", []), entry.get("reason") or "")
 
 
 def published_round(session: Session, *, election: Election, number: int | None = None) -> Round:
@@ -451,7 +453,7 @@ def published_ballots(session: Session, *, round: Round) -> dict:
         raise Conflict("Danh sách phiếu và mã biên nhận chỉ được công bố sau khi kết thúc lần bầu.",
                        code="round_not_closed")
     counted = elections.round_tally(session, round)["ballots"]
-    entries = sorted((_entry(b["kept"], b["valid"], b["reason"]) for b in counted), key=_canonical)
+    entries = sorted((_entry(b["kept"], b["valid"], b["reason"]) for b in counted), key=content_order)
     return {"round": round.number, "receipts": round_receipts(session, round=round),
             "ballots": entries, "seal_sha256": round.seal_sha256}
 

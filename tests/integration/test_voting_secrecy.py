@@ -1,0 +1,175 @@
+"""Secrecy (RULES §5): ballots are cast in a known order, and nothing in the database
+(columns, ids, physical row order, rowid) or in the API recovers that order or links a
+ballot to a voter; no log line keeps a voting token."""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import urllib.error
+import urllib.request
+
+import sqlalchemy as sa
+from sqlalchemy import select
+
+from election_app.db import db
+from election_app.elections import services as elections
+from election_app.elections.models import Ballot, Receipt
+from election_app.voting import services as voting
+from test_voting_support import fresh, link_for, open_election, vote_url
+
+# ten distinct ballots (indexes into the list of 5 candidates, 3 seats), cast in this order
+PATTERNS = [[0], [1], [2], [3], [4], [0, 1], [0, 2], [1, 3], [2, 4], [0, 1, 2]]
+
+
+def _cast_in_order(client, session, congress, roll, election, ids, order):
+    tokens = [link_for(session, d) for d in roll[:len(order)]]
+    for token, i in zip(tokens, order):
+        resp = client.post(vote_url(token, election.id), json={"kept": [ids[k] for k in PATTERNS[i]]})
+        assert resp.status_code == 201
+
+
+def _content(kept_json):
+    return json.dumps(sorted(json.loads(kept_json)))
+
+
+def test_schema_holds_nothing_that_links_or_orders(app, session):
+    insp = sa.inspect(db.engine)
+    cols = {t: {c["name"] for c in insp.get_columns(t)} for t in
+            ("ballots", "receipts", "round_participations", "voting_slips")}
+    assert cols["ballots"] == {"id", "round_id", "kept", "is_valid", "invalid_reason"}
+    assert cols["receipts"] == {"code", "round_id"}
+    assert cols["round_participations"] == {"round_id", "delegate_id", "method"}
+    assert cols["voting_slips"] == {"token_hash", "round_id", "is_used"}
+    for table in ("ballots", "receipts", "voting_slips"):
+        fks = {fk["referred_table"] for fk in insp.get_foreign_keys(table)}
+        assert fks == {"rounds"}, table                   # no delegate, no user
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.connect() as conn:
+            for table in ("ballots", "receipts", "voting_slips"):
+                try:
+                    conn.execute(sa.text(f"SELECT rowid FROM {table}"))
+                    has_rowid = True
+                except sa.exc.OperationalError:
+                    has_rowid = False
+                assert has_rowid is False, table          # WITHOUT ROWID: no hidden insert order
+
+
+def test_casting_order_is_not_recoverable(client, session, congress, roll):
+    election, ids = open_election(session, congress, roll, seats=3, n_candidates=5)
+    cast_order = list(range(9))       # 9 delegates: patterns 0..8 cast in that order
+    _cast_in_order(client, session, congress, roll, election, ids, cast_order)
+    s = fresh(session)
+    cast_contents = [json.dumps(sorted(ids[k] for k in PATTERNS[i])) for i in cast_order]
+
+    # physical order (no ORDER BY) is the order of the random key, not of casting
+    raw = s.execute(sa.text("SELECT id, kept FROM ballots")).all()
+    assert len(raw) == 9
+    if db.engine.dialect.name == "sqlite":
+        assert [r.id for r in raw] == sorted(r.id for r in raw)
+        assert [_content(r.kept) for r in raw] != cast_contents
+    # ids are random 128-bit hex: neither serial nor time-based
+    assert all(len(r.id) == 32 and int(r.id, 16) >= 0 for r in raw)
+    assert [r.id for r in sorted(raw, key=lambda r: cast_contents.index(_content(r.kept)))] != \
+        sorted(r.id for r in raw)
+    # receipts: no order column; read back sorted
+    receipts = s.scalars(select(Receipt.code)).all()
+    if db.engine.dialect.name == "sqlite":
+        assert list(receipts) == sorted(receipts)
+
+
+def test_published_ballots_do_not_depend_on_casting_order(client, api, session, congress, roll):
+    """The same nine ballots cast in two different orders in two elections come out of
+    the API identical (ordered by content), with sorted receipts."""
+    first, ids1 = open_election(session, congress, roll, seats=3, n_candidates=5, title="Bầu BCH")
+    second, ids2 = open_election(session, congress, roll, seats=3, n_candidates=5, title="Bầu UBKT",
+                                 checked_in=False)
+    assert ids1 != ids2
+    _cast_in_order(client, session, congress, roll, first, ids1, list(range(9)))
+    _cast_in_order(client, session, congress, roll, second, ids2, [8, 3, 0, 5, 1, 7, 2, 6, 4])
+    admin = api("admin")
+    for e in (first, second):
+        assert admin.post(f"/api/v1/elections/{e.id}/close").status_code == 200
+    out1 = admin.get(f"/api/v1/elections/{first.id}/ballots").get_json()
+    out2 = admin.get(f"/api/v1/elections/{second.id}/ballots").get_json()
+    as_index = lambda out, ids: [[ids.index(k) for k in b["kept"]] for b in out["ballots"]]  # noqa: E731
+    assert as_index(out1, ids1) == as_index(out2, ids2)
+    for out in (out1, out2):
+        assert out["ballots"] == sorted(out["ballots"], key=voting.content_order)
+    assert out1["receipts"] == sorted(out1["receipts"])
+    assert all(set(b) <= {"kept", "invalid", "reason"} for b in out1["ballots"])   # no id, no time
+
+
+def test_reshuffle_removes_insert_traces(client, session, congress, roll):
+    """After ``reshuffle_ballots`` (meant for the close of a round) contents and the count
+    are unchanged, every id is new, and on PostgreSQL no ballot shares a transaction id
+    (xmin) with a participation row any more (before it, each one did)."""
+    election, ids = open_election(session, congress, roll, seats=3, n_candidates=5)
+    _cast_in_order(client, session, congress, roll, election, ids, list(range(9)))
+    s = fresh(session)
+    rnd = elections.current_round(s, election)
+    pg = db.engine.dialect.name == "postgresql"
+    if pg:
+        part_x = set(s.execute(sa.text("SELECT xmin::text FROM round_participations")).scalars())
+        ballot_x = set(s.execute(sa.text("SELECT xmin::text FROM ballots")).scalars())
+        assert ballot_x == part_x          # the honest limit: same transaction, same xmin
+    before_ids = set(s.scalars(select(Ballot.id)))
+    before = sorted(_content(k) for k in s.scalars(select(Ballot.kept)))
+    votes_before = elections.round_tally(s, rnd)["votes"]
+    codes_before = sorted(s.scalars(select(Receipt.code)))
+    assert voting.reshuffle_ballots(s, round=rnd) == 9
+    s.commit()
+    s = fresh(session)
+    assert sorted(_content(k) for k in s.scalars(select(Ballot.kept))) == before
+    assert set(s.scalars(select(Ballot.id))).isdisjoint(before_ids)
+    assert sorted(s.scalars(select(Receipt.code))) == codes_before
+    assert elections.round_tally(s, elections.current_round(s, election))["votes"] == votes_before
+    if pg:
+        part_x = set(s.execute(sa.text("SELECT xmin::text FROM round_participations")).scalars())
+        ballot_x = set(s.execute(sa.text("SELECT xmin::text FROM ballots")).scalars())
+        receipt_x = set(s.execute(sa.text("SELECT xmin::text FROM receipts")).scalars())
+        assert len(ballot_x) == 1 and ballot_x.isdisjoint(part_x) and receipt_x == ballot_x
+
+
+# --- logs ------------------------------------------------------------------------------
+
+def test_access_logs_never_hold_a_token(app, session, congress, roll, caplog):
+    """A real werkzeug server: the request lines of /v/<token>, /s/<token> and
+    /api/v1/vote/<token>/... are logged with the token redacted."""
+    from werkzeug.serving import make_server
+    election, ids = open_election(session, congress, roll)
+    token = link_for(session, roll[0])
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        urllib.request.urlopen(f"{base}/v/{token}").read()
+        req = urllib.request.Request(f"{base}{vote_url(token, election.id)}", method="POST",
+                                     data=json.dumps({"kept": ids[:1]}).encode(),
+                                     headers={"Content-Type": "application/json"})
+        assert urllib.request.urlopen(req).status == 201
+        for path in (f"/v/{'Q' * 32}", f"/s/{token}"):
+            try:
+                urllib.request.urlopen(base + path)
+            except urllib.error.HTTPError as err:
+                assert err.code == 403
+    finally:
+        server.shutdown()
+    lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert len([x for x in lines if "HTTP/1.1" in x]) >= 4, lines
+    assert not [x for x in lines if token in x or "Q" * 32 in x], lines
+    assert any("/v/[token]" in x for x in lines) and any("/api/v1/vote/[token]/elections/" in x for x in lines)
+    assert any("/s/[token]" in x for x in lines)
+
+
+def test_app_and_gunicorn_loggers_redact(app, caplog):
+    caplog.set_level(logging.INFO)
+    token = "T0pSecretVotingToken_abcdefghij"
+    app.logger.error("Exception on %s [%s]", f"/v/{token}", "POST")
+    logging.getLogger("gunicorn.access").info(f'10.0.0.7 "POST /api/v1/vote/{token}/elections/3" 201 0.02s')
+    logging.getLogger("gunicorn.error").warning(f"Worker timeout handling /s/{token}")
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 3
+    assert not [m for m in messages if token in m], messages
