@@ -54,9 +54,9 @@ bench: deps-dev
 	$(BIN)/python -m bench
 
 i18n: deps
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k _l -o translations/messages.pot . -q
-	$(BIN)/pybabel update -i translations/messages.pot -d translations -q
-	$(BIN)/pybabel compile -d translations -q
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k _l -o translations/messages.pot .
+	$(BIN)/pybabel -q update -N -i translations/messages.pot -d translations
+	$(BIN)/pybabel -q compile -d translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache

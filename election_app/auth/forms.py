@@ -1,17 +1,19 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from .models import ROLE_LABELS
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Tên đăng nhập", validators=[DataRequired("Nhập tên đăng nhập.")])
-    password = PasswordField("Mật khẩu", validators=[DataRequired("Nhập mật khẩu.")])
+    username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(_l("Nhập tên đăng nhập."))])
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(_l("Nhập mật khẩu."))])
 
 
 class UserForm(FlaskForm):
-    username = StringField("Tên đăng nhập", validators=[DataRequired("Nhập tên đăng nhập."), Length(max=80)])
-    full_name = StringField("Họ và tên", validators=[Length(max=200)])
-    role = SelectField("Vai trò", choices=list(ROLE_LABELS.items()))
-    password = PasswordField("Mật khẩu (ít nhất 8 ký tự)", validators=[DataRequired("Nhập mật khẩu.")])
+    username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(_l("Nhập tên đăng nhập.")), Length(max=80)])
+    full_name = StringField(_l("Họ và tên"), validators=[Length(max=200)])
+    role = SelectField(_l("Vai trò"), choices=[
+        ("admin", _l("Quản trị hệ thống")), ("organizer", _l("Ban tổ chức")),
+        ("board", _l("Ban bầu cử (Ban kiểm phiếu)")), ("secretary", _l("Thư ký đại hội"))])
+    password = PasswordField(_l("Mật khẩu (ít nhất 8 ký tự)"), validators=[DataRequired(_l("Nhập mật khẩu."))])

@@ -1,31 +1,31 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..rules import PRESETS
-from .models import KIND_LABELS
 
 
 class CongressForm(FlaskForm):
-    name = StringField("Tên đại hội", validators=[DataRequired("Nhập tên đại hội."), Length(max=300)],
-                       description="Ví dụ: Đại hội Công đoàn cơ sở Trường Tiểu học Thủ Lệ lần thứ XV, nhiệm kỳ 2023–2028")
-    organization = StringField("Công đoàn", validators=[DataRequired("Nhập tên công đoàn."), Length(max=300)],
-                               description="Ví dụ: Công đoàn cơ sở Trường Tiểu học Thủ Lệ")
-    parent_organization = StringField("Công đoàn cấp trên", validators=[Length(max=300)],
-                                      description="Ví dụ: Công đoàn Giáo dục quận Ba Đình")
-    ordinal = StringField("Lần thứ", validators=[Length(max=20)], description="Ví dụ: XV")
-    term = StringField("Nhiệm kỳ", validators=[DataRequired("Nhập nhiệm kỳ."), Length(max=20)], default="2023–2028")
-    kind = SelectField("Hình thức", choices=list(KIND_LABELS.items()))
-    date = DateField("Ngày khai mạc", validators=[Optional()])
-    place = StringField("Địa danh (dòng ngày tháng)", validators=[Length(max=100)], description="Ví dụ: Ba Đình")
-    venue = StringField("Địa điểm", validators=[Length(max=300)])
-    preset_code = SelectField("Bộ quy tắc", choices=[(k, p.title) for k, p in PRESETS.items()])
-    chair_mode = SelectField("Bầu Chủ tịch", choices=[("by_bch", "Ban Chấp hành bầu tại hội nghị lần thứ nhất"),
-                                                      ("direct", "Đại hội bầu trực tiếp (HD 28/HD-TLĐ)")])
+    name = StringField(_l("Tên đại hội"), validators=[DataRequired(_l("Nhập tên đại hội.")), Length(max=300)],
+                       description=_l("Ví dụ: Đại hội Công đoàn cơ sở Trường Tiểu học Thủ Lệ lần thứ XV, nhiệm kỳ 2023–2028"))
+    organization = StringField(_l("Công đoàn"), validators=[DataRequired(_l("Nhập tên công đoàn.")), Length(max=300)],
+                               description=_l("Ví dụ: Công đoàn cơ sở Trường Tiểu học Thủ Lệ"))
+    parent_organization = StringField(_l("Công đoàn cấp trên"), validators=[Length(max=300)],
+                                      description=_l("Ví dụ: Công đoàn Giáo dục quận Ba Đình"))
+    ordinal = StringField(_l("Lần thứ"), validators=[Length(max=20)], description=_l("Ví dụ: XV"))
+    term = StringField(_l("Nhiệm kỳ"), validators=[DataRequired(_l("Nhập nhiệm kỳ.")), Length(max=20)], default="2023–2028")
+    kind = SelectField(_l("Hình thức"), choices=[("delegates", _l("Đại hội đại biểu")), ("all_members", _l("Đại hội toàn thể"))])
+    date = DateField(_l("Ngày khai mạc"), validators=[Optional()])
+    place = StringField(_l("Địa danh (dòng ngày tháng)"), validators=[Length(max=100)], description=_l("Ví dụ: Ba Đình"))
+    venue = StringField(_l("Địa điểm"), validators=[Length(max=300)])
+    preset_code = SelectField(_l("Bộ quy tắc"), choices=[(k, p.title) for k, p in PRESETS.items()])
+    chair_mode = SelectField(_l("Bầu Chủ tịch"), choices=[("by_bch", _l("Ban Chấp hành bầu tại hội nghị lần thứ nhất")),
+                                                      ("direct", _l("Đại hội bầu trực tiếp (HD 28/HD-TLĐ)"))])
 
 
 class OfficialsForm(FlaskForm):
-    presidium = TextAreaField("Đoàn Chủ tịch (mỗi dòng một người: Họ tên - chức danh)")
-    secretariat = TextAreaField("Đoàn Thư ký")
-    credentials_committee = TextAreaField("Ban Thẩm tra tư cách đại biểu")
-    board = TextAreaField("Ban bầu cử")
+    presidium = TextAreaField(_l("Đoàn Chủ tịch (mỗi dòng một người: Họ tên - chức danh)"))
+    secretariat = TextAreaField(_l("Đoàn Thư ký"))
+    credentials_committee = TextAreaField(_l("Ban Thẩm tra tư cách đại biểu"))
+    board = TextAreaField(_l("Ban bầu cử"))

@@ -1,27 +1,29 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from .models import CATEGORY_LABELS
 
 
 class DelegateForm(FlaskForm):
-    full_name = StringField("Họ và tên", validators=[DataRequired("Nhập họ và tên."), Length(max=300)])
-    ho = StringField("Họ", validators=[Length(max=80)])
-    ten_dem = StringField("Tên đệm", validators=[Length(max=120)])
-    ten = StringField("Tên", validators=[Length(max=80)],
-                      description="Hệ thống tự tách họ tên; chỉ sửa khi tách sai (ví dụ họ kép «Tôn Thất»).")
-    gender = SelectField("Giới tính", choices=[("", "—"), ("nam", "Nam"), ("nữ", "Nữ")])
-    birth_year = IntegerField("Năm sinh", validators=[Optional(), NumberRange(1900, 2015, "Năm sinh không hợp lý.")])
-    position = StringField("Chức vụ", validators=[Length(max=300)])
-    unit = StringField("Đơn vị", validators=[Length(max=300)])
-    category = SelectField("Loại đại biểu", choices=list(CATEGORY_LABELS.items()))
-    is_party_member = BooleanField("Đảng viên")
-    ethnicity = StringField("Dân tộc", default="Kinh", validators=[Length(max=50)])
-    education = StringField("Trình độ học vấn", validators=[Length(max=100)])
-    qualification = StringField("Chuyên môn nghiệp vụ", validators=[Length(max=200)])
-    political_theory = StringField("Lý luận chính trị", validators=[Length(max=100)])
+    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(_l("Nhập họ và tên.")), Length(max=300)])
+    ho = StringField(_l("Họ"), validators=[Length(max=80)])
+    ten_dem = StringField(_l("Tên đệm"), validators=[Length(max=120)])
+    ten = StringField(_l("Tên"), validators=[Length(max=80)],
+                      description=_l("Hệ thống tự tách họ tên; chỉ sửa khi tách sai (ví dụ họ kép «Tôn Thất»)."))
+    gender = SelectField(_l("Giới tính"), choices=[("", "—"), ("nam", _l("Nam")), ("nữ", _l("Nữ"))])
+    birth_year = IntegerField(_l("Năm sinh"), validators=[Optional(), NumberRange(1900, 2015, _l("Năm sinh không hợp lý."))])
+    position = StringField(_l("Chức vụ"), validators=[Length(max=300)])
+    unit = StringField(_l("Đơn vị"), validators=[Length(max=300)])
+    category = SelectField(_l("Loại đại biểu"), choices=[
+        ("official", _l("Đại biểu chính thức")), ("ex_officio", _l("Đại biểu đương nhiên")),
+        ("appointed", _l("Đại biểu chỉ định")), ("alternate", _l("Đại biểu dự khuyết")), ("guest", _l("Khách mời"))])
+    is_party_member = BooleanField(_l("Đảng viên"))
+    ethnicity = StringField(_l("Dân tộc"), default="Kinh", validators=[Length(max=50)])
+    education = StringField(_l("Trình độ học vấn"), validators=[Length(max=100)])
+    qualification = StringField(_l("Chuyên môn nghiệp vụ"), validators=[Length(max=200)])
+    political_theory = StringField(_l("Lý luận chính trị"), validators=[Length(max=100)])
 
     def data_dict(self) -> dict:
         return {k: getattr(self, k).data for k in (
@@ -30,21 +32,21 @@ class DelegateForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("Tệp danh sách (.xlsx hoặc .csv)", validators=[
-        FileRequired("Chọn tệp để nhập."), FileAllowed(["xlsx", "csv"], "Chỉ nhận tệp .xlsx hoặc .csv.")])
+    file = FileField(_l("Tệp danh sách (.xlsx hoặc .csv)"), validators=[
+        FileRequired(_l("Chọn tệp để nhập.")), FileAllowed(["xlsx", "csv"], _l("Chỉ nhận tệp .xlsx hoặc .csv."))])
 
 
 class CredentialForm(FlaskForm):
-    status = SelectField("Kết quả", choices=[("accepted", "Đủ tư cách"), ("rejected", "Không đủ tư cách"),
-                                             ("pending", "Chưa thẩm tra")])
-    reason = TextAreaField("Lý do (bắt buộc khi không công nhận)", validators=[Length(max=1000)])
+    status = SelectField(_l("Kết quả"), choices=[("accepted", _l("Đủ tư cách")), ("rejected", _l("Không đủ tư cách")),
+                                             ("pending", _l("Chưa thẩm tra"))])
+    reason = TextAreaField(_l("Lý do (bắt buộc khi không công nhận)"), validators=[Length(max=1000)])
 
 
 class PromoteForm(FlaskForm):
-    alternate_id = SelectField("Đại biểu dự khuyết", coerce=int)
-    replaces_id = SelectField("Thay cho đại biểu", coerce=int)
-    reason = StringField("Lý do", validators=[DataRequired("Nhập lý do thay thế."), Length(max=500)])
+    alternate_id = SelectField(_l("Đại biểu dự khuyết"), coerce=int)
+    replaces_id = SelectField(_l("Thay cho đại biểu"), coerce=int)
+    reason = StringField(_l("Lý do"), validators=[DataRequired(_l("Nhập lý do thay thế.")), Length(max=500)])
 
 
 class CheckInForm(FlaskForm):
-    code = StringField("Số thẻ hoặc mã QR", validators=[DataRequired("Nhập số thẻ.")])
+    code = StringField(_l("Số thẻ hoặc mã QR"), validators=[DataRequired(_l("Nhập số thẻ."))])
