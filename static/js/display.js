@@ -26,21 +26,27 @@
           esc(e.turnout) + '</span><span class="hall-of">/ ' + esc(e.present) +
           ' đại biểu có mặt đã nhận phiếu</span></p></section>';
       case 'result': {
-        var r = e.result;
-        var rows = r.rows.map(function (row, i) {
-          var cls = row.elected ? 'elected' : (row.tied ? 'tied' : '');
-          var mark = row.elected ? 'Trúng cử' : (row.tied ? 'Bằng phiếu' : '');
-          return '<tr class="' + cls + '"><td class="num">' + (i + 1) + '</td><td>' + esc(row.name) +
-            '</td><td class="num">' + esc(row.votes) + '</td><td class="num">' + esc(row.percent) +
-            '</td><td>' + mark + '</td></tr>';
-        }).join('');
-        return '<section class="hall-panel hall-result' + (r.rows.length > 8 ? ' many' : '') + '">' +
-          '<p class="hall-panel-title">Kết quả bầu cử: ' + esc(e.title) + ' · lần thứ ' + esc(e.round) +
-          ' · số lượng bầu ' + esc(e.seats) + '</p><p class="hall-counts">Phát ra ' + esc(r.issued) +
-          ' · Thu về ' + esc(r.returned) + ' · Hợp lệ ' + esc(r.valid) + ' · Không hợp lệ ' + esc(r.invalid) +
-          ' — <b>' + esc(r.outcome_label) + '</b></p><table class="hall-table"><thead><tr><th class="num">TT</th>' +
-          '<th>Họ và tên</th><th class="num">Số phiếu</th><th class="num">Tỷ lệ</th><th></th></tr></thead><tbody>' +
-          rows + '</tbody></table></section>';
+        var r = e.result, n = r.rows.length;
+        var cols = n <= 10 ? 1 : (n <= 34 ? 2 : 3);
+        var per = Math.floor((n + cols - 1) / cols);
+        var size = per <= 5 ? '' : (per <= 9 ? ' mid' : (per <= 14 ? ' many' : ' lots'));
+        var tables = '';
+        for (var start = 0; start < n; start += (per || 1)) {
+          var rows = r.rows.slice(start, start + per).map(function (row, i) {
+            var cls = row.elected ? 'elected' : (row.tied ? 'tied' : '');
+            var mark = row.elected ? 'Trúng cử' : (row.tied ? 'Bằng phiếu' : '');
+            return '<tr class="' + cls + '"><td class="num">' + (start + i + 1) + '</td><td>' + esc(row.name) +
+              '</td><td class="num">' + esc(row.votes) + '</td><td class="num">' + esc(row.percent) +
+              '</td><td>' + mark + '</td></tr>';
+          }).join('');
+          tables += '<table class="hall-table"><thead><tr><th class="num">TT</th><th>Họ và tên</th>' +
+            '<th class="num">Số phiếu</th><th class="num">Tỷ lệ</th><th></th></tr></thead><tbody>' + rows + '</tbody></table>';
+        }
+        return '<section class="hall-panel hall-result' + size + ' cols' + cols + '">' +
+          '<p class="hall-panel-title">Kết quả bầu cử: ' + esc(e.title) + '</p><p class="hall-counts">Lần thứ ' +
+          esc(e.round) + ' · Số lượng bầu ' + esc(e.seats) + ' · Phát ra ' + esc(r.issued) + ' · Thu về ' +
+          esc(r.returned) + ' · Hợp lệ ' + esc(r.valid) + ' · Không hợp lệ ' + esc(r.invalid) + ' — <b>' +
+          esc(r.outcome_label) + '</b></p><div class="hall-cols">' + tables + '</div></section>';
       }
       case 'election_draft':
         return '<section class="hall-panel"><p class="hall-panel-title">Chuẩn bị bỏ phiếu: ' + esc(e.title) + '</p></section>';
@@ -71,13 +77,14 @@
       esc(q.summoned) + '</span><span class="hall-q-label">có mặt · ' +
       (q.met ? 'Đủ 2/3' : 'Chưa đủ 2/3 (cần ' + esc(q.needed) + ')') + '</span></div></header>';
     var main = it
-      ? '<p class="hall-section">Phần ' + esc(it.section) + ' · ' + esc(it.section_label) + '</p>' +
+      ? '<p class="hall-section">' + esc(it.section) + '. ' + esc(it.section_label) + '</p>' +
         '<h1 class="hall-title">' + esc(it.title) + '</h1><p class="hall-presenter">' + esc(it.presenter) + '</p>'
       : '<p class="hall-section">Chương trình đại hội</p><h1 class="hall-title">Chưa bắt đầu hoặc đang nghỉ</h1>' +
         '<p class="hall-presenter"></p>';
     var foot = '<footer class="hall-foot">' + (s.next ? '<span class="hall-next-label">Tiếp theo:</span> ' +
       esc(s.next.title) : '') + '</footer>';
-    root.innerHTML = head + '<main class="hall-main">' + main + panel(s) + '</main>' + foot;
+    root.innerHTML = head + '<main class="hall-main panel-' + (s.panel || 'none') + '">' + main + panel(s) +
+      '</main>' + foot;
     root.dataset.version = s.version;
   }
 
