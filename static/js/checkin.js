@@ -6,13 +6,15 @@
   var out = document.getElementById('scan-result');
   var video = document.getElementById('cam');
   var canvas = document.getElementById('frame');
-  var last = '', lastAt = 0, busy = false, detector = null, jsqrLoaded = false;
+  var last = '', lastAt = 0, busy = false, queued = null, detector = null, jsqrLoaded = false;
 
   function show(cls, html) { out.className = 'scan-result ' + cls; out.innerHTML = html; }
   function esc(s) { var d = document.createElement('div'); d.textContent = s; return d.innerHTML; }
 
   function submit(code) {
-    if (busy) return false;
+    // A handheld scanner types fast: a card read while the previous answer is on its way
+    // waits its turn instead of being lost.
+    if (busy) { if (code !== last) queued = code; return true; }
     var now = Date.now();
     if (code === last && now - lastAt < 4000) return true;  // the same card held in front of the camera
     last = code; lastAt = now; busy = true;
@@ -29,7 +31,10 @@
         if (navigator.vibrate) navigator.vibrate(res.already ? [80, 60, 80] : 60);
       })
       .catch(function () { show('error', 'Mất kết nối tới máy chủ. Hãy thử lại.'); })
-      .finally(function () { busy = false; });
+      .finally(function () {
+        busy = false;
+        if (queued) { var next = queued; queued = null; submit(next); }
+      });
     return true;
   }
 
@@ -47,8 +52,7 @@
   document.getElementById('code-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var input = document.getElementById('code');
-    // While the previous scan is still being answered the typed number stays in the box.
-    if (input.value.trim()) { last = ''; if (submit(input.value.trim())) input.value = ''; input.focus(); }
+    if (input.value.trim()) { last = ''; submit(input.value.trim()); input.value = ''; input.focus(); }
   });
 
   function loadJsQR(cb) {
