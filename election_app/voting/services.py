@@ -272,7 +272,7 @@ def cast_ballot(session: Session, *, voter: Voter, election: Election, kept) -> 
         delegate = voter.delegate
         method = participation_method(session, round_id=rnd.id, delegate_id=delegate.id)
         if method is not None:
-            raise Conflict(_already_message(method), code="already_voted")
+            raise Conflict(already_message(method), code="already_voted")
         reason = elections.voter_may_receive_ballot(delegate)
         if reason:
             raise Forbidden(reason, code="not_eligible")
@@ -316,7 +316,7 @@ def cast_ballot(session: Session, *, voter: Voter, election: Election, kept) -> 
     return code
 
 
-def _already_message(method: str) -> str:
+def already_message(method: str) -> str:
     if method == "paper":
         return "Đồng chí đã nhận phiếu giấy trong lần bầu này; không thể bỏ phiếu điện tử."
     if method == "slip":

@@ -92,10 +92,12 @@ def commit_with_retry(action, attempts: int = 4):
 
 
 def _same_origin() -> bool:
-    """Browsers send Origin on POST; when present it must be this server."""
+    """A second check besides the CSRF token: an Origin naming another site is refused.
+    Our own pages send ``Origin: null`` (their referrer policy is no-referrer), and old
+    clients none: both are left to the CSRF token."""
     origin = request.headers.get("Origin")
     if not origin or origin == "null":
-        return origin != "null"
+        return True
     return urlsplit(origin).netloc == request.host
 
 
@@ -160,9 +162,14 @@ def _phone_post(voter: services.Voter, receipts):
     kept_raw = request.form.getlist("kept")
     step = form.step.data or "review"
 
-    def show_ballot(status: int, error: str | None = None):
+    def show_ballot(status: int, error: str | None = None, *, general: bool = False):
+        """The ballot again, with the voter's choice; ``error`` above the ballot, or at the
+        top of the page when ``general`` (or when the election is not on the page)."""
         selections = {choice.election.id: set(kept_raw)} if choice else {}
-        errors = {choice.election.id: error} if (choice and error) else ({"_": error} if error else {})
+        if error and (general or choice is None):
+            errors = {"_": error}
+        else:
+            errors = {choice.election.id: error} if error else {}
         return _render_phone("voting/phone.html", status=status, voter=voter, congress=congress,
                              choices=choices, form=BallotForm(formdata=None), receipts=receipts,
                              selections=selections, errors=errors,
@@ -171,7 +178,10 @@ def _phone_post(voter: services.Voter, receipts):
     if choice is None:
         return show_ballot(409, "Cuộc bầu cử này hiện không mở để bỏ phiếu.")
     if not choice.can_vote:
-        return show_ballot(409 if choice.status else 403, choice.refusal or choice.status)
+        if choice.refusal:
+            return show_ballot(403, choice.refusal, general=True)
+        return show_ballot(409, "Phiếu QR này đã được sử dụng." if choice.method == "slip_used"
+                           else services.already_message(choice.method), general=True)
     candidate_ids = [c["id"] for c in choice.candidates]
     try:
         kept = services.clean_kept(kept_raw, candidate_ids=candidate_ids, seats=choice.round.seats)
