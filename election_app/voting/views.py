@@ -250,6 +250,23 @@ def receipts(cid: int, eid: int):
                            published=published, numbers=numbers)
 
 
+# --- staff: the hub ---------------------------------------------------------------------------
+
+@bp.route("/congresses/<int:cid>/voting")
+@require("congress.view")
+def hub(cid: int):
+    """Electronic voting at a glance: per election, the current round and its turnout
+    (counts only), with the links to slips, the slip desk and the published receipts."""
+    congress = get_congress(db.session, cid)
+    rows = []
+    for election in elections.list_elections(db.session, cid):
+        rnd = elections.current_round(db.session, election)
+        rows.append({"election": election, "round": rnd,
+                     "turnout": services.turnout(db.session, rnd) if rnd is not None else None})
+    linked = sum(1 for d in list_delegates(db.session, cid) if d.voting_token_hash)
+    return render_template("voting/hub.html", congress=congress, rows=rows, linked=linked)
+
+
 # --- staff: voting links ---------------------------------------------------------------------
 
 @bp.route("/congresses/<int:cid>/voting-links", methods=["GET"])

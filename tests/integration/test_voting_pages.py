@@ -319,3 +319,17 @@ def test_public_receipts_page(client, api, session, congress, roll):
     miss = client.get(path, query_string={"code": "0000-0000-0000"}).get_data(as_text=True)
     assert "Không tìm thấy mã" in miss
     assert client.get(f"/congresses/{congress.id + 5}/elections/{election.id}/receipts").status_code == 404
+
+
+def test_hub_page_counts_and_links(client, login, session, congress, roll):
+    election, ids = open_election(session, congress, roll)
+    client.post(vote_url(link_for(session, roll[0]), election.id), json={"kept": []})
+    login("board")
+    html = client.get(f"/congresses/{congress.id}/voting").get_data(as_text=True)
+    assert election.title in html and "Bỏ phiếu điện tử" in html
+    assert f"/congresses/{congress.id}/elections/{election.id}/slips" in html
+    assert f"/congresses/{congress.id}/elections/{election.id}/receipts" in html
+    assert "/voting-links" not in html                  # the board does not issue links
+    assert re.search(r'<div class="big">1/9</div>', html)   # struck off / present
+    dash = client.get(f"/congresses/{congress.id}").get_data(as_text=True)
+    assert f"/congresses/{congress.id}/voting" in dash
