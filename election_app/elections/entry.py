@@ -91,7 +91,8 @@ def format_reading(kept: Sequence[int], defect: str | None, numbers: Sequence[in
     else:
         text = " ".join(struck)
     if defect:
-        text = f"{text} {KEY_FOR_DEFECT.get(defect, '?').upper()}"
+        key = KEY_FOR_DEFECT.get(defect, "?").upper()
+        text = key if text == ALL_KEPT else f"{text} {key}"
     return text
 
 
