@@ -218,3 +218,229 @@ def test_ballot_copies_and_round(app, session, congress, api, tmp_path):
     assert bad.status_code == 422 and bad.get_json()["details"][0]["field"] == "copies"
     missing = caller.get(f"/api/v1/elections/{election.id}/documents/ballot.pdf?round=4")
     assert missing.status_code == 404
+
+
+# --- count minutes ------------------------------------------------------------------------
+
+TIE_BALLOTS = [[0, 1]] * 5 + [[0, 2]] * 5 + [[1, 2]] * 2   # An 10, Bình 7, Cường 7, Dung 0 of 12
+
+
+def test_count_minutes_every_field(app, session, congress, api, tmp_path):
+    made, election = build_congress(session, congress, voters=14, seats=2)
+    r = vote_round(session, election, TIE_BALLOTS, issued=13)
+    resp = api("board").get(f"/api/v1/elections/{election.id}/documents/count-minutes.pdf")
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    raw = pdf_text(resp.data, tmp_path)
+    text = flat(raw)
+    lines = [line.strip() for line in raw.splitlines()]
+    # the header of Nghị định 30
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in lines          # on one line
+    assert "Độc lập - Tự do - Hạnh phúc" in lines
+    assert "CÔNG ĐOÀN GIÁO DỤC QUẬN BA ĐÌNH" in text
+    assert "ĐẠI HỘI CÔNG ĐOÀN CƠ SỞ TRƯỜNG THCS THÀNH CÔNG LẦN THỨ X" in text
+    assert "Số: 01/BB-BBC" in text
+    assert re.search(r"Ba Đình, ngày \d\d tháng (0[12]|[3-9]|1[0-2]) năm \d{4}", text)
+    # title, election, board, attendance, list
+    assert "BIÊN BẢN KIỂM PHIẾU" in text and "Bầu Ban Chấp hành nhiệm kỳ 2023–2028" in text
+    assert "(Lần bầu thứ 1)" in text
+    for member in ("Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Đức"):
+        assert f"Đồng chí {member}" in text
+    assert "Tổng số đại biểu được triệu tập: 14; có mặt: 13; tham gia bỏ phiếu: 13." in text
+    assert "Số lượng bầu Đại hội đã biểu quyết: 2 đồng chí." in text
+    assert "gồm 4 đồng chí (ứng cử: 0; đề cử: 4)" in text
+    assert "Số phiếu phát ra: 13; số phiếu thu về: 12." in text
+    assert "Số phiếu hợp lệ: 12 (100,00%); số phiếu không hợp lệ: 0 (0,00%)." in text
+    # every candidate "n/returned" and percent in Vietnamese format, in ballot order
+    for name, votes, pct in (("Nguyễn Văn An", "10/12", "83,33%"), ("Trần Thị Bình", "7/12", "58,33%"),
+                             ("Lê Văn Cường", "7/12", "58,33%"), ("Phạm Thị Dung", "0/12", "0,00%")):
+        assert f"{name} {votes} {pct}" in text, name
+    assert text.index("1 Nguyễn Văn An 10/12") < text.index("2 Trần Thị Bình 7/12") < text.index("4 Phạm Thị Dung")
+    assert "từ 7 phiếu trở lên" in text  # more than half of 12 returned
+    # elected in vote order, the tie at the last seat and the seat left
+    table = flat(pdf_text(resp.data, tmp_path, layout=True))
+    assert "Các đồng chí trúng cử, theo thứ tự số phiếu từ cao xuống thấp: STT Họ và tên Số phiếu bầu Tỉ lệ " \
+           "1 Nguyễn Văn An 10/12 83,33% Các đồng chí" in table
+    tie = re.search(r"Các đồng chí ([^:()]+?) có số phiếu bằng nhau \(7/12\)", text)
+    assert tie and set(tie.group(1).split(", ")) == {"Trần Thị Bình", "Lê Văn Cường"}
+    assert "còn thiếu 1 đồng chí" in text
+    # the seal and its page; signatures of every board member
+    session.expire_all()
+    seal = session.get(type(r), r.id).seal_sha256
+    assert seal and seal[:32] in text and seal[32:] in text
+    assert f"/seal/{r.id}/{seal}" in text.replace(" ", "")
+    assert "BAN BẦU CỬ TRƯỞNG BAN" in text and text.count("(Ký, ghi rõ họ tên)") == 3
+    for font, emb in pdf_fonts(resp.data, tmp_path):
+        assert font.split("+")[1].startswith("Liberation-Serif") and emb == "yes"
+
+
+def test_count_minutes_needs_a_closed_round(app, session, congress, api, login, client):
+    _, election = build_congress(session, congress)
+    resp = api("board").get(f"/api/v1/elections/{election.id}/documents/count-minutes.pdf")
+    assert resp.status_code == 409
+    body = resp.get_json()
+    assert body["error"] == "no_closed_round" and "chưa có lần bầu nào kết thúc" in body["message"]
+    login("board")
+    page = client.get(f"/congresses/{congress.id}/elections/{election.id}/documents/count-minutes.pdf")
+    assert page.status_code == 409 and "chưa có lần bầu nào kết thúc" in page.get_data(as_text=True)
+
+
+def test_seal_page_is_public_and_checks_the_hash(app, session, congress, client):
+    _, election = build_congress(session, congress, voters=14, seats=2)
+    r = vote_round(session, election, TIE_BALLOTS, issued=13)
+    session.expire_all()
+    r = session.get(type(r), r.id)
+    resp = client.get(f"/seal/{r.id}/{r.seal_sha256}")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert r.seal_sha256 in html and "Nguyễn Văn An" in html and "10/12" in html and "83,33%" in html
+    wrong = r.seal_sha256[:-1] + ("0" if r.seal_sha256[-1] != "0" else "1")
+    assert client.get(f"/seal/{r.id}/{wrong}").status_code == 404
+    assert client.get(f"/seal/{r.id + 999}/{r.seal_sha256}").status_code == 404
+    assert client.get(f"/seal/{r.id}/not-a-hash").status_code == 404
+
+
+# --- congress minutes, resolution, dossier -------------------------------------------------
+
+def page_text(pdf: bytes, tmp_path, page: int) -> str:
+    path = tmp_path / "paged.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-enc", "UTF-8", str(path), "-"],
+                          check=True, capture_output=True).stdout.decode()
+
+
+def test_congress_minutes_in_agenda_order_with_annexes(app, session, congress, api, tmp_path):
+    _, election = build_congress(session, congress, voters=14, seats=2)
+    vote_round(session, election, TIE_BALLOTS, issued=13)
+    resp = api("secretary").get(f"/api/v1/congresses/{congress.id}/documents/minutes.pdf")
+    assert resp.status_code == 200
+    text = flat(pdf_text(resp.data, tmp_path))
+    assert "Số: 01/BB-ĐH" in text
+    assert "BIÊN BẢN ĐẠI HỘI CÔNG ĐOÀN CƠ SỞ TRƯỜNG THCS THÀNH CÔNG LẦN THỨ X, NHIỆM KỲ 2023–2028" in text
+    assert "Địa điểm: Hội trường tầng 3." in text
+    assert "Khách mời: đồng chí Phan Văn Khách – Chủ tịch, Công đoàn Giáo dục quận Ba Đình" in text
+    assert "Tổng số đại biểu được triệu tập: 14; có mặt: 13 (92,86%); vắng mặt: 1 (Hà Thị Quỳnh" in text
+    assert "Đoàn Chủ tịch: đồng chí Nguyễn Văn An (Chủ tịch CĐCS); đồng chí Trần Thị Bình (Phó Chủ tịch)" in text
+    assert "Đoàn Thư ký: đồng chí Vũ Thị Hoa" in text
+    # item by item, in agenda order, with the secretary's notes and every vote's counts and %
+    from election_app.agenda.services import list_items
+    titles = [i.title for i in list_items(session, congress.id)]
+    found = [text.find(f"{n}. {t}") for n, t in enumerate(titles, start=1)]
+    assert all(f >= 0 for f in found) and found == sorted(found)
+    assert "Đồng chí Nguyễn Văn An tuyên bố lý do. Giới thiệu đại biểu khách mời." in text
+    assert "tán thành 12 (92,31%); không tán thành 1 (7,69%); ý kiến khác 0 (0,00%). Đại hội thông qua." in text
+    assert "Trúng cử: Nguyễn Văn An (10/12 phiếu, 83,33%)" in text
+    assert "Bằng phiếu ở vị trí cuối:" in text
+    assert "TM. ĐOÀN CHỦ TỊCH" in text and "THƯ KÝ" in text
+    # the count minutes are annexed after the minutes, with their own first page
+    main_end = text.index("Biên bản đã được đọc trước Đại hội")
+    assert text.index("BIÊN BẢN KIỂM PHIẾU") > main_end
+    pages = pdf_pages(resp.data, tmp_path)
+    numbers = [page_text(resp.data, tmp_path, p).strip().splitlines()[0].strip() for p in range(1, pages + 1)]
+    assert numbers[0] != "1" and numbers[1] == "2"   # page numbers from page 2, none on page 1
+    annex_first = next(p for p in range(1, pages + 1)
+                       if "BIÊN BẢN KIỂM PHIẾU" in page_text(resp.data, tmp_path, p))
+    assert not numbers[annex_first - 1].isdigit()    # the annex starts its own numbering
+
+
+def test_minutes_without_agenda_tell_motions_and_elections_in_order(app, session, congress, api, tmp_path):
+    _, election = build_congress(session, congress, agenda=False)
+    text = flat(pdf_text(api("secretary").get(f"/api/v1/congresses/{congress.id}/documents/minutes.pdf").data,
+                         tmp_path))
+    assert "chưa nhập chương trình" in text
+    titles = [m.title for m in list_motions(session, congress.id)]
+    found = [text.find(t) for t in titles]
+    assert all(f >= 0 for f in found) and found == sorted(found)
+    assert text.find("Bầu Ban Chấp hành nhiệm kỳ 2023–2028") > found[-1]
+    assert "Chưa bỏ phiếu." in text
+
+
+def test_resolution_from_template(app, session, congress, api, tmp_path):
+    _, election = build_congress(session, congress, voters=14, seats=2)
+    vote_round(session, election, TIE_BALLOTS, issued=13)
+    update_congress(session, congress=congress, data={"date": "2027-01-05"})
+    session.commit()
+    text = flat(pdf_text(api("organizer").get(f"/api/v1/congresses/{congress.id}/documents/resolution.pdf").data,
+                         tmp_path))
+    assert "Ba Đình, ngày 05 tháng 01 năm 2027" in text      # leading zeros, Nghị định 30
+    assert "Số: 01/NQ-ĐH" in text and "NGHỊ QUYẾT" in text
+    assert text.index("Căn cứ Điều lệ Công đoàn Việt Nam") < text.index("QUYẾT NGHỊ:")
+    assert "Nhất trí số lượng Ban Chấp hành Công đoàn cơ sở Trường THCS Thành Công nhiệm kỳ 2023–2028 là 2 đồng chí." in text
+    assert "Công nhận kết quả bầu Ban Chấp hành nhiệm kỳ 2023–2028 gồm 1 đồng chí: Nguyễn Văn An." in text
+    assert "TM. ĐOÀN CHỦ TỊCH" in text and "Nơi nhận:" in text and "Lưu VT." in text
+
+
+def test_dossier_letter_minutes_and_trich_ngang(app, session, congress, api, tmp_path):
+    made, election = build_congress(session, congress, voters=14, seats=2)
+    vote_round(session, election, TIE_BALLOTS, issued=13)
+    resp = api("organizer").get(f"/api/v1/congresses/{congress.id}/documents/dossier.pdf")
+    assert resp.status_code == 200
+    text = flat(pdf_text(resp.data, tmp_path))
+    assert text.index("TỜ TRÌNH") < text.index("BIÊN BẢN ĐẠI HỘI") < text.index("BIÊN BẢN KIỂM PHIẾU") \
+        < text.index("DANH SÁCH TRÍCH NGANG")
+    assert "Kính gửi: Ban Thường vụ Công đoàn Giáo dục quận Ba Đình." in text
+    last = page_text(resp.data, tmp_path, pdf_pages(resp.data, tmp_path))
+    assert "Nguyễn Văn An" in last and "1980" in last and "46" in last and "Kinh" in last
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "99", str(tmp_path / "doc.pdf")], capture_output=True,
+                          check=True).stdout.decode()
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
+    assert float(sizes[0][0]) < float(sizes[0][1])      # A4 portrait letter
+    assert float(sizes[-1][0]) > float(sizes[-1][1])    # the trích ngang list is landscape
+
+
+# --- credentials report, lists, cards ------------------------------------------------------
+
+def test_credentials_report_delegates_and_all_members(app, session, congress, api, tmp_path):
+    made, _ = build_congress(session, congress, voters=14)
+    decide_credentials(session, delegate=made[12], status="rejected", reason="Đang bị kỷ luật khiển trách")
+    made[13].absence_reason = "Ốm"
+    session.commit()
+    caller = api("organizer")
+    pdf = caller.get(f"/api/v1/congresses/{congress.id}/documents/credentials-report.pdf").data
+    text, rows = flat(pdf_text(pdf, tmp_path)), flat(pdf_text(pdf, tmp_path, layout=True))
+    assert "Thẩm tra tư cách đại biểu dự đại hội" in text and "Số: 01/BC-ĐH" in text
+    assert "Tổng số đại biểu được triệu tập: 13 đồng chí" in text
+    assert "Số đại biểu có mặt: 12 đồng chí, chiếm 92,31%" in text
+    assert "1 Hà Thị Quỳnh Ốm" in rows
+    assert "1 Tạ Văn Phúc Đang bị kỷ luật khiển trách" in rows
+    assert "TM. BAN THẨM TRA TƯ CÁCH" in text
+    update_congress(session, congress=congress, data={"kind": "all_members"})
+    session.commit()
+    text = flat(pdf_text(caller.get(f"/api/v1/congresses/{congress.id}/documents/credentials-report.pdf").data,
+                         tmp_path))
+    assert "Số lượng và tư cách đoàn viên dự đại hội" in text
+    assert "Tổng số đoàn viên được triệu tập: 13 đồng chí" in text
+
+
+def test_delegate_list_and_attendance_sheet_in_vietnamese_order(app, session, congress, api, tmp_path):
+    add_delegates(session, congress=congress, rows=[{"full_name": n} for n in (
+        "Trần Văn Đạt", "Nguyễn Thị Ánh", "Lê Văn Anh", "Phạm Thị Dung", "Đỗ Văn Dũng", "Vũ Thị Anh")])
+    session.commit()
+    caller = api("secretary")
+    for kind, title in (("delegate-list", "DANH SÁCH ĐẠI BIỂU DỰ ĐẠI HỘI"),
+                        ("attendance-sheet", "DANH SÁCH ĐẠI BIỂU KÝ TÊN DỰ ĐẠI HỘI")):
+        text = flat(pdf_text(caller.get(f"/api/v1/congresses/{congress.id}/documents/{kind}.pdf").data, tmp_path))
+        assert title in text
+        order = ["Lê Văn Anh", "Vũ Thị Anh", "Nguyễn Thị Ánh", "Phạm Thị Dung", "Đỗ Văn Dũng", "Trần Văn Đạt"]
+        found = [text.find(n) for n in order]
+        assert all(f >= 0 for f in found) and found == sorted(found), kind
+    assert "Ký tên" in text
+
+
+def test_delegate_cards(app, session, congress, api, tmp_path):
+    made, _ = build_congress(session, congress, voters=10)
+    decide_credentials(session, delegate=made[3], status="rejected", reason="Không đủ điều kiện")
+    session.commit()
+    resp = api("secretary").get(f"/api/v1/congresses/{congress.id}/documents/delegate-cards.pdf")
+    assert resp.status_code == 200
+    text = flat(pdf_text(resp.data, tmp_path))
+    assert text.count("THẺ ĐẠI BIỂU") == 9 and text.count("THẺ KHÁCH MỜI") == 1
+    assert "Phạm Thị Dung" not in text                      # credentials rejected: no card
+    assert "Số thẻ: 001" in text and "Nguyễn Văn An" in text and "Đại biểu chính thức" in text
+    assert pdf_pages(resp.data, tmp_path) == 2               # 10 cards, 8 per sheet
+    images = subprocess.run(["pdfimages", "-list", str(tmp_path / "doc.pdf")], capture_output=True,
+                            check=True).stdout.decode().splitlines()[2:]
+    assert len(images) == 10                                 # one identity QR per card
+    only = api("secretary").get(f"/api/v1/congresses/{congress.id}/documents/delegate-cards.pdf?codes=001,002")
+    assert flat(pdf_text(only.data, tmp_path)).count("Số thẻ:") == 2
+    unknown = api("secretary").get(f"/api/v1/congresses/{congress.id}/documents/delegate-cards.pdf?codes=999")
+    assert unknown.status_code == 422 and "999" in unknown.get_json()["message"]
