@@ -125,3 +125,28 @@ def test_two_teams_enter_twenty_ballots_resolve_and_close(page, browser, live_se
         assert [c["votes"] for c in result["candidates"]] == [16, 14, 13, 4, 3]
         assert result["outcome"] == "complete" and len(result["elected"]) == 3
     ctx2.close()
+
+
+def test_election_and_motion_pages_on_laptop_and_phone(page, live_server, staff, shot):
+    """The set-up pages (new election, election, ballot desk, motions) at both sizes."""
+    cid, eid = _setup(live_server)
+    with live_server.ctx():
+        from election_app.congress.services import get_congress
+        from election_app.motions.services import ensure_standard_motions, record_motion_result
+        congress = get_congress(db.session, cid)
+        motions = ensure_standard_motions(db.session, congress=congress)
+        record_motion_result(db.session, motion=motions[0], agree=18, disagree=1, other=1)
+        db.session.commit()
+    user, pw = staff("admin")
+    ui_login(page, live_server.url, user, pw)
+    base = f"{live_server.url}/congresses/{cid}"
+    for width, height in ((1366, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        for name, url in (("election-new", f"{base}/elections/new"), ("election-detail", f"{base}/elections/{eid}"),
+                          ("election-issue", f"{base}/elections/{eid}/issue"), ("motions", f"{base}/motions")):
+            page.goto(url)
+            expect(page.locator("h1").first).to_be_visible()
+            shot(page, f"{name}-{width}")
+    page.goto(f"{base}/motions")
+    expect(page.locator(".motion.passed")).to_have_count(1)
+    expect(page.locator(".motion.passed")).to_contain_text("90,00%")

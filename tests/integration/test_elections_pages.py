@@ -231,6 +231,19 @@ def test_further_round_from_the_result_page(client, login, session, congress, ro
     session.expire_all()
     assert el.current_round(session, e).number == 2
     assert "Mở lần bầu thứ 2" in client.get(base).get_data(as_text=True)
+    # round 2 run from the pages: open, strike off six, type six ballots, close → complete
+    _post(client, f"{base}/open", {}, page=base)
+    for d in roll[:6]:
+        _post(client, f"{base}/issue", {"delegate_id": str(d.id)}, page=f"{base}/issue")
+    for reading in ("3", "3", "3", "2", "2", "1"):      # A B kept 3×, A C 2×, B C 1×
+        _post(client, f"{base}/entry", {"team": "1", "reading": reading}, page=f"{base}/entry")
+    resp = _post(client, f"{base}/close", {}, page=base)
+    assert resp.headers["Location"].endswith("/result")
+    html = client.get(f"{base}/result").get_data(as_text=True)
+    assert "Đã bầu đủ số lượng" in html and "Người đã trúng cử (2/2)" in html
+    result = el.round_result(session, e)
+    assert result["round"] == 2 and result["elected"] == [ids[0], ids[1]]
+    assert client.get(f"{base}/result?round=1").status_code == 200
 
 
 def test_motions_page(client, login, session, congress, roll):
