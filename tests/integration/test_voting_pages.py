@@ -82,6 +82,9 @@ def test_page_weight_with_sixty_long_names(client, session, congress):
     assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
     total = len(resp.data) + sum(len(client.get(a).data) for a in assets)
     assert total < 50 * KB, total
+    kept = re.findall(r'name="kept" value="(\d+)"', html)[:45]
+    review = _form_post(client, f"/v/{token}", html, election_id=election.id, step="review", kept=kept)
+    assert review.status_code == 200 and len(review.data) + 10 * KB < 50 * KB, len(review.data)
 
 
 def test_full_flow_without_js(client, session, congress, roll):
