@@ -156,6 +156,7 @@ def test_board_runs_a_round_on_paper_from_the_pages(client, login, session, cong
     assert [c["votes"] for c in result["candidates"]] == [5, 4, 3]
     assert result["outcome"] == "complete"
     assert "Đã bầu đủ số lượng" in html and "5/7" in html and "71,43%" in html and "Niêm phong" in html
+    assert f"/elections/{e.id}/documents/count-minutes.pdf?round=1" in html
     log = client.get(f"{base}/rounds/1/log").get_data(as_text=True)
     assert "NHẬT KÝ NHẬP PHIẾU BẦU" in log and "Đọc nhầm" in log
 
