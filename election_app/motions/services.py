@@ -93,6 +93,18 @@ def ensure_standard_motions(session: Session, *, congress: Congress) -> list[Mot
     return made
 
 
+def standard_motion(session: Session, *, congress: Congress, code: str) -> Motion:
+    """The congress's standard motion ``code``, created (in programme order) if missing."""
+    existing = session.scalar(select(Motion).where(Motion.congress_id == congress.id, Motion.kind == code)
+                              .order_by(Motion.id).limit(1))
+    if existing is not None:
+        return existing
+    std = next((m for m in standard_motions_for(congress.kind) if m.code == code), None)
+    if std is None:
+        raise NotFound("Không có nội dung biểu quyết chuẩn này.")
+    return create_motion(session, congress=congress, title=std.title, kind=std.code)
+
+
 def _count(value, field: str, label: str, problems: list[dict]) -> int | None:
     if value in (None, ""):
         return None

@@ -26,14 +26,13 @@ def _fail(err: DomainError) -> None:
 def list_page(cid: int):
     congress = get_congress(db.session, cid)
     motions = [mo.motion_json(m) for m in mo.list_motions(db.session, cid)]
-    return render_template("motions/list.html", congress=congress, motions=motions,
-                           att=attendance(db.session, congress), form=MotionForm(formdata=None),
-                           action=ActionForm(), missing_standard=_missing_standard(congress, motions))
-
-
-def _missing_standard(congress, motions) -> int:
     have = {m["kind"] for m in motions}
-    return len({s.code for s in mo.standard_motions_for(congress.kind)} - have)
+    # Standard motions not created yet are shown ready to record (created on first record).
+    pending = [{"code": s.code, "title": s.title} for s in mo.standard_motions_for(congress.kind)
+               if s.code not in have]
+    return render_template("motions/list.html", congress=congress, motions=motions, pending=pending,
+                           att=attendance(db.session, congress), form=MotionForm(formdata=None),
+                           action=ActionForm())
 
 
 @bp.route("/motions", methods=["POST"])
@@ -56,16 +55,15 @@ def create(cid: int):
     return redirect(url_for("motions.list_page", cid=cid))
 
 
-@bp.route("/motions/standard", methods=["POST"])
+@bp.route("/motions/standard/<code>/result", methods=["POST"])
 @require("motions.record")
-def standard(cid: int):
+def record_standard(cid: int, code: str):
     congress = get_congress(db.session, cid)
-    if ActionForm().validate_on_submit():
-        made = mo.ensure_standard_motions(db.session, congress=congress)
-        db.session.commit()
-        flash(f"Đã thêm {len(made)} nội dung biểu quyết chuẩn." if made else "Đã có đủ các nội dung chuẩn.",
-              "success")
-    return redirect(url_for("motions.list_page", cid=cid))
+    if not ActionForm().validate_on_submit():
+        flash("Phiên làm việc đã hết hạn; hãy tải lại trang.", "error")
+        return redirect(url_for("motions.list_page", cid=cid))
+    motion = mo.standard_motion(db.session, congress=congress, code=code)
+    return _record(cid, motion)
 
 
 @bp.route("/motions/<int:mid>/result", methods=["POST"])
@@ -73,17 +71,22 @@ def standard(cid: int):
 def record(cid: int, mid: int):
     get_congress(db.session, cid)
     motion = mo.get_motion(db.session, mid, cid)
-    if ActionForm().validate_on_submit():
-        try:
-            mo.record_motion_result(db.session, motion=motion, agree=request.form.get("agree", "").strip(),
-                                    disagree=request.form.get("disagree", "").strip() or 0,
-                                    other=request.form.get("other", "").strip() or 0, user_id=current_user.id)
-            db.session.commit()
-            verdict = "THÔNG QUA" if motion.passed else "KHÔNG THÔNG QUA"
-            flash(f"«{motion.title}»: {motion.agree}/{motion.present_at_vote} tán thành — {verdict}.",
-                  "success" if motion.passed else "warning")
-        except DomainError as err:
-            _fail(err)
-    else:
+    if not ActionForm().validate_on_submit():
         flash("Phiên làm việc đã hết hạn; hãy tải lại trang.", "error")
-    return redirect(url_for("motions.list_page", cid=cid) + f"#m{mid}")
+        return redirect(url_for("motions.list_page", cid=cid) + f"#m{mid}")
+    return _record(cid, motion)
+
+
+def _record(cid: int, motion):
+    anchor = f"#m{motion.id}"
+    try:
+        mo.record_motion_result(db.session, motion=motion, agree=request.form.get("agree", "").strip(),
+                                disagree=request.form.get("disagree", "").strip() or 0,
+                                other=request.form.get("other", "").strip() or 0, user_id=current_user.id)
+        db.session.commit()
+        verdict = "THÔNG QUA" if motion.passed else "KHÔNG THÔNG QUA"
+        flash(f"«{motion.title}»: {motion.agree}/{motion.present_at_vote} tán thành — {verdict}.",
+              "success" if motion.passed else "warning")
+    except DomainError as err:
+        _fail(err)
+    return redirect(url_for("motions.list_page", cid=cid) + anchor)

@@ -248,24 +248,31 @@ def test_further_round_from_the_result_page(client, login, session, congress, ro
 
 
 def test_motions_page(client, login, session, congress, roll):
+    from election_app.motions.models import Motion
     for d in roll[:5]:
         check_in(session, delegate=d)
     session.commit()
     login("secretary")
     url = f"/congresses/{congress.id}/motions"
     html = client.get(url).get_data(as_text=True)
-    assert "Thêm các nội dung chuẩn" in html and ">5<" in html
-    _post(client, f"{url}/standard", {}, page=url)
-    html = client.get(url).get_data(as_text=True)
-    assert "Bầu Đoàn Chủ tịch đại hội" in html and "Thông qua nghị quyết đại hội" in html
-    from election_app.motions.models import Motion
+    # the standard motions are there before anyone creates them (nothing written on GET)
+    assert "Bầu Đoàn Chủ tịch đại hội" in html and "Thông qua nghị quyết đại hội" in html and ">5<" in html
+    assert session.scalar(select(Motion.id)) is None
+    # more hands than present: refused, nothing created
+    _post(client, f"{url}/standard/presidium/result", {"agree": "5", "disagree": "1", "other": ""}, page=url)
+    assert "vượt quá số đại biểu có mặt (5)" in client.get(url).get_data(as_text=True)
     session.expire_all()
-    first = session.scalar(select(Motion).order_by(Motion.position))
-    _post(client, f"{url}/{first.id}/result", {"agree": "5", "disagree": "1", "other": ""}, page=url)
-    html = client.get(url).get_data(as_text=True)
-    assert "vượt quá số đại biểu có mặt (5)" in html
-    _post(client, f"{url}/{first.id}/result", {"agree": "4", "disagree": "1", "other": ""}, page=url)
+    assert session.scalar(select(Motion.id)) is None
+    _post(client, f"{url}/standard/presidium/result", {"agree": "4", "disagree": "1", "other": ""}, page=url)
     html = client.get(url).get_data(as_text=True)
     assert "THÔNG QUA" in html and "80,00%" in html
+    session.expire_all()
+    first = session.scalar(select(Motion))
+    assert (first.kind, first.agree, first.present_at_vote, first.passed) == ("presidium", 4, 5, True)
+    # recording again on the same motion (now created) replaces the result
+    _post(client, f"{url}/{first.id}/result", {"agree": "2", "disagree": "2", "other": "1"}, page=url)
+    html = client.get(url).get_data(as_text=True)
+    assert "KHÔNG THÔNG QUA" in html and "Không thông qua" in html
     _post(client, url, {"title": "Biểu quyết rút tên đồng chí A"}, page=url)
     assert "Biểu quyết rút tên đồng chí A" in client.get(url).get_data(as_text=True)
+    assert client.post(f"{url}/standard/nonsense/result", data={"csrf_token": csrf_from(html), "agree": "1"}).status_code == 404
