@@ -312,3 +312,30 @@ def test_any_entry_order_gives_the_same_result(session, congress, present, ballo
                                        for b in el.round_tally(session, r)["ballots"]])))
     session.rollback()
     assert results[0] == results[1]
+
+
+def test_issue_paper_race_with_another_desk_becomes_conflict(session, congress, present):
+    """Another desk (or the delegate's phone) strikes the same delegate off between our check
+    and our write: the primary key refuses the second row and the service answers Conflict."""
+    from sqlalchemy import event, func, select
+    from sqlalchemy.orm import Session
+
+    from election_app.db import db
+    from election_app.elections.models import RoundParticipation
+    e = _election(session, congress, present, 1, 2)
+    r = el.open_round(session, election=e)
+    session.commit()
+    other = Session(db.engine)
+
+    def other_desk_first(sess, flush_context, instances):
+        if any(isinstance(o, RoundParticipation) for o in sess.new):
+            other.add(RoundParticipation(round_id=r.id, delegate_id=present[0].id, method="electronic"))
+            other.commit()
+
+    event.listen(session(), "before_flush", other_desk_first, once=True)
+    with pytest.raises(Conflict) as refused:
+        el.issue_paper(session, election=e, delegate_ids=[present[0].id])
+    assert refused.value.code == "already_voted"
+    session.rollback()
+    other.close()
+    assert session.scalar(select(func.count()).select_from(RoundParticipation)) == 1
