@@ -18,7 +18,7 @@ from ..errors import Conflict, ValidationFailed
 from ..voting import services, tokens
 from ..voting.views import commit_with_retry, public_base_url, voter_for_request
 from .core import api_auth, bp, created, json_body, ok
-from .openapi import B, I, S, obj, op
+from .openapi import I, S, obj, op
 
 IDS = {"type": "array", "items": I}
 KEPT = {"type": "array", "items": I, "description": "mã ứng cử viên được giữ lại (không bị gạch)"}

@@ -17,9 +17,9 @@ from __future__ import annotations
 import json
 import random
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -101,7 +101,6 @@ class Voter:
     delegate: Delegate | None = None
     slip: VotingSlip | None = None
     slip_round: Round | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def resolve_voter(session: Session, *, token: str, kind: str | None = None,

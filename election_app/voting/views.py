@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
+
 from flask import (Blueprint, Response, current_app, flash, get_flashed_messages, jsonify,
                    redirect, render_template, request, url_for)
 
@@ -22,6 +24,7 @@ from ..db import db
 from ..delegates.qr import qr_svg
 from ..delegates.services import get_delegate, list_delegates
 from ..elections import services as elections
+from ..elections.models import RoundParticipation
 from ..errors import Conflict, DomainError, ValidationFailed
 from ..extensions import csrf
 from . import ratelimit, services, tokens
@@ -390,8 +393,6 @@ def desk(cid: int, eid: int):
     delegates = list_delegates(db.session, cid, query=q) if q else []
     methods = {}
     if rnd is not None and delegates:
-        from ..elections.models import RoundParticipation
-        from sqlalchemy import select
         methods = dict(db.session.execute(
             select(RoundParticipation.delegate_id, RoundParticipation.method)
             .where(RoundParticipation.round_id == rnd.id,

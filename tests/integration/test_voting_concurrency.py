@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from election_app import create_app
 from election_app.db import db
-from election_app.delegates.services import add_delegates, check_in, decide_credentials
+from election_app.delegates.services import add_delegates, decide_credentials
 from election_app.elections.models import Ballot, Receipt, RoundParticipation
 from election_app.voting.models import VotingSlip
 from test_voting_support import SECRET, fresh, link_for, open_election, vote_url
