@@ -298,3 +298,19 @@ def test_api_agenda(client, api, session, congress):
     assert board.post(base + "/current", json={"item_id": items[0]["id"]}).status_code == 403
     assert board.get(base).status_code == 200
     assert secretary.post(base + "/from-template", json={"replace": True}).status_code == 403
+
+
+def test_run_sheet_links_the_reports_an_item_presents(client, login, session, congress):
+    services.create_agenda_from_template(session, congress=congress)
+    by_code = {i.code: i for i in services.list_items(session, congress.id)}
+    services.set_current_item(session, congress=congress, item=by_code["credentials_report"])
+    session.commit()
+    login("secretary")
+    html, token = _page(client, f"/congresses/{congress.id}/run")
+    assert f"/congresses/{congress.id}/credentials" in html
+    assert f"/congresses/{congress.id}/documents/credentials-report.pdf" in html
+    client.post(f"/congresses/{congress.id}/run/current", data={"csrf_token": token,
+                                                                "item_id": by_code["resolution"].id})
+    html, _ = _page(client, f"/congresses/{congress.id}/run")
+    assert f"/congresses/{congress.id}/documents/resolution.pdf" in html
+    assert f"/congresses/{congress.id}/documents/resolution-text" in html
