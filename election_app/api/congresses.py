@@ -106,6 +106,9 @@ def api_add_delegates(cid: int):
     if not isinstance(rows, list):
         raise ValidationFailed("Cần trường «delegates» là một danh sách.",
                                [{"field": "delegates", "message": "Cần một danh sách."}])
+    # "_row"/"_problems" are the importer's own keys: a JSON row is numbered by its position.
+    rows = [{k: v for k, v in r.items() if not str(k).startswith("_")} if isinstance(r, dict) else r
+            for r in rows]
     made = add_delegates(db.session, congress=congress, rows=rows)
     return created({"created": len(made), "ids": [d.id for d in made]})
 
