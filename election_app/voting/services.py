@@ -234,6 +234,19 @@ def clean_kept(kept, *, candidate_ids: list[int], seats: int) -> list[int]:
     return sorted(ids)
 
 
+def lock_round(session: Session, *, round: Round, exclusive: bool = True) -> Round:
+    """Take the locks a ballot being cast takes, and re-read the round: on SQLite the
+    database write lock (BEGIN IMMEDIATE), on PostgreSQL the round row (FOR UPDATE, or FOR
+    SHARE when not ``exclusive``). Closing a round should call this first, so that the
+    count it snapshots and the status it sets see the same ballots: casting holds the row
+    FOR SHARE until it commits, so the close waits for ballots in flight, and a ballot
+    arriving after the close finds the round closed."""
+    _take_write_lock(session)
+    return session.scalars(select(Round).where(Round.id == round.id)
+                           .with_for_update(read=not exclusive)
+                           .execution_options(populate_existing=True)).one()
+
+
 def _open_round_locked(session: Session, *, election: Election, exclusive: bool) -> Round:
     """The election's open round, re-read under a row lock (PostgreSQL: FOR SHARE, or FOR
     UPDATE for slips) so that closing the round waits for ballots being cast and a ballot
@@ -241,9 +254,7 @@ def _open_round_locked(session: Session, *, election: Election, exclusive: bool)
     rnd = elections.current_round(session, election)
     if rnd is None:
         raise Conflict("Cuộc bầu cử chưa có lần bầu nào đang mở.", code="round_not_open")
-    rnd = session.scalars(select(Round).where(Round.id == rnd.id)
-                          .with_for_update(read=not exclusive)
-                          .execution_options(populate_existing=True)).one()
+    rnd = lock_round(session, round=rnd, exclusive=exclusive)
     if rnd.status != "open":
         raise Conflict(f"Lần bầu thứ {rnd.number} hiện không mở để bỏ phiếu.", code="round_not_open")
     return rnd
@@ -354,9 +365,7 @@ def generate_slips(session: Session, *, round: Round, count: int, secret: str | 
 def issue_slip(session: Session, *, round: Round, delegate: Delegate) -> None:
     """The ballot desk strikes ``delegate`` off for this round; they then draw a printed
     slip at random. Nothing records which slip they drew."""
-    _take_write_lock(session)
-    rnd = session.scalars(select(Round).where(Round.id == round.id).with_for_update(read=True)
-                          .execution_options(populate_existing=True)).one()
+    rnd = lock_round(session, round=round, exclusive=False)
     if rnd.status != "open":
         raise Conflict(f"Lần bầu thứ {rnd.number} hiện không mở.", code="round_not_open")
     election = session.get(Election, rnd.election_id)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import multiprocessing
 import threading
 
+import pytest
+
 from sqlalchemy import func, select
 
 from election_app import create_app
@@ -179,39 +181,48 @@ def test_slips_used_never_exceed_struck_off_processes(app, api, session, congres
     assert _counts(session)["ballots"] == 1
 
 
-def test_vote_transaction_holds_its_lock(app, session, congress, roll):
+@pytest.mark.parametrize("exclusive", [False, True])
+def test_vote_transaction_holds_its_lock(app, session, congress, roll, exclusive):
     """SQLite: the vote transaction starts with BEGIN IMMEDIATE, so while it is open a
     second writer cannot even begin (no deferred transaction failing on upgrade).
-    PostgreSQL: it holds the round row FOR SHARE, so closing the round (an UPDATE of that
-    row) waits for ballots being cast."""
+    PostgreSQL: casting holds the round row FOR SHARE, so closing the round (an UPDATE of
+    that row) waits for ballots being cast; ``lock_round(exclusive=True)``, meant for the
+    close, holds it FOR UPDATE, so ballots arriving meanwhile wait for the close."""
     from election_app.voting import services as voting
     election, ids = open_election(session, congress, roll)
     session.execute(select(1))
-    voting._take_write_lock(session)
-    voting._open_round_locked(session, election=election, exclusive=False)
+    if exclusive:
+        voting.lock_round(session, round=voting.elections.current_round(session, election))
+    else:
+        voting._open_round_locked(session, election=election, exclusive=False)
     if db.engine.dialect.name == "sqlite":
         import sqlite3
         assert session.connection().connection.dbapi_connection.in_transaction
         other = sqlite3.connect(db.engine.url.database, timeout=0.05)
         try:
             other.execute("BEGIN IMMEDIATE")
-            locked = False
+            locked = {"write": False}
         except sqlite3.OperationalError as err:
-            locked = "locked" in str(err)
+            locked = {"write": "locked" in str(err)}
         finally:
             other.close()
+        expected = {"write": True}
     else:
         import sqlalchemy as sa
         from sqlalchemy.exc import OperationalError
         other = sa.create_engine(db.engine.url)
+        locked = {}
         try:
-            with other.connect() as conn:
-                conn.execute(sa.text("SELECT id FROM rounds WHERE election_id = :e FOR UPDATE NOWAIT"),
-                             {"e": election.id})
-            locked = False
-        except OperationalError as err:
-            locked = "lock" in str(err).lower()
+            for mode in ("UPDATE", "SHARE"):
+                try:
+                    with other.connect() as conn:
+                        conn.execute(sa.text(f"SELECT id FROM rounds WHERE election_id = :e FOR {mode} NOWAIT"),
+                                     {"e": election.id})
+                    locked[mode] = False
+                except OperationalError as err:
+                    locked[mode] = "lock" in str(err).lower()
         finally:
             other.dispose()
+        expected = {"UPDATE": True, "SHARE": exclusive}
     session.rollback()
-    assert locked
+    assert locked == expected
