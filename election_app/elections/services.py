@@ -549,6 +549,13 @@ def close_round(session: Session, *, election: Election) -> Round:
     """Close the open round and write its official snapshot. Refused (Conflict with every
     reason) when the double entry disagrees or the numbers do not reconcile (RULES §4.3)."""
     r = _require_open(session, election)
+    # Imported here: voting.services imports this module.
+    from ..voting.services import lock_round, reshuffle_ballots
+    # Take the lock a ballot being cast takes, so the snapshot and the status change see the
+    # same ballots: one cast in flight is waited for, one arriving later finds the round closed.
+    r = lock_round(session, round=r)
+    if r.status != "open":
+        raise Conflict(f"Lần bầu thứ {r.number} không còn mở.", code="round_not_open")
     tally = round_tally(session, r)
     if tally["disagreements"]:
         details = [{"field": "paper_ballots", "row": d["number"], "message": d["message"]}
@@ -571,6 +578,9 @@ def close_round(session: Session, *, election: Election) -> Round:
         rc.votes = tally["votes"][c.id]
         rc.is_elected = c.id in elected
         rc.is_tied = c.id in tied
+    # Secrecy (RULES §5): rewrite the round's ballots in random order under new ids, so that
+    # neither physical order nor transaction ids (PostgreSQL xmin) recall the casting order.
+    reshuffle_ballots(session, round=r)
     r.status = "closed"
     r.closed_at = utcnow()
     session.flush()

@@ -173,3 +173,22 @@ def test_app_and_gunicorn_loggers_redact(app, caplog):
     messages = [r.getMessage() for r in caplog.records]
     assert len(messages) == 3
     assert not [m for m in messages if token in m], messages
+
+
+def test_closing_a_round_reshuffles_its_ballots(client, session, congress, roll, api):
+    """close_round itself rewrites the ballots (new ids; on PostgreSQL a transaction id no
+    participation row has), so the live tables never keep the casting link after close."""
+    election, ids = open_election(session, congress, roll, seats=3, n_candidates=5)
+    _cast_in_order(client, session, congress, roll, election, ids, list(range(9)))
+    s = fresh(session)
+    before_ids = set(s.scalars(select(Ballot.id)))
+    before = sorted(_content(k) for k in s.scalars(select(Ballot.kept)))
+    resp = api("board").post(f"/api/v1/elections/{election.id}/close")
+    assert resp.status_code == 200, resp.get_json()
+    s = fresh(session)
+    assert set(s.scalars(select(Ballot.id))).isdisjoint(before_ids)
+    assert sorted(_content(k) for k in s.scalars(select(Ballot.kept))) == before
+    if db.engine.dialect.name == "postgresql":
+        part_x = set(s.execute(sa.text("SELECT xmin::text FROM round_participations")).scalars())
+        ballot_x = set(s.execute(sa.text("SELECT xmin::text FROM ballots")).scalars())
+        assert ballot_x.isdisjoint(part_x)
