@@ -256,7 +256,8 @@ def create_job(session, *, congress: Congress, kind: str, params: dict | None) -
     if KINDS[kind].scope == "election":
         _election(session, congress, cleaned)
     total = total_for(session, congress, kind, cleaned)
-    session.execute(delete(RenderJob).where(RenderJob.created_at < utcnow() - KEEP_FOR))
+    session.execute(delete(RenderJob).where(RenderJob.created_at < utcnow() - KEEP_FOR)
+                    .execution_options(synchronize_session=False))
     job = RenderJob(congress_id=congress.id, kind=kind, params=json.dumps(cleaned, ensure_ascii=False),
                     status="queued", progress=0, total=total, error="")
     session.add(job)

@@ -247,7 +247,8 @@ def delegate_card(info: dict, d: Delegate, *, secret: str, vote_url: str | None 
         "full_name": d.full_name,
         "unit": d.unit,
         "position": d.position,
-        "category": CATEGORY_LABELS.get(d.category, d.category),
+        "category": ("Đoàn viên" if info["is_all_members"] and d.category == "official"
+                     else CATEGORY_LABELS.get(d.category, d.category)),
         "is_guest": d.category == "guest",
         "qr": _qr_png_uri(checkin_payload(secret, info["id"], d.code)),
         "vote_qr": _qr_png_uri(vote_url) if vote_url else None,
@@ -638,7 +639,7 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
         "sections": sections,
         "rejected": creds["rejected"],
         "elections": list(election_by_id.values()),
-        "annexes": [{"election_title": session.get(Election, r.election_id).title, "round": r.number}
+        "annexes": [{"election_what": election_what(session.get(Election, r.election_id)), "round": r.number}
                     for r in closed_rounds(session, congress=congress)],
         "chair": _signer(session, congress.id, "presidium"),
         "secretary": _signer(session, congress.id, "secretariat"),

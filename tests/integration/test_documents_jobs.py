@@ -110,6 +110,10 @@ def test_job_queued_then_done_with_progress(app, session, congress):
     assert job.finished_at is not None and job.error == ""
     assert len(writes) >= 3      # claimed (running), progress after the part, done
     assert jobs.run_pending() == 0
+    # another job while the first one's row is loaded in the session
+    second = jobs.create_job(session, congress=congress, kind="delegate-list", params={})
+    session.commit()
+    assert second.id != job.id and second.status == "queued"
 
 
 def test_claim_is_atomic(app, session, congress):
