@@ -18,6 +18,7 @@ from .forms import ConfirmForm, JobForm, ResolutionForm
 bp = Blueprint("documents", __name__)
 
 PDF = "application/pdf"
+BIG_ROSTER = 150  # longer rosters: lists are made by a render job, not in the request
 
 
 def public_base_url() -> str:
@@ -47,7 +48,7 @@ def index(cid: int):
     congress = get_congress(db.session, cid)
     listing = services.documents_index(db.session, congress=congress)
     return render_template("documents/index.html", congress=congress, listing=listing,
-                           kinds=jobs.KINDS, form=JobForm(),
+                           kinds=jobs.KINDS, form=JobForm(), big_roster=BIG_ROSTER,
                            may_issue_links=has_permission(current_user, "delegates.manage"))
 
 

@@ -13,7 +13,11 @@
     var text = TEXT[j.status] || j.status;
     if (j.status === 'running' && j.total && j.progress >= j.total) text = 'Đang ghi tệp PDF…';
     k('state').textContent = j.status === 'failed' ? text + (j.error || '') : text;
-    if (j.status === 'done' && j.has_result) k('download').hidden = false;
+    if (j.status === 'done' && j.has_result) {
+      k('download').hidden = false;
+      // Ordinary documents download by themselves; a file holding voting links waits for a click.
+      if (!j.voting_links && !box.dataset.fetched) { box.dataset.fetched = '1'; window.location.href = j.download_url; }
+    }
     return j.status === 'done' || j.status === 'failed';
   }
   function tick() {
