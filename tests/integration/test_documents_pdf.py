@@ -116,12 +116,16 @@ def test_every_document_renders_through_the_api(app, session, congress, api, tmp
         assert resp.status_code == 200, (kind, resp.get_data(as_text=True)[:300])
         assert resp.mimetype == "application/pdf"
         assert resp.data.startswith(b"%PDF-")
-        (tmp_path / f"{kind}.pdf").write_bytes(resp.data)
+        fonts = pdf_fonts(resp.data, tmp_path, kind)
+        assert fonts and all(name.split("+")[1].startswith("Liberation-Serif") and emb == "yes"
+                             for name, emb in fonts), (kind, fonts)
     for kind in ("ballot.pdf?round=1", "count-minutes.pdf"):
         resp = caller.get(f"/api/v1/elections/{election.id}/documents/{kind}")
         assert resp.status_code == 200, (kind, resp.get_data(as_text=True)[:300])
         assert resp.mimetype == "application/pdf"
-        (tmp_path / f"{kind.split('.')[0]}.pdf").write_bytes(resp.data)
+        fonts = pdf_fonts(resp.data, tmp_path, kind.split(".")[0])
+        assert fonts and all(name.split("+")[1].startswith("Liberation-Serif") and emb == "yes"
+                             for name, emb in fonts), (kind, fonts)
 
 
 # --- the paper ballot --------------------------------------------------------------------
@@ -444,3 +448,41 @@ def test_delegate_cards(app, session, congress, api, tmp_path):
     assert flat(pdf_text(only.data, tmp_path)).count("Số thẻ:") == 2
     unknown = api("secretary").get(f"/api/v1/congresses/{congress.id}/documents/delegate-cards.pdf?codes=999")
     assert unknown.status_code == 422 and "999" in unknown.get_json()["message"]
+
+
+def test_templates_receive_plain_data_only(app, session, congress):
+    """Services hand the templates dicts, lists, strings, numbers, dates: never ORM objects."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from election_app.documents import services
+
+    _, election = build_congress(session, congress, voters=14, seats=2)
+    r = vote_round(session, election, TIE_BALLOTS, issued=13)
+    plain = (str, int, float, bool, type(None), Decimal, dt.date, dt.datetime)
+
+    def check(value, path="data"):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                assert isinstance(k, str), path
+                check(v, f"{path}.{k}")
+        elif isinstance(value, (list, tuple)):
+            for i, v in enumerate(value):
+                check(v, f"{path}[{i}]")
+        else:
+            assert isinstance(value, plain), f"{path} is {type(value).__name__}"
+
+    info = services.congress_info(congress)
+    people = services.card_delegates(session, congress=congress)
+    for data in (services.delegate_list_data(session, congress=congress),
+                 services.attendance_sheet_data(session, congress=congress),
+                 services.credentials_report_data(session, congress=congress),
+                 services.ballot_data(session, election=election, round_number=1),
+                 services.count_minutes_doc(session, round=r, base_url="http://x"),
+                 services.congress_minutes_data(session, congress=congress),
+                 services.resolution_data(session, congress=congress),
+                 services.dossier_data(session, congress=congress),
+                 services.seal_page_data(session, round_id=r.id, seal=r.seal_sha256),
+                 services.documents_index(session, congress=congress),
+                 [services.delegate_card(info, d, secret="s" * 32) for d in people]):
+        check(data)
