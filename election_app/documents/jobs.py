@@ -256,6 +256,8 @@ def create_job(session, *, congress: Congress, kind: str, params: dict | None) -
     if KINDS[kind].scope == "election":
         _election(session, congress, cleaned)
     total = total_for(session, congress, kind, cleaned)
+    if kind == "delegate-cards" and total == 0:
+        raise Conflict("Chưa có ai trong danh sách để in thẻ.", code="nothing_to_print")
     session.execute(delete(RenderJob).where(RenderJob.created_at < utcnow() - KEEP_FOR)
                     .execution_options(synchronize_session=False))
     job = RenderJob(congress_id=congress.id, kind=kind, params=json.dumps(cleaned, ensure_ascii=False),

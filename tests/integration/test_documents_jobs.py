@@ -79,13 +79,15 @@ def test_bad_job_request_changes_nothing(app, session, congress, client, login):
     html = client.get(f"/congresses/{congress.id}/documents").get_data(as_text=True)
     resp = client.post(f"/congresses/{congress.id}/documents/jobs",
                        data={"csrf_token": csrf_from(html), "kind": "delegate-cards"}, follow_redirects=True)
-    assert "Chưa có ai trong danh sách" in resp.get_data(as_text=True) or resp.status_code == 200
-    session.expire_all()
-    done = session.scalars(sa.select(RenderJob)).all()
-    assert all(j.status == "failed" for j in done)
+    assert "Chưa có ai trong danh sách để in thẻ" in resp.get_data(as_text=True)
     resp = client.post(f"/congresses/{congress.id}/documents/jobs",
                        data={"csrf_token": csrf_from(html), "kind": "nonsense"}, follow_redirects=True)
     assert "Không có loại tài liệu này" in resp.get_data(as_text=True)
+    resp = client.post(f"/congresses/{congress.id}/documents/jobs",
+                       data={"csrf_token": csrf_from(html), "kind": "ballot", "copies": "9999"}, follow_redirects=True)
+    assert "Số bản từ 1 đến 500" in resp.get_data(as_text=True)
+    session.expire_all()
+    assert session.scalars(sa.select(RenderJob)).all() == []
 
 
 def test_job_queued_then_done_with_progress(app, session, congress):
@@ -126,14 +128,18 @@ def test_claim_is_atomic(app, session, congress):
 
 
 def test_failed_job_reports_the_reason(app, session, congress, api):
-    job = jobs.create_job(session, congress=congress, kind="delegate-cards", params={})
+    from election_app.elections import services as el
+    election, _ = el.create_election(session, congress=congress, title="Bầu Ban Chấp hành", body="executive_committee",
+                                     seats=1, candidates=[{"full_name": "Nguyễn Văn An"}, {"full_name": "Lê Thị Bình"}])
+    job = jobs.create_job(session, congress=congress, kind="count-minutes", params={"election_id": election.id})
     session.commit()
     jobs.run_pending()
     session.expire_all()
     job = session.get(RenderJob, job.id)
-    assert job.status == "failed" and "Chưa có ai trong danh sách" in job.error
+    assert job.status == "failed" and "chưa có lần bầu nào kết thúc" in job.error
     resp = api("secretary").get(f"/api/v1/congresses/{congress.id}/documents/jobs/{job.id}/result")
     assert resp.status_code == 409 and resp.get_json()["error"] == "failed"
+    assert "chưa có lần bầu nào kết thúc" in resp.get_json()["message"]
 
 
 def test_stale_running_job_is_queued_again(app, session, congress):
