@@ -53,3 +53,23 @@ def test_language_switch_to_english(client, login):
     html = client.get("/congresses").get_data(as_text=True)
     assert 'lang="en"' in html
     assert "Congresses" in html
+
+
+def test_security_headers_and_csp(client):
+    resp = client.get("/login")
+    csp = resp.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_templates_have_no_inline_scripts_or_handlers():
+    """The CSP forbids inline scripts; a template that uses one would silently break."""
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2] / "templates"
+    bad = []
+    for path in root.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\son[a-z]+=\"", text):
+            bad.append(str(path.relative_to(root)))
+    assert bad == []
