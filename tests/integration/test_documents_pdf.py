@@ -163,7 +163,7 @@ def make_election(session, congress, names, seats):
     return election
 
 
-@pytest.mark.parametrize("n, pages", [(10, 1), (60, 2), (100, 3)])
+@pytest.mark.parametrize("n, pages", [(10, 1), (30, 1), (60, 2), (100, 3)])
 def test_ballot_pages_by_list_length(app, session, congress, api, tmp_path, n, pages):
     election = make_election(session, congress, candidate_names(n), seats=max(1, n // 2))
     resp = api("board").get(f"/api/v1/elections/{election.id}/documents/ballot.pdf")
