@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect,
                    render_template, request, session as flask_session, url_for)
+from flask_babel import LazyString, gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -66,11 +67,11 @@ def from_template(cid: int):
                                                         replace=bool(form.replace.data),
                                                         start=form.start.data or "07:30")
             db.session.commit()
-            flash(f"Đã tạo chương trình đại hội gồm {len(made)} mục từ chương trình mẫu.", "success")
+            flash(_("Đã tạo chương trình đại hội gồm %(n)s mục từ chương trình mẫu.", n=len(made)), "success")
         except DomainError as err:
             _flash_error(err)
     else:
-        flash("Biểu mẫu không hợp lệ; hãy tải lại trang.", "error")
+        flash(_("Biểu mẫu không hợp lệ; hãy tải lại trang."), "error")
     return redirect(url_for("agenda.index", cid=cid))
 
 
@@ -82,8 +83,8 @@ def link(cid: int):
         try:
             n = services.link_standard_items(db.session, congress=congress)
             db.session.commit()
-            flash(f"Đã gắn {n} liên kết biểu quyết / bầu cử cho các mục." if n else
-                  "Không có liên kết mới nào để gắn.", "success")
+            flash(_("Đã gắn %(n)s liên kết biểu quyết / bầu cử cho các mục.", n=n) if n else
+                  _("Không có liên kết mới nào để gắn."), "success")
         except DomainError as err:
             _flash_error(err)
     return redirect(url_for("agenda.index", cid=cid))
@@ -92,8 +93,8 @@ def link(cid: int):
 def _item_form(cid: int, obj=None) -> ItemForm:
     form = ItemForm(obj=obj)
     motions, elections = _motions_and_elections(cid)
-    form.motion_id.choices = [(0, "— Không —")] + [(m.id, m.title) for m in motions.values()]
-    form.election_id.choices = [(0, "— Không —")] + [(e.id, e.title) for e in elections.values()]
+    form.motion_id.choices = [(0, _("— Không —"))] + [(m.id, m.title) for m in motions.values()]
+    form.election_id.choices = [(0, _("— Không —"))] + [(e.id, e.title) for e in elections.values()]
     if obj is not None and request.method == "GET":
         form.motion_id.data = obj.motion_id or 0
         form.election_id.data = obj.election_id or 0
@@ -112,7 +113,7 @@ def new_item(cid: int):
             after = services.get_item(db.session, cid, after_id) if after_id else None
             item = services.add_item(db.session, congress=congress, data=form.data_dict(), after=after)
             db.session.commit()
-            flash(f"Đã thêm mục «{item.title}».", "success")
+            flash(_("Đã thêm mục «%(title)s».", title=item.title), "success")
             return redirect(url_for("agenda.index", cid=cid) + f"#i{item.id}")
         except DomainError as err:
             _flash_error(err)
@@ -130,7 +131,7 @@ def edit_item(cid: int, iid: int):
         try:
             services.update_item(db.session, item=item, data=form.data_dict())
             db.session.commit()
-            flash("Đã lưu mục chương trình.", "success")
+            flash(_("Đã lưu mục chương trình."), "success")
             return redirect(url_for("agenda.index", cid=cid) + f"#i{item.id}")
         except DomainError as err:
             _flash_error(err)
@@ -160,7 +161,7 @@ def delete_item(cid: int, iid: int):
         try:
             services.delete_item(db.session, item=item)
             db.session.commit()
-            flash(f"Đã xoá mục «{title}».", "success")
+            flash(_("Đã xoá mục «%(title)s».", title=title), "success")
         except DomainError as err:
             _flash_error(err)
     return redirect(url_for("agenda.index", cid=cid))
@@ -179,7 +180,7 @@ def create_item_motion(cid: int, iid: int):
             motion = create_motion(db.session, congress=congress, title=item.title)
             services.update_item(db.session, item=item, data={"motion_id": motion.id, "kind": "motion"})
             db.session.commit()
-            flash("Đã tạo biểu quyết cho mục này.", "success")
+            flash(_("Đã tạo biểu quyết cho mục này."), "success")
         except DomainError as err:
             _flash_error(err)
     return redirect(url_for("agenda.edit_item", cid=cid, iid=iid))
@@ -227,7 +228,7 @@ def set_current(cid: int):
             item = services.get_item(db.session, cid, request.form.get("item_id", type=int) or 0)
             services.set_current_item(db.session, congress=congress, item=item)
             db.session.commit()
-            flash(f"Đang diễn ra: {item.title}.", "success")
+            flash(_("Đang diễn ra: %(title)s.", title=item.title), "success")
         except DomainError as err:
             _flash_error(err)
     return redirect(url_for("agenda.run_sheet", cid=cid))
@@ -243,7 +244,7 @@ def advance(cid: int):
             item = services.advance_item(db.session, congress=congress,
                                          expected_current_id=expected if "current_id" in request.form else None)
             db.session.commit()
-            flash(f"Đang diễn ra: {item.title}." if item else "Đã hết chương trình đại hội.", "success")
+            flash(_("Đang diễn ra: %(title)s.", title=item.title) if item else _("Đã hết chương trình đại hội."), "success")
         except DomainError as err:
             _flash_error(err)
     return redirect(url_for("agenda.run_sheet", cid=cid))
@@ -257,7 +258,7 @@ def record_hands(cid: int, mid: int):
     get_congress(db.session, cid)
     motion = db.session.get(Motion, mid)
     if motion is None or motion.congress_id != cid:
-        raise NotFound("Không tìm thấy biểu quyết.")
+        raise NotFound(_("Không tìm thấy biểu quyết."))
     form = HandsForm()
     if form.validate_on_submit():
         try:
@@ -265,13 +266,13 @@ def record_hands(cid: int, mid: int):
                                  disagree=form.disagree.data or 0, other=form.other.data or 0,
                                  user_id=current_user.id)
             db.session.commit()
-            flash(f"Đã ghi kết quả biểu quyết: {motion.title}.", "success")
+            flash(_("Đã ghi kết quả biểu quyết: %(title)s.", title=motion.title), "success")
         except DomainError as err:
             _flash_error(err)
     else:
         for errors in form.errors.values():
             for e in errors:
-                flash(e if isinstance(e, str) else "Biểu mẫu không hợp lệ.", "error")
+                flash(e if isinstance(e, (str, LazyString)) else _("Biểu mẫu không hợp lệ."), "error")
     return redirect(url_for("agenda.run_sheet", cid=cid) + "#current")
 
 
@@ -281,15 +282,15 @@ def _election_action(cid: int, eid: int, action: str):
     get_congress(db.session, cid)
     election = db.session.get(Election, eid)
     if election is None or election.congress_id != cid:
-        raise NotFound("Không tìm thấy cuộc bầu cử.")
+        raise NotFound(_("Không tìm thấy cuộc bầu cử."))
     if ActionForm().validate_on_submit():
         try:
             if action == "open":
                 rnd = election_services.open_round(db.session, election=election)
-                message = f"Đã mở lần bầu thứ {rnd.number}: {election.title}."
+                message = _("Đã mở lần bầu thứ %(n)s: %(title)s.", n=rnd.number, title=election.title)
             else:
                 rnd = election_services.close_round(db.session, election=election)
-                message = f"Đã kết thúc lần bầu thứ {rnd.number}: {election.title}."
+                message = _("Đã kết thúc lần bầu thứ %(n)s: %(title)s.", n=rnd.number, title=election.title)
             db.session.commit()
             flash(message, "success")
         except DomainError as err:
@@ -337,7 +338,7 @@ def notes(cid: int, iid: int):
         try:
             services.save_notes(db.session, item=item, notes=form.notes.data or "", user_id=current_user.id)
             db.session.commit()
-            flash("Đã lưu ghi chép.", "success")
+            flash(_("Đã lưu ghi chép."), "success")
             return redirect(url_for("agenda.notes", cid=cid, iid=iid))
         except DomainError as err:
             _flash_error(err)
@@ -383,7 +384,7 @@ def issue_display(cid: int):
                                                      secret=current_app.config["SECRET_KEY"])
         db.session.commit()
         flask_session[DISPLAY_LINK_KEY] = {"cid": cid, "url": _public_url(url_for("agenda.display", token=token))}
-        flash("Đã cấp liên kết màn hình hội trường mới; liên kết cũ (nếu có) không còn dùng được.", "success")
+        flash(_("Đã cấp liên kết màn hình hội trường mới; liên kết cũ (nếu có) không còn dùng được."), "success")
     return redirect(url_for("agenda.display_settings", cid=cid))
 
 
@@ -394,7 +395,7 @@ def revoke_display(cid: int):
     if ActionForm().validate_on_submit():
         display_services.revoke_display_token(db.session, congress=congress)
         db.session.commit()
-        flash("Đã thu hồi liên kết màn hình hội trường.", "success")
+        flash(_("Đã thu hồi liên kết màn hình hội trường."), "success")
     return redirect(url_for("agenda.display_settings", cid=cid))
 
 
@@ -455,13 +456,13 @@ def upload_file(cid: int):
                                        filename=upload.filename or "", content=upload.read(),
                                        content_type=upload.mimetype or "")
             db.session.commit()
-            flash(f"Đã tải lên «{row.title}».", "success")
+            flash(_("Đã tải lên «%(title)s».", title=row.title), "success")
         except DomainError as err:
             _flash_error(err)
     else:
         for errors in form.errors.values():
             for e in errors:
-                flash(e if isinstance(e, str) else "Biểu mẫu không hợp lệ; hãy tải lại trang.", "error")
+                flash(e if isinstance(e, (str, LazyString)) else _("Biểu mẫu không hợp lệ; hãy tải lại trang."), "error")
     return redirect(url_for("agenda.files", cid=cid))
 
 
@@ -473,7 +474,7 @@ def delete_file(cid: int, fid: int):
         try:
             services.delete_file(db.session, congress=congress, file_id=fid)
             db.session.commit()
-            flash("Đã xoá tài liệu.", "success")
+            flash(_("Đã xoá tài liệu."), "success")
         except DomainError as err:
             _flash_error(err)
     return redirect(url_for("agenda.files", cid=cid))

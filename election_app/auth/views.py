@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -32,7 +33,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(db.session, username=form.username.data, password=form.password.data)
         if user is None:
-            flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
+            flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
         else:
             session.clear()
             login_user(user)
@@ -46,7 +47,7 @@ def login():
 def logout():
     logout_user()
     session.clear()
-    flash("Đã đăng xuất.", "info")
+    flash(_("Đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -67,7 +68,7 @@ def list_users():
             create_user(db.session, username=form.username.data, password=form.password.data,
                         role=form.role.data, full_name=form.full_name.data or "")
             db.session.commit()
-            flash(f"Đã tạo tài khoản {form.username.data}.", "success")
+            flash(_("Đã tạo tài khoản %(name)s.", name=form.username.data), "success")
             return redirect(url_for("auth.list_users"))
         except DomainError as err:
             db.session.rollback()

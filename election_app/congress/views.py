@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.permissions import public, require
@@ -45,7 +46,7 @@ def create_congress_page():
         try:
             congress = create_congress(db.session, data=_form_data(form))
             db.session.commit()
-            flash("Đã tạo đại hội.", "success")
+            flash(_("Đã tạo đại hội."), "success")
             return redirect(url_for("congress.dashboard", cid=congress.id))
         except DomainError as err:
             db.session.rollback()
@@ -63,7 +64,7 @@ def edit_congress(cid: int):
         try:
             update_congress(db.session, congress=congress, data=_form_data(form))
             db.session.commit()
-            flash("Đã lưu thông tin đại hội.", "success")
+            flash(_("Đã lưu thông tin đại hội."), "success")
             return redirect(url_for("congress.dashboard", cid=cid))
         except DomainError as err:
             db.session.rollback()
@@ -82,7 +83,7 @@ def edit_officials(cid: int):
             set_officials(db.session, congress=congress, role=role,
                           names=(getattr(form, role).data or "").splitlines())
         db.session.commit()
-        flash("Đã lưu thành phần các cơ quan giúp việc đại hội.", "success")
+        flash(_("Đã lưu thành phần các cơ quan giúp việc đại hội."), "success")
         return redirect(url_for("congress.dashboard", cid=cid))
     for role in OFFICIAL_ROLES:
         getattr(form, role).data = "\n".join(

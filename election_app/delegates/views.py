@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import (Blueprint, Response, current_app, flash, jsonify, redirect,
                    render_template, request, url_for)
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import require
@@ -45,7 +46,7 @@ def add_delegate(cid: int):
         try:
             (d,) = add_delegates(db.session, congress=congress, rows=[form.data_dict()])
             db.session.commit()
-            flash(f"Đã thêm {d.full_name} (số thẻ {d.code}).", "success")
+            flash(_("Đã thêm %(name)s (số thẻ %(code)s).", name=d.full_name, code=d.code), "success")
             return redirect(url_for("delegates.add_delegate", cid=cid) if "again" in request.form
                             else url_for("delegates.roll", cid=cid))
         except DomainError as err:
@@ -67,7 +68,7 @@ def edit_delegate(cid: int, did: int):
         try:
             update_delegate(db.session, delegate=delegate, data=form.data_dict())
             db.session.commit()
-            flash("Đã lưu.", "success")
+            flash(_("Đã lưu."), "success")
             return redirect(url_for("delegates.roll", cid=cid))
         except DomainError as err:
             db.session.rollback()
@@ -89,7 +90,7 @@ def import_roll(cid: int):
                                       max_rows=current_app.config["IMPORT_MAX_ROWS"])
             created = add_delegates(db.session, congress=congress, rows=rows, row_offset=2)
             db.session.commit()
-            flash(f"Đã nhập {len(created)} người vào danh sách.", "success")
+            flash(_("Đã nhập %(n)s người vào danh sách.", n=len(created)), "success")
             return redirect(url_for("delegates.roll", cid=cid))
         except DomainError as err:
             db.session.rollback()
@@ -144,7 +145,7 @@ def decide(cid: int, did: int):
             decide_credentials(db.session, delegate=delegate, status=form.status.data,
                                reason=form.reason.data or "", user_id=current_user.id)
             db.session.commit()
-            flash(f"{delegate.full_name}: {delegate.credential_label}.", "success")
+            flash(f"{delegate.full_name}: {_(delegate.credential_label)}.", "success")
         except DomainError as err:
             db.session.rollback()
             _flash_error(err)
@@ -166,10 +167,10 @@ def promote(cid: int):
         promote_alternate(db.session, alternate=alternate, replaces=replaces,
                           reason=request.form.get("reason", ""), user_id=current_user.id)
         db.session.commit()
-        flash(f"{alternate.full_name} thay cho {replaces.full_name}.", "success")
+        flash(_("%(alternate)s thay cho %(replaces)s.", alternate=alternate.full_name, replaces=replaces.full_name), "success")
     except (DomainError, ValueError) as err:
         db.session.rollback()
-        flash(getattr(err, "message", "Dữ liệu không hợp lệ."), "error")
+        flash(getattr(err, "message", _("Dữ liệu không hợp lệ.")), "error")
     return redirect(url_for("delegates.credentials", cid=cid))
 
 
@@ -190,10 +191,10 @@ def _resolve(cid: int, value: str) -> Delegate:
     if value.startswith("DHCD"):
         parsed = parse_checkin_payload(current_app.config["SECRET_KEY"], value)
         if parsed is None:
-            raise NotFound("Mã QR không hợp lệ (không phải thẻ đại biểu do hệ thống in).")
+            raise NotFound(_("Mã QR không hợp lệ (không phải thẻ đại biểu do hệ thống in)."))
         qcid, code = parsed
         if qcid != cid:
-            raise NotFound("Thẻ này thuộc một đại hội khác.")
+            raise NotFound(_("Thẻ này thuộc một đại hội khác."))
         return find_by_code(db.session, cid, code)
     return find_by_code(db.session, cid, value)
 
@@ -207,7 +208,7 @@ def do_checkin(cid: int):
     form = CheckInForm()
     try:
         if not form.validate_on_submit():
-            raise NotFound("Thiếu số thẻ hoặc phiên làm việc đã hết hạn; hãy tải lại trang.")
+            raise NotFound(_("Thiếu số thẻ hoặc phiên làm việc đã hết hạn; hãy tải lại trang."))
         if request.form.get("delegate_id"):
             delegate = get_delegate(db.session, cid, int(request.form["delegate_id"]))
         else:
@@ -219,7 +220,8 @@ def do_checkin(cid: int):
                                 "unit": delegate.unit},
                    "attendance": attendance(db.session, congress)}
         message = (result.warning if result.already else
-                   f"Đã điểm danh: {delegate.full_name} ({delegate.code})." + (f" {result.warning}" if result.warning else ""))
+                   _("Đã điểm danh: %(name)s (%(code)s).", name=delegate.full_name, code=delegate.code)
+                   + (f" {result.warning}" if result.warning else ""))
         payload["message"] = message
         if wants_json:
             return jsonify(payload)
@@ -242,7 +244,7 @@ def undo(cid: int, did: int):
     try:
         undo_check_in(db.session, delegate=delegate, user_id=current_user.id)
         db.session.commit()
-        message = f"Đã huỷ điểm danh của {delegate.full_name}."
+        message = _("Đã huỷ điểm danh của %(name)s.", name=delegate.full_name)
         ok = True
     except DomainError as err:
         db.session.rollback()

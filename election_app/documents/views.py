@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect,
                    render_template, request, url_for)
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import has_permission, public, require
@@ -138,7 +139,7 @@ def resolution_text(cid: int):
         try:
             services.save_resolution_text(db.session, congress=congress, text=form.text.data)
             db.session.commit()
-            flash("Đã lưu nội dung nghị quyết.", "success")
+            flash(_("Đã lưu nội dung nghị quyết."), "success")
             return redirect(url_for("documents.resolution_text", cid=cid))
         except DomainError as err:
             db.session.rollback()
@@ -159,7 +160,7 @@ def resolution_reset(cid: int):
     if ConfirmForm().validate_on_submit():
         services.reset_resolution_text(db.session, congress=congress)
         db.session.commit()
-        flash("Đã khôi phục nội dung nghị quyết theo mẫu.", "success")
+        flash(_("Đã khôi phục nội dung nghị quyết theo mẫu."), "success")
     return redirect(url_for("documents.resolution_text", cid=cid))
 
 

@@ -3,6 +3,7 @@ the CSRF token and the view reads the few fields itself, passing them to a servi
 validates them (one set of rules for pages and API)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -10,6 +11,24 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from ..errors import ValidationFailed
 from ..rules import normalize_text
 from .models import BODY_LABELS
+
+# Labels shown from models, services and rules are translated where shown (``_(label)``);
+# they are listed here for `make i18n`, and the i18n test checks every one has English.
+LABEL_MSGIDS = (
+    # models.BODY_LABELS, models.NOMINATION_LABELS
+    _l("Ban Chấp hành"), _l("Ủy ban Kiểm tra"), _l("Chủ tịch Công đoàn"),
+    _l("Đại biểu đi dự Đại hội Công đoàn cấp trên"), _l("Đại biểu dự khuyết đi dự Đại hội Công đoàn cấp trên"),
+    _l("Khác"), _l("Ứng cử"), _l("Đề cử"),
+    # services.OUTCOME_LABELS, STATUS_LABELS, METHOD_LABELS
+    _l("Đang bỏ phiếu / kiểm phiếu"), _l("Đã bầu đủ số lượng"),
+    _l("Có người bằng phiếu ở vị trí cuối: cần bầu lần tiếp theo"), _l("Chưa bầu đủ số lượng"),
+    _l("Chưa mở"), _l("Đã kết thúc"), _l("Phiếu giấy"), _l("Bỏ phiếu điện tử"), _l("Phiếu QR ẩn danh"),
+    # rules.INVALID_REASONS (DEFECT_REASONS are a subset)
+    _l("Phiếu bầu thừa số lượng đại hội đã biểu quyết"), _l("Phiếu gạch hết tên trong danh sách"),
+    _l("Phiếu không do Ban bầu cử phát ra"), _l("Phiếu không có dấu của Ban Chấp hành theo quy định"),
+    _l("Phiếu ghi thêm tên người ngoài danh sách"), _l("Phiếu có dấu hiệu riêng / đánh dấu riêng"),
+    _l("Phiếu gạch không rõ ràng, không xác định được người bị gạch"),
+)
 
 NOMINATION_WORDS = {"ứng cử": "self", "ung cu": "self", "uc": "self", "self": "self",
                     "đề cử": "nominated", "de cu": "nominated", "dc": "nominated", "nominated": "nominated"}
@@ -20,32 +39,32 @@ class ActionForm(FlaskForm):
 
 
 class ElectionForm(FlaskForm):
-    title = StringField("Tên cuộc bầu cử", validators=[DataRequired("Nhập tên cuộc bầu cử."), Length(max=300)],
-                        description="Ví dụ: Bầu Ban Chấp hành Công đoàn cơ sở nhiệm kỳ 2023–2028")
-    body = SelectField("Cơ quan bầu", choices=[(k, v) for k, v in BODY_LABELS.items()])
-    seats = IntegerField("Số lượng bầu", validators=[DataRequired("Nhập số lượng bầu (ít nhất 1)."),
-                                                     NumberRange(1, 500, "Số lượng bầu phải từ 1 trở lên.")])
-    entry_teams = SelectField("Số tổ nhập phiếu độc lập", coerce=int, default=1,
-                              choices=[(1, "1 tổ"), (2, "2 tổ (nhập hai lần, đối chiếu)"),
-                                       (3, "3 tổ (nhập ba lần, đối chiếu)")])
+    title = StringField(_l("Tên cuộc bầu cử"), validators=[DataRequired(_l("Nhập tên cuộc bầu cử.")), Length(max=300)],
+                        description=_l("Ví dụ: Bầu Ban Chấp hành Công đoàn cơ sở nhiệm kỳ 2023–2028"))
+    body = SelectField(_l("Cơ quan bầu"), choices=[(k, _l(v)) for k, v in BODY_LABELS.items()])
+    seats = IntegerField(_l("Số lượng bầu"), validators=[DataRequired(_l("Nhập số lượng bầu (ít nhất 1).")),
+                                                         NumberRange(1, 500, _l("Số lượng bầu phải từ 1 trở lên."))])
+    entry_teams = SelectField(_l("Số tổ nhập phiếu độc lập"), coerce=int, default=1,
+                              choices=[(1, _l("1 tổ")), (2, _l("2 tổ (nhập hai lần, đối chiếu)")),
+                                       (3, _l("3 tổ (nhập ba lần, đối chiếu)"))])
     outside = TextAreaField(
-        "Người ngoài danh sách đại biểu (mỗi dòng một người)", validators=[Optional(), Length(max=20000)],
-        description="Họ và tên; năm sinh; chức vụ; đơn vị; ứng cử hoặc đề cử — các phần sau có thể bỏ trống.")
+        _l("Người ngoài danh sách đại biểu (mỗi dòng một người)"), validators=[Optional(), Length(max=20000)],
+        description=_l("Họ và tên; năm sinh; chức vụ; đơn vị; ứng cử hoặc đề cử — các phần sau có thể bỏ trống."))
 
 
 class EditElectionForm(FlaskForm):
-    title = StringField("Tên cuộc bầu cử", validators=[DataRequired("Nhập tên cuộc bầu cử."), Length(max=300)])
-    seats = IntegerField("Số lượng bầu", validators=[DataRequired("Nhập số lượng bầu (ít nhất 1).")])
-    entry_teams = SelectField("Số tổ nhập phiếu độc lập", coerce=int,
-                              choices=[(1, "1 tổ"), (2, "2 tổ"), (3, "3 tổ")])
+    title = StringField(_l("Tên cuộc bầu cử"), validators=[DataRequired(_l("Nhập tên cuộc bầu cử.")), Length(max=300)])
+    seats = IntegerField(_l("Số lượng bầu"), validators=[DataRequired(_l("Nhập số lượng bầu (ít nhất 1)."))])
+    entry_teams = SelectField(_l("Số tổ nhập phiếu độc lập"), coerce=int,
+                              choices=[(1, _l("1 tổ")), (2, _l("2 tổ")), (3, _l("3 tổ"))])
 
 
 class CandidateForm(FlaskForm):
-    full_name = StringField("Họ và tên", validators=[DataRequired("Nhập họ và tên."), Length(max=300)])
-    birth_year = IntegerField("Năm sinh", validators=[Optional(), NumberRange(1900, 2015, "Năm sinh không hợp lý.")])
-    position = StringField("Chức vụ", validators=[Length(max=300)])
-    unit = StringField("Đơn vị", validators=[Length(max=300)])
-    nomination = SelectField("Hình thức", choices=[("nominated", "Đề cử"), ("self", "Ứng cử")])
+    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(_l("Nhập họ và tên.")), Length(max=300)])
+    birth_year = IntegerField(_l("Năm sinh"), validators=[Optional(), NumberRange(1900, 2015, _l("Năm sinh không hợp lý."))])
+    position = StringField(_l("Chức vụ"), validators=[Length(max=300)])
+    unit = StringField(_l("Đơn vị"), validators=[Length(max=300)])
+    nomination = SelectField(_l("Hình thức"), choices=[("nominated", _l("Đề cử")), ("self", _l("Ứng cử"))])
 
 
 def parse_outside_lines(text: str) -> list[dict]:
@@ -62,7 +81,7 @@ def parse_outside_lines(text: str) -> list[dict]:
                 row["birth_year"] = int(parts[1])
             else:
                 problems.append({"row": line_no, "field": "birth_year",
-                                 "message": f"Dòng {line_no}: năm sinh «{parts[1]}» không phải số."})
+                                 "message": _("Dòng %(n)s: năm sinh «%(value)s» không phải số.", n=line_no, value=parts[1])})
         if len(parts) > 2:
             row["position"] = parts[2]
         if len(parts) > 3:
@@ -71,7 +90,8 @@ def parse_outside_lines(text: str) -> list[dict]:
             word = NOMINATION_WORDS.get(parts[4].casefold())
             if word is None:
                 problems.append({"row": line_no, "field": "nomination",
-                                 "message": f"Dòng {line_no}: ghi «ứng cử» hoặc «đề cử», không phải «{parts[4]}»."})
+                                 "message": _("Dòng %(n)s: ghi «ứng cử» hoặc «đề cử», không phải «%(value)s».",
+                                                   n=line_no, value=parts[4])})
             row["nomination"] = word or "nominated"
         rows.append(row)
     if problems:

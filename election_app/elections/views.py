@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -42,7 +43,7 @@ def _fail(err: DomainError) -> None:
 def _csrf_ok() -> bool:
     if ActionForm().validate_on_submit():
         return True
-    flash("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang.", "error")
+    flash(gettext("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang."), "error")
     return False
 
 
@@ -83,7 +84,8 @@ def new(cid: int):
                 db.session, congress=congress, title=form.title.data, body=form.body.data,
                 seats=form.seats.data, candidates=candidates, entry_teams=form.entry_teams.data)
             db.session.commit()
-            flash(f"Đã tạo «{election.title}» với {len(candidates)} người trong danh sách.", "success")
+            flash(gettext("Đã tạo «%(title)s» với %(n)s người trong danh sách.", title=election.title, n=len(candidates)),
+                  "success")
             for w in warnings:
                 flash(w, "warning")
             return _to_detail(cid, election.id)
@@ -137,7 +139,7 @@ def edit(cid: int, eid: int):
             warnings = el.update_election(db.session, election=election, title=form.title.data,
                                           seats=form.seats.data, entry_teams=form.entry_teams.data)
             db.session.commit()
-            flash("Đã lưu.", "success")
+            flash(gettext("Đã lưu."), "success")
             for w in warnings:
                 flash(w, "warning")
         except DomainError as err:
@@ -159,7 +161,7 @@ def delete(cid: int, eid: int):
         title = election.title
         el.delete_election(db.session, election=election)
         db.session.commit()
-        flash(f"Đã xoá «{title}».", "success")
+        flash(gettext("Đã xoá «%(title)s».", title=title), "success")
         return redirect(url_for("elections.list_page", cid=cid))
     except DomainError as err:
         _fail(err)
@@ -187,7 +189,7 @@ def add_candidate(cid: int, eid: int):
     try:
         candidate, warnings = el.add_candidate(db.session, election=election, data=data)
         db.session.commit()
-        flash(f"Đã thêm {candidate.full_name} vào danh sách.", "success")
+        flash(gettext("Đã thêm %(name)s vào danh sách.", name=candidate.full_name), "success")
         for w in warnings:
             flash(w, "warning")
     except DomainError as err:
@@ -208,21 +210,21 @@ def candidate_action(cid: int, eid: int, cand_id: int, action: str):
         if action == "withdraw":
             warnings = el.withdraw_candidate(db.session, election=election, candidate=candidate,
                                              reason=request.form.get("reason", ""))
-            message = f"{candidate.full_name} đã rút tên."
+            message = gettext("%(name)s đã rút tên.", name=candidate.full_name)
         elif action == "reinstate":
             warnings = el.reinstate_candidate(db.session, election=election, candidate=candidate)
-            message = f"Đã đưa {candidate.full_name} trở lại danh sách."
+            message = gettext("Đã đưa %(name)s trở lại danh sách.", name=candidate.full_name)
         elif action == "remove":
             name = candidate.full_name
             el.remove_candidate(db.session, election=election, candidate=candidate)
             warnings = el.candidate_warnings(db.session, election)
-            message = f"Đã xoá {name} (nhập nhầm) khỏi danh sách."
+            message = gettext("Đã xoá %(name)s (nhập nhầm) khỏi danh sách.", name=name)
         elif action == "nomination":
             el.set_nomination(db.session, election=election, candidate=candidate,
                               nomination=request.form.get("nomination", ""))
-            message = f"{candidate.full_name}: {NOMINATION_LABELS[candidate.nomination]}."
+            message = f"{candidate.full_name}: {gettext(NOMINATION_LABELS[candidate.nomination])}."
         else:
-            raise ValidationFailed("Thao tác không hợp lệ.")
+            raise ValidationFailed(gettext("Thao tác không hợp lệ."))
         db.session.commit()
         flash(message, "success")
         for w in warnings:
@@ -242,8 +244,8 @@ def open_round(cid: int, eid: int):
         try:
             r = el.open_round(db.session, election=election)
             db.session.commit()
-            flash(f"Đã mở lần bầu thứ {r.number} ({r.present_at_open}/{r.summoned_at_open} đại biểu có mặt).",
-                  "success")
+            flash(gettext("Đã mở lần bầu thứ %(n)s (%(present)s/%(summoned)s đại biểu có mặt).", n=r.number,
+                          present=r.present_at_open, summoned=r.summoned_at_open), "success")
         except DomainError as err:
             _fail(err)
     return _to_detail(cid, eid, "#round")
@@ -257,7 +259,8 @@ def close_round(cid: int, eid: int):
         try:
             r = el.close_round(db.session, election=election)
             db.session.commit()
-            flash(f"Đã kết thúc lần bầu thứ {r.number}: {el.OUTCOME_LABELS[r.outcome]}.", "success")
+            flash(gettext("Đã kết thúc lần bầu thứ %(n)s: %(outcome)s.", n=r.number,
+                          outcome=gettext(el.OUTCOME_LABELS[r.outcome])), "success")
             return redirect(url_for("elections.result", cid=cid, eid=eid))
         except DomainError as err:
             _fail(err)
@@ -275,8 +278,8 @@ def further_round(cid: int, eid: int):
                 r = el.create_further_round(db.session, election=election, candidate_ids=ids,
                                             seats=request.form.get("seats", ""))
                 db.session.commit()
-                flash(f"Đã tạo lần bầu thứ {r.number}: {r.seats} chỗ, "
-                      f"{len(el.round_candidates(db.session, r))} người. In phiếu rồi mở lần bầu.", "success")
+                flash(gettext("Đã tạo lần bầu thứ %(n)s: %(seats)s chỗ, %(people)s người. In phiếu rồi mở lần bầu.",
+                              n=r.number, seats=r.seats, people=len(el.round_candidates(db.session, r))), "success")
                 return _to_detail(cid, eid, "#round")
             except DomainError as err:
                 _fail(err)
@@ -331,13 +334,13 @@ def issue(cid: int, eid: int):
                 delegate = find_by_code(db.session, cid, request.form.get("code", ""))
             el.issue_paper(db.session, election=election, delegate_ids=[delegate.id])
             db.session.commit()
-            flash(f"Đã phát phiếu cho {delegate.full_name} ({delegate.code}).", "success")
+            flash(gettext("Đã phát phiếu cho %(name)s (%(code)s).", name=delegate.full_name, code=delegate.code), "success")
         except (DomainError, ValueError) as err:
             if isinstance(err, DomainError):
                 _fail(err)
             else:
                 db.session.rollback()
-                flash("Dữ liệu không hợp lệ.", "error")
+                flash(gettext("Dữ liệu không hợp lệ."), "error")
     return redirect(url_for("elections.issue_page", cid=cid, eid=eid, q=q or None))
 
 
@@ -349,13 +352,21 @@ def issued_count(cid: int, eid: int):
         try:
             r = el.set_paper_issued(db.session, election=election, issued=request.form.get("issued", "").strip())
             db.session.commit()
-            flash(f"Đã ghi số phiếu giấy phát ra: {r.paper_issued_count}.", "success")
+            flash(gettext("Đã ghi số phiếu giấy phát ra: %(n)s.", n=r.paper_issued_count), "success")
         except DomainError as err:
             _fail(err)
     return redirect(url_for("elections.issue_page", cid=cid, eid=eid))
 
 
 # --- keyboard entry -------------------------------------------------------------------------
+
+def _verdict_label(info: dict) -> str:
+    """``entry.describe``'s verdict label in the page's language (the same text in Vietnamese)."""
+    if info["valid"]:
+        return gettext("Hợp lệ")
+    reason = INVALID_REASONS[info["reason"]]
+    return gettext("Không hợp lệ: %(reason)s", reason=gettext(reason))
+
 
 def _team_arg(election) -> int:
     try:
@@ -373,7 +384,7 @@ def _entry_state(r, team: int) -> dict:
     recent = []
     for e in sorted(entries, key=lambda e: -e.number)[:8]:
         info = kb.describe(json.loads(e.kept), e.defect, numbers, r.seats)
-        recent.append({"number": e.number, **info})
+        recent.append({"number": e.number, **info, "label": _verdict_label(info)})
     return {"rows": rows, "numbers": numbers, "count": count, "recent": recent,
             "next_number": (max((e.number for e in entries), default=0) + 1)}
 
@@ -408,11 +419,11 @@ def enter(cid: int, eid: int):
     _, election = _load(cid, eid)
     team = _team_arg(election)
     if not ActionForm().validate_on_submit():
-        return _entry_reply(cid, eid, team, False, "Phiên làm việc đã hết hạn; hãy tải lại trang.", status=400)
+        return _entry_reply(cid, eid, team, False, gettext("Phiên làm việc đã hết hạn; hãy tải lại trang."), status=400)
     r = el.current_round(db.session, election)
     try:
         if r is None:
-            raise ValidationFailed("Chưa có lần bầu nào.")
+            raise ValidationFailed(gettext("Chưa có lần bầu nào."))
         numbers = [c.id for _, c in el.round_candidates(db.session, r)]
         typed = f"{request.form.get('reading', '')} {request.form.get('key', '')}".strip()
         kept, defect = kb.parse_reading(typed, numbers)
@@ -420,9 +431,11 @@ def enter(cid: int, eid: int):
                                   kept=kept, defect=defect, user_id=current_user.id)
         db.session.commit()
         info = kb.describe(kept, defect, numbers, r.seats)
-        return _entry_reply(cid, eid, team, True, f"Phiếu số {e.number}: {info['label']} "
-                            f"(gạch {', '.join(map(str, info['struck'])) or 'không ai'}).", r,
-                            {"entry": {"number": e.number, **info}})
+        info["label"] = _verdict_label(info)
+        return _entry_reply(cid, eid, team, True, gettext(
+            "Phiếu số %(n)s: %(label)s (gạch %(struck)s).", n=e.number, label=info["label"],
+            struck=", ".join(map(str, info["struck"])) or gettext("không ai")), r,
+            {"entry": {"number": e.number, **info}})
     except DomainError as err:
         db.session.rollback()
         return _entry_reply(cid, eid, team, False, err.message, r, status=err.status)
@@ -438,16 +451,16 @@ def correct(cid: int, eid: int):
         r = el.current_round(db.session, election)
         try:
             if r is None:
-                raise ValidationFailed("Chưa có lần bầu nào.")
+                raise ValidationFailed(gettext("Chưa có lần bầu nào."))
             numbers = [c.id for _, c in el.round_candidates(db.session, r)]
             number = request.form.get("number", "").strip()
             if not number.isdigit():
-                raise ValidationFailed("Nhập số thứ tự phiếu cần sửa.")
+                raise ValidationFailed(gettext("Nhập số thứ tự phiếu cần sửa."))
             kept, defect = kb.parse_reading(request.form.get("reading", ""), numbers)
             el.correct_paper_ballot(db.session, round=r, team=team, number=int(number), kept=kept, defect=defect,
                                     reason=request.form.get("reason", ""), user_id=current_user.id)
             db.session.commit()
-            flash(f"Đã sửa phiếu số {number} của tổ {team}.", "success")
+            flash(gettext("Đã sửa phiếu số %(n)s của tổ %(team)s.", n=number, team=team), "success")
         except DomainError as err:
             _fail(err)
     if back:
@@ -482,7 +495,10 @@ def entry_log(cid: int, eid: int, number: int):
     teams = {}
     for t in range(1, election.entry_teams + 1):
         entries = el.paper_entries(db.session, r, t)
-        teams[t] = [{"e": e, **kb.describe(json.loads(e.kept), e.defect, numbers, r.seats)} for e in entries]
+        teams[t] = []
+        for e in entries:
+            info = kb.describe(json.loads(e.kept), e.defect, numbers, r.seats)
+            teams[t].append({"e": e, **info, "label": _verdict_label(info)})
     fixes = []
     for c, e in el.corrections(db.session, r):
         fixes.append({"c": c, "e": e,

@@ -3,6 +3,7 @@ custom ones, and the quick entry of a result against the number present now."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import require
@@ -44,7 +45,7 @@ def create(cid: int):
         try:
             motion = mo.create_motion(db.session, congress=congress, title=form.title.data)
             db.session.commit()
-            flash(f"Đã thêm nội dung biểu quyết «{motion.title}».", "success")
+            flash(_("Đã thêm nội dung biểu quyết «%(title)s».", title=motion.title), "success")
             return redirect(url_for("motions.list_page", cid=cid) + f"#m{motion.id}")
         except DomainError as err:
             _fail(err)
@@ -60,7 +61,7 @@ def create(cid: int):
 def record_standard(cid: int, code: str):
     congress = get_congress(db.session, cid)
     if not ActionForm().validate_on_submit():
-        flash("Phiên làm việc đã hết hạn; hãy tải lại trang.", "error")
+        flash(_("Phiên làm việc đã hết hạn; hãy tải lại trang."), "error")
         return redirect(url_for("motions.list_page", cid=cid))
     motion = mo.standard_motion(db.session, congress=congress, code=code)
     return _record(cid, motion)
@@ -72,7 +73,7 @@ def record(cid: int, mid: int):
     get_congress(db.session, cid)
     motion = mo.get_motion(db.session, mid, cid)
     if not ActionForm().validate_on_submit():
-        flash("Phiên làm việc đã hết hạn; hãy tải lại trang.", "error")
+        flash(_("Phiên làm việc đã hết hạn; hãy tải lại trang."), "error")
         return redirect(url_for("motions.list_page", cid=cid) + f"#m{mid}")
     return _record(cid, motion)
 
@@ -84,8 +85,9 @@ def _record(cid: int, motion):
                                 disagree=request.form.get("disagree", "").strip() or 0,
                                 other=request.form.get("other", "").strip() or 0, user_id=current_user.id)
         db.session.commit()
-        verdict = "THÔNG QUA" if motion.passed else "KHÔNG THÔNG QUA"
-        flash(f"«{motion.title}»: {motion.agree}/{motion.present_at_vote} tán thành — {verdict}.",
+        verdict = _("THÔNG QUA") if motion.passed else _("KHÔNG THÔNG QUA")
+        flash(_("«%(title)s»: %(agree)s/%(present)s tán thành — %(verdict)s.", title=motion.title,
+                agree=motion.agree, present=motion.present_at_vote, verdict=verdict),
               "success" if motion.passed else "warning")
     except DomainError as err:
         _fail(err)

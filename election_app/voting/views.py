@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from flask import (Blueprint, Response, current_app, flash, get_flashed_messages, jsonify,
                    redirect, render_template, request, url_for)
+from flask_babel import gettext as _
 
 from ..auth.permissions import public, require
 from ..congress.services import get_congress
@@ -159,7 +160,7 @@ def _phone_post(voter: services.Voter, receipts):
         return _render_phone("voting/phone.html", status=400, voter=voter, congress=congress,
                              choices=choices, form=BallotForm(formdata=None), receipts=receipts,
                              selections={}, phone_agenda=_phone_agenda(congress), kind=voter.kind,
-                             errors={"_": "Phiên làm việc đã hết hạn. Vui lòng tải lại trang và bỏ phiếu lại."})
+                             errors={"_": _("Phiên làm việc đã hết hạn. Vui lòng tải lại trang và bỏ phiếu lại.")})
     choices = services.voter_ballots(db.session, voter=voter)
     choice = _choice_for(choices, form.election_id.data)
     kept_raw = request.form.getlist("kept")
@@ -179,11 +180,11 @@ def _phone_post(voter: services.Voter, receipts):
                              phone_agenda=_phone_agenda(congress), kind=voter.kind)
 
     if choice is None:
-        return show_ballot(409, "Cuộc bầu cử này hiện không mở để bỏ phiếu.")
+        return show_ballot(409, _("Cuộc bầu cử này hiện không mở để bỏ phiếu."))
     if not choice.can_vote:
         if choice.refusal:
             return show_ballot(403, choice.refusal, general=True)
-        return show_ballot(409, "Phiếu QR này đã được sử dụng." if choice.method == "slip_used"
+        return show_ballot(409, _("Phiếu QR này đã được sử dụng.") if choice.method == "slip_used"
                            else services.already_message(choice.method), general=True)
     candidate_ids = [c["id"] for c in choice.candidates]
     try:
@@ -196,7 +197,7 @@ def _phone_post(voter: services.Voter, receipts):
     if step == "cast":
         if all_struck and not form.confirm_invalid.data:
             return _render_review(voter, choice, kept, form, 422,
-                                  "Hãy đánh dấu ô xác nhận nếu đồng chí vẫn muốn gửi phiếu gạch hết tên.")
+                                  _("Hãy đánh dấu ô xác nhận nếu đồng chí vẫn muốn gửi phiếu gạch hết tên."))
         try:
             code = commit_with_retry(lambda: services.cast_ballot(
                 db.session, voter=voter, election=choice.election, kept=kept))
@@ -289,7 +290,7 @@ def issue_links(cid: int):
     congress = get_congress(db.session, cid)
     form = IssueLinksForm()
     if not form.validate_on_submit():
-        flash("Biểu mẫu không hợp lệ, vui lòng thử lại.", "error")
+        flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
         return redirect(url_for("voting.links", cid=cid))
     roll = list_delegates(db.session, cid)
     if form.mode.data == "selected":
@@ -300,7 +301,7 @@ def issue_links(cid: int):
     else:
         ids = [d.id for d in roll if not d.voting_token_hash]
     if not ids:
-        flash("Không có đại biểu nào để cấp liên kết.", "warning")
+        flash(_("Không có đại biểu nào để cấp liên kết."), "warning")
         return redirect(url_for("voting.links", cid=cid))
     try:
         issued = services.issue_voting_links(db.session, congress=congress, delegate_ids=ids)
@@ -324,7 +325,7 @@ def issue_link(cid: int, did: int):
     congress = get_congress(db.session, cid)
     delegate = get_delegate(db.session, cid, did)
     if not DeskForm().validate_on_submit():
-        flash("Biểu mẫu không hợp lệ, vui lòng thử lại.", "error")
+        flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
         return redirect(url_for("voting.links", cid=cid))
     token = services.issue_voting_link(db.session, delegate=delegate)
     db.session.commit()
@@ -350,7 +351,7 @@ def slips(cid: int, eid: int):
     form = SlipsForm()
     if form.validate_on_submit():
         if rnd is None:
-            flash("Cuộc bầu cử chưa có lần bầu nào: hãy mở lần bầu trước khi in phiếu QR.", "error")
+            flash(_("Cuộc bầu cử chưa có lần bầu nào: hãy mở lần bầu trước khi in phiếu QR."), "error")
             return redirect(url_for("voting.slips", cid=cid, eid=eid))
         try:
             issued = services.generate_slips(db.session, round=rnd, count=form.count.data)
@@ -411,13 +412,13 @@ def desk_issue_slip(cid: int, eid: int, did: int):
     delegate = get_delegate(db.session, cid, did)
     q = request.form.get("q", "")
     if not DeskForm().validate_on_submit():
-        flash("Biểu mẫu không hợp lệ, vui lòng thử lại.", "error")
+        flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
     elif rnd is None:
-        flash("Cuộc bầu cử chưa có lần bầu nào đang mở.", "error")
+        flash(_("Cuộc bầu cử chưa có lần bầu nào đang mở."), "error")
     else:
         try:
             commit_with_retry(lambda: services.issue_slip(db.session, round=rnd, delegate=delegate))
-            flash(f"Đã gạch tên {delegate.full_name}: mời đồng chí rút một phiếu QR bất kỳ.", "success")
+            flash(_("Đã gạch tên %(name)s: mời đồng chí rút một phiếu QR bất kỳ.", name=delegate.full_name), "success")
         except DomainError as err:
             db.session.rollback()
             flash(err.message, "error")
@@ -429,7 +430,7 @@ def desk_issue_slip(cid: int, eid: int, did: int):
 def turnout_json(cid: int, eid: int):
     _, election, rnd = _election_round(cid, eid)
     if rnd is None:
-        raise Conflict("Cuộc bầu cử chưa có lần bầu nào.")
+        raise Conflict(_("Cuộc bầu cử chưa có lần bầu nào."))
     resp = jsonify(services.turnout(db.session, rnd))
     resp.headers["Cache-Control"] = "private, max-age=1"
     return resp
