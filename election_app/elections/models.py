@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (CheckConstraint, ForeignKey, Integer, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, random_id, utcnow
@@ -162,7 +162,9 @@ class Receipt(Base):
 
 class PaperBallotEntry(Base):
     """One paper ballot as typed by one board team. Stack numbers are the order the board
-    reads the (already mixed) ballot box, not an order of voters."""
+    reads the (already mixed) ballot box, not an order of voters. A void entry (huỷ phiếu
+    nhập nhầm, e.g. Enter pressed twice) stays for the trace but counts nowhere; its number
+    is never reused."""
     __tablename__ = "paper_ballot_entries"
     __table_args__ = (
         UniqueConstraint("round_id", "team", "number", name="uq_paper_entries_round_team_number"),
@@ -178,10 +180,12 @@ class PaperBallotEntry(Base):
     defect: Mapped[str | None] = mapped_column(String(30), nullable=True)
     entered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    is_void: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class PaperBallotCorrection(Base):
-    """The trace left when an entry is corrected (sửa phiếu): what it was, who, when, why."""
+    """The trace left when an entry is corrected (sửa phiếu) or voided (huỷ phiếu: new_kept
+    "[]", new_defect "void"): what it was, who, when, why."""
     __tablename__ = "paper_ballot_corrections"
 
     id: Mapped[int] = mapped_column(primary_key=True)
