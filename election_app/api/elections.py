@@ -9,7 +9,7 @@ from ..auth.permissions import can_access_congress
 from ..congress.services import get_congress
 from ..db import db
 from ..elections import services as el
-from ..errors import Forbidden, ValidationFailed
+from ..errors import Conflict, Forbidden, ValidationFailed
 from ..rules import DEFECT_REASONS
 from .core import api_auth, bp, created, json_body, ok
 from .openapi import B, I, S, obj, op
@@ -81,6 +81,13 @@ OPENAPI_PATHS = {
                    body=obj(["ballots"], issued=I, team={"enum": [1, 2, 3]},
                             ballots={"type": "array", "items": PAPER_BALLOT}),
                    response=obj(["recorded"], recorded=I, round=I))},
+    "/elections/{eid}/paper-ballots/void": {
+        "post": op("Huỷ một phiếu giấy nhập nhầm (có lý do, khi lần bầu đang mở): phiếu vẫn ở nhật ký, "
+                   "không được tính; số thứ tự không dùng lại. Đã huỷ / lần bầu không mở → 409",
+                   errors=(404, 409, 422), params=["eid"],
+                   body=obj(["number", "reason"], team={"enum": [1, 2, 3]}, number=I, reason=S),
+                   response=obj(["voided", "round"], voided=obj(["team", "number"], team=I, number=I, reason=S),
+                                round=I, returned=I))},
     "/elections/{eid}/result": {"get": op("Kết quả lần bầu hiện tại", errors=(404,), params=["eid"],
                                           response=RESULT)},
 }
@@ -190,6 +197,21 @@ def api_paper_ballots(eid: int):
                                        issued=data.get("issued"), team=data.get("team", 1),
                                        user_id=g.api_user.id)
     return created({"recorded": recorded, "round": el.current_round(db.session, election).number})
+
+
+@bp.post("/elections/<int:eid>/paper-ballots/void")
+@api_auth("elections.count")
+def api_void_paper_ballot(eid: int):
+    election = _load(eid)
+    data = json_body()
+    r = el.current_round(db.session, election)
+    if r is None:
+        raise Conflict("Không có lần bầu nào đang mở cho cuộc bầu cử này.")
+    entry = el.void_paper_ballot(db.session, round=r, team=data.get("team", 1), number=data.get("number"),
+                                 reason=data.get("reason"), user_id=g.api_user.id)
+    reason = el.void_reasons(db.session, r)[entry.id].reason
+    return ok({"voided": {"team": entry.team, "number": entry.number, "reason": reason}, "round": r.number,
+               "returned": el.round_tally(db.session, r)["returned"]})
 
 
 @bp.get("/elections/<int:eid>/result")

@@ -111,11 +111,15 @@ def describe(kept: Sequence[int], defect: str | None, numbers: Sequence[int], se
 
 
 def running_count(entries, numbers: Sequence[int], seats: int) -> dict:
-    """A team's own count of what it has entered so far (not the official count)."""
+    """A team's own count of what it has entered so far (not the official count); void
+    entries (huỷ phiếu nhập nhầm) are left out."""
     votes = {cid: 0 for cid in numbers}
-    valid = invalid = 0
+    valid = invalid = void = 0
     by_reason = {code: 0 for code in DEFECT_REASONS}
     for e in entries:
+        if getattr(e, "is_void", False):
+            void += 1
+            continue
         kept = json.loads(e.kept)
         verdict = judge_ballot(kept, list(numbers), seats, e.defect)
         if verdict.valid:
@@ -126,4 +130,4 @@ def running_count(entries, numbers: Sequence[int], seats: int) -> dict:
             invalid += 1
             by_reason[verdict.reason] = by_reason.get(verdict.reason, 0) + 1
     return {"entered": valid + invalid, "valid": valid, "invalid": invalid, "votes": votes,
-            "invalid_by_reason": by_reason}
+            "invalid_by_reason": by_reason, "void": void}

@@ -12,7 +12,9 @@ Counting definition (shared with the e-voting feature, which writes ``Ballot`` r
 - paper ballots are ``PaperBallotEntry`` rows. With one entry team the team-1 entries are
   the counted paper ballots; with 2 or 3 teams the paper ballots count only when every team
   entered the same stack numbers with identical content, otherwise the disagreements are
-  listed by ballot number;
+  listed by ballot number. A void entry (``is_void``: huỷ phiếu nhập nhầm) counts nowhere —
+  for the comparison its number is missing in that team — but is kept, with its trace, and
+  its number is never given again;
 - paper issued = participations with method ``paper`` if any, else the board's count
   (``Round.paper_issued_count``) or 0; issued = paper issued + ``electronic`` + ``slip``
   participations; returned = paper ballots counted + ``Ballot`` rows of the round.
@@ -24,7 +26,7 @@ import json
 from collections.abc import Iterable
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -734,6 +736,7 @@ def _check_entry(session: Session, round: Round, team, kept, defect) -> tuple[in
 
 
 def _next_number(session: Session, round: Round, team: int) -> int:
+    # Void entries included: a stack number is never given twice.
     return int(session.scalar(select(func.coalesce(func.max(PaperBallotEntry.number), 0))
                               .where(PaperBallotEntry.round_id == round.id,
                                      PaperBallotEntry.team == team))) + 1
@@ -741,7 +744,8 @@ def _next_number(session: Session, round: Round, team: int) -> int:
 
 def _round_open(session: Session, round: Round) -> None:
     if round.status != "open":
-        raise Conflict(f"Lần bầu thứ {round.number} không mở: không nhập hay sửa phiếu được.")
+        raise Conflict(f"Lần bầu thứ {round.number} không mở: không nhập, sửa hay huỷ phiếu được.",
+                       code="round_not_open")
 
 
 def enter_paper_ballot(session: Session, *, round: Round, team: int = 1, number: int | None = None,
@@ -757,8 +761,13 @@ def enter_paper_ballot(session: Session, *, round: Round, team: int = 1, number:
     if isinstance(number, bool) or not isinstance(number, int) or number < 1:
         raise ValidationFailed("Số thứ tự phiếu phải là số nguyên dương.",
                                [{"field": "number", "message": "Số thứ tự phiếu không hợp lệ."}])
-    exists = session.scalar(select(PaperBallotEntry.id).where(
+    exists = session.scalar(select(PaperBallotEntry).where(
         PaperBallotEntry.round_id == round.id, PaperBallotEntry.team == team, PaperBallotEntry.number == number))
+    if exists is not None and exists.is_void:
+        raise Conflict(f"Phiếu số {number} của tổ {team} đã bị huỷ (nhập nhầm) và số thứ tự không được dùng "
+                       f"lại. Nếu đây là một phiếu thật, hãy nhập nó với số tiếp theo "
+                       f"({_next_number(session, round, team)}); muốn đổi nội dung một phiếu đã nhập, hãy "
+                       "dùng «Sửa phiếu» thay vì huỷ rồi nhập lại.", code="number_voided")
     if exists is not None:
         raise Conflict(f"Tổ {team} đã nhập phiếu số {number}; muốn đổi, hãy dùng «Sửa phiếu».",
                        code="duplicate_number")
@@ -790,6 +799,9 @@ def correct_paper_ballot(session: Session, *, round: Round, team: int = 1, numbe
     if not reason:
         raise ValidationFailed("Cần ghi lý do sửa phiếu.", [{"field": "reason", "message": "Lý do không được để trống."}])
     entry = get_paper_entry(session, round=round, team=team, number=_coerce_int(number))
+    if entry.is_void:
+        raise Conflict(f"Phiếu số {entry.number} của tổ {team} đã bị huỷ: không sửa được. Nếu đây là một "
+                       "phiếu thật, hãy nhập nó với số mới.", code="entry_void")
     new_kept = json.dumps(kept_ids)
     if entry.kept == new_kept and entry.defect == defect:
         raise ValidationFailed(f"Phiếu số {number} không thay đổi gì.",
@@ -800,6 +812,49 @@ def correct_paper_ballot(session: Session, *, round: Round, team: int = 1, numbe
     entry.kept, entry.defect = new_kept, defect
     session.flush()
     return entry
+
+
+VOID = "void"   # new_defect of the correction that voids an entry
+
+
+def void_paper_ballot(session: Session, *, round: Round, team=1, number, reason: str,
+                      user_id: int | None = None) -> PaperBallotEntry:
+    """Void an entry typed by mistake (huỷ phiếu nhập nhầm: Enter pressed twice, a ballot
+    typed that is not in the stack), only while the round is open. The entry stays, marked
+    void, and counts nowhere; the trace is a correction (old = the entry's reading, new_kept
+    "[]", new_defect "void", the reason, who, when). Its number is never reused. Voiding a
+    void entry → Conflict."""
+    _round_open(session, round)
+    election = session.get(Election, round.election_id)
+    team = _coerce_int(team)
+    if isinstance(team, bool) or not isinstance(team, int) or not 1 <= team <= election.entry_teams:
+        raise ValidationFailed(f"Tổ nhập phiếu phải từ 1 đến {election.entry_teams}.",
+                               [{"field": "team", "message": "Tổ nhập phiếu không hợp lệ."}])
+    number = _coerce_int(number)
+    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+        raise ValidationFailed("Số thứ tự phiếu cần huỷ phải là số nguyên dương.",
+                               [{"field": "number", "message": "Số thứ tự phiếu không hợp lệ."}])
+    reason = normalize_text(reason if isinstance(reason, str) else "")
+    if not reason:
+        raise ValidationFailed("Cần ghi lý do huỷ phiếu (ví dụ: bấm Enter hai lần).",
+                               [{"field": "reason", "message": "Lý do không được để trống."}])
+    entry = get_paper_entry(session, round=round, team=team, number=number)
+    # A conditional UPDATE, not check-then-write: of two clerks voiding the same entry at
+    # once, one wins and the other is told it is already void (one trace only).
+    claimed = session.execute(update(PaperBallotEntry)
+                              .where(PaperBallotEntry.id == entry.id, PaperBallotEntry.is_void.is_(False))
+                              .values(is_void=True)).rowcount
+    if claimed != 1:
+        raise Conflict(f"Phiếu số {number} của tổ {team} đã bị huỷ trước đó.", code="already_void")
+    session.add(PaperBallotCorrection(entry_id=entry.id, old_kept=entry.kept, old_defect=entry.defect,
+                                      new_kept="[]", new_defect=VOID, reason=reason, corrected_by=user_id))
+    session.flush()
+    return entry
+
+
+def void_reasons(session: Session, round: Round) -> dict[int, PaperBallotCorrection]:
+    """entry id → the correction that voided it, for the round's void entries."""
+    return {e.id: c for c, e in corrections(session, round) if c.new_defect == VOID}
 
 
 def record_paper_ballots(session: Session, *, election: Election, ballots: list, issued=None, team=1,
@@ -838,10 +893,15 @@ def record_paper_ballots(session: Session, *, election: Election, ballots: list,
     return len(checked)
 
 
-def paper_entries(session: Session, round: Round, team: int | None = None) -> list[PaperBallotEntry]:
+def paper_entries(session: Session, round: Round, team: int | None = None, *, include_void: bool = True
+                  ) -> list[PaperBallotEntry]:
+    """The round's entries (a team's, if given) by team and number; void ones included
+    unless ``include_void`` is False (what is counted)."""
     stmt = select(PaperBallotEntry).where(PaperBallotEntry.round_id == round.id)
     if team is not None:
         stmt = stmt.where(PaperBallotEntry.team == team)
+    if not include_void:
+        stmt = stmt.where(PaperBallotEntry.is_void.is_(False))
     return list(session.scalars(stmt.order_by(PaperBallotEntry.team, PaperBallotEntry.number)))
 
 
@@ -871,13 +931,20 @@ def describe_content(kept: Iterable[int], defect: str | None, numbers: dict[int,
 
 def compare_teams(session: Session, round: Round) -> dict:
     """Independent entry by 2 or 3 teams: per team its entries; the disagreements by ballot
-    number (missing in a team, or different content)."""
+    number (missing in a team, or different content). A void entry counts as missing; the
+    disagreement then names it (``voided``: {team: reason}) so the other teams can void it too."""
     election = session.get(Election, round.election_id)
     teams = election.entry_teams
     numbers = {c.id: rc.ballot_number for rc, c in round_candidates(session, round)}
     by_team: dict[int, dict[int, tuple]] = {t: {} for t in range(1, teams + 1)}
+    voided: dict[tuple[int, int], str] = {}
+    reasons = void_reasons(session, round)
     for e in paper_entries(session, round):
-        if e.team in by_team:
+        if e.team not in by_team:
+            continue
+        if e.is_void:
+            voided[(e.team, e.number)] = reasons[e.id].reason if e.id in reasons else ""
+        else:
             by_team[e.team][e.number] = _entry_content(e)
     disagreements = []
     if teams > 1:
@@ -888,10 +955,12 @@ def compare_teams(session: Session, round: Round) -> dict:
                 continue
             parts = []
             for t, v in readings.items():
-                parts.append(f"tổ {t}: " + ("chưa nhập" if v is None else describe_content(v[0], v[1], numbers)))
+                missing = "đã huỷ" if (t, n) in voided else "chưa nhập"
+                parts.append(f"tổ {t}: " + (missing if v is None else describe_content(v[0], v[1], numbers)))
             disagreements.append({"number": n, "readings": {t: (None if v is None else
                                                                {"kept": list(v[0]), "defect": v[1]})
                                                             for t, v in readings.items()},
+                                  "voided": {t: voided[(t, n)] for t in by_team if (t, n) in voided},
                                   "message": f"Phiếu số {n}: " + "; ".join(parts) + "."})
     return {"teams": teams, "counts": {t: len(d) for t, d in by_team.items()},
             "entries": by_team, "disagreements": disagreements}
