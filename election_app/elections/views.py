@@ -376,15 +376,24 @@ def _team_arg(election) -> int:
     return team if 1 <= team <= election.entry_teams else 1
 
 
+def _void_info(e, voided: dict) -> dict:
+    """Whether an entry was voided (huỷ phiếu nhập nhầm) and why, as the lists show it."""
+    if not e.is_void:
+        return {"void": False, "void_reason": "", "void_label": ""}
+    reason = voided[e.id].reason if e.id in voided else ""
+    return {"void": True, "void_reason": reason, "void_label": gettext("Đã huỷ: %(reason)s", reason=reason)}
+
+
 def _entry_state(r, team: int) -> dict:
     rows = el.round_candidates(db.session, r)
     numbers = [c.id for _, c in rows]
     entries = el.paper_entries(db.session, r, team)
     count = kb.running_count(entries, numbers, r.seats)
+    voided = el.void_reasons(db.session, r) if any(e.is_void for e in entries) else {}
     recent = []
     for e in sorted(entries, key=lambda e: -e.number)[:8]:
         info = kb.describe(json.loads(e.kept), e.defect, numbers, r.seats)
-        recent.append({"number": e.number, **info, "label": _verdict_label(info)})
+        recent.append({"number": e.number, **info, "label": _verdict_label(info), **_void_info(e, voided)})
     return {"rows": rows, "numbers": numbers, "count": count, "recent": recent,
             "next_number": (max((e.number for e in entries), default=0) + 1)}
 
@@ -399,7 +408,8 @@ def entry_page(cid: int, eid: int):
     return render_template("elections/entry.html", congress=congress, election=election, round=r, team=team,
                            state=state, defect_keys=kb.DEFECT_KEYS, defect_labels=DEFECT_REASONS,
                            action=ActionForm(), all_kept=kb.ALL_KEPT, all_struck=kb.ALL_STRUCK,
-                           correct_number=request.args.get("correct", ""))
+                           correct_number=request.args.get("correct", ""),
+                           void_number=request.args.get("void", ""))
 
 
 def _entry_reply(cid, eid, team, ok: bool, message: str, r=None, extra: dict | None = None, status: int = 200):
@@ -468,6 +478,33 @@ def correct(cid: int, eid: int):
     return redirect(url_for("elections.entry_page", cid=cid, eid=eid, team=team))
 
 
+@bp.route("/elections/<int:eid>/entry/void", methods=["POST"])
+@require("elections.count")
+def void_entry(cid: int, eid: int):
+    """Huỷ phiếu nhập nhầm: the entry stays in the log, struck through, and counts nowhere."""
+    _, election = _load(cid, eid)
+    team = _team_arg(election)
+    back = request.form.get("back") == "compare"
+    if _csrf_ok():
+        r = el.current_round(db.session, election)
+        try:
+            if r is None:
+                raise ValidationFailed(gettext("Chưa có lần bầu nào."))
+            number = request.form.get("number", "").strip()
+            if not number.isdigit():
+                raise ValidationFailed(gettext("Nhập số thứ tự phiếu cần huỷ."))
+            el.void_paper_ballot(db.session, round=r, team=team, number=int(number),
+                                 reason=request.form.get("reason", ""), user_id=current_user.id)
+            db.session.commit()
+            flash(gettext("Đã huỷ phiếu số %(n)s của tổ %(team)s: phiếu này không được tính.", n=number, team=team),
+                  "success")
+        except DomainError as err:
+            _fail(err)
+    if back:
+        return redirect(url_for("elections.compare", cid=cid, eid=eid))
+    return redirect(url_for("elections.entry_page", cid=cid, eid=eid, team=team))
+
+
 @bp.route("/elections/<int:eid>/compare")
 @require("elections.count")
 def compare(cid: int, eid: int):
@@ -493,17 +530,20 @@ def entry_log(cid: int, eid: int, number: int):
     numbers = [c.id for _, c in rows]
     users = {u.id: (u.full_name or u.username) for u in db.session.scalars(select(User))}
     teams = {}
+    voided = el.void_reasons(db.session, r)
     for t in range(1, election.entry_teams + 1):
         entries = el.paper_entries(db.session, r, t)
         teams[t] = []
         for e in entries:
             info = kb.describe(json.loads(e.kept), e.defect, numbers, r.seats)
-            teams[t].append({"e": e, **info, "label": _verdict_label(info)})
+            teams[t].append({"e": e, **info, "label": _verdict_label(info), **_void_info(e, voided)})
     fixes = []
     for c, e in el.corrections(db.session, r):
-        fixes.append({"c": c, "e": e,
+        is_void = c.new_defect == el.VOID
+        fixes.append({"c": c, "e": e, "void": is_void,
                       "old": kb.format_reading(json.loads(c.old_kept), c.old_defect, numbers),
-                      "new": kb.format_reading(json.loads(c.new_kept), c.new_defect, numbers)})
+                      "new": gettext("huỷ phiếu") if is_void else
+                      kb.format_reading(json.loads(c.new_kept), c.new_defect, numbers)})
     return render_template("elections/log.html", congress=congress, election=election, round=r, rows=rows,
                            teams=teams, fixes=fixes, users=users, board=officials(db.session, cid, "board"),
                            board_label=OFFICIAL_ROLES["board"], tally=el.round_tally(db.session, r))

@@ -76,16 +76,36 @@
     if (data.recent) {
       var body = document.querySelector('#recent tbody');
       body.innerHTML = '';
+      var voidTpl = document.getElementById('void-form-tpl');
       data.recent.forEach(function (e) {
         var tr = document.createElement('tr');
-        if (!e.valid) tr.className = 'invalid';
+        if (e.void) tr.className = 'void';
+        else if (!e.valid) tr.className = 'invalid';
         [e.number, e.typed, e.label].forEach(function (v, i) {
           var td = document.createElement('td');
+          var holder = td;
           if (i === 0) td.className = 'num';
-          if (i === 1) { var c = document.createElement('code'); c.textContent = v; td.appendChild(c); }
-          else td.textContent = v;
+          if (i > 0 && e.void) { holder = document.createElement('s'); td.appendChild(holder); }
+          if (i === 1) { var c = document.createElement('code'); c.textContent = v; holder.appendChild(c); }
+          else holder.textContent = v;
+          if (i === 2 && e.void) {
+            var note = document.createElement('span');
+            note.className = 'void-note';
+            note.textContent = e.void_label;
+            td.appendChild(document.createTextNode(' '));
+            td.appendChild(note);
+          }
           tr.appendChild(td);
         });
+        if (voidTpl) {   // "Huỷ phiếu này": the same form the page renders, for this number
+          var cell = document.createElement('td');
+          if (!e.void) {
+            var form = voidTpl.content.cloneNode(true);
+            form.querySelector('input[name="number"]').value = e.number;
+            cell.appendChild(form);
+          }
+          tr.appendChild(cell);
+        }
         body.appendChild(tr);
       });
     }
