@@ -5,7 +5,7 @@ from flask import current_app, g, jsonify, request
 from sqlalchemy import select
 
 from ..auth.permissions import public
-from ..auth.services import authenticate, issue_api_token
+from ..auth.services import guarded_authenticate, issue_api_token
 from ..congress.services import congress_json, create_congress, get_congress, list_congresses
 from ..db import db
 from ..delegates import importer
@@ -28,7 +28,7 @@ ATTENDANCE = obj(["summoned", "present", "quorum_met"], summoned=I, present=I, a
 CREATED = obj(["created", "ids"], created=I, ids={"type": "array", "items": I})
 
 OPENAPI_PATHS = {
-    "/auth/token": {"post": op("Lấy mã xác thực (bearer token)", auth=False, errors=(401, 422),
+    "/auth/token": {"post": op("Lấy mã xác thực (bearer token)", auth=False, errors=(401, 422, 429),
                                body=obj(["username", "password"], username=S, password=S),
                                response=obj(["token"], token=S, role=S))},
     "/congresses": {
@@ -70,9 +70,11 @@ OPENAPI_PATHS = {
 @public("exchanges a password for a token")
 def auth_token():
     data = json_body()
-    user = authenticate(db.session, username=str(data.get("username", "")),
-                        password=str(data.get("password", "")))
+    user = guarded_authenticate(db.session, username=str(data.get("username", "")),
+                                password=str(data.get("password", "")),
+                                client=request.remote_addr or "unknown")
     if user is None:
+        db.session.commit()  # keeps the failure count
         raise Unauthorized("Tên đăng nhập hoặc mật khẩu không đúng.")
     token = issue_api_token(db.session, user=user, hours=current_app.config["API_TOKEN_HOURS"])
     return ok({"token": token, "role": user.role})

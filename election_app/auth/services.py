@@ -43,6 +43,36 @@ def set_password(session: Session, *, user: User, password: str) -> None:
     session.flush()
 
 
+# Password guessing: failed logins are counted in the database (shared by every process),
+# per client and account, and per client over all accounts.
+LOGIN_WINDOW_SECONDS = 15 * 60
+LOGIN_LIMIT_PER_ACCOUNT = 10
+LOGIN_LIMIT_PER_CLIENT = 50
+LOGIN_LIMITED_MESSAGE = ("Đăng nhập sai quá nhiều lần. Vui lòng chờ 15 phút rồi thử lại, "
+                         "hoặc nhờ quản trị viên đặt lại mật khẩu.")
+
+
+def _login_keys(username: str, client: str) -> list[tuple[str, int]]:
+    name = (username or "").strip().casefold()[:80]
+    return [(f"login-fail:{client}:{name}", LOGIN_LIMIT_PER_ACCOUNT),
+            (f"login-fail-client:{client}", LOGIN_LIMIT_PER_CLIENT)]
+
+
+def guarded_authenticate(session: Session, *, username: str, password: str, client: str) -> User | None:
+    """``authenticate`` behind the failed-login limit: raises TooManyRequests (429) when this
+    client has failed too often; records a failure (the caller commits it) otherwise."""
+    from ..voting.ratelimit import check_limit, record_hit
+    keys = _login_keys(username, client)
+    for key, limit in keys:
+        check_limit(session, key=key, limit=limit, window_seconds=LOGIN_WINDOW_SECONDS,
+                    message=LOGIN_LIMITED_MESSAGE)
+    user = authenticate(session, username=username, password=password)
+    if user is None:
+        for key, _ in keys:
+            record_hit(session, key=key, window_seconds=LOGIN_WINDOW_SECONDS)
+    return user
+
+
 def authenticate(session: Session, *, username: str, password: str) -> User | None:
     user = session.scalar(select(User).where(User.username == (username or "").strip()))
     if user is None or not user.is_active_account:

@@ -9,11 +9,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from ..db import db
-from ..errors import DomainError
+from ..errors import DomainError, TooManyRequests
 from .forms import LoginForm, UserForm
 from .models import User
 from .permissions import public, require
-from .services import authenticate, create_user
+from .services import create_user, guarded_authenticate
 
 bp = Blueprint("auth", __name__)
 
@@ -31,7 +31,15 @@ def login():
         return redirect(url_for("congress.list_congresses"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(db.session, username=form.username.data, password=form.password.data)
+        try:
+            user = guarded_authenticate(db.session, username=form.username.data,
+                                        password=form.password.data,
+                                        client=request.remote_addr or "unknown")
+        except TooManyRequests as err:
+            db.session.rollback()
+            flash(err.message, "error")
+            return render_template("auth/login.html", form=form), 429
+        db.session.commit()  # keeps the failure count
         if user is None:
             flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
         else:

@@ -62,10 +62,10 @@ def hits(session: Session, *, key: str, window_seconds: int, now: float | None =
 
 
 def check_limit(session: Session, *, key: str, limit: int, window_seconds: int,
-                now: float | None = None) -> None:
+                now: float | None = None, message: str = RATE_LIMITED_MESSAGE) -> None:
     """Raise ``TooManyRequests`` once ``key`` has ``limit`` events in the current window."""
     if hits(session, key=key, window_seconds=window_seconds, now=now) >= limit:
-        raise TooManyRequests(RATE_LIMITED_MESSAGE)
+        raise TooManyRequests(message)
 
 
 def purge_old(session: Session, *, prefix: str, window_seconds: int, now: float | None = None) -> int:
