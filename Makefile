@@ -3,6 +3,7 @@ PY      ?= python3.11
 VENV    := .venv
 BIN     := $(VENV)/bin
 HOST    ?= 127.0.0.1
+HTTPS   ?=
 PORT    ?= 5000
 WORKERS ?= 2
 FLASK   := $(BIN)/flask --app election_app
@@ -32,8 +33,10 @@ sysdeps:
 run: sysdeps deps
 	$(FLASK) db upgrade
 	$(FLASK) demo seed
-	@$(BIN)/python scripts/print_addresses.py $(HOST) $(PORT)
+	@if [ -n "$(HTTPS)" ]; then bash scripts/tls-cert.sh instance/tls $$(hostname -I 2>/dev/null); fi
+	@$(BIN)/python scripts/print_addresses.py $(HOST) $(PORT) $(if $(HTTPS),https,http)
 	$(BIN)/gunicorn --workers $(WORKERS) --threads 8 --worker-class gthread --bind $(HOST):$(PORT) \
+	  $(if $(HTTPS),--certfile instance/tls/cert.pem --keyfile instance/tls/key.pem) \
 	  --access-logfile - --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(L)ss' \
 	  'election_app:create_app()'
 

@@ -4,8 +4,9 @@ import socket
 import sys
 
 host, port = sys.argv[1], sys.argv[2]
+scheme = sys.argv[3] if len(sys.argv) > 3 else "http"
 print("\n=== Đại hội Công đoàn — election_app ===")
-print(f"Mở trình duyệt: http://127.0.0.1:{port}/")
+print(f"Mở trình duyệt: {scheme}://127.0.0.1:{port}/")
 if host == "0.0.0.0":
     addrs = set()
     try:
@@ -16,9 +17,10 @@ if host == "0.0.0.0":
     except OSError:
         pass
     for a in sorted(addrs):
-        print(f"Trong mạng Wi-Fi của hội trường: http://{a}:{port}/  (đặt PUBLIC_BASE_URL=http://{a}:{port} để mã QR trỏ đúng)")
+        print(f"Trong mạng Wi-Fi của hội trường: {scheme}://{a}:{port}/  (đặt PUBLIC_BASE_URL={scheme}://{a}:{port} để mã QR trỏ đúng)")
 else:
-    print("Chỉ máy này truy cập được. Để phục vụ qua Wi-Fi hội trường: HOST=0.0.0.0 make run")
+    print("Chỉ máy này truy cập được. Để phục vụ qua Wi-Fi hội trường: HOST=0.0.0.0 make run "
+          "(thêm HTTPS=1 để điện thoại dùng được máy ảnh quét QR)")
 print("Tài khoản mẫu: admin / admin12345 (quản trị), btc / btc12345 (ban tổ chức), "
       "bbc / bbc12345 (ban bầu cử), thuky / thuky12345 (thư ký)")
 print("Dừng máy chủ: Ctrl+C\n")
