@@ -61,7 +61,7 @@ def _login_keys(username: str, client: str) -> list[tuple[str, int]]:
 def guarded_authenticate(session: Session, *, username: str, password: str, client: str) -> User | None:
     """``authenticate`` behind the failed-login limit: raises TooManyRequests (429) when this
     client has failed too often; records a failure (the caller commits it) otherwise."""
-    from ..voting.ratelimit import check_limit, record_hit
+    from ..ratelimit import check_limit, record_hit
     keys = _login_keys(username, client)
     for key, limit in keys:
         check_limit(session, key=key, limit=limit, window_seconds=LOGIN_WINDOW_SECONDS,

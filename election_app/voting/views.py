@@ -28,7 +28,8 @@ from ..elections import services as elections
 from ..elections.models import RoundParticipation
 from ..errors import Conflict, DomainError, ValidationFailed
 from ..extensions import csrf
-from . import ratelimit, services, tokens
+from .. import ratelimit
+from . import services, tokens
 from .forms import BallotForm, DeskForm, IssueLinksForm, SlipsForm
 
 bp = Blueprint("voting", __name__)
@@ -59,6 +60,10 @@ def public_base_url() -> str:
     return current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
 
 
+VOTE_LIMITED_MESSAGE = ("Bạn đã thử quá nhiều liên kết bỏ phiếu không hợp lệ. "
+                        "Vui lòng chờ vài phút rồi thử lại, hoặc liên hệ Ban bầu cử.")
+
+
 def _fail_key() -> str:
     return f"vote-fail:{request.remote_addr or 'unknown'}"
 
@@ -70,7 +75,8 @@ def voter_for_request(token: str, kind: str | None = None) -> services.Voter:
     A failure is committed on its own, before the error answer."""
     cfg = current_app.config
     limit, window = int(cfg.get("VOTE_FAIL_LIMIT", 20)), int(cfg.get("VOTE_FAIL_WINDOW", 300))
-    ratelimit.check_limit(db.session, key=_fail_key(), limit=limit, window_seconds=window)
+    ratelimit.check_limit(db.session, key=_fail_key(), limit=limit, window_seconds=window,
+                          message=VOTE_LIMITED_MESSAGE)
     try:
         return services.resolve_voter(db.session, token=token, kind=kind)
     except services.InvalidCredential:

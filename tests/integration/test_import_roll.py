@@ -12,26 +12,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from tests.rollfiles import HEADERS, nfd, xlsx
 from election_app.delegates.models import Delegate
 from election_app.rules import name_sort_key
 from tests.conftest import csrf_from
 
-HEADERS = ["STT", "Họ và tên", "Giới tính", "Năm sinh", "Chức vụ", "Đơn vị", "Loại đại biểu",
-           "Đảng viên", "Dân tộc"]
-
-
-def nfd(s: str) -> str:
-    return unicodedata.normalize("NFD", s)
-
-
-def xlsx(rows: list[list]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def csv_bytes(rows: list[list], sep: str = ",", bom: bool = False) -> bytes:

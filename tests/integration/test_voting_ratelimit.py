@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from election_app import create_app
 from election_app.db import db
-from election_app.voting import ratelimit
+from election_app import ratelimit
 from election_app.voting.models import RateLimitBucket
 from test_voting_support import SECRET, fresh, link_for, open_election, vote_url
 
@@ -26,7 +26,7 @@ def test_limit_after_failures_then_429_for_everything(app, client, session, cong
         assert resp.status_code == 403
     blocked = client.get(f"/v/{BAD}")
     assert blocked.status_code == 429
-    assert "quá nhiều" in blocked.get_data(as_text=True)
+    assert "quá nhiều liên kết bỏ phiếu" in blocked.get_data(as_text=True)
     api_blocked = client.post(vote_url(BAD, election.id), json={"kept": []})
     assert api_blocked.status_code == 429
     assert api_blocked.get_json()["error"] == "rate_limited" and "quá nhiều" in api_blocked.get_json()["message"]

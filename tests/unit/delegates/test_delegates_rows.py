@@ -8,27 +8,12 @@ import unicodedata
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from tests.rollfiles import HEADERS, nfd, xlsx
 from election_app.delegates import importer
 from election_app.delegates.qr import checkin_payload, parse_checkin_payload
 from election_app.delegates.services import FIELD_LABELS, clean_delegate_row
 from election_app.errors import ValidationFailed
 
-HEADERS = ["STT", "Họ và tên", "Giới tính", "Năm sinh", "Chức vụ", "Đơn vị", "Loại đại biểu",
-           "Đảng viên", "Dân tộc"]
-
-
-def nfd(s: str) -> str:
-    return unicodedata.normalize("NFD", s)
-
-
-def xlsx(rows: list[list]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def csv_bytes(rows: list[list], sep: str = ",", bom: bool = False, encoding: str = "utf-8") -> bytes:

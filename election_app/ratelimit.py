@@ -1,8 +1,8 @@
 """A fixed-window rate limiter kept in the database (``rate_limit_buckets``), so that every
 app process (gunicorn workers, several machines on one PostgreSQL) enforces one limit.
 
-Used to slow down guessing of voting tokens: each failed attempt from a client counts;
-past the limit the client gets 429 until the window ends. Counting is one atomic
+Used to slow down guessing (voting tokens, staff passwords): each failed attempt counts
+under a key; past the limit the client gets 429 until the window ends. Counting is one atomic
 INSERT … ON CONFLICT DO UPDATE (SQLite ≥ 3.24 and PostgreSQL), so concurrent failures
 never lose a count."""
 from __future__ import annotations
@@ -12,11 +12,10 @@ import time
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from ..errors import TooManyRequests
-from .models import RateLimitBucket
+from .errors import TooManyRequests
+from .voting.models import RateLimitBucket
 
-RATE_LIMITED_MESSAGE = ("Bạn đã thử quá nhiều liên kết bỏ phiếu không hợp lệ. "
-                        "Vui lòng chờ vài phút rồi thử lại, hoặc liên hệ Ban bầu cử.")
+RATE_LIMITED_MESSAGE = "Quá nhiều lần thử không thành công. Vui lòng chờ vài phút rồi thử lại."
 
 
 def _window(now: float | None, window_seconds: int) -> int:
