@@ -26,7 +26,7 @@ from ..db import db, utcnow
 from ..elections import services as el
 from ..elections.models import Election
 from ..errors import Conflict, NotFound, ValidationFailed
-from . import render, services
+from . import render, services, text
 from .models import RenderJob
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,11 @@ class Produced:
 
 def _html(template: str, **context) -> str:
     """Render a document template with plain data only (no request, no user, no ORM)."""
-    return current_app.jinja_env.get_template(f"documents/{template}").render(**context)
+    env = current_app.jinja_env
+    # The typography helpers (text.nb, text.name) are globals, so imported macros see them.
+    env.globals.setdefault("nb", text.nb)
+    env.globals.setdefault("name", text.name)
+    return env.get_template(f"documents/{template}").render(**context)
 
 
 def _noop(done: int) -> None:
