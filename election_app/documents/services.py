@@ -1071,3 +1071,60 @@ def documents_index(session: Session, *, congress: Congress) -> dict:
     return {"elections": elections, "cards": len(delegates),
             "voting_links": sum(1 for d in delegates if may_have_voting_link(d)),
             "resolution_edited": congress.resolution_text is not None}
+
+
+# --- warnings on the documents page -------------------------------------------------------
+
+def _date_vi(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def document_warnings(session: Session, *, congress: Congress, base_url: str) -> list[str]:
+    """What would make a printed paper wrong or unusable, said before it is printed
+    (issue 12): an address no phone in the hall can open; signature blocks that will print
+    with blank names; absent delegates without a reason (RULES §2); a vote held on another
+    day than the congress's date (every paper prints the congress's date)."""
+    from .addresses import address_warning
+    out = []
+    warning = address_warning(base_url)
+    if warning:
+        out.append(warning)
+    rounds = closed_rounds(session, congress=congress)
+    if rounds and not officials(session, congress.id, "board"):
+        out.append("Chưa nhập tên các thành viên Ban bầu cử: biên bản kiểm phiếu in dòng ký để trống "
+                   "(Trưởng ban, Ủy viên) để ký và ghi tên bằng tay. Nhập tên tại trang Đại hội → Cơ quan làm việc.")
+    for role, label, paper in (("presidium", "Đoàn Chủ tịch", "biên bản đại hội và nghị quyết"),
+                               ("secretariat", "Đoàn Thư ký", "biên bản đại hội")):
+        if not officials(session, congress.id, role):
+            out.append(f"Chưa nhập tên {label}: {paper} in dòng ký để trống.")
+    if congress.kind == "delegates" and not officials(session, congress.id, "credentials_committee"):
+        out.append("Chưa nhập tên Ban Thẩm tra tư cách đại biểu: báo cáo thẩm tra tư cách in dòng ký để trống.")
+    missing = [a["full_name"] for a in absent_rows(session, congress) if not a["reason"]]
+    if missing:
+        out.append(f"{len(missing)} {('đoàn viên' if congress.kind == 'all_members' else 'đại biểu')} vắng mặt "
+                   "chưa ghi lý do (Điều lệ yêu cầu ghi rõ): " + ", ".join(missing)
+                   + ". Các văn bản để trống chỗ ghi lý do; ghi lý do tại trang «Lý do vắng mặt».")
+    if congress.date is None:
+        if rounds:
+            out.append("Chưa nhập ngày đại hội: các văn bản ghi theo ngày diễn ra từng việc.")
+    else:
+        days = {}
+        for r in rounds:
+            if r.closed_at is not None:
+                day = local(r.closed_at).date()
+                if day != congress.date:
+                    election = session.get(Election, r.election_id)
+                    days.setdefault(day, []).append(f"{election.title} (lần bầu thứ {r.number})")
+        for day, what in sorted(days.items()):
+            out.append(f"{'; '.join(what)} kết thúc ngày {_date_vi(day)}, khác ngày đại hội "
+                       f"{_date_vi(congress.date)}: mọi văn bản ghi ngày đại hội {_date_vi(congress.date)}. "
+                       "Nếu ngày đại hội nhập sai, hãy sửa tại trang Đại hội.")
+    return out
+
+
+def absent_people(session: Session, *, congress: Congress) -> list[dict]:
+    """Those summoned and not checked in, for the absence-reasons page."""
+    everyone = sort_delegates(session.scalars(select(Delegate).where(Delegate.congress_id == congress.id)))
+    return [{"id": d.id, "code": d.code, "full_name": d.full_name, "unit": d.unit,
+             "category": category_label(congress_info(congress), d.category), "reason": d.absence_reason or ""}
+            for d in everyone if is_summoned(d) and d.checked_in_at is None]
