@@ -8,7 +8,8 @@
 - ``broken_phrases``: a line break inside a protected phrase (a person's or place's
   name, "lần thứ IX", the term "2023–2028"), in running text and inside table cells.
 
-Each returns a list of human-readable problems (empty = fine)."""
+Each returns a list of human-readable problems (empty = fine). ``parse(pdf)`` reads a
+PDF once (words and ruled tables of every page); the checks accept its result or bytes."""
 from __future__ import annotations
 
 import io
@@ -24,6 +25,27 @@ HEADER_CELLS = {"stt", "họ và tên", "thành phần", "học vấn"}
 
 def _norm(s: str) -> str:
     return " ".join(unicodedata.normalize("NFC", (s or "").replace("\xa0", " ")).split())
+
+
+class Page:
+    """What the checks need of one page, read once (pdfplumber is slow on big PDFs)."""
+
+    def __init__(self, page):
+        self.height = page.height
+        self.words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)
+        found = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+        self.table_boxes = [t.bbox for t in found]
+        self.table_rows = [t.extract() for t in found]
+
+    def extract_words(self, **_):
+        return self.words
+
+
+def parse(pdf) -> list[Page]:
+    if isinstance(pdf, list):
+        return pdf
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return [Page(p) for p in doc.pages]
 
 
 def _lines(page, exclude=()):
@@ -76,37 +98,35 @@ def _is_signature_line(text: str, signers: set[str]) -> bool:
     return any(_norm(t) == s for s in signers)
 
 
-def signature_only_pages(pdf: bytes, signers: set[str] = frozenset()) -> list[str]:
+def signature_only_pages(pdf, signers: set[str] = frozenset()) -> list[str]:
     problems = []
-    with pdfplumber.open(io.BytesIO(pdf)) as doc:
-        for i, page in enumerate(doc.pages):
-            if i == 0:
-                continue
-            lines = _content_lines(page)
-            has_sign = any(re.match(r"^(TM\.|THƯ KÝ|BAN BẦU CỬ|TRƯỞNG BAN|CHỦ TỊCH)", ln["text"]) for ln in lines)
-            if lines and has_sign and all(_is_signature_line(ln["text"], signers) for ln in lines):
-                problems.append(f"trang {i + 1}: chỉ có khối chữ ký ({' | '.join(ln['text'] for ln in lines[:4])})")
+    for i, page in enumerate(parse(pdf)):
+        if i == 0:
+            continue
+        lines = _content_lines(page)
+        has_sign = any(re.match(r"^(TM\.|THƯ KÝ|BAN BẦU CỬ|TRƯỞNG BAN|CHỦ TỊCH)", ln["text"]) for ln in lines)
+        if lines and has_sign and all(_is_signature_line(ln["text"], signers) for ln in lines):
+            problems.append(f"trang {i + 1}: chỉ có khối chữ ký ({' | '.join(ln['text'] for ln in lines[:4])})")
     return problems
 
 
 def _tables(page):
     found = []
-    for t in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
-        rows = [r for r in t.extract() if any(c and c.strip() for c in r)]
+    for bbox, extracted in zip(page.table_boxes, page.table_rows):
+        rows = [r for r in extracted if any(c and c.strip() for c in r)]
         if not rows:
             continue
         body = list(rows)
         while body and any(_norm(c).casefold() in HEADER_CELLS for c in body[0] if c):
             body.pop(0)
-        found.append({"bbox": t.bbox, "rows": rows, "body": body})
+        found.append({"bbox": bbox, "rows": rows, "body": body})
     return found
 
 
 def short_table_splits(pdf: bytes) -> list[str]:
     """A table that runs over a page break must keep at least two body rows on each page."""
     problems = []
-    with pdfplumber.open(io.BytesIO(pdf)) as doc:
-        pages = [(p.height, _tables(p), _content_lines(p)) for p in doc.pages]
+    pages = [(p.height, _tables(p), _content_lines(p)) for p in parse(pdf)]
     for i in range(len(pages) - 1):
         height, tables, lines = pages[i]
         _, next_tables, next_lines = pages[i + 1]
@@ -145,33 +165,44 @@ def _starts_with(text: str, part: str) -> bool:
     return t.startswith(p) and (len(t) == len(p) or not t[len(p)].isalnum())
 
 
+_SPLITS: dict[str, list[tuple[str, str]]] = {}
+
+
 def _broken(a: str, b: str, phrases) -> list[str]:
-    return [p for p in phrases for x, y in _split_points(p) if _ends_with(a, x) and _starts_with(b, y)]
+    out = []
+    a_cf, b_cf = a.casefold(), b.casefold()
+    for p in phrases:
+        splits = _SPLITS.get(p)
+        if splits is None:
+            splits = _SPLITS[p] = list(_split_points(p))
+        for x, y in splits:
+            # cheap test first: the line must end with the phrase's last word before the break
+            if a_cf.endswith(x.casefold()[-3:]) and _ends_with(a, x) and _starts_with(b, y):
+                out.append(p)
+    return out
 
 
 def broken_phrases(pdf: bytes, phrases: list[str]) -> list[str]:
     phrases = sorted({_norm(p) for p in phrases if len(_norm(p).split()) > 1 or "–" in p}, key=len, reverse=True)
     problems = []
-    with pdfplumber.open(io.BytesIO(pdf)) as doc:
-        for i, page in enumerate(doc.pages):
-            tables = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
-            for t in tables:
-                for row in t.extract():
-                    for cell in row:
-                        parts = [_norm(x) for x in (cell or "").split("\n") if _norm(x)]
-                        for a, b in zip(parts, parts[1:]):
-                            for p in _broken(a, b, phrases):
-                                problems.append(f"trang {i + 1} (bảng): «{p}» bị ngắt dòng: «{a}» / «{b}»")
-            lines = _lines(page, exclude=[t.bbox for t in tables])
-            for a in lines:
-                # the next line of the same column: just below, overlapping horizontally
-                below = [b for b in lines if 0 < b["top"] - a["bottom"] < 12
-                         and b["x0"] < a["x1"] and a["x0"] < b["x1"]]
-                if not below:
-                    continue
-                b = min(below, key=lambda b: b["top"])
-                for p in _broken(a["text"], b["text"], phrases):
-                    problems.append(f"trang {i + 1}: «{p}» bị ngắt dòng: «{a['text'][-40:]}» / «{b['text'][:40]}»")
+    for i, page in enumerate(parse(pdf)):
+        for extracted in page.table_rows:
+            for row in extracted:
+                for cell in row:
+                    parts = [_norm(x) for x in (cell or "").split("\n") if _norm(x)]
+                    for a, b in zip(parts, parts[1:]):
+                        for p in _broken(a, b, phrases):
+                            problems.append(f"trang {i + 1} (bảng): «{p}» bị ngắt dòng: «{a}» / «{b}»")
+        lines = _lines(page, exclude=page.table_boxes)
+        for a in lines:
+            # the next line of the same column: just below, overlapping horizontally
+            below = [b for b in lines if 0 < b["top"] - a["bottom"] < 12
+                     and b["x0"] < a["x1"] and a["x0"] < b["x1"]]
+            if not below:
+                continue
+            b = min(below, key=lambda b: b["top"])
+            for p in _broken(a["text"], b["text"], phrases):
+                problems.append(f"trang {i + 1}: «{p}» bị ngắt dòng: «{a['text'][-40:]}» / «{b['text'][:40]}»")
     return problems
 
 

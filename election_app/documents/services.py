@@ -682,26 +682,28 @@ def _aware_utc(value: dt.datetime | None) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
-def place_on_agenda(items: list, things: list[tuple[str, object, int | None, dt.datetime | None]]
-                    ) -> dict[int, list[tuple[str, object]]]:
+def place_on_agenda(items: list, things: list[tuple]) -> dict[int, list[tuple[str, object]]]:
     """Which agenda item tells each vote or election in the minutes (issue 12, 2).
 
-    ``things`` are (kind, object, linked item id, time it happened). A thing goes to the
-    item it is linked to (the item's own link, or the item that was on the floor when it
-    was created); one never linked goes where it happened: under the last item taken up
-    before it. One that cannot be placed at all goes before part D (never after "Bế mạc").
-    Inside an item, things are told in the order they happened."""
+    ``things`` are (kind, object, linked item id, time it happened[, fallback item id]).
+    A thing goes to the item it is linked to; one not linked goes where it happened: under
+    the last item taken up before it; else to its fallback item (e.g. the item on the floor
+    when it was created). One that cannot be placed at all goes before part D (never after
+    "Bế mạc"). Inside an item, things are told in the order they happened."""
     ids = {i.id for i in items}
     placed: dict[int, list[tuple[dt.datetime | None, int, str, object]]] = {i.id: [] for i in items}
     started = sorted(((_aware_utc(i.started_at), n, i) for n, i in enumerate(items) if i.started_at),
                      key=lambda x: (x[0], x[1]))
     before_d = next((items[n - 1] for n, i in enumerate(items) if i.section == "D" and n > 0), items[-1])
-    for order, (kind, obj, linked, when) in enumerate(things):
+    for order, (kind, obj, linked, when, *rest) in enumerate(things):
+        fallback = rest[0] if rest else None
         when = _aware_utc(when)
         target = linked if linked in ids else None
         if target is None and when is not None:
             earlier = [i for t, _, i in started if t <= when]
             target = earlier[-1].id if earlier else None
+        if target is None and fallback in ids:
+            target = fallback
         if target is None:
             target = before_d.id
         placed[target].append((when, order, kind, obj))
@@ -742,8 +744,16 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
         if m.recorded_at is None and m.id not in item_links_m:
             continue  # never put to the vote and not on the programme
         things.append(("motion", m, item_links_m.get(m.id, m.agenda_item_id), _motion_time(m)))
+    # An election is told round by round where each round was held (round 1 under the
+    # item linked to the election, if any; a further round where it happened, e.g. after
+    # the vote to hold it).
     for e in elections:
-        things.append(("election", e, item_links_e.get(e.id, e.agenda_item_id), _election_time(session, e)))
+        rounds = [r for r in el.list_rounds(session, e) if r.opened_at is not None or r.status == "closed"]
+        if not rounds:
+            things.append(("round", (e, None), item_links_e.get(e.id), e.created_at, e.agenda_item_id))
+        for k, r in enumerate(rounds):
+            things.append(("round", (e, r.number), item_links_e.get(e.id) if k == 0 else None,
+                           r.opened_at, e.agenda_item_id))
     sections = []
     if items:
         placed = place_on_agenda(items, things)
@@ -761,19 +771,46 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
                     if obj.id == item.motion_id:
                         told_motion["title"] = ""  # the item's own vote: its title is the item's
                     entry["contents"].append({"kind": "motion", "motion": told_motion})
+                    continue
+                e, round_number = obj
+                summary = election_by_id[e.id]
+                last = entry["contents"][-1] if entry["contents"] else None
+                if last and last["kind"] == "election" and last["election"]["id"] == e.id:
+                    last["numbers"].append(round_number)
                 else:
-                    entry["contents"].append({"kind": "election", "election": election_by_id[obj.id]})
-                    told.setdefault(obj.id, number)
+                    entry["contents"].append({"kind": "election", "election": summary,
+                                              "numbers": [round_number], "continued": e.id in told})
+                told.setdefault(e.id, number)
+            for c in entry["contents"]:
+                if c["kind"] == "election":
+                    numbers = [n for n in c["numbers"] if n is not None]
+                    c["rounds"] = [r for r in c["election"]["rounds"] if r["number"] in numbers]
+                    all_numbers = [r["number"] for r in c["election"]["rounds"]]
+                    c["complete"] = not all_numbers or max(all_numbers) in numbers
             if item.election_id in election_by_id and item.election_id in told and \
-                    told[item.election_id] != number:
+                    told[item.election_id] != number and not any(
+                        c["kind"] == "election" and c["election"]["id"] == item.election_id for c in entry["contents"]):
                 entry["contents"].append({"kind": "told", "at": told[item.election_id]})
             sections.append(entry)
     else:
         ordered = sorted(things, key=lambda t: (_aware_utc(t[3]) or dt.datetime.max.replace(tzinfo=dt.timezone.utc)))
-        for number, (kind, obj, _, _) in enumerate(ordered, start=1):
-            content = ({"kind": "motion", "motion": motion_text(obj)} if kind == "motion"
-                       else {"kind": "election", "election": election_by_id[obj.id]})
-            sections.append({"number": number, "title": obj.title, "presenter": "", "notes": [],
+        seen: set[int] = set()
+        number = 0
+        for kind, obj, *_ in ordered:
+            if kind == "motion":
+                told_motion = {**motion_text(obj), "title": ""}  # the section's title says it
+                content, title = {"kind": "motion", "motion": told_motion}, obj.title
+            else:
+                e = obj[0]
+                if e.id in seen:
+                    continue  # every round told with the first
+                seen.add(e.id)
+                summary = election_by_id[e.id]
+                content = {"kind": "election", "election": summary, "rounds": summary["rounds"],
+                           "continued": False, "complete": True}
+                title = e.title
+            number += 1
+            sections.append({"number": number, "title": title, "presenter": "", "notes": [],
                              "part": None, "contents": [content]})
     started = [i.started_at for i in items if i.started_at]
     ended = [i.ended_at for i in items if i.ended_at]

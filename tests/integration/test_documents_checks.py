@@ -15,22 +15,26 @@ from tests.documents_congress import build
 BASE = "http://192.168.1.10:5000"
 
 
-def render_all(session, built) -> dict[str, bytes]:
-    """Every document of the congress: the congress papers, each election's ballot (round 1)
-    and the count minutes of every closed round."""
+def render_all(session, built, *, minutes: bool = True) -> dict[str, bytes]:
+    """Every document of the congress: the congress papers (the dossier holds the covering
+    letter, the congress minutes, every count minutes and the trích ngang list), and each
+    election's ballot. ``minutes=True`` also renders the minutes and count minutes alone."""
     c = built["congress"]
     secret = "test-secret-key-0123456789abcdef"
     out = {}
-    for kind in ("delegate-cards", "delegate-list", "attendance-sheet", "credentials-report",
-                 "minutes", "resolution", "dossier"):
+    kinds = ["delegate-cards", "delegate-list", "attendance-sheet", "credentials-report", "resolution", "dossier"]
+    if minutes:
+        kinds.append("minutes")
+    for kind in kinds:
         params = jobs.clean_params(kind, {"base_url": BASE})
         out[kind] = jobs.produce(session, congress=c, kind=kind, params=params, secret=secret).pdf
     for key in ("bch", "chair", "upper", "alternates"):
         e = built[key]
-        for r in el.list_rounds(session, e):
-            params = jobs.clean_params("count-minutes", {"election_id": e.id, "round": r.number, "base_url": BASE})
-            out[f"count-minutes-{key}-{r.number}"] = jobs.produce(session, congress=c, kind="count-minutes",
-                                                                  params=params, secret=secret).pdf
+        if minutes:
+            for r in el.list_rounds(session, e):
+                params = jobs.clean_params("count-minutes", {"election_id": e.id, "round": r.number, "base_url": BASE})
+                out[f"count-minutes-{key}-{r.number}"] = jobs.produce(session, congress=c, kind="count-minutes",
+                                                                      params=params, secret=secret).pdf
         params = jobs.clean_params("ballot", {"election_id": e.id, "round": 1})
         out[f"ballot-{key}"] = jobs.produce(session, congress=c, kind="ballot", params=params, secret=secret).pdf
     dump = os.environ.get("DOCS_DUMP")
@@ -41,6 +45,19 @@ def render_all(session, built) -> dict[str, bytes]:
     return out
 
 
+def check_all(docs: dict[str, bytes], built) -> list[str]:
+    signers = {d.full_name for d in built["made"]}
+    problems = []
+    for name, pdf in docs.items():
+        if name == "delegate-cards":
+            continue  # cards are cut apart: no signatures, no flowing tables
+        pages = chk.parse(pdf)
+        problems += [f"{name}: {p}" for p in chk.signature_only_pages(pages, signers)]
+        problems += [f"{name}: {p}" for p in chk.short_table_splits(pages)]
+        problems += [f"{name}: {p}" for p in chk.broken_phrases(pages, protected(built))]
+    return problems
+
+
 def protected(built) -> list[str]:
     names = [d.full_name for d in built["made"]]
     return names + ["Hai Bà Trưng", "lần thứ IX", "2023–2028", "Hà Nội", "Ngô Gia Tự", "Đoàn Thị Điểm",
@@ -49,13 +66,7 @@ def protected(built) -> list[str]:
 
 def test_every_document_of_a_realistic_congress_passes_the_render_checks(app, session):
     built = build(session)
-    docs = render_all(session, built)
-    signers = {d.full_name for d in built["made"]}
-    problems = []
-    for name, pdf in docs.items():
-        if name == "delegate-cards":
-            continue  # cards are cut apart: no signatures, no flowing tables
-        problems += [f"{name}: {p}" for p in chk.signature_only_pages(pdf, signers)]
-        problems += [f"{name}: {p}" for p in chk.short_table_splits(pdf)]
-        problems += [f"{name}: {p}" for p in chk.broken_phrases(pdf, protected(built))]
+    # the dossier holds the minutes and every count minutes, laid out as when printed alone
+    docs = render_all(session, built, minutes=bool(os.environ.get("DOCS_DUMP")))
+    problems = check_all(docs, built)
     assert problems == [], "\n".join(problems)
