@@ -930,7 +930,7 @@ def resolution_default_text(session: Session, *, congress: Congress) -> str:
         n += 1
         lines.append(f"Điều {n}. {_election_article(s, info, follow)}")
     n += 1
-    lines.append(f"Điều {n}. Đại hội giao Ban Chấp hành {org} nhiệm kỳ {info['term']} "
+    lines.append(f"Điều {n}. Đại hội giao cho Ban Chấp hành {org} nhiệm kỳ {info['term']} "
                  "căn cứ nghị quyết này xây dựng chương trình hành động và tổ chức thực hiện.")
     lines += [
         "",
