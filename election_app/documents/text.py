@@ -65,9 +65,15 @@ def nb(text, upper: bool = False) -> Markup:
     return Markup("".join(out))
 
 
+NAME_NOWRAP_MAX = 28  # a longer name (rare) may wrap rather than overflow a table cell
+
+
 def name(text) -> Markup:
-    """A person's name, never broken across lines."""
-    return Markup('<span class="nw">') + escape(unicodedata.normalize("NFC", text or "")) + Markup("</span>")
+    """A person's name, never broken across lines (unless it is too long for a column)."""
+    text = unicodedata.normalize("NFC", text or "")
+    if len(text) > NAME_NOWRAP_MAX:
+        return escape(text)
+    return Markup('<span class="nw">') + escape(text) + Markup("</span>")
 
 
 def protected_phrases(text: str) -> list[str]:
