@@ -70,8 +70,9 @@ def current_actor(via: str | None = None) -> Actor:
 
 
 class Command(BaseModel):
-    """Base of every action's input: unknown fields are refused, text is stripped."""
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    """Base of every action's input: text is stripped; unknown fields are ignored (API.md lets
+    clients send more than an operation reads), and the route's own ids always win."""
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
 
 
 _PYDANTIC_VI = {

@@ -31,6 +31,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "notes.write": frozenset({"admin", "secretary", "organizer"}),
     "documents.print": ALL_STAFF,
     "documents.edit": frozenset({"admin", "organizer", "secretary"}),
+    "audit.view": ALL_STAFF,
 }
 
 
