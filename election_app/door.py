@@ -110,9 +110,12 @@ def parse(model: type[BaseModel], data: Any) -> BaseModel:
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        details = []
+        details, seen = [], set()
         for e in err.errors(include_url=False, include_input=False):
             where = ".".join(str(p) for p in e.get("loc", ()))
+            if where in seen:
+                continue
+            seen.add(where)
             msg = e.get("ctx", {}).get("error") if e["type"] == "value_error" else None
             details.append({"field": where, "message": str(msg) if msg else _PYDANTIC_VI.get(
                 e["type"], "Giá trị không hợp lệ.")})

@@ -130,8 +130,9 @@ def verify_chains(session: Session, chain: int | None = None) -> tuple[int, list
     checked = 0
     for ch in chains:
         prev, expected_seq, fault = GENESIS, 1, None
-        rows = session.execute(select(AuditEntry).where(AuditEntry.chain == ch)
-                               .order_by(AuditEntry.seq, AuditEntry.id)).scalars()
+        # Read the rows as they are on disk now (never objects this session cached earlier).
+        rows = session.execute(select(*AuditEntry.__table__.c).where(AuditEntry.chain == ch)
+                               .order_by(AuditEntry.seq, AuditEntry.id))
         for e in rows:
             checked += 1
             if e.seq != expected_seq:
@@ -150,7 +151,7 @@ def verify_chains(session: Session, chain: int | None = None) -> tuple[int, list
                 break
             prev, expected_seq = e.hash, expected_seq + 1
         if fault is None:
-            head = session.get(AuditHead, ch)
+            head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.chain == ch)).first()
             last_seq = expected_seq - 1
             if head is not None and (head.seq != last_seq or head.hash != prev):
                 fault = ChainFault(ch, None, None, f"đầu chuỗi ghi {head.seq} mục, nhật ký còn {last_seq} "

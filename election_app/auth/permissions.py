@@ -94,7 +94,9 @@ def congress_of_route(session: Session, view_args: dict) -> int | None:
     found: set[int] = set()
     cid = view_args.get("cid")
     if cid is not None:
-        if not (0 < int(cid) <= MAX_DB_INT):
+        congresses = db.metadata.tables["congresses"]
+        if not (0 < int(cid) <= MAX_DB_INT) or session.scalar(
+                select(congresses.c.id).where(congresses.c.id == int(cid))) is None:
             raise NotFound("Không tìm thấy đại hội.")
         found.add(int(cid))
     for arg, table in SCOPED_ARGS.items():

@@ -1,7 +1,6 @@
 """The congress's own use cases, each one action through the one door (``election_app.door``)."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from pydantic import Field
@@ -23,7 +22,7 @@ class CongressFields(Command):
     term: str | None = Field(default=None, max_length=20)
     ordinal: str | None = Field(default=None, max_length=20)
     kind: str | None = Field(default=None, max_length=20)
-    date: dt.date | str | None = None
+    date: Any = None  # a date or "YYYY-MM-DD"; the service says what is wrong in Vietnamese
     venue: str | None = Text300
     place: str | None = Field(default=None, max_length=100)
     preset_code: str | None = Field(default=None, max_length=40)

@@ -17,7 +17,7 @@ Id = Field(gt=0, le=2**63 - 1)
 
 class AddDelegates(Command):
     congress_id: int = Id
-    rows: list[dict[str, Any]] = Field(max_length=20000)
+    rows: list[Any] = Field(max_length=20000)  # each row is checked by the service, all-or-nothing
     row_offset: int = 1
     source: str = "form"
 
