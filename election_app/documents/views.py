@@ -177,7 +177,8 @@ def seal_page(round_id: int, seal: str):
 def absences(cid: int):
     """Lý do vắng mặt: the secretary or the organizer records why each absent delegate is
     absent (RULES §2); the credentials report and the minutes print it."""
-    from ..delegates.absence import set_absence_reasons
+    from ..door import page_run
+    from .actions import record_absence_reasons
     congress = get_congress(db.session, cid)
     form = ConfirmForm()
     if request.method == "POST":
@@ -185,14 +186,8 @@ def absences(cid: int):
             flash(_("Phiên làm việc đã hết hạn, vui lòng thử lại."), "error")
             return redirect(url_for("documents.absences", cid=cid))
         reasons = {key[len("reason_"):]: value for key, value in request.form.items() if key.startswith("reason_")}
-        try:
-            changed = set_absence_reasons(db.session, congress=congress, reasons=reasons)
-            db.session.commit()
-            flash(_("Đã lưu lý do vắng mặt (%(n)s thay đổi).", n=changed), "success")
-        except DomainError as err:
-            db.session.rollback()
-            for item in err.details or [{"message": err.message}]:
-                flash(item["message"], "error")
+        page_run(record_absence_reasons, {"congress_id": cid, "reasons": reasons},
+                 success=lambda n: _("Đã lưu lý do vắng mặt (%(n)s thay đổi).", n=n))
         return redirect(url_for("documents.absences", cid=cid))
     people = services.absent_people(db.session, congress=congress)
     return render_template("documents/absences.html", congress=congress, people=people, form=form)

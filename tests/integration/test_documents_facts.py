@@ -137,6 +137,8 @@ def test_absence_reasons_are_recorded_and_printed_never_as_a_disciplinary_statem
     assert resp.status_code == 302
     session.expire_all()
     assert session.get(Delegate, no_reason.id).absence_reason == "Con ốm nằm viện"
+    from election_app.audit.models import AuditEntry
+    assert session.query(AuditEntry).filter_by(congress_id=c.id, action="delegates.absence_reasons").count() == 1
     assert "Con ốm nằm viện" in text(produce(session, c, "credentials-report"))
     assert "vắng mặt chưa ghi lý do" not in client.get(f"/congresses/{c.id}/documents").get_data(as_text=True)
     # bad input: too long → Vietnamese message, nothing changed, no 500
