@@ -214,3 +214,16 @@ def page_count(pdf: bytes) -> int:
 def all_text(pdf: bytes) -> str:
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         return "\n".join(_norm(p.extract_text() or "") for p in doc.pages)
+
+
+def tall_cells(pdf, max_lines: int = 2) -> list[str]:
+    """Table cells wrapped to more than ``max_lines`` lines (squeezed columns)."""
+    problems = []
+    for i, page in enumerate(parse(pdf)):
+        for extracted in page.table_rows:
+            for row in extracted:
+                for cell in row:
+                    parts = [x for x in (cell or "").split("\n") if x.strip()]
+                    if len(parts) > max_lines:
+                        problems.append(f"trang {i + 1}: ô bảng {len(parts)} dòng: «{' / '.join(parts)}»")
+    return problems

@@ -54,6 +54,9 @@ def check_all(docs: dict[str, bytes], built) -> list[str]:
             problems += [f"{name}: {p}" for p in chk.signature_only_pages(pages, signers)]
             problems += [f"{name}: {p}" for p in chk.short_table_splits(pages)]
         problems += [f"{name}: {p}" for p in chk.broken_phrases(pages, protected(built))]
+        if name in ("delegate-list", "attendance-sheet", "credentials-report"):
+            # columns wide enough: no cell wraps to 3 lines or more (issue 12, 17)
+            problems += [f"{name}: {p}" for p in chk.tall_cells(pages, max_lines=2)]
     return problems
 
 

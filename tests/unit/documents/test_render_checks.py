@@ -64,3 +64,11 @@ def test_a_name_broken_across_lines_is_caught_and_nb_keeps_it_whole():
     broken = chk.broken_phrases(pdf(width.format(words)), phrases)
     assert broken
     assert chk.broken_phrases(pdf(width.format(nb(words)), ".nw { white-space: nowrap; }"), phrases) == []
+
+
+def test_a_squeezed_column_is_caught():
+    cell = "Phó Hiệu trưởng, Trường Tiểu học Đoàn Thị Điểm"
+    narrow = (f"<table style='border-collapse: collapse; table-layout: fixed; width: 60mm'><tr><td style='border: 1px solid;"
+              f" width: 22mm'>{cell}</td><td style='border: 1px solid'>1</td></tr></table>")
+    assert chk.tall_cells(pdf(narrow)) != []
+    assert chk.tall_cells(pdf(narrow.replace("60mm", "160mm").replace("22mm", "120mm"))) == []
