@@ -9,3 +9,4 @@ from .motions.models import Motion  # noqa: F401
 from .agenda.models import AgendaItem  # noqa: F401
 from .voting.models import RateLimitBucket, VotingSlip  # noqa: F401
 from .documents.models import CongressFile, RenderJob  # noqa: F401
+from .imports.models import ImportMapping, ImportUpload  # noqa: F401

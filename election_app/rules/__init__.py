@@ -14,6 +14,8 @@ from .ballots import DEFECT_REASONS, INVALID_REASONS, BallotError, BallotVerdict
 from .candidates import CandidateCheck, check_candidate_list
 from .motions import motion_passed, validate_motion
 from .names import (
+    control_characters,
+    foreign_letters,
     duplicate_key,
     full_name_sort_key,
     join_name,
@@ -41,6 +43,8 @@ from .tally import (
 )
 
 __all__ = [
+    "control_characters",
+    "foreign_letters",
     "DEFAULT_PRESET",
     "DEFECT_REASONS",
     "INVALID_REASONS",
