@@ -35,8 +35,13 @@ class DelegateForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("Tệp danh sách (.xlsx hoặc .csv)"), validators=[
-        FileRequired(_l("Chọn tệp để nhập.")), FileAllowed(["xlsx", "csv"], _l("Chỉ nhận tệp .xlsx hoặc .csv."))])
+    file = FileField(_l("Tệp danh sách (.xlsx, .xls, .ods hoặc .csv)"), validators=[
+        FileRequired(_l("Chọn tệp để nhập.")),
+        FileAllowed(["xlsx", "xls", "ods", "csv"], _l("Chỉ nhận tệp .xlsx, .xls, .ods hoặc .csv."))])
+
+
+class MappingForm(FlaskForm):
+    """The mapping step: only its CSRF token; the column choices are read by number."""
 
 
 class CredentialForm(FlaskForm):
