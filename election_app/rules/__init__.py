@@ -14,6 +14,7 @@ from .ballots import DEFECT_REASONS, INVALID_REASONS, BallotError, BallotVerdict
 from .candidates import CandidateCheck, check_candidate_list
 from .motions import motion_passed, validate_motion
 from .names import (
+    INVISIBLE,
     control_characters,
     foreign_letters,
     duplicate_key,
@@ -43,6 +44,7 @@ from .tally import (
 )
 
 __all__ = [
+    "INVISIBLE",
     "control_characters",
     "foreign_letters",
     "DEFAULT_PRESET",
