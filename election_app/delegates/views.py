@@ -14,7 +14,7 @@ from ..imports import FIELD_LABELS as IMPORT_FIELD_LABELS, Limits, legacy
 from ..imports import services as imports_services
 from . import importer
 from .forms import CheckInForm, CredentialForm, DelegateForm, ImportForm, MappingForm, PromoteForm
-from .models import Delegate
+from .models import CATEGORY_LABELS, Delegate
 from .qr import parse_checkin_payload
 from .services import (FIELD_LABELS, add_delegates, attendance, check_in, decide_credentials,
                        find_by_code, get_delegate, is_summoned, list_delegates,
@@ -158,17 +158,19 @@ def import_mapping(cid: int, uid: str):
         reading = _fallback_reading(upload, encoding)
     return render_template("delegates/import_mapping.html", congress=congress, form=form, upload=upload,
                            reading=reading, problems=problems, labels=FIELD_LABELS,
-                           field_labels=IMPORT_FIELD_LABELS, encodings=legacy.LABELS)
+                           field_labels=IMPORT_FIELD_LABELS, encodings=legacy.LABELS, categories=CATEGORY_LABELS)
 
 
 def _fallback_reading(upload, encoding):
-    """The reading without the organizer's mapping (when their choice left no name column)."""
-    try:
-        reading, _rows = importer.read_roll(upload.filename, upload.data, limits=_import_limits(),
-                                            encoding=encoding)
-        return reading
-    except DomainError:
-        return None
+    """The reading without the organizer's mapping, else with the detected encoding (when their
+    choice left no name column, or no header can be read in the encoding they picked)."""
+    for enc in (encoding, None):
+        try:
+            reading, _rows = importer.read_roll(upload.filename, upload.data, limits=_import_limits(), encoding=enc)
+            return reading
+        except DomainError:
+            continue
+    return None
 
 
 @bp.route("/delegates/template.xlsx")

@@ -44,13 +44,25 @@ class Reading:
     def choices(self) -> list[str]:
         return CHOICES[self.kind]
 
-    def preview(self, n: int = 8) -> list[tuple[int, list[str]]]:
-        out = []
-        for line, cells, _section in data_rows(self.rows, self.sheet.merges, self.layout):
-            out.append((line, [display(cells.get(c.index)) for c in self.layout.columns]))
-            if len(out) >= n:
+    def samples(self, n: int = 3) -> list[list[str]]:
+        """For each column, its first ``n`` values (as converted)."""
+        out: list[list[str]] = [[] for _ in self.layout.columns]
+        for count, (_line, cells, _section) in enumerate(data_rows(self.rows, self.sheet.merges, self.layout)):
+            for i, c in enumerate(self.layout.columns):
+                v = display(cells.get(c.index))
+                if v and len(out[i]) < n:
+                    out[i].append(v)
+            if count > 50:
                 break
         return out
+
+    def preview(self, n: int = 8) -> list[dict]:
+        """The first ``n`` people as they will be imported with the current choices."""
+        try:
+            recs = records(self)
+        except ValidationFailed:
+            return []
+        return recs[:n]
 
     def column_of(self, field_name: str) -> str | None:
         """The sheet column letter a record field came from (for error messages)."""

@@ -167,11 +167,14 @@ def detect(texts, codec: str = "cp1252", sample: int = 3000) -> tuple[str, dict]
             before, after = is_vietnamese_word(w), is_vietnamese_word(conv)
             if after and not before:
                 gain += 1
-                examples.setdefault(enc, (w, conv))
+                # The example shown to the organizer: the longest capitalised word (a name).
+                rank = (conv[:1].isupper() and conv[1:].islower(), len(conv))
+                if enc not in examples or rank > examples[enc][2]:
+                    examples[enc] = (w, conv, rank)
             elif before and not after:
                 loss += 1
         scores[enc] = gain - 3 * loss
     best = max(scores, key=lambda k: scores[k])
     if scores[best] >= 2:
-        return best, {"scores": scores, "example": examples.get(best)}
+        return best, {"scores": scores, "example": examples[best][:2] if best in examples else None}
     return UNICODE, {"scores": scores, "example": None}
