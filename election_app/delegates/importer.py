@@ -102,12 +102,16 @@ def export_xlsx(delegates, attendance_label) -> bytes:
     headers = ["STT", "Số thẻ", "Họ và tên", "Giới tính", "Năm sinh", "Chức vụ", "Đơn vị",
                "Loại đại biểu", "Đảng viên", "Dân tộc", "Trình độ học vấn", "Chuyên môn nghiệp vụ",
                "Lý luận chính trị", "Thẩm tra tư cách", "Lý do", "Điểm danh"]
-    _styled_sheet(ws, headers, [6, 8, 28, 10, 10, 26, 30, 20, 10, 10, 14, 22, 16, 16, 24, 14])
+    # Columns kept aside at import ("Ghi chú", "Số điện thoại" ...) come back out, after ours.
+    extra_keys = list(dict.fromkeys(k for d in delegates for k in (d.extra or {})))
+    _styled_sheet(ws, headers + extra_keys, [6, 8, 28, 10, 10, 26, 30, 20, 10, 10, 14, 22, 16, 16, 24, 14]
+                  + [18] * len(extra_keys))
     for i, d in enumerate(delegates, start=1):
         ws.append([i, d.code, d.full_name, (d.gender or "").capitalize(), d.birth_year, d.position,
                    d.unit, CATEGORY_LABELS.get(d.category, d.category), "x" if d.is_party_member else "",
                    d.ethnicity, d.education, d.qualification, d.political_theory,
-                   d.credential_label, d.credential_reason, attendance_label(d)])
+                   d.credential_label, d.credential_reason, attendance_label(d)]
+                  + [(d.extra or {}).get(k, "") for k in extra_keys])
         for cell in ws[ws.max_row]:
             if cell.data_type == "f":   # text that starts with "=" stays text, never a formula
                 cell.data_type = "s"

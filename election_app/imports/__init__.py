@@ -18,7 +18,7 @@ from .layout import (CANDIDATE_FIELDS, FIELD_LABELS, ROLL_FIELDS, Layout, data_r
                      header_score)
 from .readers import ACCEPTED, Formula, Limits, Sheet, column_letter, read_sheet
 
-__all__ = ["ACCEPTED", "FIELD_LABELS", "Limits", "Reading", "read_list", "records", "legacy", "fold"]
+__all__ = ["ACCEPTED", "FIELD_LABELS", "Limits", "Reading", "fold", "legacy", "parse_birth", "read_list", "records"]
 
 CHOICES = {"roll": ROLL_FIELDS, "candidates": CANDIDATE_FIELDS}
 

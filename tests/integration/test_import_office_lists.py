@@ -235,3 +235,15 @@ def test_control_characters_and_look_alike_letters_are_refused_naming_row_and_co
     resp = caller.post(f"/api/v1/congresses/{congress.id}/delegates", json={"delegates": [{"full_name": "Trần Văn Аn"}]})
     assert resp.status_code == 422 and "không phải chữ Việt" in resp.get_json()["details"][0]["message"]
     assert roll(session, congress) == {}
+
+
+def test_kept_aside_columns_come_back_in_the_export(session, client, login, congress, api):
+    from openpyxl import load_workbook
+    status, _body = post_file(api("organizer"), congress, "a.xlsx", FILES["hai-dong-tieu-de.xlsx"])
+    assert status == 201
+    login("secretary")
+    ws = load_workbook(io.BytesIO(client.get(f"/congresses/{congress.id}/delegates/export.xlsx").data)).worksheets[0]
+    header = [c.value for c in ws[1]]
+    assert header[-1] == "Ghi chú"
+    notes = {row[2]: row[-1] for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert notes["Phạm Ngọc Ánh"] == "Chuyển công tác 2024" and notes["Trần Văn Đức"] in ("", None)
