@@ -135,6 +135,17 @@ def read_list(filename: str, data: bytes, *, kind: str = "roll", limits: Limits 
         from .layout import apply_mapping
         apply_mapping(layout, saved, CHOICES[kind])
         layout.remembered = True
+    if mapping is not None:
+        from .layout import SINGLE
+        seen: dict[str, str] = {}
+        for col in layout.columns:
+            if col.field in SINGLE and col.field in seen:
+                label = FIELD_LABELS[col.field]
+                raise ValidationFailed(
+                    f"Cột {seen[col.field]} và cột {col.letter} cùng được chọn là «{label}»: mỗi ý nghĩa chỉ chọn cho một cột.",
+                    [{"row": layout.header_row + 1, "field": col.field, "column": col.letter,
+                      "message": f"«{label}» đã chọn cho cột {seen[col.field]}."}])
+            seen.setdefault(col.field, col.letter)
     fields = {c.field for c in layout.columns}
     if not fields & {"full_name", "ten"}:
         raise ValidationFailed("Chưa có cột nào là «Họ và tên» (hoặc «Tên»).",

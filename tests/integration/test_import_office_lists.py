@@ -247,3 +247,35 @@ def test_kept_aside_columns_come_back_in_the_export(session, client, login, cong
     assert header[-1] == "Ghi chú"
     notes = {row[2]: row[-1] for row in ws.iter_rows(min_row=2, values_only=True)}
     assert notes["Phạm Ngọc Ánh"] == "Chuyển công tác 2024" and notes["Trần Văn Đức"] in ("", None)
+
+
+def test_junk_through_the_api_is_always_a_422_never_a_500(session, congress, api):
+    from hypothesis import HealthCheck, given, settings, strategies as st
+    caller = api("organizer")
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.binary(max_size=2000), st.sampled_from(["a.xlsx", "a.xls", "a.ods", "a.csv", "a"]),
+           st.one_of(st.none(), st.text(max_size=20)), st.one_of(st.none(), st.text(max_size=40)))
+    def check(data, name, encoding, mapping):
+        form = {k: v for k, v in (("encoding", encoding), ("mapping", mapping)) if v is not None}
+        status, body = post_file(caller, congress, name, data, **form)
+        assert status == 422 and body["message"] and body["details"], body
+    check()
+    good = FILES["ngay-sinh.xlsx"]
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.one_of(st.text(max_size=60), st.lists(st.text(max_size=12), max_size=10).map(__import__("json").dumps)))
+    def check_mapping(mapping):
+        status, body = post_file(caller, congress, "a.xlsx", good, mapping=mapping)
+        assert status in (201, 422), body
+        session.rollback()
+        session.query(Delegate).filter(Delegate.congress_id == congress.id).delete()
+        session.commit()
+    check_mapping()
+
+
+def test_a_meaning_chosen_for_two_columns_is_refused(session, congress, api):
+    status, body = post_file(api("organizer"), congress, "a.xlsx", FILES["ngay-sinh.xlsx"],
+                             mapping='{"E": "unit"}')
+    assert status == 422 and "Cột E và cột F cùng được chọn là «Đơn vị»" in body["message"], body
+    assert roll(session, congress) == {}

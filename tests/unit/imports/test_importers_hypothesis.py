@@ -121,3 +121,61 @@ def test_known_words_in_the_old_fonts():
     assert legacy.detect(["Hä vµ tªn", "NguyÔn V¨n §øc"])[0] == legacy.TCVN3
     assert legacy.detect(["Hoï vaø teân", "Nguyeãn Vaên Ñöùc"])[0] == legacy.VNI
     assert legacy.detect(["Họ và tên", "Nguyễn Văn Đức", "Lê Thị Hà", "Trần Thế Ánh"])[0] == legacy.UNICODE
+
+
+GROUPS = {
+    "name": (["Họ và tên"], ["full_name"]),
+    "birth": (["Năm sinh", "Nam", "Nữ"], ["birth_male", "birth_female"]),
+    "level": (["Trình độ", "Học vấn", "Chuyên môn", "LLCT"], ["education", "qualification", "political_theory"]),
+    "sex": (["Giới tính", "Nam", "Nữ"], ["gender_male", "gender_female"]),
+    "pos": (["Chức vụ, đơn vị công tác"], ["position_unit"]),
+    "index": (["TT"], ["_index"]),
+    "note": (["Ghi chú"], ["_keep"]),
+}
+
+
+@FAST
+@given(st.permutations(["name", "birth", "level", "pos", "index", "note"]), st.booleans(), st.integers(0, 4),
+       st.sampled_from(["xlsx", "csv", "ods", "xls"]), st.booleans())
+def test_random_two_row_header_layouts(order, with_sex, title_rows, fmt, female):
+    groups = list(order) + (["sex"] if with_sex else [])
+    top, sub, expected, merges, values = [], [], [], [], []
+    sample = {"full_name": "Lê Thị Thuỷ", "birth_male": None, "birth_female": 1990, "education": "12/12",
+              "qualification": "Cử nhân", "political_theory": "Sơ cấp", "position_unit": "Giáo viên, Tổ 1",
+              "_index": 1, "_keep": "ghi", "gender_male": None, "gender_female": "x"}
+    if not female:
+        sample |= {"birth_male": 1990, "birth_female": None, "gender_male": "x", "gender_female": None}
+    r0 = title_rows
+    for g in groups:
+        labels, fields = GROUPS[g]
+        c = len(top)
+        if len(labels) == 1:
+            top.append(labels[0])
+            sub.append(None)
+            merges.append((r0, c, r0 + 1, c))
+        else:
+            top += [labels[0]] + [None] * (len(labels) - 2)
+            sub += labels[1:]
+            merges.append((r0, c, r0, c + len(labels) - 2))
+        expected += fields
+        values += [sample[f] for f in fields]
+    w = len(top)
+    rows = [["DANH SÁCH ĐẠI BIỂU"] + [None] * (w - 1)] * title_rows + [top, sub, values,
+                                                                     [None, "Tổng cộng: 1 người"] + [None] * (w - 2)]
+    blob = {"xlsx": lambda: __import__("tests.rollfiles", fromlist=["to_xlsx"]).to_xlsx(rows, merges),
+            "csv": lambda: to_csv(rows), "ods": lambda: to_ods(rows, merges, 10), "xls": lambda: to_xls(rows, merges)}[fmt]()
+    reading = read_list(f"a.{fmt}", blob)
+    assert [c.field for c in reading.layout.columns] == expected
+    (rec,) = records(reading)
+    assert rec["full_name"] == "Lê Thị Thuỷ" and rec["birth_year"] == 1990
+    assert rec["gender"] == ("nữ" if female else "nam")
+    assert (rec["position"], rec["unit"]) == ("Giáo viên", "Tổ 1")
+
+
+@FAST
+@given(st.binary(max_size=2000))
+def test_random_ole_bytes_never_crash_the_xls_reader(tail):
+    try:
+        records(read_list("a.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + tail))
+    except ValidationFailed as err:
+        assert err.message
