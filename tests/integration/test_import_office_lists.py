@@ -279,3 +279,10 @@ def test_a_meaning_chosen_for_two_columns_is_refused(session, congress, api):
                              mapping='{"E": "unit"}')
     assert status == 422 and "Cột E và cột F cùng được chọn là «Đơn vị»" in body["message"], body
     assert roll(session, congress) == {}
+
+
+def test_the_page_refuses_a_bomb_in_vietnamese(session, client, congress, page):
+    resp = page("bom.xlsx", _sparse_bomb())
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "vượt giới hạn" in html and 'id="import-errors"' in html
+    assert roll(session, congress) == {}
