@@ -103,6 +103,27 @@ def test_tcvn3_list_through_the_mapping_step_and_the_shape_is_remembered(session
     assert _mapping_form(html)[ghi_chu] == "_ignore"
 
 
+def test_the_mapping_step_leaves_audit_entries_without_the_file_or_the_people(session, client, congress, page):
+    import json
+
+    from election_app.audit.models import AuditEntry
+    resp = page("vni.xlsx", FILES["vni.xlsx"])
+    url = resp.headers["Location"]
+    form = _mapping_form(client.get(url).get_data(as_text=True)) | {"action": "import"}
+    assert client.post(url, data=form).status_code == 302
+    session.rollback()
+    log = [(e.action, json.loads(e.data), e.outcome)
+           for e in session.scalars(select(AuditEntry).where(AuditEntry.chain == congress.id).order_by(AuditEntry.seq))]
+    assert [a for a, _d, _o in log] == ["roll.keep_upload", "roll.import_file"]
+    kept, imported = log[0][1], log[1][1]
+    assert "data" not in kept and kept["filename"] == "vni.xlsx"
+    assert "rows" not in imported or isinstance(imported["rows"], int)
+    assert imported["encoding"] == "vni" and len(imported["ids"]) == 6 and log[1][2] == "6 người"
+    assert "Nguyễn" not in json.dumps(log, ensure_ascii=False)
+    # The upload is gone once imported: the same link is now a 404.
+    assert client.get(url).status_code == 404
+
+
 def test_mapping_step_bad_row_names_row_and_column_and_imports_nothing(session, client, congress, page):
     rows = [["DANH SÁCH ĐẠI BIỂU"], ["TT", "Họ tên", "Ngày sinh", "Mã ngạch"],
             [1, "Lê Văn An", "12/03/1980", "0912"], [2, "Lê Văn Bình", "31/02/1981", "0913"]]
