@@ -191,6 +191,12 @@ def create_item_motion(cid: int, iid: int):
 @bp.route("/congresses/<int:cid>/run")
 @require("agenda.run")
 def run_sheet(cid: int):
+    return _run_sheet_page(cid)
+
+
+def _run_sheet_page(cid: int, hands_errors: list | None = None, hands_typed=None):
+    """The run-sheet; after a refused show of hands, with the refusal beside the form and
+    the numbers as they were typed."""
     congress = get_congress(db.session, cid)
     items = services.list_items(db.session, cid)
     current = services.current_item(db.session, congress)
@@ -200,7 +206,8 @@ def run_sheet(cid: int):
     election = db.session.get(Election, current.election_id) if current and current.election_id else None
     return render_template("agenda/run.html", congress=congress, items=items, current=current, nxt=nxt,
                            att=att, motion=motion, election=_run_election(election, att),
-                           hands=HandsForm(formdata=None), form=ActionForm(), **_labels())
+                           hands=HandsForm(formdata=None), form=ActionForm(), hands_errors=hands_errors or [],
+                           hands_typed=hands_typed or {}, **_labels())
 
 
 def _run_election(election: Election | None, att: dict) -> dict | None:
@@ -267,13 +274,18 @@ def record_hands(cid: int, mid: int):
                                  user_id=current_user.id)
             db.session.commit()
             flash(_("Đã ghi kết quả biểu quyết: %(title)s.", title=motion.title), "success")
+            return redirect(url_for("agenda.run_sheet", cid=cid) + "#current")
         except DomainError as err:
-            _flash_error(err)
+            db.session.rollback()
+            problems = [d["message"] for d in (getattr(err, "details", None) or []) if d.get("message")]
+            errors = problems or [err.message]
+            status = err.status
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                flash(e if isinstance(e, (str, LazyString)) else _("Biểu mẫu không hợp lệ."), "error")
-    return redirect(url_for("agenda.run_sheet", cid=cid) + "#current")
+        errors = [e if isinstance(e, (str, LazyString)) else _("Biểu mẫu không hợp lệ.")
+                  for field_errors in form.errors.values() for e in field_errors]
+        status = 400 if "csrf_token" in form.errors else 422
+    # Refused: the run-sheet again, the refusal beside the form, the typed numbers kept.
+    return _run_sheet_page(cid, hands_errors=errors, hands_typed=request.form), status
 
 
 def _election_action(cid: int, eid: int, action: str):
