@@ -35,12 +35,12 @@
           var rows = slice.map(function (row, i) {
             var cls = row.elected ? 'elected' : (row.tied ? 'tied' : '');
             var mark = row.elected ? 'Trúng cử' : (row.tied ? 'Bằng phiếu' : '');
-            return '<tr class="' + cls + '"><td class="num">' + (start + i + 1) + '</td><td>' + esc(row.name) +
+            return '<tr class="' + cls + '"><td class="num">' + (start + i + 1) + '</td><td class="name' + (row.name.length > 22 ? ' longer' : '') + (row.name.length > 28 ? ' longest' : '') + '">' + esc(row.name) +
               '</td><td class="num">' + esc(row.votes) + '</td><td class="num">' + esc(row.percent) +
               '</td><td class="mark">' + mark + '</td></tr>';
           }).join('');
           var height = ((slice.length + 1) * 100 / (per + 1)).toFixed(2);
-          tables += '<table class="hall-table" style="height: ' + height + '%"><thead><tr><th class="num">TT</th><th>Họ và tên</th>' +
+          tables += '<table class="hall-table" style="height: ' + height + '%"><colgroup><col class="c-no"><col><col class="c-votes"><col class="c-pct"><col class="c-mark"></colgroup><thead><tr><th class="num">TT</th><th>Họ và tên</th>' +
             '<th class="num">Số phiếu</th><th class="num">Tỷ lệ</th><th>Kết quả</th></tr></thead><tbody>' + rows + '</tbody></table>';
         }
         return '<section class="hall-panel hall-result cols' + cols + (per > 12 ? ' long' : '') + '" style="--per: ' + per + '">' +
