@@ -9,7 +9,8 @@ browser context, empty cache):
 
 - ``tti_ms``: from the navigation to the ballot being interactive: the load event has
   fired (every stylesheet and script the page needs has arrived) and the ballot's script
-  has run (``<html class="js">``);
+  has run (``<html class="js">``), from the page's navigation timing (``tti_wall_ms``: the
+  same seen from the test driver, which adds its own polling under the slow CPU);
 - ``vote_ms``: the whole vote: open the link, strike one name, "Xem lại phiếu", "Xác nhận
   bỏ phiếu", until the receipt code is on screen;
 - the requests the browser made and the bytes it received (what went over the wire).
@@ -81,7 +82,12 @@ def _one_run(browser, base: str, token: str) -> dict:
     def on_finished(params):
         wire["bytes"] += int(params.get("encodedDataLength") or 0)
 
+    def on_cached(params):  # answered by the browser's cache: nothing went over the network
+        wire["requests"] -= 1
+        urls.append("(from cache)")
+
     cdp.on("Network.requestWillBeSent", on_request)
+    cdp.on("Network.requestServedFromCache", on_cached)
     cdp.on("Network.loadingFinished", on_finished)
     t0 = time.perf_counter()
     page.goto(f"{base}/v/{token}", wait_until="load", timeout=120_000)
@@ -98,7 +104,10 @@ def _one_run(browser, base: str, token: str) -> dict:
     vote = time.perf_counter() - t0
     code = page.locator(".receipt-code").first.inner_text().strip()
     context.close()
-    return {"tti_ms": round(tti * 1000), "vote_ms": round(vote * 1000),
+    # Interactive = the load event (every stylesheet and script the page needs is in) once
+    # the ballot's script has run; measured by the page's own navigation timing, so that
+    # the test driver's own polling under the 4x CPU slowdown is not counted.
+    return {"tti_ms": round(nav["load_ms"]), "tti_wall_ms": round(tti * 1000), "vote_ms": round(vote * 1000),
             "navigation": {k: round(v) for k, v in nav.items()},
             "first_page": first, "whole_vote": dict(wire), "requests": urls, "receipt_seen": bool(code)}
 
@@ -125,7 +134,7 @@ def run() -> dict:
         "conditions": {"network": "DevTools Slow 3G: 2000 ms latency, 50000 B/s down and up",
                        "cpu_slowdown": CPU_SLOWDOWN, "viewport": "390x844 mobile", "server": "gunicorn 2x8 gthread",
                        "ballot": "5 seats, 6 candidates, standard agenda", "runs": len(runs), "cache": "cold"},
-        "tti_ms_median": med("tti_ms"), "vote_ms_median": med("vote_ms"),
+        "tti_ms_median": med("tti_ms"), "tti_wall_ms_median": med("tti_wall_ms"), "vote_ms_median": med("vote_ms"),
         "first_page_requests": runs[0]["first_page"]["requests"],
         "first_page_bytes": runs[0]["first_page"]["bytes"],
         "whole_vote_requests": runs[0]["whole_vote"]["requests"],
@@ -138,9 +147,13 @@ def run() -> dict:
         return write_results(f"ballot_{label}", figures)
     if before.exists():
         b = json.loads(before.read_text())
-        figures["before"] = {k: b.get(k) for k in ("tti_ms_median", "vote_ms_median", "first_page_requests",
+        figures["before"] = {k: b.get(k) for k in ("vote_ms_median", "first_page_requests",
                                                    "first_page_bytes", "whole_vote_requests", "whole_vote_bytes",
                                                    "when")}
+        # the same definition of interactive, from the navigation timing the runs kept
+        figures["before"]["tti_ms_median"] = round(statistics.median(r["navigation"]["load_ms"] for r in b["runs"]))
+        figures["before"]["tti_wall_ms_median"] = b.get("tti_ms_median")
+        figures["before"]["code"] = "main at c73f937 (before issue 14)"
     return write_results("ballot", figures)
 
 

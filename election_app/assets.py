@@ -26,13 +26,13 @@ import threading
 from pathlib import Path
 
 from flask import Flask, g, request, send_from_directory
+from flask.sessions import SecureCookieSessionInterface
 from markupsafe import Markup
 
 from .auth.permissions import public
 
 COMPRESSIBLE = ("text/html", "text/css", "text/javascript", "application/javascript",
-                "application/json", "image/svg+xml", "text/plain", "image/x-icon",
-                "image/vnd.microsoft.icon")
+                "application/json", "image/svg+xml", "text/plain")
 MIN_SIZE = 600          # below one packet there is nothing to win
 YEAR = 365 * 24 * 3600
 
@@ -113,7 +113,22 @@ def _gzip(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=6, mtime=0)
 
 
+class _AssetAwareSessions(SecureCookieSessionInterface):
+    """The signed-cookie sessions, except that a static file or the icon never carries
+    ``Vary: Cookie`` (Flask-Login looks at the session on every response): the session
+    cookie changes with every flashed message, and the browser would then fetch every
+    cached asset again."""
+
+    def save_session(self, app, session, response):
+        if request.endpoint in ("static", "favicon") and not session.modified:
+            return
+        super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
+    if type(app.session_interface) is SecureCookieSessionInterface:
+        app.session_interface = _AssetAwareSessions()
+
     @app.url_defaults
     def _version_static(endpoint, values):
         if endpoint == "static" and "v" not in values and values.get("filename"):
@@ -164,7 +179,7 @@ def _compress(app: Flask, resp) -> None:
             or request.method == "HEAD" or resp.is_streamed and not resp.direct_passthrough):
         return
     if resp.direct_passthrough:  # a static file: compress once per version
-        filename = (request.view_args or {}).get("filename") or ("favicon.ico" if request.path == "/favicon.ico" else None)
+        filename = (request.view_args or {}).get("filename")
         path = _static_path(app, filename) if filename else None
         if path is None:
             return

@@ -377,3 +377,50 @@ def test_sixty_names_fill_the_projector_and_stay_readable(browser, live_server):
     assert size >= 20, size
     assert axe_violations(hall) == []
     ctx.close()
+
+
+# --- the ballot on a small phone, with large text, and without JavaScript --------------------
+
+@pytest.mark.parametrize("zoom", [1.0, 1.3])
+def test_ballot_is_the_first_thing_on_a_small_phone(browser, live_server, zoom):
+    data = _setup(live_server, second_round=False)
+    ctx = browser.new_context(viewport={"width": 360, "height": 640}, locale="vi-VN", is_mobile=True,
+                              has_touch=True)
+    page = ctx.new_page()
+    page.goto(f"{live_server.url}/v/{data['voter']}")
+    if zoom != 1.0:   # 130 % text: every size on the page 1.3 times larger
+        page.add_style_tag(content=f"html {{ zoom: {zoom}; }}")
+    first = page.locator("label.cand").first.bounding_box()
+    assert first["y"] + first["height"] <= 640, f"the first name is below the first screen: {first}"
+    assert page.locator(".phone-agenda").bounding_box()["y"] > first["y"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=_png(f"ballot-360x640-{int(zoom * 100)}"))
+    ctx.close()
+
+
+def test_ballot_counter_follows_the_strikes_without_javascript(browser, live_server):
+    data = _setup(live_server, second_round=False)
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto(f"{live_server.url}/v/{data['voter']}")
+    # The number is a CSS counter (no script to read it with): its picture changes as names
+    # are struck and comes back when they are kept again; the server wrote 5 for the start.
+    number = page.locator(".counter-line .kept-css")
+    expect(page.locator(".counter-line .kept-n")).to_be_hidden()
+    boxes = page.locator('input[name="kept"]')
+    five = number.screenshot()
+    assert number.bounding_box()["width"] > 5
+    boxes.nth(4).uncheck()
+    boxes.nth(3).uncheck()
+    three = number.screenshot()
+    assert three != five
+    boxes.nth(3).check()
+    four = number.screenshot()
+    assert four not in (three, five)
+    boxes.nth(4).check()
+    assert number.screenshot() == five
+    boxes.nth(4).uncheck()
+    assert number.screenshot() == four
+    boxes.nth(3).uncheck()
+    page.screenshot(path=_png("ballot-nojs-struck-390"))
+    ctx.close()
