@@ -393,6 +393,10 @@ def test_ballot_is_the_first_thing_on_a_small_phone(browser, live_server, zoom):
     first = page.locator("label.cand").first.bounding_box()
     assert first["y"] + first["height"] <= 640, f"the first name is below the first screen: {first}"
     assert page.locator(".phone-agenda").bounding_box()["y"] > first["y"]
+    # the small print of a ballot row is at least 15 px
+    for sel in (".cand-meta", ".cand-state", ".eyebrow", ".pa-label"):
+        px = page.locator(sel).first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert px >= 15, (sel, px)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path=_png(f"ballot-360x640-{int(zoom * 100)}"))
     ctx.close()
@@ -423,4 +427,42 @@ def test_ballot_counter_follows_the_strikes_without_javascript(browser, live_ser
     assert number.screenshot() == four
     boxes.nth(3).uncheck()
     page.screenshot(path=_png("ballot-nojs-struck-390"))
+    ctx.close()
+
+
+# --- keyboard only: the skip link, the focus ring; English mode marks Vietnamese names ---------
+
+def test_keyboard_reaches_the_content_at_once_and_sees_where_it_is(browser, live_server, staff):
+    data = _setup(live_server, second_round=False)
+    user, pw = staff("admin")
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = ctx.new_page()
+    ui_login(page, live_server.url, user, pw)
+    page.goto(f"{live_server.url}/congresses/{data['cid']}/run")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    assert skip.bounding_box()["y"] >= 0                       # shown when focused
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")                                 # the first stop inside the content
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+    # the focus ring: 3 px of dark blue (8:1 on white), outside the element
+    ring = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+        return [s.outlineStyle, s.outlineWidth, s.outlineColor]; }""")
+    assert ring == ["solid", "3px", "rgb(11, 83, 148)"], ring
+    # the run-sheet's start buttons each say which item they start
+    names = page.locator(".run-items button").evaluate_all("bs => bs.map(b => b.textContent.trim())")
+    assert all(n.startswith("Bắt đầu: ") or n.startswith("✓ Mở lại: ") for n in names), names[:3]
+    # in English, the names typed in Vietnamese are marked as Vietnamese
+    page.locator("form.lang button").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator(".run-items .what span[lang=vi]").first).to_be_visible()
+    page.goto(f"{live_server.url}/congresses/{data['cid']}/checkin?q=Lan")
+    expect(page.locator(".pick-list b span[lang=vi]")).to_have_text("Hồ Thị Lan")
+    page.set_viewport_size({"width": 390, "height": 844})     # the door on a phone: 44 px buttons
+    assert page.locator(".pick-list .btn").first.bounding_box()["height"] >= 44
+    page.goto(f"{live_server.url}/v/{data['voter']}")
+    expect(page.locator(".cand-name span[lang=vi]").first).to_have_text("Nguyễn Văn An")
+    expect(page.locator(".vbtn.primary")).to_have_text(re.compile(r"[A-Za-z]"))
     ctx.close()
