@@ -29,6 +29,13 @@
     li.innerHTML = html;
     log.insertBefore(li, log.firstChild);
     while (log.children.length > 12) log.removeChild(log.lastChild);
+    return li;
+  }
+  function resolved(code) {  // a read that failed before and has now gone through
+    if (!log) return;
+    Array.prototype.forEach.call(log.querySelectorAll('li[data-failed]'), function (li) {
+      if (li.getAttribute('data-failed') === code) log.removeChild(li);
+    });
   }
   function home() {
     // Back to the card field unless the operator is typing somewhere else on purpose.
@@ -48,7 +55,9 @@
     var text = (T.failText || 'Chưa điểm danh được thẻ «{code}»:').replace('{code}', code) + ' ' + why;
     var retry = ' <button type="button" class="btn small" data-retry="' + esc(code) + '">' + esc(T.retryText || 'Thử lại') + '</button>';
     show('error', esc(text) + retry);
-    note('error', esc(text) + retry);
+    resolved(code);
+    var li = note('error', esc(text) + retry);
+    if (li) li.setAttribute('data-failed', code);
     if (navigator.vibrate) navigator.vibrate([80, 60, 80, 60, 80]);
   }
 
@@ -72,6 +81,7 @@
           if (navigator.vibrate) navigator.vibrate([80, 60, 80]);
           return;
         }
+        resolved(code);
         var cls = res.already ? 'warning' : (res.warning ? 'warning' : 'success');
         var undo = res.already ? '' : ' <button type="button" class="btn small ghost" data-undo="' + res.delegate.id + '">' + esc(T.undoText || 'Huỷ') + '</button>';
         show(cls, esc(res.message) + undo);
