@@ -195,7 +195,8 @@ def _compress(app: Flask, resp) -> None:
                 if len(_gz_cache) > 256:
                     _gz_cache.clear()
                 _gz_cache[key] = body
-        resp.response.close() if hasattr(resp.response, "close") else None
+        if hasattr(resp.response, "close"):
+            resp.response.close()  # the file werkzeug opened to stream it
         resp.direct_passthrough = False
         resp.set_data(body)
     else:

@@ -35,7 +35,7 @@ def test_text_is_gzipped_when_the_browser_accepts_it(client):
     assert "Content-Encoding" not in plain.headers
     assert packed.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in packed.headers["Vary"]
-    assert len(packed.data) * 2 < len(plain.data)
+    assert len(packed.data) < 0.6 * len(plain.data)
     # the page is the same once unpacked, but for the CSRF token signed at each render
     strip = lambda b: re.sub(rb'value="[^"]{40,}"', b'', b)  # noqa: E731
     assert strip(gzip.decompress(packed.data)) == strip(plain.data)
