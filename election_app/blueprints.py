@@ -9,8 +9,8 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .congress.views import bp as congress_bp
     from .delegates.views import bp as delegates_bp
-    from .audit.views import bp as audit_bp
-    from .auth.scope_views import bp as scope_bp
+    from .congress.audit_views import bp as audit_bp
+    from .accounts.views import bp as scope_bp
     from . import api  # noqa: F401  (registers the API route modules on api_bp)
     from .extensions import csrf
 

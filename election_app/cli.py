@@ -31,7 +31,7 @@ def register_cli(app: Flask) -> None:
     @click.option("--congress", "congresses", multiple=True, type=int,
                   help="Đại hội tài khoản được làm việc (lặp lại được); admin thấy mọi đại hội.")
     def user_create(name: str, role: str, password: str, full_name: str, congresses: tuple[int, ...]):
-        from .auth import actions
+        from .accounts import actions
         _cli_run(actions.create_user, {"username": name, "password": password, "role": role,
                                        "full_name": full_name, "congress_ids": list(congresses)})
         scope = ", ".join(f"#{c}" for c in congresses) or ("mọi đại hội" if role == "admin" else "chưa có đại hội nào")
@@ -42,7 +42,7 @@ def register_cli(app: Flask) -> None:
     @click.argument("congress_id", type=int)
     def user_grant(name: str, congress_id: int):
         """Cho tài khoản NAME làm việc với đại hội CONGRESS_ID."""
-        from .auth import actions
+        from .accounts import actions
         changed = _cli_run(actions.grant_congress, {"username": name, "congress_id": congress_id})
         click.echo(f"{name}: {'đã cấp' if changed else 'đã có từ trước'} quyền với đại hội #{congress_id}.")
 
@@ -51,7 +51,7 @@ def register_cli(app: Flask) -> None:
     @click.argument("congress_id", type=int)
     def user_revoke(name: str, congress_id: int):
         """Thu hồi quyền của tài khoản NAME với đại hội CONGRESS_ID."""
-        from .auth import actions
+        from .accounts import actions
         changed = _cli_run(actions.revoke_congress, {"username": name, "congress_id": congress_id})
         click.echo(f"{name}: {'đã thu hồi' if changed else 'không có'} quyền với đại hội #{congress_id}.")
 

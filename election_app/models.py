@@ -6,7 +6,8 @@ from .elections.models import (Ballot, Candidate, Election, PaperBallotCorrectio
                                PaperBallotEntry, Receipt, Round, RoundCandidate,
                                RoundParticipation)
 from .motions.models import Motion  # noqa: F401
-from .agenda.models import AgendaItem  # noqa: F401
-from .voting.models import RateLimitBucket, VotingSlip  # noqa: F401
-from .documents.models import CongressFile, RenderJob  # noqa: F401
+from .agenda.models import AgendaItem, CongressFile  # noqa: F401
+from .ratelimit import RateLimitBucket  # noqa: F401
+from .voting.models import VotingSlip  # noqa: F401
+from .documents.models import RenderJob  # noqa: F401
 from .audit.models import AuditEntry, AuditHead  # noqa: F401

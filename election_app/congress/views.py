@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 
 from ..auth.permissions import public, require
 from ..db import db
-from ..delegates.services import attendance
 from ..door import page_run
 from . import actions
 from .forms import CongressForm, OfficialsForm
@@ -77,13 +76,3 @@ def edit_officials(cid: int):
         getattr(form, role).data = "\n".join(
             o.full_name + (f" - {o.title}" if o.title else "") for o in officials(db.session, cid, role))
     return render_template("congress/officials.html", form=form, congress=congress)
-
-
-@bp.route("/congresses/<int:cid>")
-@require("congress.view")
-def dashboard(cid: int):
-    congress = get_congress(db.session, cid)
-    bodies = {role: officials(db.session, cid, role) for role in OFFICIAL_ROLES}
-    return render_template("congress/dashboard.html", congress=congress,
-                           att=attendance(db.session, congress), bodies=bodies,
-                           official_roles=OFFICIAL_ROLES)

@@ -6,7 +6,9 @@ from flask import (Blueprint, Response, current_app, flash, jsonify, redirect,
 from flask_babel import gettext as _
 
 from ..auth.permissions import require
-from ..congress.services import get_congress
+from ..congress.models import OFFICIAL_ROLES
+from ..congress.services import get_congress, officials
+from ..congress.views import bp as congress_bp
 from ..db import db
 from ..door import current_actor, flash_form_errors, page_run, run
 from ..errors import DomainError, NotFound
@@ -245,3 +247,15 @@ def attendance_json(cid: int):
     resp = jsonify(attendance(db.session, congress))
     resp.headers["Cache-Control"] = "no-store"
     return resp
+
+
+# The congress's dashboard shows the live attendance, so it is composed here, above both
+# packages, on the congress blueprint (endpoint ``congress.dashboard``).
+@congress_bp.route("/congresses/<int:cid>")
+@require("congress.view")
+def dashboard(cid: int):
+    congress = get_congress(db.session, cid)
+    bodies = {role: officials(db.session, cid, role) for role in OFFICIAL_ROLES}
+    return render_template("congress/dashboard.html", congress=congress,
+                           att=attendance(db.session, congress), bodies=bodies,
+                           official_roles=OFFICIAL_ROLES)

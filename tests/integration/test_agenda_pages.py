@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from election_app.agenda import services
 from election_app.db import db
 from election_app.delegates.services import check_in
-from election_app.documents.models import CongressFile
+from election_app.agenda.models import CongressFile
 from election_app.motions.models import Motion
 from tests.conftest import csrf_from
 

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from ..door import Actor, Command, action
 from ..errors import NotFound
-from . import services
-from .models import User
-from .permissions import forget_scope
+from ..auth import services
+from ..auth.models import User
+from ..auth.permissions import forget_scope
 
 
 def _user(session: Session, username: str) -> User:

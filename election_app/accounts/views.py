@@ -5,13 +5,13 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..congress.models import Congress
 from ..db import db
 from ..door import flash_form_errors, page_run
 from . import actions
-from .forms import ScopeForm
-from .models import User, UserCongress
-from .permissions import require
+from ..auth.forms import ScopeForm
+from ..auth.models import User, UserCongress
+from ..auth.permissions import require
+from ..congress.models import Congress
 
 bp = Blueprint("scope", __name__)
 

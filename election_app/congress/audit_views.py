@@ -5,10 +5,10 @@ import datetime as dt
 
 from flask import Blueprint, render_template, request
 
+from ..audit.services import chain_head, list_entries, verify_chains
 from ..auth.permissions import require
-from ..congress.services import get_congress
 from ..db import db
-from .services import chain_head, list_entries, verify_chains
+from .services import get_congress
 
 bp = Blueprint("audit", __name__)
 
