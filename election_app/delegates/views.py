@@ -203,6 +203,17 @@ def decide(cid: int, did: int):
     return redirect(url_for("delegates.credentials", cid=cid) + f"#d{did}")
 
 
+@bp.route("/credentials/accept-pending", methods=["POST"])
+@require("credentials.decide")
+def accept_pending(cid: int):
+    """The congress voted the credentials report: everyone still pending is recognised at
+    once; one-by-one decisions stay for the exceptions."""
+    # CSRFProtect has checked the token of this POST before the view runs.
+    page_run(actions.accept_pending, {"congress_id": cid},
+             success=lambda n: _("Đã công nhận tư cách %(n)s đại biểu.", n=n))
+    return redirect(url_for("delegates.credentials", cid=cid))
+
+
 @bp.route("/credentials/promote", methods=["POST"])
 @require("credentials.decide")
 def promote(cid: int):
