@@ -50,8 +50,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @login_manager.user_loader
     def _load_user(user_id: str):
-        from .auth.models import User
-        return db.session.get(User, int(user_id))
+        from .auth.services import user_for_session
+        return user_for_session(db.session, user_id=user_id, epoch=session.get("epoch"))
 
     from .blueprints import register_blueprints
     register_blueprints(app)

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from ..db import db
 from ..errors import DomainError, TooManyRequests
-from .forms import LoginForm, UserForm
+from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, UserForm
 from .models import User
 from .permissions import public, require
-from .services import create_user, guarded_authenticate
+from .services import (change_own_password, create_user, end_sessions, guarded_authenticate,
+                       set_account_active, set_password)
 
 bp = Blueprint("auth", __name__)
 
@@ -45,6 +46,7 @@ def login():
         else:
             session.clear()
             login_user(user)
+            session["epoch"] = user.session_epoch
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -53,6 +55,9 @@ def login():
 @public("logging out needs only a session")
 @login_required
 def logout():
+    # Logging out ends every session and API token of the account (a copied cookie is dead too).
+    end_sessions(db.session, user=current_user._get_current_object())
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("Đã đăng xuất."), "info")
@@ -85,3 +90,77 @@ def list_users():
                 flash(d["message"], "error")
     users = db.session.scalars(select(User).order_by(User.username)).all()
     return render_template("auth/users.html", users=users, form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@require("account.own")
+def change_password():
+    """Staff change their own password; every other session and token of the account ends,
+    this one continues under the new epoch."""
+    form = PasswordChangeForm()
+    status = 200
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_own_password(db.session, user=user, current=form.current.data, new=form.password.data)
+            db.session.commit()
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+            status = 422
+        else:
+            session["epoch"] = user.session_epoch
+            flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc."), "success")
+            return redirect(url_for("congress.list_congresses"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/password.html", form=form), status
+
+
+def _target_user(uid: int) -> User:
+    user = db.session.get(User, uid) if 0 < uid < 2**63 else None
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:uid>/password", methods=["GET", "POST"])
+@require("users.manage")
+def reset_password(uid: int):
+    """An admin sets a new password for an account; its sessions and tokens end."""
+    user = _target_user(uid)
+    form = PasswordResetForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            set_password(db.session, user=user, password=form.password.data)
+            db.session.commit()
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+            status = 422
+        else:
+            if user.id == current_user.id:
+                session["epoch"] = user.session_epoch
+            flash(_("Đã đặt mật khẩu mới cho %(name)s; mọi phiên đăng nhập của tài khoản đã kết thúc.",
+                    name=user.username), "success")
+            return redirect(url_for("auth.list_users"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/reset_password.html", form=form, user=user), status
+
+
+@bp.route("/users/<int:uid>/active", methods=["POST"])
+@require("users.manage")
+def set_active(uid: int):
+    """Disable (ends every session and token at once) or enable an account."""
+    user = _target_user(uid)
+    active = request.form.get("active") == "1"
+    if not active and user.id == current_user.id:
+        flash(_("Không thể tự khoá tài khoản đang dùng."), "error")
+        return redirect(url_for("auth.list_users"))
+    set_account_active(db.session, user=user, active=active)
+    db.session.commit()
+    flash(_("Đã mở lại tài khoản %(name)s.", name=user.username) if active
+          else _("Đã khoá tài khoản %(name)s; mọi phiên đăng nhập đã kết thúc.", name=user.username), "success")
+    return redirect(url_for("auth.list_users"))
