@@ -53,6 +53,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         from .auth.services import user_for_session
         return user_for_session(db.session, user_id=user_id, epoch=session.get("epoch"))
 
+    from . import hardening
+    hardening.install(app)  # bounded <int:> ids, strict JSON, bad input → 400 (before the routes)
+
     from .blueprints import register_blueprints
     register_blueprints(app)
 
