@@ -1,0 +1,129 @@
+"""`make fuzz`: Schemathesis over the project's own OpenAPI document (/api/v1/openapi.json).
+
+A fresh SQLite database is built by the migrations and filled with a congress, its roll,
+an election with candidates, a motion, an agenda and a delegate's voting link; the app is
+served on a random loopback port; the document is taken from the server and every path
+parameter is given the real id of that data as its ``example`` (so the examples, coverage
+and fuzzing phases reach each operation with ids that exist, besides the random ones).
+Checks: no server error, status codes, content types and bodies as the document says.
+Exit status is Schemathesis's (0 = no failure). Figures: FUZZ_MAX_EXAMPLES (per operation
+and phase, default 120), FUZZ_MAX_TIME (seconds, default 240)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def seed(app) -> dict:
+    from election_app.auth.services import create_user, issue_api_token
+    from election_app.db import db
+    from election_app.demo import seed_demo
+    from election_app.congress.models import Congress
+    from election_app.delegates.models import Delegate
+    from sqlalchemy import select
+    with app.app_context():
+        seed_demo(db.session)
+        user = create_user(db.session, username="fuzz", password="fuzz-matkhau-1", role="admin")
+        token = issue_api_token(db.session, user=user, hours=2)
+        db.session.commit()
+        cid = db.session.scalar(select(Congress.id))
+        dids = db.session.scalars(select(Delegate.id).where(Delegate.congress_id == cid)).all()
+    client = app.test_client()
+    h = {"Authorization": f"Bearer {token}"}
+    el = client.post(f"/api/v1/congresses/{cid}/elections", headers=h, json={
+        "title": "Bầu Ban Chấp hành", "body": "executive_committee", "seats": 2,
+        "candidates": [{"delegate_id": d} for d in dids[:4]]}).get_json()
+    mo = client.post(f"/api/v1/congresses/{cid}/motions", headers=h, json={"title": "Thông qua chương trình"}).get_json()
+    link = client.post(f"/api/v1/congresses/{cid}/delegates/{dids[5]}/voting-link", headers=h).get_json()
+    client.post(f"/api/v1/congresses/{cid}/delegates/{dids[5]}/check-in", headers=h)
+    client.post(f"/api/v1/congresses/{cid}/agenda/from-template", headers=h, json={})
+    job = client.post(f"/api/v1/congresses/{cid}/documents/jobs", headers=h,
+                      json={"kind": "delegate-list"}).get_json() or {}
+    return {"token": token, "cid": cid, "did": dids[6], "eid": el["id"], "cand_id": el["candidates"][0]["id"],
+            "mid": mo.get("id"), "vote_token": link["url"].rsplit("/", 1)[-1],
+            "job_id": job.get("id") or job.get("job_id") or "0"}
+
+
+def main() -> int:
+    from werkzeug.serving import make_server
+    from flask_migrate import upgrade
+    from election_app import create_app
+    from election_app.db import db
+
+    tmp = Path(tempfile.mkdtemp(prefix="fuzz-"))
+    url = f"sqlite:///{tmp / 'fuzz.sqlite3'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "fuzz-secret-key-0123456789abcdef",
+                      "RENDER_INLINE": True, "VOTE_FAIL_LIMIT": 10**9})
+    with app.app_context():
+        upgrade(revision="heads")
+    ids = seed(app)
+    counts = {"requests": 0, "server_errors": 0}
+    errors: list[str] = []
+    inner = app.wsgi_app
+
+    def counting(environ, start_response):
+        def start(status, headers, exc_info=None):
+            counts["requests"] += 1
+            if status.startswith("5"):
+                counts["server_errors"] += 1
+                errors.append(f"{status} {environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}")
+            return start_response(status, headers, exc_info)
+        return inner(environ, start)
+
+    app.wsgi_app = counting
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    port = server.server_port
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{port}/api/v1"
+
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    values = {"cid": ids["cid"], "did": ids["did"], "eid": ids["eid"], "mid": ids["mid"],
+              "cand_id": ids["cand_id"], "token": ids["vote_token"], "job_id": ids["job_id"]}
+    for ops in spec["paths"].values():
+        for op in ops.values():
+            for param in op.get("parameters", []):
+                if param.get("in") == "path" and param["name"] in values:
+                    param["example"] = values[param["name"]]
+    spec["servers"] = [{"url": base}]
+    spec_path = tmp / "openapi.json"
+    spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+
+    max_examples = os.environ.get("FUZZ_MAX_EXAMPLES", "120")
+    max_time = os.environ.get("FUZZ_MAX_TIME", "240")
+    report = ROOT / "test-artifacts" / "fuzz"
+    report.mkdir(parents=True, exist_ok=True)
+    cmd = [str(Path(sys.executable).parent / "schemathesis"), "run", str(spec_path), "--url", base,
+           "-H", f"Authorization: Bearer {ids['token']}",
+           "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
+                       "response_schema_conformance",
+           "--phases", "examples,coverage,fuzzing,stateful",
+           "--max-examples", max_examples, "--max-time", max_time, "--workers", "2",
+           "--generation-allow-x00", "true",
+           "--generation-database", "none", "--no-color",
+           "--report", "junit,json", "--report-dir", str(report)]
+    print("fuzz:", " ".join(cmd[1:3]), "…", flush=True)
+    env = {**os.environ, "NO_COLOR": "1"}
+    rc = subprocess.call(cmd, env=env)
+    server.shutdown()
+    minimum = int(os.environ.get("FUZZ_MIN_REQUESTS", "10000"))
+    summary = {**counts, "schemathesis_exit": rc, "min_requests": minimum, "first_errors": errors[:20]}
+    (report / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    print(f"fuzz: {counts['requests']} requests served, {counts['server_errors']} server errors "
+          f"(schemathesis exit {rc})", flush=True)
+    if counts["server_errors"] or counts["requests"] < minimum:
+        rc = rc or 1
+    with app.app_context():
+        db.engine.dispose()
+    return rc
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
