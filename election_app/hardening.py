@@ -105,10 +105,25 @@ BAD_INPUT_MESSAGE = "Dữ liệu gửi lên không hợp lệ (sai kiểu hoặc
 def install(app: Flask) -> None:
     """Called by ``create_app`` before the blueprints are registered."""
     app.url_map.converters["int"] = DbIntConverter
+    from .auth import links
+    links.install(app)
     app.json_provider_class = StrictJSONProvider
     app.json = StrictJSONProvider(app)
 
     from .db import db
+
+    @app.after_request
+    def _transport(resp):
+        """Over HTTPS: HSTS (a year), and every cookie marked Secure even when the app did not
+        know it was behind TLS (HTTPS unset, a proxy that says X-Forwarded-Proto)."""
+        if request.is_secure:
+            resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            cookies = resp.headers.getlist("Set-Cookie")
+            if cookies and any("secure" not in c.lower() for c in cookies):
+                resp.headers.remove("Set-Cookie")
+                for c in cookies:
+                    resp.headers.add("Set-Cookie", c if "; secure" in c.lower() else c + "; Secure")
+        return resp
 
     @app.errorhandler(Exception)
     def _unexpected(err):
