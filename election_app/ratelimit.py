@@ -128,3 +128,15 @@ def reserve(session: Session, *, keys: list[tuple[str, int]], window_seconds: in
     if over:
         raise TooManyRequests(message)
     return Reservation(engine, [k for k, _ in keys], start)
+
+
+def client_keys(prefix: str, request, *, device_limit: str, address_limit: str) -> list[tuple[str, str]]:
+    """Keys for counting one client's failures twice: per device (address and a digest of the
+    browser's User-Agent; a tight limit) and per address (a high limit). A hall's phones
+    all come from the Wi-Fi's one address: one device's mistakes reach its own tight limit
+    long before the address's, so the rest of the hall keeps working; only a deliberate
+    flood of the high limit from that address blocks it, for one window."""
+    import hashlib
+    address = request.remote_addr or "unknown"
+    agent = hashlib.sha256((request.headers.get("User-Agent") or "").encode("utf-8", "replace")).hexdigest()[:12]
+    return [(f"{prefix}-dev:{address}:{agent}", device_limit), (f"{prefix}:{address}", address_limit)]
