@@ -30,9 +30,26 @@ NAME_RE = re.compile(r"^congress-(\d+)-(\d{8}T\d{6}Z)-([a-z][a-z0-9-]*)\.json\.g
 
 
 def backup_dir(app) -> Path:
-    path = Path(app.config.get("BACKUP_DIR") or Path(app.instance_path) / "backups")
+    """``BACKUP_DIR``; otherwise ``backups/`` beside the SQLite file (``instance/backups/`` for
+    the default database), or ``instance/backups/`` for PostgreSQL."""
+    configured = app.config.get("BACKUP_DIR")
+    if configured:
+        path = Path(configured)
+    else:
+        uri = app.config.get("SQLALCHEMY_DATABASE_URI", "")
+        sqlite_file = uri.startswith("sqlite:///") and uri[len("sqlite:///"):] not in ("", ":memory:")
+        path = (Path(uri[len("sqlite:///"):]).parent if sqlite_file else Path(app.instance_path)) / "backups"
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+def enabled(app) -> bool:
+    """Automatic backups are on, except when switched off (``BACKUP_DISABLED``) and in tests
+    on PostgreSQL without a ``BACKUP_DIR`` (they would land in the project's instance/)."""
+    if app.config.get("BACKUP_DISABLED"):
+        return False
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI", "")
+    return bool(app.config.get("BACKUP_DIR")) or not app.testing or uri.startswith("sqlite:///")
 
 
 def write_backup(session: Session, app, *, congress_id: int, reason: str) -> Path:

@@ -18,21 +18,23 @@ bp = Blueprint("backup", __name__)
 log = logging.getLogger("election_app.backup")
 
 
-@bp.record_once
-def _install(state) -> None:
-    app = state.app
-
-    def before_close(*, session, election, round=None, **_):
+def _before_close(*, session, election, round=None, **_):
+    """The backup before a round closes, into the running app's backup folder."""
+    app = current_app._get_current_object()
+    if files.enabled(app):
         files.write_backup(session, app, congress_id=election.congress_id, reason="before-close")
 
-    hooks.listen("round_closing", before_close)
+
+@bp.record_once
+def _install(state) -> None:
+    hooks.listen("round_closing", _before_close)   # one listener for every app (idempotent)
 
 
 @bp.after_app_request
 def _automatic(resp):
     """After a staff request that changed data, the backups that are due (see ``files``)."""
     if (request.method == "POST" and resp.status_code < 400 and current_user.is_authenticated
-            and not current_app.config.get("BACKUP_DISABLED")):
+            and files.enabled(current_app)):
         try:
             files.due_backups(db.session, current_app)
         except Exception:  # never cost the answer; the failure is in the log
