@@ -94,16 +94,8 @@ def _percent_text(value) -> str:
 
 
 def turnout_count(session: Session, rnd: Round) -> int:
-    """How many have received a ballot in the round (a number, never who)."""
-    try:
-        from ..voting.services import turnout
-    except ImportError:
-        turnout = None
-    if turnout is not None:
-        counts = turnout(session, rnd)
-        for key in ("voted", "total", "participated", "turnout"):
-            if isinstance(counts.get(key), int):
-                return counts[key]
+    """How many have received a ballot in the round (a number, never who): paper, slip and
+    electronic alike are one participation row each."""
     from sqlalchemy import func
     return int(session.scalar(select(func.count()).select_from(RoundParticipation)
                               .where(RoundParticipation.round_id == rnd.id)))

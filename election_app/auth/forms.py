@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -31,3 +31,10 @@ class PasswordChangeForm(FlaskForm):
 class PasswordResetForm(FlaskForm):
     password = PasswordField(_l("Mật khẩu mới (ít nhất 8 ký tự)"),
                              validators=[DataRequired(_l("Nhập mật khẩu mới.")), Length(max=200)])
+
+
+class ScopeForm(FlaskForm):
+    username = SelectField(_l("Tài khoản"), validators=[DataRequired()])
+    congress_id = SelectField(_l("Đại hội"), coerce=int, validators=[DataRequired()])
+    grant = SubmitField(_l("Cấp quyền"))
+    revoke = SubmitField(_l("Thu hồi"))
