@@ -4,9 +4,11 @@ table by table, so that a table any feature adds later is carried without a chan
 What a congress is: its ``congresses`` row and every row reachable from it by walking
 foreign keys from parent to child (delegates → attendance, elections → rounds → ballots,
 receipts, participations, paper entries → corrections, agenda, motions, files, …).
-Left out on purpose (``EXCLUDED``): accounts and their tokens (installation-wide; a user
-column is carried as the username and matched on import, else left empty), rate-limit
-counters, render-job caches, and the installation's audit chain.
+Left out on purpose (``EXCLUDED``): accounts, their tokens and their congress scopes
+(installation-wide: a restored copy is scoped by the admin of the installation it lands on;
+a user column is carried as the username and matched on import, else left empty),
+rate-limit counters, render-job caches, and the installation's hash-chained audit log
+(``audit_*``: a chain cannot be spliced into another installation's).
 
 Secrecy (RULES §5): rows are written ordered by primary key; ballots have random ids and no
 delegate, time or serial column, and round participations are ordered by (round, delegate),
@@ -33,7 +35,7 @@ from ..errors import Conflict, NotFound, ValidationFailed
 FORMAT = "election_app/congress-backup"
 VERSION = 1
 ROOT_TABLE = "congresses"
-EXCLUDED = {"users", "api_tokens", "rate_limit_buckets", "render_jobs"}
+EXCLUDED = {"users", "api_tokens", "user_congresses", "rate_limit_buckets", "render_jobs"}
 EXCLUDED_PREFIXES = ("audit",)
 USER_TABLE = "users"
 

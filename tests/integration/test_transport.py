@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 
 from election_app.agenda import services as agenda
-from election_app.documents.models import CongressFile
-from election_app.db import db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
