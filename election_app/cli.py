@@ -81,35 +81,24 @@ def register_cli(app: Flask) -> None:
     @click.option("--password", prompt="Mật khẩu mới", hide_input=True, confirmation_prompt=True)
     def user_password(name: str, password: str):
         """Set a new password; every session and API token of the account stops working."""
-        from .auth.services import get_user_by_name, set_password
-        try:
-            set_password(db.session, user=get_user_by_name(db.session, name), password=password)
-            db.session.commit()
-        except DomainError as err:
-            _fail(err)
+        from .accounts import actions
+        _cli_run(actions.set_password, {"username": name, "password": password})
         click.echo(f"Đã đặt mật khẩu mới cho {name}; mọi phiên đăng nhập và mã API cũ đã hết hiệu lực.")
 
     @user_group.command("disable")
     @click.argument("name")
     def user_disable(name: str):
         """Disable an account; its sessions and API tokens end at once."""
-        from .auth.services import get_user_by_name, set_account_active
-        try:
-            set_account_active(db.session, user=get_user_by_name(db.session, name), active=False)
-            db.session.commit()
-        except DomainError as err:
-            _fail(err)
+        from .accounts import actions
+        _cli_run(actions.set_active, {"username": name, "active": False})
         click.echo(f"Đã khoá tài khoản {name}.")
 
     @user_group.command("enable")
     @click.argument("name")
     def user_enable(name: str):
-        from .auth.services import get_user_by_name, set_account_active
-        try:
-            set_account_active(db.session, user=get_user_by_name(db.session, name), active=True)
-            db.session.commit()
-        except DomainError as err:
-            _fail(err)
+        """Enable a disabled account again."""
+        from .accounts import actions
+        _cli_run(actions.set_active, {"username": name, "active": True})
         click.echo(f"Đã mở lại tài khoản {name}.")
 
     @app.cli.group("congress", help="Sao lưu và khôi phục một đại hội (backup).")

@@ -13,8 +13,7 @@ from ..errors import DomainError, TooManyRequests
 from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, UserForm
 from .models import User
 from .permissions import public, require
-from .services import (change_own_password, create_user, end_sessions, guarded_authenticate,
-                       set_account_active, set_password)
+from .services import create_user, guarded_authenticate
 
 bp = Blueprint("auth", __name__)
 
@@ -56,8 +55,9 @@ def login():
 @login_required
 def logout():
     # Logging out ends every session and API token of the account (a copied cookie is dead too).
-    end_sessions(db.session, user=current_user._get_current_object())
-    db.session.commit()
+    from ..accounts import actions
+    from ..door import current_actor, run
+    run(actions.logout, actor=current_actor("page"))
     logout_user()
     session.clear()
     flash(_("Đã đăng xuất."), "info")
@@ -97,21 +97,18 @@ def list_users():
 def change_password():
     """Staff change their own password; every other session and token of the account ends,
     this one continues under the new epoch."""
+    from ..accounts import actions
+    from ..door import page_run
     form = PasswordChangeForm()
     status = 200
     if form.validate_on_submit():
-        user = current_user._get_current_object()
-        try:
-            change_own_password(db.session, user=user, current=form.current.data, new=form.password.data)
-            db.session.commit()
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-            status = 422
-        else:
-            session["epoch"] = user.session_epoch
-            flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc."), "success")
+        done, _result = page_run(actions.change_own_password,
+                                 {"current_password": form.current.data, "password": form.password.data},
+                                 success=_("Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc."))
+        if done:
+            session["epoch"] = db.session.get(User, current_user.id).session_epoch
             return redirect(url_for("congress.list_congresses"))
+        status = 422
     elif request.method == "POST":
         status = 422
     return render_template("auth/password.html", form=form), status
@@ -128,23 +125,20 @@ def _target_user(uid: int) -> User:
 @require("users.manage")
 def reset_password(uid: int):
     """An admin sets a new password for an account; its sessions and tokens end."""
+    from ..accounts import actions
+    from ..door import page_run
     user = _target_user(uid)
     form = PasswordResetForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            set_password(db.session, user=user, password=form.password.data)
-            db.session.commit()
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-            status = 422
-        else:
+        done, _result = page_run(actions.set_password, {"username": user.username, "password": form.password.data},
+                                 success=_("Đã đặt mật khẩu mới cho %(name)s; mọi phiên đăng nhập của tài khoản "
+                                           "đã kết thúc.", name=user.username))
+        if done:
             if user.id == current_user.id:
-                session["epoch"] = user.session_epoch
-            flash(_("Đã đặt mật khẩu mới cho %(name)s; mọi phiên đăng nhập của tài khoản đã kết thúc.",
-                    name=user.username), "success")
+                session["epoch"] = db.session.get(User, user.id).session_epoch
             return redirect(url_for("auth.list_users"))
+        status = 422
     elif request.method == "POST":
         status = 422
     return render_template("auth/reset_password.html", form=form, user=user), status
@@ -154,13 +148,11 @@ def reset_password(uid: int):
 @require("users.manage")
 def set_active(uid: int):
     """Disable (ends every session and token at once) or enable an account."""
+    from ..accounts import actions
+    from ..door import page_run
     user = _target_user(uid)
     active = request.form.get("active") == "1"
-    if not active and user.id == current_user.id:
-        flash(_("Không thể tự khoá tài khoản đang dùng."), "error")
-        return redirect(url_for("auth.list_users"))
-    set_account_active(db.session, user=user, active=active)
-    db.session.commit()
-    flash(_("Đã mở lại tài khoản %(name)s.", name=user.username) if active
-          else _("Đã khoá tài khoản %(name)s; mọi phiên đăng nhập đã kết thúc.", name=user.username), "success")
+    page_run(actions.set_active, {"username": user.username, "active": active},
+             success=(_("Đã mở lại tài khoản %(name)s.", name=user.username) if active
+                      else _("Đã khoá tài khoản %(name)s; mọi phiên đăng nhập đã kết thúc.", name=user.username)))
     return redirect(url_for("auth.list_users"))

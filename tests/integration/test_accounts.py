@@ -198,3 +198,23 @@ def test_target_limit_over_many_addresses(client):
     resp = client.post("/api/v1/auth/token", json={"username": user.username, "password": "matkhau123"},
                        environ_base={"REMOTE_ADDR": "10.9.9.9"})
     assert resp.status_code == 429
+
+
+def test_account_care_is_audited_without_the_password(app, client, login):
+    from sqlalchemy import select
+    from election_app.audit.models import AuditEntry
+    target = make_user("board")
+    admin = login("admin")
+    token = csrf_from(client.get("/users").get_data(as_text=True))
+    client.post(f"/users/{target.id}/password", data={"password": "bi-mat-moi-1", "csrf_token": token})
+    client.post(f"/users/{target.id}/active", data={"active": "0", "csrf_token": token})
+    result = app.test_cli_runner().invoke(args=["user", "password", target.username, "--password", "bi-mat-moi-2"])
+    assert result.exit_code == 0, result.output
+    client.post("/logout", data={"csrf_token": token})
+    rows = db.session.execute(select(AuditEntry.action, AuditEntry.actor_name, AuditEntry.data)
+                              .order_by(AuditEntry.id)).all()
+    actions = [r.action for r in rows]
+    assert actions.count("users.set_password") == 2 and "users.set_active" in actions and "account.logout" in actions
+    assert all("bi-mat-moi" not in r.data for r in rows)
+    assert next(r for r in rows if r.action == "users.set_active").actor_name == admin.username
+    assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0
