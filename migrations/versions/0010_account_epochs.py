@@ -2,7 +2,7 @@
 ends every session and API token of the account)
 
 Revision ID: 0010
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-30 03:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0010'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
