@@ -3,7 +3,7 @@ rounds, further rounds, strike-off with paper ballots, the board's paper entry a
 result. Every handler calls the same services as the pages."""
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 
 from ..auth.permissions import can_access_congress
 from ..congress.services import get_congress
@@ -151,11 +151,17 @@ def api_withdraw_candidate(eid: int, cand_id: int):
     return ok(el.election_json(db.session, election, warnings))
 
 
+def _optional_body() -> dict:
+    """open/close take an optional JSON body ({"passphrase"}); none at all is fine."""
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else {}
+
+
 @bp.post("/elections/<int:eid>/open")
 @api_auth("elections.count")
 def api_open_round(eid: int):
     election = _load(eid)
-    r = el.open_round(db.session, election=election)
+    r = el.open_round(db.session, election=election, passphrase=_optional_body().get("passphrase"))
     return ok(_round_json(election, r))
 
 
@@ -163,7 +169,7 @@ def api_open_round(eid: int):
 @api_auth("elections.count")
 def api_close_round(eid: int):
     election = _load(eid)
-    el.close_round(db.session, election=election)
+    el.close_round(db.session, election=election, passphrase=_optional_body().get("passphrase"))
     return ok(el.round_result(db.session, election))
 
 

@@ -90,13 +90,14 @@ def api_voting_links(cid: int):
 @public("delegate voting: the token in the URL is the credential")
 def api_vote_status(token: str):
     voter = voter_for_request(token)
-    choices = services.voter_ballots(db.session, voter=voter)
+    choices = services.voter_ballots(db.session, voter=voter, token=token)
     return jsonify({
         "congress": {"id": voter.congress.id, "name": voter.congress.name},
         "kind": voter.kind,
         "elections": [{"id": c.election.id, "title": c.election.title, "round": c.round.number,
                        "seats": c.round.seats, "candidates": c.candidates,
-                       "may_vote": c.can_vote, "status": c.status, "refusal": c.refusal}
+                       "may_vote": c.can_vote, "status": c.status, "refusal": c.refusal,
+                       "receipt": c.receipt}
                       for c in choices]})
 
 
@@ -110,7 +111,7 @@ def api_cast(token: str, eid: int):
                                [{"field": "kept", "message": "Bắt buộc (có thể là danh sách rỗng)."}])
     election = elections.get_election(db.session, eid)
     code = commit_with_retry(lambda: services.cast_ballot(db.session, voter=voter, election=election,
-                                                          kept=data["kept"]))
+                                                          kept=data["kept"], token=token))
     return jsonify({"receipt": code}), 201
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (CheckConstraint, ForeignKey, Integer, String, Text,
+from sqlalchemy import (CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text,
                         UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -111,6 +111,13 @@ class Round(Base):
     invalid_by_reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON
     outcome: Mapped[str | None] = mapped_column(String(15), nullable=True)
     seal_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The sealed ballot box (voting/box.py): the public key ballots are encrypted to while the
+    # round is open, and its private key wrapped (SECRET_KEY-derived or board passphrase);
+    # the wrapped key is erased at close.
+    box_mode: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    box_public_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    box_wrapped_key: Mapped[str | None] = mapped_column(Text, nullable=True)
+    box_salt: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class RoundCandidate(Base):
@@ -126,10 +133,13 @@ class RoundCandidate(Base):
 
 class RoundParticipation(Base):
     """Who received a ballot in a round (strike-off). The primary key *is* the rule
-    "one delegate, one ballot per round" (RULES §4.5). No timestamp, on purpose."""
+    "one delegate, one ballot per round" (RULES §4.5). No timestamp, on purpose; on SQLite
+    a WITHOUT ROWID table (no hidden insertion counter), and the round's rows are rewritten
+    in random order when it closes."""
     __tablename__ = "round_participations"
     __table_args__ = (
         CheckConstraint("method IN ('paper','electronic','slip')", name="method_known"),
+        {"sqlite_with_rowid": False},
     )
 
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
@@ -138,8 +148,10 @@ class RoundParticipation(Base):
 
 
 class Ballot(Base):
-    """An electronically cast ballot (personal link or anonymous slip). Random id; no
-    delegate, no time, no serial number. ``kept`` is a JSON list of candidate ids, sorted."""
+    """An electronically cast ballot (personal link or anonymous slip), in clear: written
+    only when its round closes, all of the round's in one random order (while the round is
+    open a ballot exists only as a ``SealedBallot``). Random id; no delegate, no time, no
+    serial number. ``kept`` is a JSON list of candidate ids, sorted."""
     __tablename__ = "ballots"
     __table_args__ = ({"sqlite_with_rowid": False},)
 
@@ -152,7 +164,8 @@ class Ballot(Base):
 
 class Receipt(Base):
     """Receipt codes handed to e-voters; published sorted after close. Linked to neither
-    the voter nor the ballot content."""
+    the voter nor the ballot content. Written at close, in random order, from the sealed
+    ballots (a voter's code is derived from their token, never stored beside them)."""
     __tablename__ = "receipts"
     __table_args__ = ({"sqlite_with_rowid": False},)
 
@@ -197,3 +210,15 @@ class PaperBallotCorrection(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     corrected_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     corrected_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SealedBallot(Base):
+    """One electronic ballot while its round is open: the kept ids and the receipt code,
+    padded and encrypted to the round's public key (voting/box.py). Random id, no delegate,
+    no time; deleted when the round closes."""
+    __tablename__ = "sealed_ballots"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)

@@ -242,7 +242,7 @@ def open_round(cid: int, eid: int):
     _, election = _load(cid, eid)
     if _csrf_ok():
         try:
-            r = el.open_round(db.session, election=election)
+            r = el.open_round(db.session, election=election, passphrase=request.form.get("passphrase") or None)
             db.session.commit()
             flash(gettext("Đã mở lần bầu thứ %(n)s (%(present)s/%(summoned)s đại biểu có mặt).", n=r.number,
                           present=r.present_at_open, summoned=r.summoned_at_open), "success")
@@ -257,7 +257,7 @@ def close_round(cid: int, eid: int):
     _, election = _load(cid, eid)
     if _csrf_ok():
         try:
-            r = el.close_round(db.session, election=election)
+            r = el.close_round(db.session, election=election, passphrase=request.form.get("passphrase") or None)
             db.session.commit()
             flash(gettext("Đã kết thúc lần bầu thứ %(n)s: %(outcome)s.", n=r.number,
                           outcome=gettext(el.OUTCOME_LABELS[r.outcome])), "success")

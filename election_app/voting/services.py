@@ -2,21 +2,23 @@
 one-time slips, casting a ballot, live turnout, and the publication of receipts and
 ballots after a round closes.
 
-The contract with the counting code (elections.services): an electronic ballot is one
-``Ballot`` row (random id, the round, ``kept`` = JSON of the sorted kept candidate ids,
-validity from ``rules.judge_ballot``) plus one ``Receipt`` row, written in the same
-transaction as the voter's strike-off: a ``RoundParticipation`` row (method
-``electronic``) for a personal link, or the slip marked used for an anonymous slip (the
-delegate was struck off at the ballot desk with method ``slip``). The participation
-primary key is the rule "one delegate, one ballot per round", across paper and phone.
+The contract with the counting code (elections.services): while the round is open an
+electronic ballot is one ``SealedBallot`` row (random id, the round, the sorted kept
+candidate ids and the receipt code, padded and encrypted to the round's public key: see
+box.py), written in the same transaction as the voter's strike-off: a
+``RoundParticipation`` row (method ``electronic``) for a personal link, or the slip marked
+used for an anonymous slip (the delegate was struck off at the ballot desk with method
+``slip``). The participation primary key is the rule "one delegate, one ballot per
+round", across paper and phone. At close the box is opened and the ``Ballot`` and
+``Receipt`` rows are written in random order (elections.services.close_round).
 
-Nothing here links a ballot to its voter: the ballot row has no delegate, time, serial
-number or address; receipts are linked to neither; reads are ordered by content."""
+The receipt code is derived from the voter's token and the round (tokens.receipt_for):
+the voter's page shows it again after a lost answer, and nothing stored links the voter
+to it. Nothing here links a ballot to its voter: the sealed row has no delegate, time,
+serial number or address and its content is unreadable without the round's key; reads
+are ordered by content."""
 from __future__ import annotations
 
-import json
-import random
-import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -26,10 +28,10 @@ from sqlalchemy.orm import Session
 from ..congress.models import Congress
 from ..delegates.models import Delegate
 from ..elections import services as elections
-from ..elections.models import Ballot, Election, Receipt, Round, RoundParticipation
+from ..elections.models import Election, Receipt, Round, RoundParticipation, SealedBallot
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..rules import BallotError, judge_ballot
-from . import tokens
+from . import box, tokens
 from .models import VotingSlip
 
 INVALID_TOKEN_MESSAGE = ("Liên kết bỏ phiếu không hợp lệ hoặc đã được thay thế bằng liên kết mới. "
@@ -141,6 +143,7 @@ class BallotChoice:
     status: str | None      # None: may vote; else a status text (Đã bỏ phiếu, ...)
     method: str | None      # participation method, or "slip_used"
     refusal: str | None = None   # why this voter may not vote (not checked in, ...)
+    receipt: str | None = None   # the receipt of the ballot this voter cast in the round (derived)
 
     @property
     def can_vote(self) -> bool:
@@ -163,39 +166,36 @@ def open_rounds(session: Session, *, congress: Congress) -> list[tuple[Election,
     return [(e, r) for e, r in rows]
 
 
-def voter_ballots(session: Session, *, voter: Voter) -> list[BallotChoice]:
-    """What the voter's page shows: each open round they may see, with their status."""
+def voter_ballots(session: Session, *, voter: Voter, token: str | None = None,
+                  secret: str | None = None) -> list[BallotChoice]:
+    """What the voter's page shows: each open round they may see, with their status, and
+    (given the voter's ``token``) the receipt of a ballot they already cast electronically
+    in it, derived again: an answer lost after the commit costs the voter nothing."""
     if voter.kind == "slip":
         rnd = voter.slip_round
         if rnd.status != "open":
             return []
         election = session.get(Election, rnd.election_id)
         status = "Phiếu QR này đã được sử dụng" if voter.slip.is_used else None
+        receipt = voter_receipt(voter, rnd, token=token, secret=secret) if voter.slip.is_used and token else None
         return [BallotChoice(election, rnd, ballot_candidates(session, round=rnd), status,
-                             "slip_used" if voter.slip.is_used else None)]
+                             "slip_used" if voter.slip.is_used else None, receipt=receipt)]
     refusal = elections.voter_may_receive_ballot(voter.delegate)
     out = []
     for election, rnd in open_rounds(session, congress=voter.congress):
         method = participation_method(session, round_id=rnd.id, delegate_id=voter.delegate.id)
+        receipt = voter_receipt(voter, rnd, token=token, secret=secret) \
+            if method == "electronic" and token else None
         out.append(BallotChoice(election, rnd, ballot_candidates(session, round=rnd),
                                 METHOD_STATUS.get(method) if method else None, method,
-                                refusal if not method else None))
+                                refusal if not method else None, receipt=receipt))
     return out
 
 
 # --- casting ---------------------------------------------------------------------------
 
-def _take_write_lock(session: Session) -> None:
-    """SQLite: take the database write lock before reading what the decision depends on
-    (BEGIN IMMEDIATE), so concurrent voters queue on the busy timeout instead of failing
-    with "database is locked" when a deferred transaction tries to upgrade. PostgreSQL
-    needs nothing here (row locks below)."""
-    conn = session.connection()
-    if conn.dialect.name != "sqlite":
-        return
-    raw = conn.connection.dbapi_connection
-    if not raw.in_transaction:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+_take_write_lock = elections._take_write_lock
+lock_round = elections.lock_round
 
 
 def clean_kept(kept, *, candidate_ids: list[int], seats: int) -> list[int]:
@@ -234,19 +234,6 @@ def clean_kept(kept, *, candidate_ids: list[int], seats: int) -> list[int]:
     return sorted(ids)
 
 
-def lock_round(session: Session, *, round: Round, exclusive: bool = True) -> Round:
-    """Take the locks a ballot being cast takes, and re-read the round: on SQLite the
-    database write lock (BEGIN IMMEDIATE), on PostgreSQL the round row (FOR UPDATE, or FOR
-    SHARE when not ``exclusive``). Closing a round should call this first, so that the
-    count it snapshots and the status it sets see the same ballots: casting holds the row
-    FOR SHARE until it commits, so the close waits for ballots in flight, and a ballot
-    arriving after the close finds the round closed."""
-    _take_write_lock(session)
-    return session.scalars(select(Round).where(Round.id == round.id)
-                           .with_for_update(read=not exclusive)
-                           .execution_options(populate_existing=True)).one()
-
-
 def _open_round_locked(session: Session, *, election: Election, exclusive: bool) -> Round:
     """The election's open round, re-read under a row lock (PostgreSQL: FOR SHARE, or FOR
     UPDATE for slips) so that closing the round waits for ballots being cast and a ballot
@@ -260,13 +247,22 @@ def _open_round_locked(session: Session, *, election: Election, exclusive: bool)
     return rnd
 
 
-def cast_ballot(session: Session, *, voter: Voter, election: Election, kept) -> str:
+def voter_receipt(voter: Voter, round: Round, *, token: str, secret: str | None = None) -> str:
+    """The receipt code of ``voter``'s ballot in ``round`` (derived from the token)."""
+    purpose = tokens.PURPOSE_SLIP if voter.kind == "slip" else tokens.PURPOSE_LINK
+    return tokens.receipt_for(token, purpose=purpose, round_id=round.id, secret=secret)
+
+
+def cast_ballot(session: Session, *, voter: Voter, election: Election, kept, token: str,
+                secret: str | None = None) -> str:
     """Record one electronic ballot in the election's open round; returns the receipt code.
 
-    Personal link: participation row (method electronic) + ballot + receipt. Slip: the slip
-    marked used + ballot + receipt, refused if the round would then have more slips used
-    than delegates struck off for a slip. All in the caller's transaction; the caller
-    commits. 403 not eligible, 409 round not open / already voted, 422 bad ``kept``."""
+    Personal link: participation row (method electronic) + sealed ballot. Slip: the slip
+    marked used + sealed ballot, refused if the round would then have more slips used than
+    delegates struck off for a slip. The sealed ballot is the kept ids and the receipt code
+    (derived from ``token``), encrypted to the round's public key (box.py). All in the
+    caller's transaction; the caller commits. 403 not eligible, 409 round not open /
+    already voted / a bare paper count recorded, 422 bad ``kept``."""
     _take_write_lock(session)
     if election.congress_id != voter.congress.id:
         raise NotFound("Không tìm thấy cuộc bầu cử.")
@@ -287,6 +283,10 @@ def cast_ballot(session: Session, *, voter: Voter, election: Election, kept) -> 
         if reason:
             raise Forbidden(reason, code="not_eligible")
 
+    if rnd.paper_issued_count:
+        raise Conflict("Ban bầu cử đã ghi số phiếu giấy phát ra theo cách đếm tổng (không gạch tên) trong lần "
+                       "bầu này, nên không nhận phiếu điện tử (Điều 4.5: mỗi đại biểu một phiếu). Đề nghị "
+                       "đồng chí bỏ phiếu giấy.", code="bare_count_recorded")
     candidate_ids = [c["id"] for c in ballot_candidates(session, round=rnd)]
     kept_ids = clean_kept(kept, candidate_ids=candidate_ids, seats=rnd.seats)
     try:
@@ -318,10 +318,14 @@ def cast_ballot(session: Session, *, voter: Voter, election: Election, kept) -> 
             raise Conflict("Đồng chí đã nhận phiếu trong lần bầu này (phiếu giấy hoặc điện tử).",
                            code="already_voted")
 
-    code = _fresh_receipt_code(session)
-    session.add(Ballot(round_id=rnd.id, kept=json.dumps(kept_ids), is_valid=verdict.valid,
-                       invalid_reason=verdict.reason))
-    session.add(Receipt(code=code, round_id=rnd.id))
+    if rnd.box_public_key is None:  # a round opened before the sealed box existed
+        fresh = box.new_box(round_id=rnd.id, secret=secret if secret is not None else tokens.current_secret())
+        rnd.box_mode, rnd.box_public_key = fresh["mode"], fresh["public_key"]
+        rnd.box_wrapped_key, rnd.box_salt = fresh["wrapped_key"], fresh["salt"]
+    code = voter_receipt(voter, rnd, token=token, secret=secret)
+    size = box.padded_size(len(candidate_ids))
+    session.add(SealedBallot(round_id=rnd.id, ciphertext=box.seal(rnd.box_public_key, kept=kept_ids,
+                                                                  receipt=code, size=size)))
     session.flush()
     return code
 
@@ -332,14 +336,6 @@ def already_message(method: str) -> str:
     if method == "slip":
         return "Đồng chí đã được gạch tên nhận phiếu QR ẩn danh trong lần bầu này; hãy bỏ phiếu bằng phiếu QR đó."
     return "Đồng chí đã bỏ phiếu trong lần bầu này. Mỗi đại biểu chỉ được bỏ một phiếu."
-
-
-def _fresh_receipt_code(session: Session) -> str:
-    for _ in range(8):
-        code = tokens.new_receipt_code()
-        if session.get(Receipt, code) is None:
-            return code
-    raise Conflict("Không tạo được mã biên nhận, vui lòng thử lại.")  # pragma: no cover
 
 
 # --- anonymous slips -------------------------------------------------------------------
@@ -378,6 +374,9 @@ def issue_slip(session: Session, *, round: Round, delegate: Delegate) -> None:
     reason = elections.voter_may_receive_ballot(delegate)
     if reason:
         raise Forbidden(f"{delegate.full_name}: {reason}", code="not_eligible")
+    if rnd.paper_issued_count:
+        raise Conflict("Ban bầu cử đã ghi số phiếu giấy phát ra theo cách đếm tổng trong lần bầu này: không "
+                       "phát phiếu QR được (Điều 4.5).", code="bare_count_recorded")
     session.add(RoundParticipation(round_id=rnd.id, delegate_id=delegate.id, method="slip"))
     try:
         session.flush()
@@ -464,28 +463,3 @@ def published_ballots(session: Session, *, round: Round) -> dict:
     entries = sorted((_entry(b["kept"], b["valid"], b["reason"]) for b in counted), key=content_order)
     return {"round": round.number, "receipts": round_receipts(session, round=round),
             "ballots": entries, "seal_sha256": round.seal_sha256}
-
-
-# --- scrubbing the traces of casting order ----------------------------------------------
-
-def reshuffle_ballots(session: Session, *, round: Round) -> int:
-    """Rewrite the round's ballot and receipt rows in a random order under new random ids,
-    in the caller's transaction (meant for closing a round). Afterwards every row has the
-    same transaction id (PostgreSQL ``xmin``) and a physical position unrelated to casting
-    (heap order on PostgreSQL; key order on SQLite). Contents are unchanged."""
-    rows = list(session.execute(select(Ballot.kept, Ballot.is_valid, Ballot.invalid_reason)
-                                .where(Ballot.round_id == round.id)).all())
-    codes = list(session.scalars(select(Receipt.code).where(Receipt.round_id == round.id)))
-    rng = random.SystemRandom()
-    rng.shuffle(rows)
-    rng.shuffle(codes)
-    session.execute(Ballot.__table__.delete().where(Ballot.round_id == round.id))
-    session.execute(Receipt.__table__.delete().where(Receipt.round_id == round.id))
-    if rows:
-        session.execute(Ballot.__table__.insert(), [
-            {"id": secrets.token_hex(16), "round_id": round.id, "kept": kept, "is_valid": valid,
-             "invalid_reason": reason} for kept, valid, reason in rows])
-    if codes:
-        session.execute(Receipt.__table__.insert(), [{"code": c, "round_id": round.id} for c in codes])
-    session.flush()
-    return len(rows)

@@ -151,23 +151,23 @@ def _phone_page(token: str, kind: str):
         return _phone_error(err)
     receipts = [m for c, m in get_flashed_messages(with_categories=True) if c == "receipt"]
     if request.method == "POST":
-        return _phone_post(voter, receipts)
-    choices = services.voter_ballots(db.session, voter=voter)
+        return _phone_post(voter, receipts, token)
+    choices = services.voter_ballots(db.session, voter=voter, token=token)
     return _render_phone("voting/phone.html", voter=voter, congress=voter.congress, choices=choices,
                          form=BallotForm(), receipts=receipts, selections={}, errors={},
                          phone_agenda=_phone_agenda(voter.congress), kind=kind)
 
 
-def _phone_post(voter: services.Voter, receipts):
+def _phone_post(voter: services.Voter, receipts, token: str):
     form = BallotForm()
     congress = voter.congress
     if not _same_origin() or not form.validate_on_submit():
-        choices = services.voter_ballots(db.session, voter=voter)
+        choices = services.voter_ballots(db.session, voter=voter, token=token)
         return _render_phone("voting/phone.html", status=400, voter=voter, congress=congress,
                              choices=choices, form=BallotForm(formdata=None), receipts=receipts,
                              selections={}, phone_agenda=_phone_agenda(congress), kind=voter.kind,
                              errors={"_": _("Phiên làm việc đã hết hạn. Vui lòng tải lại trang và bỏ phiếu lại.")})
-    choices = services.voter_ballots(db.session, voter=voter)
+    choices = services.voter_ballots(db.session, voter=voter, token=token)
     choice = _choice_for(choices, form.election_id.data)
     kept_raw = request.form.getlist("kept")
     step = form.step.data or "review"
@@ -206,10 +206,10 @@ def _phone_post(voter: services.Voter, receipts):
                                   _("Hãy đánh dấu ô xác nhận nếu đồng chí vẫn muốn gửi phiếu gạch hết tên."))
         try:
             code = commit_with_retry(lambda: services.cast_ballot(
-                db.session, voter=voter, election=choice.election, kept=kept))
+                db.session, voter=voter, election=choice.election, kept=kept, token=token))
         except DomainError as err:
             db.session.rollback()
-            choices = services.voter_ballots(db.session, voter=voter)
+            choices = services.voter_ballots(db.session, voter=voter, token=token)
             return _render_phone("voting/phone.html", status=err.status, voter=voter, congress=congress,
                                  choices=choices, form=BallotForm(formdata=None), receipts=receipts,
                                  selections={}, errors={"_": err.message},
