@@ -30,7 +30,7 @@ import time
 from collections.abc import Iterable
 from decimal import Decimal
 
-from sqlalchemy import delete, event, func, select, update
+from sqlalchemy import delete, event, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -704,9 +704,10 @@ def write_counted_ballots(session: Session, *, round: Round, ballots: list[dict]
                                  .where(RoundParticipation.round_id == round.id)).all())
     for seq in (rows, codes, parts):
         rng.shuffle(seq)
-    for table in (Ballot, Receipt, SealedBallot, RoundParticipation):
+    for table in (Ballot, Receipt, RoundParticipation):
         session.execute(delete(table).where(table.round_id == round.id)
                         .execution_options(synchronize_session=False))
+    _drop_sealed(session, round=round, rng=rng)
     if rows:
         session.execute(Ballot.__table__.insert(), [
             {"id": secrets.token_hex(16), "round_id": round.id, "kept": kept, "is_valid": valid,
@@ -721,6 +722,25 @@ def write_counted_ballots(session: Session, *, round: Round, ballots: list[dict]
     return len(rows)
 
 
+def _drop_sealed(session: Session, *, round: Round, rng) -> None:
+    """Delete the round's ciphertexts. SQLite: a DELETE (``secure_delete`` zeroes the cells).
+    PostgreSQL: a DELETE leaves dead tuples in the heap until a vacuum that no open snapshot
+    holds back, so the table is TRUNCATEd instead (a new, empty file at commit; the old one
+    is unlinked) and the other open rounds' ciphertexts are written back in random order
+    (which also gives them all this transaction's xmin)."""
+    if session.connection().dialect.name != "postgresql":
+        session.execute(delete(SealedBallot).where(SealedBallot.round_id == round.id)
+                        .execution_options(synchronize_session=False))
+        return
+    others = [dict(r._mapping) for r in session.execute(
+        select(SealedBallot.id, SealedBallot.round_id, SealedBallot.ciphertext)
+        .where(SealedBallot.round_id != round.id))]
+    session.execute(text("TRUNCATE sealed_ballots"))
+    rng.shuffle(others)
+    if others:
+        session.execute(SealedBallot.__table__.insert(), others)
+
+
 SCRUB_TABLES = ("sealed_ballots", "round_participations", "ballots", "receipts", "rounds")
 
 
@@ -730,7 +750,9 @@ def scrub_storage(engine) -> dict:
     were while the round was open, is copied into the database, whose deleted cells
     ``secure_delete`` zeroed, and cut to 0 bytes); retried while another connection reads.
     PostgreSQL: ``VACUUM FULL`` of the voting tables (a rewrite into new files that keeps only
-    live rows, so raw pages hold no dead ciphertext or old participation row). Best effort:
+    live rows, so raw pages hold no old participation row or old round key; the ciphertexts
+    were already TRUNCATEd at close; a tuple that a still-open snapshot can see survives
+    until the next scrub). Best effort:
     returns what was done; a failure is logged, never raised (the close is committed)."""
     done: dict = {"engine": engine.dialect.name, "ok": False}
     try:
@@ -745,10 +767,17 @@ def scrub_storage(engine) -> dict:
                     break
                 time.sleep(0.05)
         elif engine.dialect.name == "postgresql":
+            failed = []
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("SET lock_timeout = '5s'")
-                conn.exec_driver_sql("VACUUM (FULL) " + ", ".join(SCRUB_TABLES))
-            done["ok"] = True
+                for table in SCRUB_TABLES:   # one at a time: a busy table does not hold up the others
+                    try:
+                        conn.exec_driver_sql(f"VACUUM (FULL) {table}")
+                    except OperationalError as exc:
+                        failed.append(f"{table}: {exc.orig}")
+            done["ok"] = not failed
+            if failed:
+                done["error"] = "; ".join(failed)
     except OperationalError as exc:  # pragma: no cover - logged, the close stands
         done["error"] = str(exc)
     if not done["ok"]:
@@ -1008,7 +1037,6 @@ def void_paper_ballot(session: Session, *, round: Round, team=1, number, reason:
     void, and counts nowhere; the trace is a correction (old = the entry's reading, new_kept
     "[]", new_defect "void", the reason, who, when). Its number is never reused. Voiding a
     void entry → Conflict."""
-    _round_open(session, round)
     election = session.get(Election, round.election_id)
     team = _coerce_int(team)
     if isinstance(team, bool) or not isinstance(team, int) or not 1 <= team <= election.entry_teams:
@@ -1023,6 +1051,7 @@ def void_paper_ballot(session: Session, *, round: Round, team=1, number, reason:
         raise ValidationFailed("Cần ghi lý do huỷ phiếu (ví dụ: bấm Enter hai lần).",
                                [{"field": "reason", "message": "Lý do không được để trống."}])
     entry = get_paper_entry(session, round=round, team=team, number=number)
+    _round_open(session, round)
     # A conditional UPDATE, not check-then-write: of two clerks voiding the same entry at
     # once, one wins and the other is told it is already void (one trace only).
     claimed = session.execute(update(PaperBallotEntry)
