@@ -112,3 +112,24 @@ def open_all(private: PrivateKey, ciphertexts) -> list[dict]:
             raise BoxError("a ballot does not open") from exc
         out.append({"kept": [int(i) for i in data["k"]], "receipt": str(data["r"])})
     return out
+
+
+# --- documents that carry voting links --------------------------------------------------
+
+def _document_key(secret: str, name: str) -> bytes:
+    root = hmac.new(secret.encode(), b"election_app/credential-document/v1", hashlib.sha256).digest()
+    return hmac.new(root, name.encode(), hashlib.sha256).digest()
+
+
+def seal_document(data: bytes, *, secret: str, name: str) -> bytes:
+    """Encrypt a file that carries voting tokens (delegate cards with personal voting QRs)
+    while it waits in the database to be downloaded: a copy of the database alone never
+    holds a token in clear. ``name`` (the job id) keeps each file's key apart."""
+    return bytes(nacl.secret.SecretBox(_document_key(secret, name)).encrypt(data))
+
+
+def open_document(data: bytes, *, secret: str, name: str) -> bytes:
+    try:
+        return nacl.secret.SecretBox(_document_key(secret, name)).decrypt(bytes(data))
+    except nacl.exceptions.CryptoError as exc:
+        raise BoxError("document does not open") from exc

@@ -179,3 +179,33 @@ def test_app_and_gunicorn_loggers_redact(app, caplog):
     messages = [r.getMessage() for r in caplog.records]
     assert len(messages) == 3
     assert not [m for m in messages if token in m], messages
+
+
+def test_cards_with_voting_links_never_sit_in_clear(app, api, session, congress, roll):
+    """The delegate cards with personal voting QRs wait for their download encrypted: no
+    PDF (hence no token) in the database, its file or its WAL, before or after download;
+    the download itself is the real PDF, once."""
+    from pathlib import Path
+
+    from election_app.documents.models import RenderJob
+    organizer = api("organizer")
+    resp = organizer.post(f"/api/v1/congresses/{congress.id}/documents/jobs",
+                          json={"kind": "delegate-cards", "params": {"voting_links": True}})
+    assert resp.status_code == 202, resp.get_json()
+    body = resp.get_json()
+
+    def raw_bytes() -> bytes:
+        if db.engine.dialect.name != "sqlite":
+            return b""
+        path = Path(sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database)
+        wal = Path(str(path) + "-wal")
+        return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+    stored = fresh(session).get(RenderJob, body["id"]).result
+    assert stored and b"%PDF" not in stored
+    assert b"%PDF-" not in raw_bytes()
+    pdf = organizer.get(body["result_url"])
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+    assert fresh(session).get(RenderJob, body["id"]).result is None
+    assert b"%PDF-" not in raw_bytes()
+    assert organizer.get(body["result_url"]).status_code == 409
