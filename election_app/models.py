@@ -7,5 +7,5 @@ from .elections.models import (Ballot, Candidate, Election, PaperBallotCorrectio
                                RoundParticipation)
 from .motions.models import Motion  # noqa: F401
 from .agenda.models import AgendaItem  # noqa: F401
-from .voting.models import RateLimitBucket, VotingSlip  # noqa: F401
+from .voting.models import CredentialEvent, RateLimitBucket, VotingPolicy, VotingSlip  # noqa: F401
 from .documents.models import CongressFile, RenderJob  # noqa: F401

@@ -132,6 +132,8 @@ def election_panel(session: Session, election: Election, present: int) -> dict:
     if shown.status == "open":
         panel["turnout"] = turnout_count(session, shown)
         panel["present"] = present
+        from ..voting.services import links_reissued
+        panel["links_reissued"] = links_reissued(session, round=shown)   # issue 10: the hall sees it
     else:
         result = _closed_result(session, election, shown)
         panel["result"] = {**result, "outcome_label": OUTCOME_LABELS.get(result.get("outcome") or "", "")}

@@ -7,7 +7,7 @@
 - live turnout (counts only) and, once a round is closed, its receipts and ballots."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import g, jsonify, request
 
 from ..auth.permissions import public
 from ..congress.services import get_congress
@@ -32,9 +32,25 @@ OPENAPI_PATHS = {
     "/congresses/{cid}/delegates/{did}/voting-link": {
         "post": op("Cấp (hoặc cấp lại) liên kết bỏ phiếu cá nhân; liên kết cũ mất hiệu lực",
                    errors=(404,), params=["cid", "did"], response=obj(["url"], url=S))},
+    "/congresses/{cid}/voting-link-requests/{rid}/confirm": {
+        "post": op("Tài khoản thứ hai xác nhận đề nghị cấp lại liên kết (quy tắc hai người)",
+                   errors=(403, 404, 409), params=["cid", "rid"], response=obj(["url"], url=S, delegate_id=I))},
+    "/congresses/{cid}/voting-policy": {
+        "get": op("Quy tắc cấp lại liên kết bỏ phiếu của đại hội", errors=(404,), params=["cid"],
+                  response=obj(["two_person_reissue"], two_person_reissue={"type": "boolean"})),
+        "post": op("Bật / tắt quy tắc hai người khi cấp lại liên kết trong lúc có lần bầu mở",
+                   errors=(404, 422), params=["cid"],
+                   body=obj(["two_person_reissue"], two_person_reissue={"type": "boolean"}),
+                   response=obj(["two_person_reissue"], two_person_reissue={"type": "boolean"}))},
+    "/congresses/{cid}/voting-monitor": {
+        "get": op("Giám sát của Ban bầu cử khi có lần bầu mở: liên kết cấp / cấp lại, phiếu QR, điểm danh",
+                  errors=(404,), params=["cid"],
+                  response=obj(["open", "events", "checkins"], open={"type": "boolean"},
+                               since={"type": ["string", "null"]}, links_reissued=I,
+                               events={"type": "array"}, checkins={"type": "array"}))},
     "/congresses/{cid}/voting-links": {
         "post": op("Cấp liên kết bỏ phiếu cho nhiều đại biểu (để in thẻ); tất cả hoặc không",
-                   errors=(404, 422), params=["cid"], body=obj(["delegate_ids"], delegate_ids=IDS),
+                   errors=(404, 409, 422), params=["cid"], body=obj(["delegate_ids"], delegate_ids=IDS),
                    response=obj(["links"], links={"type": "array", "items": obj(
                        ["delegate_id", "url"], delegate_id=I, url=S)}))},
     "/vote/{token}": {
@@ -63,14 +79,62 @@ OPENAPI_PATHS = {
                    response=obj(["issued"], issued=IDS))},
 }
 
+# Under the two-person rule a reissue during an open round is only a request (202).
+OPENAPI_PATHS["/congresses/{cid}/delegates/{did}/voting-link"]["post"]["responses"]["202"] = {
+    "description": "Đã ghi đề nghị cấp lại; cần tài khoản thứ hai xác nhận", "content": {"application/json": {
+        "schema": obj(["pending", "request_id", "message"], pending={"type": "boolean"}, request_id=I,
+                      message=S)}}}
+
 
 @bp.post("/congresses/<int:cid>/delegates/<int:did>/voting-link")
 @api_auth("delegates.manage")
 def api_voting_link(cid: int, did: int):
     get_congress(db.session, cid)
     delegate = get_delegate(db.session, cid, did)
-    token = services.issue_voting_link(db.session, delegate=delegate)
+    token, pending = services.request_voting_link(db.session, delegate=delegate, actor_id=g.api_user.id)
+    if token is None:
+        db.session.commit()
+        return jsonify({"pending": True, "request_id": pending.id,
+                        "message": "Đang có lần bầu mở và đại hội áp dụng quy tắc hai người: đã ghi đề nghị cấp "
+                                   "lại liên kết; một tài khoản khác phải xác nhận."}), 202
     return ok({"url": tokens.link_url(public_base_url(), token)})
+
+
+@bp.post("/congresses/<int:cid>/voting-link-requests/<int:rid>/confirm")
+@api_auth("delegates.manage")
+def api_confirm_link_request(cid: int, rid: int):
+    congress = get_congress(db.session, cid)
+    delegate, token = services.confirm_link_request(db.session, congress=congress, request_id=rid,
+                                                    actor_id=g.api_user.id)
+    return ok({"delegate_id": delegate.id, "url": tokens.link_url(public_base_url(), token)})
+
+
+@bp.get("/congresses/<int:cid>/voting-policy")
+@api_auth("congress.view")
+def api_voting_policy(cid: int):
+    get_congress(db.session, cid)
+    return jsonify({"two_person_reissue": services.two_person_reissue(db.session, congress_id=cid)})
+
+
+@bp.post("/congresses/<int:cid>/voting-policy")
+@api_auth("delegates.manage")
+def api_set_voting_policy(cid: int):
+    congress = get_congress(db.session, cid)
+    enabled = services.set_two_person_reissue(db.session, congress=congress,
+                                              enabled=json_body().get("two_person_reissue"))
+    return ok({"two_person_reissue": enabled})
+
+
+@bp.get("/congresses/<int:cid>/voting-monitor")
+@api_auth("elections.count")
+def api_voting_monitor(cid: int):
+    congress = get_congress(db.session, cid)
+    watch = services.insider_watch(db.session, congress=congress)
+    iso = (lambda v: v.isoformat() if v is not None else None)  # noqa: E731
+    return jsonify({"open": watch["open"], "since": iso(watch["since"]),
+                    "links_reissued": watch.get("reissued", 0),
+                    "events": [{**e, "at": iso(e["at"])} for e in watch["events"]],
+                    "checkins": [{**c, "at": iso(c["at"])} for c in watch["checkins"]]})
 
 
 @bp.post("/congresses/<int:cid>/voting-links")
@@ -81,7 +145,7 @@ def api_voting_links(cid: int):
     if not isinstance(ids, list) or not ids:
         raise ValidationFailed("Cần trường «delegate_ids» là danh sách mã đại biểu.",
                                [{"field": "delegate_ids", "message": "Cần một danh sách không rỗng."}])
-    issued = services.issue_voting_links(db.session, congress=congress, delegate_ids=ids)
+    issued = services.issue_voting_links(db.session, congress=congress, delegate_ids=ids, actor_id=g.api_user.id)
     base = public_base_url()
     return ok({"links": [{"delegate_id": did, "url": tokens.link_url(base, t)} for did, t in issued.items()]})
 
@@ -146,7 +210,8 @@ def api_slips(eid: int):
     rnd = elections.current_round(db.session, election)
     if rnd is None:
         raise Conflict("Cuộc bầu cử chưa có lần bầu nào: hãy mở lần bầu trước.", code="no_round")
-    issued = services.generate_slips(db.session, round=rnd, count=json_body().get("count"))
+    issued = services.generate_slips(db.session, round=rnd, count=json_body().get("count"),
+                                    actor_id=g.api_user.id)
     base = public_base_url()
     return created({"round": rnd.number, "urls": [tokens.slip_url(base, t) for t in issued]})
 
@@ -171,7 +236,8 @@ def api_issue_slip(eid: int):
             if did is None:
                 raise ValidationFailed("Mã đại biểu không hợp lệ.",
                                        [{"field": "delegate_ids", "message": f"«{raw}» không phải mã đại biểu."}])
-            services.issue_slip(db.session, round=rnd, delegate=get_delegate(db.session, election.congress_id, did))
+            services.issue_slip(db.session, round=rnd, delegate=get_delegate(db.session, election.congress_id, did),
+                            actor_id=g.api_user.id)
             done.append(did)
         return done
     done = commit_with_retry(strike_all)

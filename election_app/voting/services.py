@@ -32,7 +32,7 @@ from ..elections.models import Election, Receipt, Round, RoundParticipation, Sea
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..rules import BallotError, judge_ballot
 from . import box, tokens
-from .models import VotingSlip
+from .models import CredentialEvent, VotingPolicy, VotingSlip
 
 INVALID_TOKEN_MESSAGE = ("Liên kết bỏ phiếu không hợp lệ hoặc đã được thay thế bằng liên kết mới. "
                          "Vui lòng liên hệ Ban bầu cử.")
@@ -56,19 +56,107 @@ class InvalidCredential(Forbidden):
 
 # --- personal voting links -------------------------------------------------------------
 
-def issue_voting_link(session: Session, *, delegate: Delegate, secret: str | None = None) -> str:
+def issue_voting_link(session: Session, *, delegate: Delegate, secret: str | None = None,
+                      actor_id: int | None = None, confirmed_by: int | None = None) -> str:
     """A new personal token for ``delegate``; any earlier link stops working. Returns the
-    token (shown once: only its keyed hash is stored)."""
+    token (shown once: only its keyed hash is stored). Leaves a ``CredentialEvent`` (who,
+    when, a first link or a reissue, during an open round or not)."""
+    reissue = delegate.voting_token_hash is not None
     token = tokens.new_token()
     delegate.voting_token_hash = tokens.hash_token(token, purpose=tokens.PURPOSE_LINK, secret=secret)
+    session.add(CredentialEvent(congress_id=delegate.congress_id, delegate_id=delegate.id,
+                                kind="link_reissued" if reissue else "link_issued",
+                                in_open_round=round_open_in(session, congress_id=delegate.congress_id),
+                                user_id=actor_id, confirmed_by=confirmed_by))
     session.flush()
     return token
 
 
-def issue_voting_links(session: Session, *, congress: Congress, delegate_ids, secret: str | None = None
-                       ) -> dict[int, str]:
+def round_open_in(session: Session, *, congress_id: int) -> bool:
+    return session.scalar(select(func.count()).select_from(Round).join(Election, Election.id == Round.election_id)
+                          .where(Election.congress_id == congress_id, Round.status == "open")) > 0
+
+
+def two_person_reissue(session: Session, *, congress_id: int) -> bool:
+    policy = session.get(VotingPolicy, congress_id)
+    return bool(policy and policy.two_person_reissue)
+
+
+def set_two_person_reissue(session: Session, *, congress: Congress, enabled) -> bool:
+    if not isinstance(enabled, bool):
+        raise ValidationFailed("«two_person_reissue» phải là true hoặc false.",
+                               [{"field": "two_person_reissue", "message": "Cần true hoặc false."}])
+    policy = session.get(VotingPolicy, congress.id)
+    if policy is None:
+        policy = VotingPolicy(congress_id=congress.id)
+        session.add(policy)
+    policy.two_person_reissue = enabled
+    session.flush()
+    return enabled
+
+
+def _needs_second_account(session: Session, delegate: Delegate) -> bool:
+    return (delegate.voting_token_hash is not None
+            and two_person_reissue(session, congress_id=delegate.congress_id)
+            and round_open_in(session, congress_id=delegate.congress_id))
+
+
+def request_voting_link(session: Session, *, delegate: Delegate, actor_id: int | None,
+                        secret: str | None = None) -> tuple[str | None, CredentialEvent | None]:
+    """Issue one delegate's link (the pages' and the API's door), or, when the two-person
+    rule is on, a round is open and the delegate already has a link, record a pending
+    request that another account must confirm: (None, the request)."""
+    if _needs_second_account(session, delegate):
+        pending = session.scalar(select(CredentialEvent).where(
+            CredentialEvent.delegate_id == delegate.id, CredentialEvent.status == "pending"))
+        if pending is None:
+            pending = CredentialEvent(congress_id=delegate.congress_id, delegate_id=delegate.id,
+                                      kind="link_reissued", status="pending", in_open_round=True,
+                                      user_id=actor_id)
+            session.add(pending)
+            session.flush()
+        return None, pending
+    return issue_voting_link(session, delegate=delegate, secret=secret, actor_id=actor_id), None
+
+
+def confirm_link_request(session: Session, *, congress: Congress, request_id, actor_id: int | None,
+                         secret: str | None = None) -> tuple[Delegate, str]:
+    """A second account confirms a pending reissue: the link is issued now and shown to the
+    confirming account only. The account that asked cannot confirm its own request."""
+    try:
+        rid = int(request_id)
+    except (TypeError, ValueError):
+        raise NotFound("Không tìm thấy yêu cầu cấp lại liên kết.")
+    req = session.get(CredentialEvent, rid)
+    if req is None or req.congress_id != congress.id or req.kind != "link_reissued":
+        raise NotFound("Không tìm thấy yêu cầu cấp lại liên kết.")
+    if req.status != "pending":
+        raise Conflict("Yêu cầu này đã được xử lý.", code="not_pending")
+    if actor_id is None or actor_id == req.user_id:
+        raise Forbidden("Quy tắc hai người: tài khoản đã đề nghị cấp lại liên kết không tự xác nhận được; "
+                        "cần một tài khoản khác xác nhận.", code="same_account")
+    claimed = session.execute(update(CredentialEvent).where(CredentialEvent.id == req.id,
+                                                            CredentialEvent.status == "pending")
+                              .values(status="cancelled").execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        raise Conflict("Yêu cầu này đã được xử lý.", code="not_pending")
+    delegate = session.get(Delegate, req.delegate_id)
+    token = issue_voting_link(session, delegate=delegate, secret=secret, actor_id=req.user_id,
+                              confirmed_by=actor_id)
+    return delegate, token
+
+
+def pending_link_requests(session: Session, *, congress: Congress) -> list[CredentialEvent]:
+    return list(session.scalars(select(CredentialEvent).where(
+        CredentialEvent.congress_id == congress.id, CredentialEvent.status == "pending")
+        .order_by(CredentialEvent.at)))
+
+
+def issue_voting_links(session: Session, *, congress: Congress, delegate_ids, secret: str | None = None,
+                       actor_id: int | None = None) -> dict[int, str]:
     """Issue (or re-issue) the links of several delegates of ``congress`` at once, e.g. for
-    printing delegate cards. All or nothing: an id not on this congress's roll → 422."""
+    printing delegate cards. All or nothing: an id not on this congress's roll → 422; a
+    reissue while a round is open under the two-person rule → 409 (one by one, confirmed)."""
     ids: list[int] = []
     for raw in delegate_ids:
         try:
@@ -84,8 +172,12 @@ def issue_voting_links(session: Session, *, congress: Congress, delegate_ids, se
         raise ValidationFailed(
             "Có mã đại biểu không thuộc đại hội này; chưa cấp liên kết nào.",
             [{"field": "delegate_ids", "message": f"Không có đại biểu mã {i} trong đại hội."} for i in missing])
+    if any(_needs_second_account(session, found[i]) for i in ids):
+        raise Conflict("Đang có lần bầu mở và đại hội áp dụng quy tắc hai người: liên kết đã cấp chỉ được cấp lại "
+                       "từng người một, có tài khoản thứ hai xác nhận. Chưa cấp liên kết nào.",
+                       code="two_person_rule")
     secret = secret if secret is not None else tokens.current_secret()
-    return {i: issue_voting_link(session, delegate=found[i], secret=secret) for i in ids}
+    return {i: issue_voting_link(session, delegate=found[i], secret=secret, actor_id=actor_id) for i in ids}
 
 
 def revoke_voting_link(session: Session, *, delegate: Delegate) -> None:
@@ -340,7 +432,8 @@ def already_message(method: str) -> str:
 
 # --- anonymous slips -------------------------------------------------------------------
 
-def generate_slips(session: Session, *, round: Round, count: int, secret: str | None = None) -> list[str]:
+def generate_slips(session: Session, *, round: Round, count: int, secret: str | None = None,
+                   actor_id: int | None = None) -> list[str]:
     """``count`` new one-time slip tokens for ``round`` (shown once, to be printed)."""
     if round.status == "closed":
         raise Conflict("Lần bầu đã kết thúc; không thể in thêm phiếu QR.")
@@ -354,11 +447,14 @@ def generate_slips(session: Session, *, round: Round, count: int, secret: str | 
         session.add(VotingSlip(token_hash=tokens.hash_token(token, purpose=tokens.PURPOSE_SLIP, secret=secret),
                                round_id=round.id))
         out.append(token)
+    election = session.get(Election, round.election_id)
+    session.add(CredentialEvent(congress_id=election.congress_id, kind="slips_printed", round_id=round.id,
+                                count=count, in_open_round=round.status == "open", user_id=actor_id))
     session.flush()
     return out
 
 
-def issue_slip(session: Session, *, round: Round, delegate: Delegate) -> None:
+def issue_slip(session: Session, *, round: Round, delegate: Delegate, actor_id: int | None = None) -> None:
     """The ballot desk strikes ``delegate`` off for this round; they then draw a printed
     slip at random. Nothing records which slip they drew."""
     rnd = lock_round(session, round=round, exclusive=False)
@@ -382,6 +478,9 @@ def issue_slip(session: Session, *, round: Round, delegate: Delegate) -> None:
         session.flush()
     except IntegrityError:
         raise Conflict(f"{delegate.full_name} đã nhận phiếu trong lần bầu này.", code="already_voted")
+    session.add(CredentialEvent(congress_id=election.congress_id, kind="slip_issued", round_id=rnd.id,
+                                delegate_id=delegate.id, in_open_round=True, user_id=actor_id))
+    session.flush()
 
 
 def slip_counts(session: Session, *, round: Round) -> dict:
@@ -416,7 +515,59 @@ def turnout(session: Session, round: Round) -> dict:
         "slips_issued": slip_issued,
         "total": paper + electronic + slip_issued,
         "present": int(present),
+        "links_reissued": links_reissued(session, round=round),
     }
+
+
+def links_reissued(session: Session, *, round: Round) -> int:
+    """Voting links reissued in the round's congress since the round opened (until it
+    closed): the number the hall display shows."""
+    if round.opened_at is None:
+        return 0
+    election = session.get(Election, round.election_id)
+    stmt = select(func.count()).select_from(CredentialEvent).where(
+        CredentialEvent.congress_id == election.congress_id, CredentialEvent.kind == "link_reissued",
+        CredentialEvent.status == "done", CredentialEvent.at >= round.opened_at)
+    if round.closed_at is not None:
+        stmt = stmt.where(CredentialEvent.at <= round.closed_at)
+    return int(session.scalar(stmt) or 0)
+
+
+def insider_watch(session: Session, *, congress: Congress) -> dict:
+    """What the board's monitor shows while a round is open (issue 10): since the earliest
+    open round opened, every link issued or reissued (by whom, confirmed by whom), pending
+    reissue requests, slips printed, delegates struck off for a slip, and every check-in
+    made by a staff account (a delegate checked in during the vote can be handed a link)."""
+    from ..auth.models import User
+    from ..delegates.models import AttendanceEvent
+    rounds = [r for _, r in open_rounds(session, congress=congress)]
+    if not rounds:
+        return {"open": False, "since": None, "events": [], "checkins": [], "pending": []}
+    since = min(r.opened_at for r in rounds if r.opened_at is not None)
+    names = {u.id: u.username for u in session.scalars(select(User))}
+    people = {d.id: d for d in session.scalars(select(Delegate).where(Delegate.congress_id == congress.id))}
+
+    def who(uid):
+        return names.get(uid, "—") if uid is not None else "—"
+    events = []
+    for e in session.scalars(select(CredentialEvent).where(CredentialEvent.congress_id == congress.id,
+                                                           CredentialEvent.at >= since)
+                             .order_by(CredentialEvent.at.desc())):
+        d = people.get(e.delegate_id)
+        events.append({"id": e.id, "kind": e.kind, "status": e.status, "at": e.at, "count": e.count,
+                       "delegate": d.full_name if d else None, "code": d.code if d else None,
+                       "by": who(e.user_id), "confirmed_by": who(e.confirmed_by) if e.confirmed_by else None})
+    checkins = []
+    for a in session.scalars(select(AttendanceEvent).where(AttendanceEvent.congress_id == congress.id,
+                                                           AttendanceEvent.action == "check_in",
+                                                           AttendanceEvent.at >= since)
+                             .order_by(AttendanceEvent.at.desc())):
+        d = people.get(a.delegate_id)
+        checkins.append({"at": a.at, "delegate": d.full_name if d else "—", "code": d.code if d else None,
+                         "by": who(a.user_id)})
+    return {"open": True, "since": since, "events": events, "checkins": checkins,
+            "pending": [e for e in events if e["status"] == "pending"],
+            "reissued": sum(1 for e in events if e["kind"] == "link_reissued" and e["status"] == "done")}
 
 
 # --- publication after close -----------------------------------------------------------

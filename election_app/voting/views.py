@@ -19,7 +19,9 @@ from flask import (Blueprint, Response, current_app, flash, get_flashed_messages
                    redirect, render_template, request, url_for)
 from flask_babel import gettext as _
 
-from ..auth.permissions import public, require
+from flask_login import current_user
+
+from ..auth.permissions import has_permission, public, require
 from ..congress.services import get_congress
 from ..db import db
 from ..delegates.qr import qr_svg
@@ -274,7 +276,14 @@ def hub(cid: int):
         rows.append({"election": election, "round": rnd,
                      "turnout": services.turnout(db.session, rnd) if rnd is not None else None})
     linked = sum(1 for d in list_delegates(db.session, cid) if d.voting_token_hash)
-    return render_template("voting/hub.html", congress=congress, rows=rows, linked=linked)
+    watch = services.insider_watch(db.session, congress=congress) if has_permission(current_user, "elections.count") \
+        else None
+    return render_template("voting/hub.html", congress=congress, rows=rows, linked=linked, watch=watch,
+                           kind_labels=WATCH_LABELS, action=DeskForm())
+
+
+WATCH_LABELS = {"link_issued": "Cấp liên kết", "link_reissued": "Cấp lại liên kết",
+                "slips_printed": "In phiếu QR ẩn danh", "slip_issued": "Gạch tên nhận phiếu QR"}
 
 
 # --- staff: voting links ---------------------------------------------------------------------
@@ -284,8 +293,49 @@ def hub(cid: int):
 def links(cid: int):
     congress = get_congress(db.session, cid)
     delegates = list_delegates(db.session, cid, query=request.args.get("q", ""))
+    names = {d.id: d for d in list_delegates(db.session, cid)}
+    pending = [{"id": e.id, "delegate": names.get(e.delegate_id), "by": e.user_id, "at": e.at}
+               for e in services.pending_link_requests(db.session, congress=congress)]
     return render_template("voting/links.html", congress=congress, delegates=delegates,
-                           form=IssueLinksForm(), q=request.args.get("q", ""))
+                           form=IssueLinksForm(), q=request.args.get("q", ""), pending=pending,
+                           two_person=services.two_person_reissue(db.session, congress_id=cid),
+                           round_open=services.round_open_in(db.session, congress_id=cid),
+                           action=DeskForm(), me=current_user.id)
+
+
+@bp.route("/congresses/<int:cid>/voting-policy", methods=["POST"])
+@require("delegates.manage")
+def set_policy(cid: int):
+    congress = get_congress(db.session, cid)
+    if DeskForm().validate_on_submit():
+        enabled = request.form.get("two_person_reissue") == "1"
+        services.set_two_person_reissue(db.session, congress=congress, enabled=enabled)
+        db.session.commit()
+        flash(_("Đã bật quy tắc hai người khi cấp lại liên kết trong lúc bỏ phiếu.") if enabled
+              else _("Đã tắt quy tắc hai người."), "success")
+    return redirect(url_for("voting.links", cid=cid))
+
+
+@bp.route("/congresses/<int:cid>/voting-link-requests/<int:rid>/confirm", methods=["POST"])
+@require("delegates.manage")
+def confirm_link(cid: int, rid: int):
+    congress = get_congress(db.session, cid)
+    if not DeskForm().validate_on_submit():
+        flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
+        return redirect(url_for("voting.links", cid=cid))
+    try:
+        delegate, token = services.confirm_link_request(db.session, congress=congress, request_id=rid,
+                                                        actor_id=current_user.id)
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("voting.links", cid=cid))
+    url = tokens.link_url(public_base_url(), token)
+    cards = [{"delegate": delegate, "url": url, "qr": qr_svg(url, scale=3)}]
+    resp = Response(render_template("voting/links_print.html", congress=congress, cards=cards))
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
 
 @bp.route("/congresses/<int:cid>/voting-links", methods=["POST"])
@@ -310,7 +360,8 @@ def issue_links(cid: int):
         flash(_("Không có đại biểu nào để cấp liên kết."), "warning")
         return redirect(url_for("voting.links", cid=cid))
     try:
-        issued = services.issue_voting_links(db.session, congress=congress, delegate_ids=ids)
+        issued = services.issue_voting_links(db.session, congress=congress, delegate_ids=ids,
+                                             actor_id=current_user.id)
         db.session.commit()
     except DomainError as err:
         db.session.rollback()
@@ -333,8 +384,12 @@ def issue_link(cid: int, did: int):
     if not DeskForm().validate_on_submit():
         flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
         return redirect(url_for("voting.links", cid=cid))
-    token = services.issue_voting_link(db.session, delegate=delegate)
+    token, pending = services.request_voting_link(db.session, delegate=delegate, actor_id=current_user.id)
     db.session.commit()
+    if token is None:
+        flash(_("Đang có lần bầu mở và đại hội áp dụng quy tắc hai người: đã ghi đề nghị cấp lại liên kết cho "
+                "%(name)s; một tài khoản khác phải xác nhận.", name=delegate.full_name), "warning")
+        return redirect(url_for("voting.links", cid=cid))
     url = tokens.link_url(public_base_url(), token)
     cards = [{"delegate": delegate, "url": url, "qr": qr_svg(url, scale=3)}]
     resp = Response(render_template("voting/links_print.html", congress=congress, cards=cards))
@@ -360,7 +415,8 @@ def slips(cid: int, eid: int):
             flash(_("Cuộc bầu cử chưa có lần bầu nào: hãy mở lần bầu trước khi in phiếu QR."), "error")
             return redirect(url_for("voting.slips", cid=cid, eid=eid))
         try:
-            issued = services.generate_slips(db.session, round=rnd, count=form.count.data)
+            issued = services.generate_slips(db.session, round=rnd, count=form.count.data,
+                                             actor_id=current_user.id)
             db.session.commit()
         except DomainError as err:
             db.session.rollback()
@@ -423,7 +479,8 @@ def desk_issue_slip(cid: int, eid: int, did: int):
         flash(_("Cuộc bầu cử chưa có lần bầu nào đang mở."), "error")
     else:
         try:
-            commit_with_retry(lambda: services.issue_slip(db.session, round=rnd, delegate=delegate))
+            commit_with_retry(lambda: services.issue_slip(db.session, round=rnd, delegate=delegate,
+                                                                  actor_id=current_user.id))
             flash(_("Đã gạch tên %(name)s: mời đồng chí rút một phiếu QR bất kỳ.", name=delegate.full_name), "success")
         except DomainError as err:
             db.session.rollback()

@@ -65,9 +65,48 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_sealed_ballots_round_id'), ['round_id'], unique=False)
     if op.get_bind().dialect.name == 'sqlite':
         _rebuild_participations(with_rowid=False)
+    op.create_table(
+        'voting_policies',
+        sa.Column('congress_id', sa.Integer(), nullable=False),
+        sa.Column('two_person_reissue', sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(['congress_id'], ['congresses.id'],
+                                name=op.f('fk_voting_policies_congress_id_congresses'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('congress_id', name=op.f('pk_voting_policies')),
+    )
+    op.create_table(
+        'credential_events',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('congress_id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=20), nullable=False),
+        sa.Column('status', sa.String(length=10), nullable=False),
+        sa.Column('delegate_id', sa.Integer(), nullable=True),
+        sa.Column('round_id', sa.Integer(), nullable=True),
+        sa.Column('count', sa.Integer(), nullable=False),
+        sa.Column('in_open_round', sa.Boolean(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=True),
+        sa.Column('confirmed_by', sa.Integer(), nullable=True),
+        sa.Column('at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['congress_id'], ['congresses.id'],
+                                name=op.f('fk_credential_events_congress_id_congresses'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['delegate_id'], ['delegates.id'],
+                                name=op.f('fk_credential_events_delegate_id_delegates'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['round_id'], ['rounds.id'],
+                                name=op.f('fk_credential_events_round_id_rounds'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                                name=op.f('fk_credential_events_user_id_users'), ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['confirmed_by'], ['users.id'],
+                                name=op.f('fk_credential_events_confirmed_by_users'), ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_credential_events')),
+    )
+    with op.batch_alter_table('credential_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_credential_events_congress_id'), ['congress_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('credential_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_credential_events_congress_id'))
+    op.drop_table('credential_events')
+    op.drop_table('voting_policies')
     if op.get_bind().dialect.name == 'sqlite':
         _rebuild_participations(with_rowid=True)
     with op.batch_alter_table('sealed_ballots', schema=None) as batch_op:
