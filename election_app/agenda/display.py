@@ -130,10 +130,10 @@ def election_panel(session: Session, election: Election, present: int) -> dict:
     if shown is None or shown.status == "draft":
         return panel
     if shown.status == "open":
-        panel["turnout"] = turnout_count(session, shown)
+        from ..voting.services import hall_counts
+        # issue 10: the hall also sees how many voting links were reissued during the round
+        panel["turnout"], panel["links_reissued"] = hall_counts(session, round=shown)
         panel["present"] = present
-        from ..voting.services import links_reissued
-        panel["links_reissued"] = links_reissued(session, round=shown)   # issue 10: the hall sees it
     else:
         result = _closed_result(session, election, shown)
         panel["result"] = {**result, "outcome_label": OUTCOME_LABELS.get(result.get("outcome") or "", "")}

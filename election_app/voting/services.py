@@ -519,6 +519,14 @@ def turnout(session: Session, round: Round) -> dict:
     }
 
 
+def hall_counts(session: Session, *, round: Round) -> tuple[int, int]:
+    """What the hall display shows of an open round, in two queries: how many have received
+    a ballot (never who), and how many voting links were reissued during the round."""
+    received = int(session.scalar(select(func.count()).select_from(RoundParticipation)
+                                  .where(RoundParticipation.round_id == round.id)) or 0)
+    return received, links_reissued(session, round=round)
+
+
 def links_reissued(session: Session, *, round: Round) -> int:
     """Voting links reissued in the round's congress since the round opened (until it
     closed): the number the hall display shows."""
