@@ -19,7 +19,7 @@ SEATS = 50
 def _pure() -> dict:
     import random
 
-    from election_app.voting import box
+    from election_app.elections import box
     rng = random.Random(10)
     sealed = box.new_box(round_id=1, secret=SECRET)
     size = box.padded_size(CANDIDATES)

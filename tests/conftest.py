@@ -111,10 +111,17 @@ def csrf_from(html: str) -> str:
     return m.group(1) or m.group(2)
 
 
-def make_user(role: str, username: str | None = None, password: str = "matkhau123"):
+def make_user(role: str, username: str | None = None, password: str = "matkhau123",
+              congresses=None):
+    """A staff account. Tenancy: unless ``congresses`` (ids) is given, a non-admin account is
+    scoped to every congress that exists when it is made (the fixtures' congress), as an admin
+    would bind the staff of that congress; pass ``congresses=[]`` for an unscoped account."""
     from election_app.auth.services import create_user
+    from election_app.congress.models import Congress
+    if congresses is None:
+        congresses = [] if role == "admin" else list(db.session.scalars(sa.select(Congress.id)))
     user = create_user(db.session, username=username or f"{role}_{uuid.uuid4().hex[:6]}",
-                       password=password, role=role)
+                       password=password, role=role, congress_ids=congresses)
     db.session.commit()
     return user
 
@@ -122,8 +129,8 @@ def make_user(role: str, username: str | None = None, password: str = "matkhau12
 @pytest.fixture
 def login(client):
     """login(role) -> user; logs the test client in through the real login form (CSRF on)."""
-    def do(role: str = "admin"):
-        user = make_user(role)
+    def do(role: str = "admin", congresses=None):
+        user = make_user(role, congresses=congresses)
         page = client.get("/login")
         token = csrf_from(page.get_data(as_text=True))
         resp = client.post("/login", data={"username": user.username, "password": "matkhau123",
@@ -152,8 +159,8 @@ def api(client):
         def delete(self, url, **kw):
             return client.delete(url, headers=self.headers, **kw)
 
-    def do(role: str = "admin"):
-        user = make_user(role)
+    def do(role: str = "admin", congresses=None):
+        user = make_user(role, congresses=congresses)
         resp = client.post("/api/v1/auth/token", json={"username": user.username, "password": "matkhau123"})
         assert resp.status_code == 200, resp.get_json()
         return Api(resp.get_json()["token"])

@@ -94,16 +94,8 @@ def _percent_text(value) -> str:
 
 
 def turnout_count(session: Session, rnd: Round) -> int:
-    """How many have received a ballot in the round (a number, never who)."""
-    try:
-        from ..voting.services import turnout
-    except ImportError:
-        turnout = None
-    if turnout is not None:
-        counts = turnout(session, rnd)
-        for key in ("voted", "total", "participated", "turnout"):
-            if isinstance(counts.get(key), int):
-                return counts[key]
+    """How many have received a ballot in the round (a number, never who): paper, slip and
+    electronic alike are one participation row each."""
     from sqlalchemy import func
     return int(session.scalar(select(func.count()).select_from(RoundParticipation)
                               .where(RoundParticipation.round_id == rnd.id)))
@@ -130,7 +122,7 @@ def election_panel(session: Session, election: Election, present: int) -> dict:
     if shown is None or shown.status == "draft":
         return panel
     if shown.status == "open":
-        from ..voting.services import hall_counts
+        from ..elections.services import hall_counts
         # issue 10: the hall also sees how many voting links were reissued during the round
         panel["turnout"], panel["links_reissued"] = hall_counts(session, round=shown)
         panel["present"] = present

@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 from flask import current_app, g, jsonify, request
-from sqlalchemy import select
 
 from ..auth.permissions import public
 from ..auth.services import guarded_authenticate, issue_api_token
-from ..congress.services import congress_json, create_congress, get_congress, list_congresses
+from ..congress import actions as congress_actions
+from ..congress.services import congress_json, get_congress, list_congresses
 from ..db import db
+from ..delegates import actions as delegate_actions
 from ..delegates import importer
 from ..delegates.report import credentials_summary
-from ..delegates.services import (add_delegates, attendance, check_in, decide_credentials,
-                                  delegate_json, get_delegate, list_delegates, undo_check_in)
+from ..delegates.services import (attendance, delegate_json, list_delegates)
+from ..door import api_run
 from ..errors import Unauthorized, ValidationFailed
-from .core import api_auth, bp, created, json_body, ok
+from .core import api_auth, bp, json_body, ok
 from .openapi import B, I, S, obj, op
 
 CONGRESS = obj(["id", "name", "organization", "term", "kind"], id=I, name=S, organization=S,
@@ -59,6 +60,9 @@ OPENAPI_PATHS = {
     "/congresses/{cid}/delegates/{did}/credentials": {
         "post": op("Thẩm tra tư cách", errors=(404, 422), params=["cid", "did"],
                    body=obj(["status"], status={"enum": ["accepted", "rejected", "pending"]}, reason=S))},
+    "/congresses/{cid}/credentials/accept-pending": {
+        "post": op("Công nhận tư cách tất cả đại biểu còn chờ (đại hội biểu quyết báo cáo thẩm tra)",
+                   errors=(404,), params=["cid"], response=obj(["accepted"], accepted=I))},
     "/congresses/{cid}/attendance": {"get": op("Số triệu tập, có mặt, đủ 2/3", errors=(404,),
                                               response=ATTENDANCE, params=["cid"])},
     "/congresses/{cid}/credentials": {"get": op("Số liệu báo cáo thẩm tra tư cách", errors=(404,),
@@ -83,15 +87,15 @@ def auth_token():
 @bp.post("/congresses")
 @api_auth("congress.manage")
 def api_create_congress():
-    congress = create_congress(db.session, data=json_body())
-    return created(congress_json(congress))
+    congress = api_run(congress_actions.create_congress, json_body())
+    return jsonify(congress_json(congress)), 201
 
 
 @bp.get("/congresses")
 @api_auth("congress.view")
 def api_list_congresses():
     return jsonify({"congresses": [congress_json(c) for c in
-                                   list_congresses(db.session, only_id=g.api_user.congress_id)]})
+                                   list_congresses(db.session, user=g.api_user)]})
 
 
 @bp.get("/congresses/<int:cid>")
@@ -103,7 +107,7 @@ def api_get_congress(cid: int):
 @bp.post("/congresses/<int:cid>/delegates")
 @api_auth("delegates.manage")
 def api_add_delegates(cid: int):
-    congress = get_congress(db.session, cid)
+    get_congress(db.session, cid)
     rows = json_body().get("delegates")
     if not isinstance(rows, list):
         raise ValidationFailed("Cần trường «delegates» là một danh sách.",
@@ -111,8 +115,8 @@ def api_add_delegates(cid: int):
     # "_row"/"_problems" are the importer's own keys: a JSON row is numbered by its position.
     rows = [{k: v for k, v in r.items() if not str(k).startswith("_")} if isinstance(r, dict) else r
             for r in rows]
-    made = add_delegates(db.session, congress=congress, rows=rows)
-    return created({"created": len(made), "ids": [d.id for d in made]})
+    made = api_run(delegate_actions.add_delegates, {"rows": rows, "source": "api"}, congress_id=cid)
+    return jsonify({"created": len(made), "ids": [d.id for d in made]}), 201
 
 
 @bp.post("/congresses/<int:cid>/delegates/import")
@@ -124,8 +128,9 @@ def api_import_delegates(cid: int):
         raise ValidationFailed("Thiếu tệp (trường «file»).", [{"field": "file", "message": "Chưa gửi tệp."}])
     rows = importer.read_roll(upload.filename or "", upload.read(),
                               max_rows=current_app.config["IMPORT_MAX_ROWS"])
-    made = add_delegates(db.session, congress=congress, rows=rows, row_offset=2)
-    return created({"created": len(made), "ids": [d.id for d in made]})
+    made = api_run(delegate_actions.add_delegates, {"rows": rows, "row_offset": 2, "source": "file"},
+                   congress_id=congress.id)
+    return jsonify({"created": len(made), "ids": [d.id for d in made]}), 201
 
 
 @bp.get("/congresses/<int:cid>/delegates")
@@ -139,12 +144,9 @@ def api_list_delegates(cid: int):
 @api_auth("checkin")
 def api_check_in(cid: int, did: int):
     congress = get_congress(db.session, cid)
-    delegate = get_delegate(db.session, cid, did)
-    result = check_in(db.session, delegate=delegate, user_id=g.api_user.id)
-    payload = {"delegate_id": delegate.id, "checked_in": True, "already": result.already,
-               "warning": result.warning}
-    db.session.commit()
-    payload["attendance"] = attendance(db.session, congress)
+    result = api_run(delegate_actions.check_in, {"method": "api"}, congress_id=cid, delegate_id=did)
+    payload = {"delegate_id": result.delegate.id, "checked_in": True, "already": result.already,
+               "warning": result.warning, "attendance": attendance(db.session, congress)}
     return jsonify(payload), 200
 
 
@@ -152,21 +154,23 @@ def api_check_in(cid: int, did: int):
 @api_auth("checkin")
 def api_undo_check_in(cid: int, did: int):
     congress = get_congress(db.session, cid)
-    delegate = get_delegate(db.session, cid, did)
-    undo_check_in(db.session, delegate=delegate, user_id=g.api_user.id)
-    db.session.commit()
-    return jsonify({"delegate_id": delegate.id, "checked_in": False,
+    api_run(delegate_actions.undo_check_in, {}, congress_id=cid, delegate_id=did)
+    return jsonify({"delegate_id": did, "checked_in": False,
                     "attendance": attendance(db.session, congress)})
 
 
 @bp.post("/congresses/<int:cid>/delegates/<int:did>/credentials")
 @api_auth("credentials.decide")
 def api_decide_credentials(cid: int, did: int):
-    delegate = get_delegate(db.session, cid, did)
-    data = json_body()
-    decide_credentials(db.session, delegate=delegate, status=str(data.get("status", "")),
-                       reason=str(data.get("reason", "")), user_id=g.api_user.id)
-    return ok(delegate_json(delegate))
+    delegate = api_run(delegate_actions.decide_credentials, json_body(), congress_id=cid, delegate_id=did)
+    return jsonify(delegate_json(delegate)), 200
+
+
+@bp.post("/congresses/<int:cid>/credentials/accept-pending")
+@api_auth("credentials.decide")
+def api_accept_pending(cid: int):
+    accepted = api_run(delegate_actions.accept_pending, {}, congress_id=cid)
+    return jsonify({"accepted": accepted}), 200
 
 
 @bp.get("/congresses/<int:cid>/attendance")

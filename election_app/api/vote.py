@@ -7,17 +7,17 @@
 - live turnout (counts only) and, once a round is closed, its receipts and ballots."""
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import jsonify, request
 
 from ..auth.permissions import public
 from ..congress.services import get_congress
 from ..db import db
-from ..delegates.services import get_delegate
 from ..elections import services as elections
 from ..errors import Conflict, ValidationFailed
-from ..voting import services, tokens
+from ..door import api_run
+from ..voting import actions, services, tokens
 from ..voting.views import commit_with_retry, public_base_url, voter_for_request
-from .core import api_auth, bp, created, json_body, ok
+from .core import api_auth, bp, json_body
 from .openapi import I, S, obj, op
 
 IDS = {"type": "array", "items": I}
@@ -89,24 +89,19 @@ OPENAPI_PATHS["/congresses/{cid}/delegates/{did}/voting-link"]["post"]["response
 @bp.post("/congresses/<int:cid>/delegates/<int:did>/voting-link")
 @api_auth("delegates.manage")
 def api_voting_link(cid: int, did: int):
-    get_congress(db.session, cid)
-    delegate = get_delegate(db.session, cid, did)
-    token, pending = services.request_voting_link(db.session, delegate=delegate, actor_id=g.api_user.id)
+    _, token, pending = api_run(actions.issue_link, {}, congress_id=cid, delegate_id=did)
     if token is None:
-        db.session.commit()
         return jsonify({"pending": True, "request_id": pending.id,
                         "message": "Đang có lần bầu mở và đại hội áp dụng quy tắc hai người: đã ghi đề nghị cấp "
                                    "lại liên kết; một tài khoản khác phải xác nhận."}), 202
-    return ok({"url": tokens.link_url(public_base_url(), token)})
+    return jsonify({"url": tokens.link_url(public_base_url(), token)}), 200
 
 
 @bp.post("/congresses/<int:cid>/voting-link-requests/<int:rid>/confirm")
 @api_auth("delegates.manage")
 def api_confirm_link_request(cid: int, rid: int):
-    congress = get_congress(db.session, cid)
-    delegate, token = services.confirm_link_request(db.session, congress=congress, request_id=rid,
-                                                    actor_id=g.api_user.id)
-    return ok({"delegate_id": delegate.id, "url": tokens.link_url(public_base_url(), token)})
+    delegate, token = api_run(actions.confirm_link, {}, congress_id=cid, request_id=rid)
+    return jsonify({"delegate_id": delegate.id, "url": tokens.link_url(public_base_url(), token)}), 200
 
 
 @bp.get("/congresses/<int:cid>/voting-policy")
@@ -119,10 +114,9 @@ def api_voting_policy(cid: int):
 @bp.post("/congresses/<int:cid>/voting-policy")
 @api_auth("delegates.manage")
 def api_set_voting_policy(cid: int):
-    congress = get_congress(db.session, cid)
-    enabled = services.set_two_person_reissue(db.session, congress=congress,
-                                              enabled=json_body().get("two_person_reissue"))
-    return ok({"two_person_reissue": enabled})
+    enabled = api_run(actions.set_policy, {"two_person_reissue": json_body().get("two_person_reissue")},
+                      congress_id=cid)
+    return jsonify({"two_person_reissue": enabled}), 200
 
 
 @bp.get("/congresses/<int:cid>/voting-monitor")
@@ -140,14 +134,15 @@ def api_voting_monitor(cid: int):
 @bp.post("/congresses/<int:cid>/voting-links")
 @api_auth("delegates.manage")
 def api_voting_links(cid: int):
-    congress = get_congress(db.session, cid)
+    get_congress(db.session, cid)
     ids = json_body().get("delegate_ids")
     if not isinstance(ids, list) or not ids:
         raise ValidationFailed("Cần trường «delegate_ids» là danh sách mã đại biểu.",
                                [{"field": "delegate_ids", "message": "Cần một danh sách không rỗng."}])
-    issued = services.issue_voting_links(db.session, congress=congress, delegate_ids=ids, actor_id=g.api_user.id)
+    issued = api_run(actions.issue_links, {"delegate_ids": ids}, congress_id=cid)
     base = public_base_url()
-    return ok({"links": [{"delegate_id": did, "url": tokens.link_url(base, t)} for did, t in issued.items()]})
+    return jsonify({"links": [{"delegate_id": did, "url": tokens.link_url(base, t)}
+                              for did, t in issued.items()]}), 200
 
 
 @bp.get("/vote/<token>")
@@ -207,13 +202,11 @@ def api_turnout(eid: int):
 def api_slips(eid: int):
     election = elections.get_election(db.session, eid)
     _check_congress(election)
-    rnd = elections.current_round(db.session, election)
-    if rnd is None:
+    if elections.current_round(db.session, election) is None:
         raise Conflict("Cuộc bầu cử chưa có lần bầu nào: hãy mở lần bầu trước.", code="no_round")
-    issued = services.generate_slips(db.session, round=rnd, count=json_body().get("count"),
-                                    actor_id=g.api_user.id)
+    rnd, issued = api_run(actions.generate_slips, {"count": json_body().get("count")}, election_id=eid)
     base = public_base_url()
-    return created({"round": rnd.number, "urls": [tokens.slip_url(base, t) for t in issued]})
+    return jsonify({"round": rnd.number, "urls": [tokens.slip_url(base, t) for t in issued]}), 201
 
 
 @bp.post("/elections/<int:eid>/issue-slip")
@@ -225,23 +218,8 @@ def api_issue_slip(eid: int):
     if not isinstance(ids, list) or not ids:
         raise ValidationFailed("Cần trường «delegate_ids» là danh sách mã đại biểu.",
                                [{"field": "delegate_ids", "message": "Cần một danh sách không rỗng."}])
-    rnd = elections.current_round(db.session, election)
-    if rnd is None:
-        raise Conflict("Cuộc bầu cử chưa có lần bầu nào đang mở.", code="round_not_open")
-
-    def strike_all():
-        done = []
-        for raw in ids:
-            did = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
-            if did is None:
-                raise ValidationFailed("Mã đại biểu không hợp lệ.",
-                                       [{"field": "delegate_ids", "message": f"«{raw}» không phải mã đại biểu."}])
-            services.issue_slip(db.session, round=rnd, delegate=get_delegate(db.session, election.congress_id, did),
-                            actor_id=g.api_user.id)
-            done.append(did)
-        return done
-    done = commit_with_retry(strike_all)
-    return jsonify({"issued": done}), 200
+    people = api_run(actions.issue_slips, {"delegate_ids": ids}, election_id=eid)
+    return jsonify({"issued": [d.id for d in people]}), 200
 
 
 def _check_congress(election) -> None:

@@ -7,6 +7,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..auth.models import UserCongress
 from ..errors import NotFound, ValidationFailed
 from ..rules import PRESETS, normalize_text
 from .models import KIND_LABELS, Congress, CongressOfficial, OFFICIAL_ROLES
@@ -87,10 +88,12 @@ def get_congress(session: Session, cid: int) -> Congress:
     return congress
 
 
-def list_congresses(session: Session, *, only_id: int | None = None) -> list[Congress]:
+def list_congresses(session: Session, *, user=None) -> list[Congress]:
+    """Every congress for ``admin`` (or no user: the CLI); the scoped ones for anyone else."""
     stmt = select(Congress).order_by(Congress.date.desc().nulls_last(), Congress.id.desc())
-    if only_id is not None:
-        stmt = stmt.where(Congress.id == only_id)
+    if user is not None and getattr(user, "role", None) != "admin":
+        stmt = stmt.where(Congress.id.in_(select(UserCongress.congress_id)
+                                          .where(UserCongress.user_id == user.id)))
     return list(session.scalars(stmt))
 
 

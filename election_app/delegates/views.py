@@ -4,27 +4,23 @@ from __future__ import annotations
 from flask import (Blueprint, Response, current_app, flash, jsonify, redirect,
                    render_template, request, url_for)
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from ..auth.permissions import require
-from ..congress.services import get_congress
+from ..congress.models import OFFICIAL_ROLES
+from ..congress.services import get_congress, officials
+from ..congress.views import bp as congress_bp
 from ..db import db
+from ..door import current_actor, flash_form_errors, page_run, run
 from ..errors import DomainError, NotFound
-from . import importer
+from . import actions, importer
 from .forms import CheckInForm, CredentialForm, DelegateForm, ImportForm, PromoteForm
 from .models import Delegate
 from .qr import parse_checkin_payload
-from .services import (FIELD_LABELS, add_delegates, attendance, check_in, decide_credentials,
-                       find_by_code, get_delegate, is_summoned, list_delegates,
-                       promote_alternate, undo_check_in, update_delegate)
+from .services import (FIELD_LABELS, attendance, find_by_code, get_delegate, is_summoned, list_delegates)
 
 bp = Blueprint("delegates", __name__, url_prefix="/congresses/<int:cid>")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _flash_error(err: DomainError) -> None:
-    flash(err.message, "error")
 
 
 @bp.route("/delegates")
@@ -43,16 +39,12 @@ def add_delegate(cid: int):
     congress = get_congress(db.session, cid)
     form = DelegateForm()
     if form.validate_on_submit():
-        try:
-            (d,) = add_delegates(db.session, congress=congress, rows=[form.data_dict()])
-            db.session.commit()
-            flash(_("Đã thêm %(name)s (số thẻ %(code)s).", name=d.full_name, code=d.code), "success")
+        done, made = page_run(actions.add_delegates, {"congress_id": cid, "rows": [form.data_dict()]},
+                              success=lambda made: _("Đã thêm %(name)s (số thẻ %(code)s).",
+                                                     name=made[0].full_name, code=made[0].code))
+        if done:
             return redirect(url_for("delegates.add_delegate", cid=cid) if "again" in request.form
                             else url_for("delegates.roll", cid=cid))
-        except DomainError as err:
-            db.session.rollback()
-            for item in err.details or [{"message": err.message}]:
-                flash(item["message"], "error")
     return render_template("delegates/form.html", congress=congress, form=form, delegate=None)
 
 
@@ -65,15 +57,10 @@ def edit_delegate(cid: int, did: int):
     if request.method == "GET":
         form.gender.data = delegate.gender or ""
     if form.validate_on_submit():
-        try:
-            update_delegate(db.session, delegate=delegate, data=form.data_dict())
-            db.session.commit()
-            flash(_("Đã lưu."), "success")
+        done, _result = page_run(actions.update_delegate, {"congress_id": cid, "delegate_id": did,
+                                                           "data": form.data_dict()}, success=_("Đã lưu."))
+        if done:
             return redirect(url_for("delegates.roll", cid=cid))
-        except DomainError as err:
-            db.session.rollback()
-            for item in err.details or [{"message": err.message}]:
-                flash(item["message"], "error")
     return render_template("delegates/form.html", congress=congress, form=form, delegate=delegate)
 
 
@@ -88,12 +75,11 @@ def import_roll(cid: int):
         try:
             rows = importer.read_roll(upload.filename, upload.read(),
                                       max_rows=current_app.config["IMPORT_MAX_ROWS"])
-            created = add_delegates(db.session, congress=congress, rows=rows, row_offset=2)
-            db.session.commit()
+            created = run(actions.add_delegates, actor=current_actor(),
+                          cmd={"congress_id": congress.id, "rows": rows, "row_offset": 2, "source": "file"})
             flash(_("Đã nhập %(n)s người vào danh sách.", n=len(created)), "success")
             return redirect(url_for("delegates.roll", cid=cid))
         except DomainError as err:
-            db.session.rollback()
             flash(err.message, "error")
             problems = err.details
     return render_template("delegates/import.html", congress=congress, form=form, problems=problems,
@@ -138,21 +124,13 @@ def credentials(cid: int):
 @bp.route("/delegates/<int:did>/credentials", methods=["POST"])
 @require("credentials.decide")
 def decide(cid: int, did: int):
-    delegate = get_delegate(db.session, cid, did)
     form = CredentialForm()
     if form.validate_on_submit():
-        try:
-            decide_credentials(db.session, delegate=delegate, status=form.status.data,
-                               reason=form.reason.data or "", user_id=current_user.id)
-            db.session.commit()
-            flash(f"{delegate.full_name}: {_(delegate.credential_label)}.", "success")
-        except DomainError as err:
-            db.session.rollback()
-            _flash_error(err)
+        page_run(actions.decide_credentials, {"congress_id": cid, "delegate_id": did,
+                                              "status": form.status.data, "reason": form.reason.data or ""},
+                 success=lambda d: f"{d.full_name}: {_(d.credential_label)}.")
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
+        flash_form_errors(form)
     return redirect(url_for("delegates.credentials", cid=cid) + f"#d{did}")
 
 
@@ -161,16 +139,11 @@ def decide(cid: int, did: int):
 def promote(cid: int):
     form = PromoteForm()
     form.alternate_id.choices = form.replaces_id.choices = None
-    try:
-        alternate = get_delegate(db.session, cid, int(request.form.get("alternate_id", 0)))
-        replaces = get_delegate(db.session, cid, int(request.form.get("replaces_id", 0)))
-        promote_alternate(db.session, alternate=alternate, replaces=replaces,
-                          reason=request.form.get("reason", ""), user_id=current_user.id)
-        db.session.commit()
-        flash(_("%(alternate)s thay cho %(replaces)s.", alternate=alternate.full_name, replaces=replaces.full_name), "success")
-    except (DomainError, ValueError) as err:
-        db.session.rollback()
-        flash(getattr(err, "message", _("Dữ liệu không hợp lệ.")), "error")
+    page_run(actions.promote_alternate,
+             {"congress_id": cid, "alternate_id": request.form.get("alternate_id", ""),
+              "replaces_id": request.form.get("replaces_id", ""), "reason": request.form.get("reason", "")},
+             success=lambda pair: _("%(alternate)s thay cho %(replaces)s.", alternate=pair[0].full_name,
+                                    replaces=pair[1].full_name))
     return redirect(url_for("delegates.credentials", cid=cid))
 
 
@@ -210,11 +183,15 @@ def do_checkin(cid: int):
         if not form.validate_on_submit():
             raise NotFound(_("Thiếu số thẻ hoặc phiên làm việc đã hết hạn; hãy tải lại trang."))
         if request.form.get("delegate_id"):
-            delegate = get_delegate(db.session, cid, int(request.form["delegate_id"]))
+            raw = request.form["delegate_id"].strip()
+            if not raw.isdigit():
+                raise NotFound(_("Không tìm thấy đại biểu."))
+            delegate, method = get_delegate(db.session, cid, int(raw)), "manual"
         else:
             delegate = _resolve(cid, form.code.data)
-        result = check_in(db.session, delegate=delegate, user_id=current_user.id)
-        db.session.commit()
+            method = "qr" if (form.code.data or "").strip().startswith("DHCD") else "card"
+        result = run(actions.check_in, actor=current_actor(),
+                     cmd={"congress_id": cid, "delegate_id": delegate.id, "method": method})
         payload = {"ok": True, "already": result.already, "warning": result.warning,
                    "delegate": {"id": delegate.id, "code": delegate.code, "full_name": delegate.full_name,
                                 "unit": delegate.unit},
@@ -229,7 +206,7 @@ def do_checkin(cid: int):
         if not result.already:  # undo offers to take back this scan, not an earlier one
             flash(f"__undo__:{delegate.id}", "undo")
     except DomainError as err:
-        db.session.rollback()
+        db.session.rollback()  # a lookup that failed before the door
         if wants_json:
             return jsonify({"ok": False, "message": err.message}), err.status
         flash(err.message, "error")
@@ -242,12 +219,10 @@ def undo(cid: int, did: int):
     congress = get_congress(db.session, cid)
     delegate = get_delegate(db.session, cid, did)
     try:
-        undo_check_in(db.session, delegate=delegate, user_id=current_user.id)
-        db.session.commit()
+        run(actions.undo_check_in, actor=current_actor(), cmd={"congress_id": cid, "delegate_id": did})
         message = _("Đã huỷ điểm danh của %(name)s.", name=delegate.full_name)
         ok = True
     except DomainError as err:
-        db.session.rollback()
         message, ok = err.message, False
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"ok": ok, "message": message, "attendance": attendance(db.session, congress)})
@@ -272,3 +247,15 @@ def attendance_json(cid: int):
     resp = jsonify(attendance(db.session, congress))
     resp.headers["Cache-Control"] = "no-store"
     return resp
+
+
+# The congress's dashboard shows the live attendance, so it is composed here, above both
+# packages, on the congress blueprint (endpoint ``congress.dashboard``).
+@congress_bp.route("/congresses/<int:cid>")
+@require("congress.view")
+def dashboard(cid: int):
+    congress = get_congress(db.session, cid)
+    bodies = {role: officials(db.session, cid, role) for role in OFFICIAL_ROLES}
+    return render_template("congress/dashboard.html", congress=congress,
+                           att=attendance(db.session, congress), bodies=bodies,
+                           official_roles=OFFICIAL_ROLES)

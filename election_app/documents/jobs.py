@@ -27,7 +27,7 @@ from ..db import db, utcnow
 from ..elections import services as el
 from ..elections.models import Election
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..voting import box
+from ..elections import box
 from . import render, services
 from .models import RenderJob
 

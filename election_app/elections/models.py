@@ -222,3 +222,33 @@ class SealedBallot(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class VotingPolicy(Base):
+    """A congress's rules for its voting credentials. ``two_person_reissue``: while a round is
+    open, reissuing a delegate's voting link needs a second staff account to confirm."""
+    __tablename__ = "voting_policies"
+
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), primary_key=True)
+    two_person_reissue: Mapped[bool] = mapped_column(default=False)
+
+
+class CredentialEvent(Base):
+    """Who handed out a voting credential, and when (issue 10: one insider must not add a
+    ballot unseen): a link issued or reissued (and who confirmed it under the two-person
+    rule, or a request still waiting), slips printed, a delegate struck off for a slip.
+    Shown on the board's monitor while a round is open; the hall display counts the links
+    reissued during the round. Never a token, never anything about a ballot."""
+    __tablename__ = "credential_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))      # link_issued | link_reissued | slips_printed | slip_issued
+    status: Mapped[str] = mapped_column(String(10), default="done")   # done | pending | cancelled
+    delegate_id: Mapped[int | None] = mapped_column(ForeignKey("delegates.id", ondelete="CASCADE"), nullable=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), nullable=True)
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    in_open_round: Mapped[bool] = mapped_column(default=False)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -44,8 +44,8 @@ from ..rules import (DEFECT_REASONS, INVALID_REASONS, BallotError, BallotVerdict
                      get_preset, judge_ballot, name_sort_key, normalize_text, percent,
                      reconcile, split_full_name)
 from .models import (BODY_LABELS, NOMINATION_LABELS, Ballot, Candidate, Election,
-                     PaperBallotCorrection, PaperBallotEntry, Receipt, Round, RoundCandidate,
-                     RoundParticipation, SealedBallot)
+                     CredentialEvent, PaperBallotCorrection, PaperBallotEntry, Receipt, Round,
+                     RoundCandidate, RoundParticipation, SealedBallot)
 
 log = logging.getLogger(__name__)
 
@@ -469,7 +469,7 @@ def open_round(session: Session, *, election: Election, passphrase: str | None =
     round created by ``create_further_round`` is opened as it is. The round gets its sealed
     ballot box (voting/box.py): its private key wrapped with a SECRET_KEY-derived key, or
     with ``passphrase`` (the board's, typed again at close) when one is given."""
-    from ..voting import box
+    from . import box
     if passphrase is not None and not isinstance(passphrase, str):
         raise ValidationFailed("Mật khẩu niêm phong không hợp lệ.",
                                [{"field": "passphrase", "message": "Mật khẩu phải là một chuỗi ký tự."}])
@@ -563,8 +563,9 @@ def create_further_round(session: Session, *, election: Election, candidate_ids:
 
 
 def _current_secret() -> str:
-    from ..voting.tokens import current_secret
-    return current_secret()
+    """SECRET_KEY of the running app (pages, API, CLI and jobs all run inside one)."""
+    from flask import current_app  # lazy: services stay importable without an app
+    return current_app.config["SECRET_KEY"]
 
 
 def _take_write_lock(session: Session) -> None:
@@ -612,7 +613,7 @@ def open_ballot_box(session: Session, *, round: Round, passphrase: str | None = 
                     secret: str | None = None) -> list[dict]:
     """Decrypt, in memory, every sealed ballot of the round: [{"kept", "receipt"}]. Refused
     (422, nothing changes) without the right passphrase for a passphrase-sealed round."""
-    from ..voting import box
+    from . import box
     if round.box_public_key is None:
         return []
     if round.box_wrapped_key is None:
@@ -1441,3 +1442,27 @@ def delete_election(session: Session, *, election: Election) -> None:
     session.execute(delete(Candidate).where(Candidate.election_id == election.id))
     session.delete(election)
     session.flush()
+
+
+# --- what the hall sees of an open round (issue 10) ---------------------------------------------
+
+def hall_counts(session: Session, *, round: Round) -> tuple[int, int]:
+    """What the hall display shows of an open round, in two queries: how many have received
+    a ballot (never who), and how many voting links were reissued during the round."""
+    received = int(session.scalar(select(func.count()).select_from(RoundParticipation)
+                                  .where(RoundParticipation.round_id == round.id)) or 0)
+    return received, links_reissued(session, round=round)
+
+
+def links_reissued(session: Session, *, round: Round) -> int:
+    """Voting links reissued in the round's congress since the round opened (until it
+    closed): the number the hall display shows."""
+    if round.opened_at is None:
+        return 0
+    election = session.get(Election, round.election_id)
+    stmt = select(func.count()).select_from(CredentialEvent).where(
+        CredentialEvent.congress_id == election.congress_id, CredentialEvent.kind == "link_reissued",
+        CredentialEvent.status == "done", CredentialEvent.at >= round.opened_at)
+    if round.closed_at is not None:
+        stmt = stmt.where(CredentialEvent.at <= round.closed_at)
+    return int(session.scalar(stmt) or 0)

@@ -28,11 +28,13 @@ from sqlalchemy.orm import Session
 from ..congress.models import Congress
 from ..delegates.models import Delegate
 from ..elections import services as elections
-from ..elections.models import Election, Receipt, Round, RoundParticipation, SealedBallot
+from ..elections.models import (CredentialEvent, Election, Receipt, Round, RoundParticipation, SealedBallot,
+                                VotingPolicy)
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..rules import BallotError, judge_ballot
-from . import box, tokens
-from .models import CredentialEvent, VotingPolicy, VotingSlip
+from ..elections import box
+from . import tokens
+from .models import VotingSlip
 
 INVALID_TOKEN_MESSAGE = ("Liên kết bỏ phiếu không hợp lệ hoặc đã được thay thế bằng liên kết mới. "
                          "Vui lòng liên hệ Ban bầu cử.")
@@ -381,8 +383,8 @@ def cast_ballot(session: Session, *, voter: Voter, election: Election, kept, tok
                        "đồng chí bỏ phiếu giấy.", code="bare_count_recorded")
     candidate_ids = [c["id"] for c in ballot_candidates(session, round=rnd)]
     kept_ids = clean_kept(kept, candidate_ids=candidate_ids, seats=rnd.seats)
-    try:
-        verdict = judge_ballot(kept_ids, candidate_ids, rnd.seats)
+    try:  # the verdict is given again at close, from the opened box
+        judge_ballot(kept_ids, candidate_ids, rnd.seats)
     except BallotError as err:  # clean_kept already refuses these; belt and braces
         raise ValidationFailed(str(err), [{"field": "kept", "message": str(err)}])
 
@@ -519,26 +521,9 @@ def turnout(session: Session, round: Round) -> dict:
     }
 
 
-def hall_counts(session: Session, *, round: Round) -> tuple[int, int]:
-    """What the hall display shows of an open round, in two queries: how many have received
-    a ballot (never who), and how many voting links were reissued during the round."""
-    received = int(session.scalar(select(func.count()).select_from(RoundParticipation)
-                                  .where(RoundParticipation.round_id == round.id)) or 0)
-    return received, links_reissued(session, round=round)
 
-
-def links_reissued(session: Session, *, round: Round) -> int:
-    """Voting links reissued in the round's congress since the round opened (until it
-    closed): the number the hall display shows."""
-    if round.opened_at is None:
-        return 0
-    election = session.get(Election, round.election_id)
-    stmt = select(func.count()).select_from(CredentialEvent).where(
-        CredentialEvent.congress_id == election.congress_id, CredentialEvent.kind == "link_reissued",
-        CredentialEvent.status == "done", CredentialEvent.at >= round.opened_at)
-    if round.closed_at is not None:
-        stmt = stmt.where(CredentialEvent.at <= round.closed_at)
-    return int(session.scalar(stmt) or 0)
+hall_counts = elections.hall_counts
+links_reissued = elections.links_reissued
 
 
 def insider_watch(session: Session, *, congress: Congress) -> dict:

@@ -31,7 +31,8 @@ from ..elections.models import RoundParticipation
 from ..errors import Conflict, DomainError, ValidationFailed
 from ..extensions import csrf
 from .. import ratelimit
-from . import services, tokens
+from ..door import page_run
+from . import actions, services, tokens
 from .forms import BallotForm, DeskForm, IssueLinksForm, SlipsForm
 
 bp = Blueprint("voting", __name__)
@@ -309,10 +310,9 @@ def set_policy(cid: int):
     congress = get_congress(db.session, cid)
     if DeskForm().validate_on_submit():
         enabled = request.form.get("two_person_reissue") == "1"
-        services.set_two_person_reissue(db.session, congress=congress, enabled=enabled)
-        db.session.commit()
-        flash(_("Đã bật quy tắc hai người khi cấp lại liên kết trong lúc bỏ phiếu.") if enabled
-              else _("Đã tắt quy tắc hai người."), "success")
+        page_run(actions.set_policy, {"congress_id": congress.id, "two_person_reissue": enabled},
+                 success=_("Đã bật quy tắc hai người khi cấp lại liên kết trong lúc bỏ phiếu.") if enabled
+                 else _("Đã tắt quy tắc hai người."))
     return redirect(url_for("voting.links", cid=cid))
 
 
@@ -323,14 +323,10 @@ def confirm_link(cid: int, rid: int):
     if not DeskForm().validate_on_submit():
         flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
         return redirect(url_for("voting.links", cid=cid))
-    try:
-        delegate, token = services.confirm_link_request(db.session, congress=congress, request_id=rid,
-                                                        actor_id=current_user.id)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
+    done, result = page_run(actions.confirm_link, {"congress_id": cid, "request_id": rid})
+    if not done:
         return redirect(url_for("voting.links", cid=cid))
+    delegate, token = result
     url = tokens.link_url(public_base_url(), token)
     cards = [{"delegate": delegate, "url": url, "qr": qr_svg(url, scale=3)}]
     resp = Response(render_template("voting/links_print.html", congress=congress, cards=cards))
@@ -359,13 +355,8 @@ def issue_links(cid: int):
     if not ids:
         flash(_("Không có đại biểu nào để cấp liên kết."), "warning")
         return redirect(url_for("voting.links", cid=cid))
-    try:
-        issued = services.issue_voting_links(db.session, congress=congress, delegate_ids=ids,
-                                             actor_id=current_user.id)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
+    done, issued = page_run(actions.issue_links, {"congress_id": cid, "delegate_ids": ids})
+    if not done:
         return redirect(url_for("voting.links", cid=cid))
     base = public_base_url()
     by_id = {d.id: d for d in roll}
@@ -384,8 +375,10 @@ def issue_link(cid: int, did: int):
     if not DeskForm().validate_on_submit():
         flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
         return redirect(url_for("voting.links", cid=cid))
-    token, pending = services.request_voting_link(db.session, delegate=delegate, actor_id=current_user.id)
-    db.session.commit()
+    done, result = page_run(actions.issue_link, {"congress_id": cid, "delegate_id": did})
+    if not done:
+        return redirect(url_for("voting.links", cid=cid))
+    token = result[1]
     if token is None:
         flash(_("Đang có lần bầu mở và đại hội áp dụng quy tắc hai người: đã ghi đề nghị cấp lại liên kết cho "
                 "%(name)s; một tài khoản khác phải xác nhận.", name=delegate.full_name), "warning")
@@ -414,14 +407,11 @@ def slips(cid: int, eid: int):
         if rnd is None:
             flash(_("Cuộc bầu cử chưa có lần bầu nào: hãy mở lần bầu trước khi in phiếu QR."), "error")
             return redirect(url_for("voting.slips", cid=cid, eid=eid))
-        try:
-            issued = services.generate_slips(db.session, round=rnd, count=form.count.data,
-                                             actor_id=current_user.id)
-            db.session.commit()
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
+        done, result = page_run(actions.generate_slips, {"congress_id": cid, "election_id": eid,
+                                                         "count": form.count.data})
+        if not done:
             return redirect(url_for("voting.slips", cid=cid, eid=eid))
+        rnd, issued = result
         base = public_base_url()
         items = [{"url": tokens.slip_url(base, t), "qr": qr_svg(tokens.slip_url(base, t), scale=3)} for t in issued]
         html = render_template("voting/slips_print.html", congress=congress, election=election,
@@ -478,13 +468,8 @@ def desk_issue_slip(cid: int, eid: int, did: int):
     elif rnd is None:
         flash(_("Cuộc bầu cử chưa có lần bầu nào đang mở."), "error")
     else:
-        try:
-            commit_with_retry(lambda: services.issue_slip(db.session, round=rnd, delegate=delegate,
-                                                                  actor_id=current_user.id))
-            flash(_("Đã gạch tên %(name)s: mời đồng chí rút một phiếu QR bất kỳ.", name=delegate.full_name), "success")
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
+        page_run(actions.issue_slips, {"congress_id": cid, "election_id": eid, "delegate_ids": [delegate.id]},
+                 success=_("Đã gạch tên %(name)s: mời đồng chí rút một phiếu QR bất kỳ.", name=delegate.full_name))
     return redirect(url_for("voting.desk", cid=cid, eid=eid, q=q), code=303)
 
 

@@ -159,7 +159,7 @@ def test_job_made_by_one_app_instance_is_finished_and_served_by_another(app, ses
                                                                       tmp_path):
     from election_app.auth.services import create_user
     _roll(session, congress, 12)
-    create_user(session, username="thuky2", password="matkhau123", role="secretary")
+    create_user(session, username="thuky2", password="matkhau123", role="secretary", congress_ids=[congress.id])
     job = jobs.create_job(session, congress=congress, kind="delegate-cards", params={})
     session.commit()
     job_id = job.id

@@ -37,7 +37,8 @@ import sqlalchemy as sa
 from election_app.db import db
 from election_app.delegates.services import add_delegates, check_in, decide_credentials
 from election_app.elections import services as elections
-from election_app.voting import box, services as voting
+from election_app.elections import box
+from election_app.voting import services as voting
 from test_voting_support import SECRET, fresh, vote_url
 
 N_VOTERS = 100

@@ -6,7 +6,7 @@ second account."""
 from __future__ import annotations
 
 from election_app.agenda.display import election_panel
-from election_app.voting.models import CredentialEvent
+from election_app.elections.models import CredentialEvent
 from sqlalchemy import select
 from test_voting_support import fresh, open_election, vote_url
 
