@@ -11,6 +11,13 @@ from sqlalchemy import select
 from test_voting_support import fresh, open_election, vote_url
 
 
+def _audit(session, congress):
+    """(action, actor name, data) of the congress's audit entries."""
+    from election_app.audit.models import AuditEntry
+    return [(e.action, e.actor_name, e.data) for e in fresh(session).scalars(
+        select(AuditEntry).where(AuditEntry.congress_id == congress.id).order_by(AuditEntry.seq))]
+
+
 def _panel(session, election):
     return election_panel(fresh(session), election, present=9)
 
@@ -42,6 +49,13 @@ def test_organizer_alone_checks_in_reissues_and_votes_and_the_hall_sees_it(clien
     assert {c["by"] for c in monitor["checkins"]} == {organizer_name(session, organizer)}
     # the first links, issued while the round was already open, show too
     assert len([e for e in monitor["events"] if e["kind"] == "link_issued"]) == len(roll)
+    # the audit log has each step with the account, and no token
+    log = _audit(session, congress)
+    name = organizer_name(session, organizer)
+    assert [a for a, who, _ in log if who == name].count("attendance.check_in") == 3
+    assert [a for a, who, _ in log if who == name].count("voting.issue_link") == 3
+    assert [a for a, who, _ in log if who == name].count("voting.issue_links") == 1
+    assert not any("/v/" in data or "token" in data for _, _, data in log)
     login("board")
     page = client.get(f"/congresses/{congress.id}/voting").get_data(as_text=True)
     assert "Giám sát trong lúc bỏ phiếu" in page and page.count("Cấp lại liên kết") == 3
@@ -80,6 +94,10 @@ def test_board_member_alone_prints_slips_and_strikes_off_and_the_monitor_shows_i
     assert printed["count"] == 3 and printed["by"] != "—"
     assert sorted(e["delegate"] for e in monitor["events"] if e["kind"] == "slip_issued") == \
         sorted(d.full_name for d in roll[:3])
+    log = _audit(session, congress)
+    assert [a for a, _, _ in log].count("voting.generate_slips") == 1
+    assert [a for a, _, _ in log].count("voting.issue_slips") == 3
+    assert not any("/s/" in data for _, _, data in log)
     # never a token or a ballot in these records
     for e in fresh(session).scalars(select(CredentialEvent)):
         assert set(vars(e)) >= {"kind"} and not any("/" in str(v) for v in (e.kind, e.status))
@@ -108,6 +126,8 @@ def test_two_person_rule_for_reissuing_during_an_open_round(client, api, session
     assert bulk.status_code == 409 and bulk.get_json()["error"] == "two_person_rule"
     ok = second.post(f"/api/v1/congresses/{congress.id}/voting-link-requests/{rid}/confirm")
     assert ok.status_code == 200, ok.get_json()
+    actions = [a for a, _, _ in _audit(session, congress)]
+    assert "voting.set_policy" in actions and "voting.confirm_link" in actions
     assert fresh(session).get(type(roll[5]), did).voting_token_hash != before
     again = second.post(f"/api/v1/congresses/{congress.id}/voting-link-requests/{rid}/confirm")
     assert again.status_code == 409

@@ -148,6 +148,13 @@ def test_passphrase_sealed_round(client, api, session, congress, roll):
     assert (resp.get_json()["returned"], resp.get_json()["valid"]) == (4, 4)
     rnd = elections.current_round(fresh(session), election)
     assert rnd.box_wrapped_key is None and _rows(session)[:3] == (0, 4, 4)
+    # open and close are in the audit log, the passphrase never is
+    from election_app.audit.models import AuditEntry
+    entries = fresh(session).scalars(select(AuditEntry).where(AuditEntry.action.in_(("rounds.open",
+                                                                                     "rounds.close")))).all()
+    assert {e.action for e in entries} == {"rounds.open", "rounds.close"}
+    assert not any(PASSPHRASE in (e.data or "") or '"passphrase":' in (e.data or "") for e in entries)
+    assert any('"sealed_with": "passphrase"' in e.data or '"sealed_with":"passphrase"' in e.data for e in entries)
 
 
 def test_passphrase_fields_on_the_election_page(client, login, session, congress, roll):
