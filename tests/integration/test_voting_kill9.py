@@ -7,6 +7,7 @@ otherwise votes again. After close: every ballot answered 201 is counted exactly
 ballots = receipts = participations = voters."""
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -75,8 +76,8 @@ def _post_vote(base: str, token: str, eid: int, kept: list) -> tuple[int | None,
             return resp.status, json.loads(resp.read())["receipt"]
     except urllib.error.HTTPError as err:
         return err.code, None
-    except (urllib.error.URLError, ConnectionError, OSError):
-        return None, None                 # no answer: the server died under the request
+    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, OSError, ValueError):
+        return None, None                 # no (whole) answer: the server died under the request
 
 
 def _status(base: str, token: str, eid: int) -> dict:
@@ -132,6 +133,7 @@ def test_kill9_mid_burst_loses_and_doubles_nothing(app, session, congress):
             t.join(timeout=300)
         assert killed.is_set()
         first = dict(answers)
+        assert len(first) == N_VOTERS                 # every voter tried once
         answered = {did: r for did, (c, r) in first.items() if c == 201}
         lost = [did for did, (c, _) in first.items() if c is None]
         assert len(answered) >= KILL_AFTER and lost, (len(answered), len(lost))
@@ -157,7 +159,9 @@ def test_kill9_mid_burst_loses_and_doubles_nothing(app, session, congress):
 
     s = fresh(session)
     rnd = elections.current_round(s, election)
-    assert s.scalar(select(func.count()).select_from(SealedBallot)) == N_VOTERS
+    sealed = s.scalar(select(func.count()).select_from(SealedBallot))
+    parts = s.scalar(select(func.count()).select_from(RoundParticipation))
+    assert (sealed, parts) == (N_VOTERS, N_VOTERS), (sealed, parts, len(answered), len(recovered), len(revoted))
     elections.close_round(s, election=election, secret=SECRET)
     s.commit()
     s = fresh(session)
