@@ -736,7 +736,15 @@ def _drop_sealed(session: Session, *, round: Round, rng) -> None:
     others = [dict(r._mapping) for r in session.execute(
         select(SealedBallot.id, SealedBallot.round_id, SealedBallot.ciphertext)
         .where(SealedBallot.round_id != round.id))]
-    session.execute(text("TRUNCATE sealed_ballots"))
+    # A writer in another open round holds the table only for its short transaction; a
+    # session left idle in a transaction could hold it for ever: wait at most 10 s.
+    session.execute(text("SET LOCAL lock_timeout = '10s'"))
+    try:
+        session.execute(text("TRUNCATE sealed_ballots"))
+    except OperationalError:
+        raise Conflict("Hòm phiếu đang bị một kết nối khác giữ; chưa kết thúc lần bầu. Vui lòng thử lại sau "
+                       "ít giây.", code="box_busy") from None
+    session.execute(text("SET LOCAL lock_timeout = 0"))
     rng.shuffle(others)
     if others:
         session.execute(SealedBallot.__table__.insert(), others)
@@ -770,7 +778,8 @@ def scrub_storage(engine) -> dict:
         elif engine.dialect.name == "postgresql":
             failed = []
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.exec_driver_sql("SET lock_timeout = '5s'")
+                # short: while VACUUM waits for its lock, newer queries on the table queue behind it
+                conn.exec_driver_sql("SET lock_timeout = '1s'")
                 for table in SCRUB_TABLES:   # one at a time: a busy table does not hold up the others
                     try:
                         conn.exec_driver_sql(f"VACUUM (FULL) {table}")
