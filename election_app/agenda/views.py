@@ -161,6 +161,12 @@ def create_item_motion(cid: int, iid: int):
 @bp.route("/congresses/<int:cid>/run")
 @require("congress.view")  # every role sees the run-sheet, with exactly the buttons it may press
 def run_sheet(cid: int):
+    return _run_sheet_page(cid)
+
+
+def _run_sheet_page(cid: int, hands_errors: list | None = None, hands_typed=None):
+    """The run-sheet; after a refused show of hands, with the refusal beside the form and
+    the numbers as they were typed."""
     congress = get_congress(db.session, cid)
     items = services.list_items(db.session, cid)
     current = services.current_item(db.session, congress)
@@ -170,7 +176,8 @@ def run_sheet(cid: int):
     election = db.session.get(Election, current.election_id) if current and current.election_id else None
     return render_template("agenda/run.html", congress=congress, items=items, current=current, nxt=nxt,
                            att=att, motion=motion, election=_run_election(election, att),
-                           hands=HandsForm(formdata=None), form=ActionForm(), **_labels())
+                           hands=HandsForm(formdata=None), form=ActionForm(), hands_errors=hands_errors or [],
+                           hands_typed=hands_typed or {}, **_labels())
 
 
 def _run_election(election: Election | None, att: dict) -> dict | None:
@@ -214,14 +221,23 @@ def advance(cid: int):
 def record_hands(cid: int, mid: int):
     form = HandsForm()
     if form.validate_on_submit():
-        page_run(motion_actions.record_result, {"congress_id": cid, "motion_id": mid, "agree": form.agree.data,
-                                                "disagree": form.disagree.data or 0, "other": form.other.data or 0},
-                 success=lambda m: _("Đã ghi kết quả biểu quyết: %(title)s.", title=m.title))
+        try:
+            run(motion_actions.record_result, actor=current_actor("page"),
+                cmd={"congress_id": cid, "motion_id": mid, "agree": form.agree.data,
+                     "disagree": form.disagree.data or 0, "other": form.other.data or 0})
+        except DomainError as err:
+            errors = [d["message"] for d in (err.details or []) if d.get("message")] or [err.message]
+            status = err.status
+        else:
+            motion = db.session.get(Motion, mid)
+            flash(_("Đã ghi kết quả biểu quyết: %(title)s.", title=motion.title), "success")
+            return redirect(url_for("agenda.run_sheet", cid=cid) + "#current")
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                flash(e if isinstance(e, (str, LazyString)) else _("Biểu mẫu không hợp lệ."), "error")
-    return redirect(url_for("agenda.run_sheet", cid=cid) + "#current")
+        errors = [e if isinstance(e, (str, LazyString)) else _("Biểu mẫu không hợp lệ.")
+                  for field_errors in form.errors.values() for e in field_errors]
+        status = 400 if "csrf_token" in form.errors else 422
+    # Refused: the run-sheet again, the refusal beside the form, the typed numbers kept.
+    return _run_sheet_page(cid, hands_errors=errors, hands_typed=request.form), status
 
 
 def _election_action(cid: int, eid: int, action: str):

@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 import secrets
 
+from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -12,6 +13,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..db import Base, utcnow
 from ..errors import Conflict, Unauthorized, ValidationFailed
 from .models import ROLE_LABELS, ApiToken, User, UserCongress
+
+
+def _hash(password: str) -> str:
+    """werkzeug's default (scrypt) unless PASSWORD_HASH_METHOD says otherwise (the tests use a
+    cheap method; production never sets it)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD") if has_app_context() else None
+    return generate_password_hash(password, method=method) if method else generate_password_hash(password)
 
 
 def create_user(session: Session, *, username: str, password: str, role: str,
@@ -28,7 +36,7 @@ def create_user(session: Session, *, username: str, password: str, role: str,
         raise ValidationFailed("Thông tin tài khoản chưa hợp lệ.", problems)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"Tên đăng nhập «{username}» đã tồn tại.")
-    user = User(username=username, password_hash=generate_password_hash(password),
+    user = User(username=username, password_hash=_hash(password),
                 role=role, full_name=full_name)
     session.add(user)
     session.flush()
@@ -69,7 +77,7 @@ def set_password(session: Session, *, user: User, password: str) -> None:
     if len(password or "") < 8:
         raise ValidationFailed("Mật khẩu cần ít nhất 8 ký tự.",
                                [{"field": "password", "message": "Mật khẩu cần ít nhất 8 ký tự."}])
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = _hash(password)
     session.flush()
 
 

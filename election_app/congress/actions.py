@@ -1,14 +1,17 @@
 """The congress's own use cases, each one action through the one door (``election_app.door``)."""
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from pydantic import Field
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from ..audit import audit_note
 from ..auth.services import grant_congress
 from ..door import Actor, Command, action
+from ..errors import ValidationFailed
 from . import services
 from .models import OFFICIAL_ROLES, Congress
 
@@ -75,3 +78,23 @@ def set_officials(session: Session, *, actor: Actor, cmd: SetOfficials) -> Congr
         if role in cmd.bodies:
             services.set_officials(session, congress=congress, role=role, names=cmd.bodies[role])
     return congress
+
+
+class DeleteCongress(Command):
+    congress_id: int
+    confirm_name: str = Field(default="", max_length=300)
+
+
+@action("congress.delete", permission="congress.manage", input=DeleteCongress)
+def delete_congress(session: Session, *, actor: Actor, cmd: DeleteCongress) -> str:
+    """Delete a congress and everything in it (a test congress, a mistake). The organizer types
+    its exact name to confirm; its audit chain stays, ending with this deletion."""
+    congress = services.get_congress(session, cmd.congress_id)
+    if unicodedata.normalize("NFC", cmd.confirm_name.strip()) != congress.name:
+        raise ValidationFailed("Gõ đúng tên đại hội để xác nhận xoá.",
+                               [{"field": "confirm_name", "message": "Tên gõ vào không khớp tên đại hội."}])
+    audit_note(session, name=congress.name)
+    name = congress.name
+    session.execute(delete(Congress).where(Congress.id == congress.id))
+    session.flush()
+    return name

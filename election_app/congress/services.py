@@ -60,6 +60,10 @@ def _clean(data: dict, *, partial: bool) -> dict:
         problems.append({"field": "chair_mode", "message": "Cách bầu Chủ tịch không hợp lệ."})
     if out.get("term"):
         out["term"] = re.sub(r"\s*[-–—]\s*", "–", out["term"])  # "2023 - 2028" → "2023–2028"
+        years = re.fullmatch(r"(\d{4})–(\d{4})", out["term"])
+        if years and int(years.group(2)) <= int(years.group(1)):
+            problems.append({"field": "term", "message": f"Nhiệm kỳ «{out['term']}» bị đảo ngược: năm kết thúc "
+                                                          "phải sau năm bắt đầu (ví dụ 2023–2028)."})
     if problems:
         raise ValidationFailed("Thông tin đại hội chưa hợp lệ.", problems)
     return out

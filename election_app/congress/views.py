@@ -1,7 +1,7 @@
 """Pages: the list of congresses, create/edit, the dashboard of one congress."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -59,6 +59,17 @@ def edit_congress(cid: int):
         if done:
             return redirect(url_for("congress.dashboard", cid=cid))
     return render_template("congress/form.html", form=form, congress=congress)
+
+
+@bp.route("/congresses/<int:cid>/delete", methods=["POST"])
+@require("congress.manage")
+def delete_congress(cid: int):
+    done, _name = page_run(actions.delete_congress, {"congress_id": cid,
+                                                     "confirm_name": request.form.get("confirm_name", "")},
+                           success=lambda name: _("Đã xoá đại hội «%(name)s».", name=name))
+    if done:
+        return redirect(url_for("congress.list_congresses"))
+    return redirect(url_for("congress.edit_congress", cid=cid))
 
 
 @bp.route("/congresses/<int:cid>/officials", methods=["GET", "POST"])

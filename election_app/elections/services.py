@@ -381,6 +381,9 @@ def add_candidate(session: Session, *, election: Election, data: dict) -> tuple[
     """Add one person (from the roll or outside) while no round is open; refuses a person
     already on the list (withdrawn people included: reinstate instead)."""
     _require_no_open_round(session, election, "thêm người vào danh sách")
+    if election_status(session, election) == "complete":
+        raise Conflict("Cuộc bầu cử đã đủ số lượng trúng cử: không thêm người vào danh sách được nữa.",
+                       code="election_complete")
     problems: list[dict] = []
     values = _candidate_values(session, election.congress_id, election.body, data, None, problems)
     if problems or values is None:
