@@ -47,6 +47,9 @@ class Election(Base):
     follows_election_id: Mapped[int | None] = mapped_column(
         ForeignKey("elections.id", ondelete="SET NULL"), nullable=True)
     position: Mapped[int] = mapped_column(default=0)
+    # The agenda item it belongs to (the congress minutes tell it there); no FK on purpose
+    # (see migration 0005): an unknown id reads as unlinked.
+    agenda_item_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     @property
@@ -111,13 +114,15 @@ class Round(Base):
     invalid_by_reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON
     outcome: Mapped[str | None] = mapped_column(String(15), nullable=True)
     seal_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    # The sealed ballot box (voting/box.py): the public key ballots are encrypted to while the
+    # The sealed ballot box (elections/box.py): the public key ballots are encrypted to while the
     # round is open, and its private key wrapped (SECRET_KEY-derived or board passphrase);
     # the wrapped key is erased at close.
     box_mode: Mapped[str | None] = mapped_column(String(12), nullable=True)
     box_public_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
     box_wrapped_key: Mapped[str | None] = mapped_column(Text, nullable=True)
     box_salt: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # "Số: NN/BB-BBC" of this round's count minutes: given once at close, never renumbered.
+    minutes_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class RoundCandidate(Base):
@@ -157,7 +162,7 @@ class Ballot(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
-    kept: Mapped[str] = mapped_column(Text)
+    kept: Mapped[str] = mapped_column(Text, info={"ids_of": "candidates"})
     is_valid: Mapped[bool] = mapped_column()
     invalid_reason: Mapped[str | None] = mapped_column(String(30), nullable=True)
 
@@ -189,7 +194,7 @@ class PaperBallotEntry(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     team: Mapped[int] = mapped_column(Integer, default=1)
     number: Mapped[int] = mapped_column(Integer)
-    kept: Mapped[str] = mapped_column(Text, default="[]")       # JSON list of candidate ids
+    kept: Mapped[str] = mapped_column(Text, default="[]", info={"ids_of": "candidates"})       # JSON list of candidate ids
     defect: Mapped[str | None] = mapped_column(String(30), nullable=True)
     entered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -203,9 +208,9 @@ class PaperBallotCorrection(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("paper_ballot_entries.id", ondelete="CASCADE"), index=True)
-    old_kept: Mapped[str] = mapped_column(Text)
+    old_kept: Mapped[str] = mapped_column(Text, info={"ids_of": "candidates"})
     old_defect: Mapped[str | None] = mapped_column(String(30), nullable=True)
-    new_kept: Mapped[str] = mapped_column(Text)
+    new_kept: Mapped[str] = mapped_column(Text, info={"ids_of": "candidates"})
     new_defect: Mapped[str | None] = mapped_column(String(30), nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     corrected_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)

@@ -35,6 +35,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..congress.models import KIND_LABELS, Congress
+from .. import hooks
 from ..db import utcnow
 from ..delegates.models import Delegate
 from ..delegates.services import attendance, is_summoned
@@ -323,7 +324,9 @@ def create_election(session: Session, *, congress: Congress, title: str, body: s
                               .where(Election.congress_id == congress.id)) + 1
     election = Election(congress_id=congress.id, title=title, body=body, seats=seats,
                         entry_teams=entry_teams, follows_election_id=follows.id if follows else None,
-                        position=position)
+                        position=position,
+                        # Told in the minutes under the agenda item running now (issue 12).
+                        agenda_item_id=congress.current_agenda_item_id)
     session.add(election)
     session.flush()
     for values in people:
@@ -685,8 +688,14 @@ def close_round(session: Session, *, election: Election, passphrase: str | None 
                           receipts=[o["receipt"] for o in opened])
     r.box_wrapped_key = None
     r.box_salt = None
+    hooks.fire("round_closing", session=session, election=election, round=r)  # the backup before close
     r.status = "closed"
     r.closed_at = utcnow()
+    # The count minutes' number is fixed now, once (issue 12): the next free number of the
+    # congress, never recomputed, so a reprint after other rounds close reads the same.
+    r.minutes_number = (session.scalar(
+        select(func.max(Round.minutes_number)).join(Election, Election.id == Round.election_id)
+        .where(Election.congress_id == election.congress_id)) or 0) + 1
     session.flush()
     session.info["ballot_box_closed"] = True
     return r

@@ -2,7 +2,7 @@
 round_participations WITHOUT ROWID on SQLite
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0010
 Create Date: 2026-11-30 03:45:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0007'
-down_revision = '0006'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
