@@ -3,9 +3,11 @@ ballot is stored only as a libsodium sealed box (PyNaCl ``SealedBox``: X25519 +
 XSalsa20-Poly1305, an ephemeral sender key per ballot) to the round's public key.
 
 The round's private key is never stored in clear. It is wrapped (``SecretBox``) with either
-- ``server`` mode (default): a key derived from the app's SECRET_KEY and the round id, so a
-  copy of the database alone (file, WAL, backup, replica, a SELECT-only role) cannot open
-  the box; whoever holds both the database and SECRET_KEY could, while the round is open;
+- ``server`` mode (default): a key derived from the app's SECRET_KEY and a random per-round
+  salt (kept with the round, so a restored backup still opens on a server with the same
+  SECRET_KEY); a copy of the database alone (file, WAL, backup, replica, a SELECT-only role)
+  cannot open the box; whoever holds both the database and SECRET_KEY could, while the
+  round is open;
 - ``passphrase`` mode: a key derived with Argon2id from a passphrase the board chooses at
   open and types again at close. Neither the database nor the server's files can then open
   the box before close.
@@ -47,9 +49,11 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"))
 
 
-def _server_key(secret: str, round_id: int) -> bytes:
+def _server_key(secret: str, salt: bytes) -> bytes:
+    """SECRET_KEY-derived wrapping key, apart for each round by the round's random salt (not
+    its id, which a restored backup renumbers)."""
     root = hmac.new(secret.encode(), b"election_app/ballot-box/v1", hashlib.sha256).digest()
-    return hmac.new(root, f"round:{round_id}".encode(), hashlib.sha256).digest()
+    return hmac.new(root, b"round:" + salt, hashlib.sha256).digest()
 
 
 def _passphrase_key(passphrase: str, salt: bytes) -> bytes:
@@ -65,7 +69,8 @@ def new_box(*, round_id: int, secret: str, passphrase: str | None = None) -> dic
         salt = nacl.utils.random(nacl.pwhash.argon2id.SALTBYTES)
         key, mode = _passphrase_key(passphrase, salt), MODE_PASSPHRASE
     else:
-        salt, key, mode = b"", _server_key(secret, round_id), MODE_SERVER
+        salt = nacl.utils.random(16)
+        key, mode = _server_key(secret, salt), MODE_SERVER
     wrapped = nacl.secret.SecretBox(key).encrypt(bytes(private))
     return {"public_key": _b64(bytes(private.public_key)), "wrapped_key": _b64(bytes(wrapped)),
             "salt": _b64(salt), "mode": mode}
@@ -79,7 +84,7 @@ def unwrap(*, round_id: int, wrapped_key: str, salt: str, mode: str, secret: str
             raise BoxError("passphrase needed")
         key = _passphrase_key(passphrase, _unb64(salt))
     else:
-        key = _server_key(secret, round_id)
+        key = _server_key(secret, _unb64(salt))
     try:
         return PrivateKey(nacl.secret.SecretBox(key).decrypt(_unb64(wrapped_key)))
     except (nacl.exceptions.CryptoError, ValueError, TypeError) as exc:

@@ -623,7 +623,12 @@ def open_ballot_box(session: Session, *, round: Round, passphrase: str | None = 
     if round.box_public_key is None:
         return []
     if round.box_wrapped_key is None:
-        raise Conflict("Hòm phiếu của lần bầu này đã được mở và khoá huỷ.", code="box_opened")
+        # Already opened (e.g. a round restored from the backup written just before its close:
+        # its ballots are in clear, in random order); nothing sealed may remain.
+        if sealed_count(session, round):
+            raise Conflict("Hòm phiếu của lần bầu này đã được mở và khoá huỷ, nhưng vẫn còn phiếu niêm phong.",
+                           code="box_opened")
+        return []
     if round.box_mode == box.MODE_PASSPHRASE and not (passphrase or "").strip():
         raise ValidationFailed(
             "Lần bầu này được niêm phong bằng mật khẩu của Ban bầu cử: hãy nhập mật khẩu để mở hòm phiếu.",

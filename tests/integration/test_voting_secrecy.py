@@ -181,13 +181,14 @@ def test_app_and_gunicorn_loggers_redact(app, caplog):
     assert not [m for m in messages if token in m], messages
 
 
-def test_cards_with_voting_links_never_sit_in_clear(app, api, session, congress, roll):
+def test_cards_with_voting_links_never_sit_in_clear(app, api, session, congress, roll, monkeypatch):
     """The delegate cards with personal voting QRs wait for their download encrypted: no
     PDF (hence no token) in the database, its file or its WAL, before or after download;
     the download itself is the real PDF, once."""
     from pathlib import Path
 
     from election_app.documents.models import RenderJob
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "http://192.168.1.10:5000")   # the hall's address
     organizer = api("organizer")
     resp = organizer.post(f"/api/v1/congresses/{congress.id}/documents/jobs",
                           json={"kind": "delegate-cards", "params": {"voting_links": True}})
