@@ -11,3 +11,4 @@ from .ratelimit import RateLimitBucket  # noqa: F401
 from .voting.models import VotingSlip  # noqa: F401
 from .documents.models import RenderJob  # noqa: F401
 from .audit.models import AuditEntry, AuditHead  # noqa: F401
+from .imports.models import ImportMapping, ImportUpload  # noqa: F401

@@ -1,6 +1,8 @@
 """API v1: congresses, the roll (JSON and file import), check-in, attendance, credentials."""
 from __future__ import annotations
 
+import json
+
 from flask import current_app, g, jsonify, request
 
 from ..auth.permissions import public
@@ -10,6 +12,8 @@ from ..congress.services import congress_json, get_congress, list_congresses
 from ..db import db
 from ..delegates import actions as delegate_actions
 from ..delegates import importer
+from ..imports import Limits, legacy
+from ..imports import services as imports_services
 from ..delegates.report import credentials_summary
 from ..delegates.services import (attendance, delegate_json, list_delegates)
 from ..door import api_run
@@ -47,9 +51,11 @@ OPENAPI_PATHS = {
                   response=obj(["delegates"], delegates={"type": "array", "items": {"type": "object"}})),
     },
     "/congresses/{cid}/delegates/import": {
-        "post": op("Nhập danh sách từ .xlsx/.csv (tất cả hoặc không)", ok=201, errors=(404, 422),
+        "post": op("Nhập danh sách từ .xlsx/.xls/.ods/.csv (tất cả hoặc không)", ok=201, errors=(404, 422),
                    response=CREATED, multipart=True, params=["cid"],
-                   body=obj(["file"], file={"type": "string", "format": "binary"}))},
+                   body=obj(["file"], file={"type": "string", "format": "binary"},
+                            encoding={"type": "string", "enum": ["unicode", "tcvn3", "vni"]},
+                            mapping={"type": "string"}))},
     "/congresses/{cid}/delegates/{did}/check-in": {
         "post": op("Điểm danh (lặp lại không đổi gì)", errors=(404,), params=["cid", "did"],
                    response=obj(["delegate_id", "checked_in"], delegate_id=I, checked_in=B, already=B,
@@ -122,15 +128,55 @@ def api_add_delegates(cid: int):
 @bp.post("/congresses/<int:cid>/delegates/import")
 @api_auth("delegates.manage")
 def api_import_delegates(cid: int):
+    """The same reading as the page. Form fields besides ``file``: ``encoding``
+    (unicode|tcvn3|vni: needed to confirm a file detected in an old font) and ``mapping`` (JSON:
+    a list of one field per column, or {"D": "birth", ...} by column letter)."""
     congress = get_congress(db.session, cid)
     upload = request.files.get("file")
     if upload is None:
         raise ValidationFailed("Thiếu tệp (trường «file»).", [{"field": "file", "message": "Chưa gửi tệp."}])
-    rows = importer.read_roll(upload.filename or "", upload.read(),
-                              max_rows=current_app.config["IMPORT_MAX_ROWS"])
-    made = api_run(delegate_actions.add_delegates, {"rows": rows, "row_offset": 2, "source": "file"},
-                   congress_id=congress.id)
-    return jsonify({"created": len(made), "ids": [d.id for d in made]}), 201
+    limits = Limits(max_rows=current_app.config["IMPORT_MAX_ROWS"],
+                    max_bytes=current_app.config.get("IMPORT_MAX_BYTES", Limits.max_bytes))
+    data = upload.read(limits.max_bytes + 1)
+    encoding = request.form.get("encoding") or None
+    remembered = lambda sig: imports_services.remembered_mapping(db.session, kind="roll", signature=sig)  # noqa: E731
+    reading, _rows = importer.read_roll(upload.filename or "", data, limits=limits, encoding=encoding,
+                                        remembered=remembered)
+    if request.form.get("mapping"):
+        reading, _rows = importer.read_roll(upload.filename or "", data, limits=limits, encoding=encoding,
+                                            mapping=_api_mapping(request.form["mapping"], reading))
+    if reading.detected != "unicode" and encoding is None:
+        raise ValidationFailed(
+            f"Tệp có vẻ được gõ bằng bảng mã {legacy.LABELS[reading.detected]}"
+            + (f" (ví dụ «{reading.example[0]}» → «{reading.example[1]}»)" if reading.example else "")
+            + f". Gửi lại với encoding={reading.detected} để chuyển sang Unicode, hoặc encoding=unicode để giữ nguyên.",
+            [{"field": "encoding", "message": f"Cần xác nhận bảng mã: {reading.detected}."}], code="confirm_encoding")
+    try:
+        made = api_run(delegate_actions.add_delegates, {"rows": _rows, "row_offset": 2, "source": "file"},
+                       congress_id=congress.id)
+    except ValidationFailed as err:
+        err.details = importer.with_columns(reading, err.details)
+        raise
+    return jsonify({"created": len(made), "ids": [d.id for d in made], "encoding": reading.encoding,
+                    "columns": [{"column": c.letter, "label": c.label, "field": c.field} for c in reading.layout.columns],
+                    "warnings": reading.warnings}), 201
+
+
+def _api_mapping(raw: str, reading) -> list[str]:
+    try:
+        given = json.loads(raw)
+    except ValueError:
+        given = None
+    fields = [c.field for c in reading.layout.columns]
+    if isinstance(given, list) and all(isinstance(x, str) for x in given):
+        return given
+    if isinstance(given, dict):
+        for i, col in enumerate(reading.layout.columns):
+            if isinstance(given.get(col.letter), str):
+                fields[i] = given[col.letter]
+        return fields
+    raise ValidationFailed("«mapping» phải là JSON: một danh sách tên trường hoặc {\"cột\": \"trường\"}.",
+                           [{"field": "mapping", "message": "JSON không hợp lệ."}])
 
 
 @bp.get("/congresses/<int:cid>/delegates")

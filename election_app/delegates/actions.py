@@ -126,3 +126,44 @@ def undo_check_in(session: Session, *, actor: Actor, cmd: UndoCheckIn):
     delegate = services.get_delegate(session, cmd.congress_id, cmd.delegate_id)
     audit_note(session, name=delegate.full_name, code=delegate.code)
     return services.undo_check_in(session, delegate=delegate, user_id=actor.id)
+
+
+# --- importing a file through the mapping step (issue 15) ------------------------------------
+
+class KeepRollUpload(Command):
+    congress_id: int = Id
+    filename: str = Field(default="", max_length=1000)
+    data: bytes = Field(exclude=True, repr=False)      # the file itself never goes to the audit log
+
+
+@action("roll.keep_upload", permission="delegates.manage", input=KeepRollUpload,
+        summary=lambda upload: f"{len(upload.data)} B")
+def keep_roll_upload(session: Session, *, actor: Actor, cmd: KeepRollUpload):
+    """A list not recognised for sure waits in the database for the organizer's mapping."""
+    from ..imports import services as imports_services
+    return imports_services.keep_upload(session, congress_id=cmd.congress_id, user_id=actor.id, kind="roll",
+                                        filename=cmd.filename, data=cmd.data)
+
+
+class ImportRollFile(Command):
+    congress_id: int = Id
+    upload_id: str = Field(max_length=32)
+    rows: list[Any] = Field(max_length=20000, exclude=True)   # the people: their ids are noted instead
+    encoding: str = Field(default="unicode", max_length=10)
+    signature: str = Field(max_length=64)
+    fields: list[str] = Field(max_length=200)
+
+
+@action("roll.import_file", permission="delegates.manage", input=ImportRollFile,
+        summary=lambda made: f"{len(made)} người")
+def import_roll_file(session: Session, *, actor: Actor, cmd: ImportRollFile):
+    """All or nothing: the people, the column choices remembered for this file shape, and the
+    waiting upload deleted, in one transaction."""
+    from ..imports import services as imports_services
+    congress = get_congress(session, cmd.congress_id)
+    upload = imports_services.get_upload(session, congress_id=cmd.congress_id, upload_id=cmd.upload_id, kind="roll")
+    made = services.add_delegates(session, congress=congress, rows=cmd.rows, row_offset=2)
+    imports_services.remember_mapping(session, kind="roll", signature=cmd.signature, fields=cmd.fields)
+    audit_note(session, filename=upload.filename, rows=len(cmd.rows), ids=[d.id for d in made][:50])
+    imports_services.drop_upload(session, upload=upload)
+    return made

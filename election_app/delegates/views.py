@@ -12,9 +12,11 @@ from ..congress.views import bp as congress_bp
 from ..db import db
 from ..door import current_actor, flash_form_errors, page_run, run
 from ..errors import DomainError, NotFound
+from ..imports import FIELD_LABELS as IMPORT_FIELD_LABELS, Limits, legacy
+from ..imports import services as imports_services
 from . import actions, importer
-from .forms import CheckInForm, CredentialForm, DelegateForm, ImportForm, PromoteForm
-from .models import Delegate
+from .forms import CheckInForm, CredentialForm, DelegateForm, ImportForm, MappingForm, PromoteForm
+from .models import CATEGORY_LABELS, Delegate
 from .qr import parse_checkin_payload
 from .services import (FIELD_LABELS, attendance, find_by_code, get_delegate, is_summoned, list_delegates)
 
@@ -64,26 +66,93 @@ def edit_delegate(cid: int, did: int):
     return render_template("delegates/form.html", congress=congress, form=form, delegate=delegate)
 
 
+def _import_limits():
+    return Limits(max_rows=current_app.config["IMPORT_MAX_ROWS"],
+                  max_bytes=current_app.config.get("IMPORT_MAX_BYTES", Limits.max_bytes))
+
+
+def _remembered(signature: str):
+    return imports_services.remembered_mapping(db.session, kind="roll", signature=signature)
+
+
 @bp.route("/delegates/import", methods=["GET", "POST"])
 @require("delegates.manage")
 def import_roll(cid: int):
+    """Step 1: the file. A list whose every column is recognised for sure (the template, our
+    export, the usual headers) is imported at once; otherwise the mapping step comes next."""
     congress = get_congress(db.session, cid)
     form = ImportForm()
     problems: list[dict] = []
     if form.validate_on_submit():
         upload = form.file.data
+        data = upload.read(_import_limits().max_bytes + 1)
+        reading = None
         try:
-            rows = importer.read_roll(upload.filename, upload.read(),
-                                      max_rows=current_app.config["IMPORT_MAX_ROWS"])
+            reading, rows = importer.read_roll(upload.filename, data, limits=_import_limits(),
+                                               remembered=_remembered)
+            if reading.needs_confirmation:
+                kept = run(actions.keep_roll_upload, actor=current_actor(),
+                           cmd={"congress_id": cid, "filename": upload.filename or "", "data": data})
+                return redirect(url_for("delegates.import_mapping", cid=cid, uid=kept.id))
             created = run(actions.add_delegates, actor=current_actor(),
                           cmd={"congress_id": congress.id, "rows": rows, "row_offset": 2, "source": "file"})
             flash(_("Đã nhập %(n)s người vào danh sách.", n=len(created)), "success")
+            for w in reading.warnings:
+                flash(w, "warning")
             return redirect(url_for("delegates.roll", cid=cid))
         except DomainError as err:
             flash(err.message, "error")
-            problems = err.details
+            problems = importer.with_columns(reading, err.details)
     return render_template("delegates/import.html", congress=congress, form=form, problems=problems,
                            labels=FIELD_LABELS)
+
+
+@bp.route("/delegates/import/<uid>", methods=["GET", "POST"])
+@require("delegates.manage")
+def import_mapping(cid: int, uid: str):
+    """Step 2: the preview with each column's guessed meaning and the encoding, which the
+    organizer may change; «Nhập» imports all or nothing and remembers the columns chosen."""
+    congress = get_congress(db.session, cid)
+    upload = imports_services.get_upload(db.session, congress_id=cid, upload_id=uid, kind="roll")
+    form = MappingForm()
+    encoding = request.values.get("encoding") or None
+    mapping = None
+    if request.method == "POST":
+        n = int(request.form.get("columns", "0") or 0) if (request.form.get("columns") or "").isdigit() else 0
+        mapping = [request.form.get(f"col_{i}", "_ignore") for i in range(min(n, 200))] or None
+    problems: list[dict] = []
+    reading = None
+    try:
+        reading, rows = importer.read_roll(upload.filename, upload.data, limits=_import_limits(),
+                                           encoding=encoding, mapping=mapping, remembered=_remembered)
+        if request.method == "POST" and request.form.get("action") == "import" and form.validate_on_submit():
+            created = run(actions.import_roll_file, actor=current_actor(), cmd={
+                "congress_id": congress.id, "upload_id": upload.id, "rows": rows, "encoding": reading.encoding,
+                "signature": reading.layout.signature, "fields": [c.field for c in reading.layout.columns]})
+            flash(_("Đã nhập %(n)s người vào danh sách.", n=len(created)), "success")
+            for w in reading.warnings:
+                flash(w, "warning")
+            return redirect(url_for("delegates.roll", cid=cid))
+    except DomainError as err:
+        flash(err.message, "error")
+        problems = importer.with_columns(reading, err.details)
+    if reading is None:
+        reading = _fallback_reading(upload, encoding)
+    return render_template("delegates/import_mapping.html", congress=congress, form=form, upload=upload,
+                           reading=reading, problems=problems, labels=FIELD_LABELS,
+                           field_labels=IMPORT_FIELD_LABELS, encodings=legacy.LABELS, categories=CATEGORY_LABELS)
+
+
+def _fallback_reading(upload, encoding):
+    """The reading without the organizer's mapping, else with the detected encoding (when their
+    choice left no name column, or no header can be read in the encoding they picked)."""
+    for enc in (encoding, None):
+        try:
+            reading, _rows = importer.read_roll(upload.filename, upload.data, limits=_import_limits(), encoding=enc)
+            return reading
+        except DomainError:
+            continue
+    return None
 
 
 @bp.route("/delegates/template.xlsx")

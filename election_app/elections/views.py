@@ -22,7 +22,8 @@ from ..rules import DEFECT_REASONS, INVALID_REASONS
 from . import actions
 from . import entry as kb
 from . import services as el
-from .forms import ActionForm, CandidateForm, EditElectionForm, ElectionForm, parse_outside_lines
+from .forms import (ActionForm, CandidateForm, EditElectionForm, ElectionForm, parse_candidate_file,
+                    parse_outside_lines)
 from .models import BODY_LABELS, NOMINATION_LABELS, RoundParticipation
 
 bp = Blueprint("elections", __name__, url_prefix="/congresses/<int:cid>")
@@ -78,12 +79,19 @@ def new(cid: int):
             candidates = [{"delegate_id": did, "nomination": "self" if did in self_nominated else "nominated"}
                           for did in sorted(picked)]
             candidates += parse_outside_lines(form.outside.data or "")
+            file_warnings: list[str] = []
+            if form.candidates_file.data:
+                from_file, file_warnings = parse_candidate_file(
+                    form.candidates_file.data.filename, form.candidates_file.data.read(5 * 1024 * 1024 + 1),
+                    list_delegates(db.session, cid))
+                taken = {c.get("delegate_id") for c in candidates}
+                candidates += [c for c in from_file if c.get("delegate_id") is None or c["delegate_id"] not in taken]
             election, warnings = run(actions.create_election, actor=current_actor(), cmd={
                 "congress_id": cid, "title": form.title.data, "body": form.body.data,
                 "seats": form.seats.data, "candidates": candidates, "entry_teams": form.entry_teams.data})
             flash(gettext("Đã tạo «%(title)s» với %(n)s người trong danh sách.", title=election.title, n=len(candidates)),
                   "success")
-            for w in warnings:
+            for w in [*warnings, *file_warnings]:
                 flash(w, "warning")
             return _to_detail(cid, election.id)
         except DomainError as err:
