@@ -317,7 +317,9 @@ def create_election(session: Session, *, congress: Congress, title: str, body: s
                               .where(Election.congress_id == congress.id)) + 1
     election = Election(congress_id=congress.id, title=title, body=body, seats=seats,
                         entry_teams=entry_teams, follows_election_id=follows.id if follows else None,
-                        position=position)
+                        position=position,
+                        # Told in the minutes under the agenda item running now (issue 12).
+                        agenda_item_id=congress.current_agenda_item_id)
     session.add(election)
     session.flush()
     for values in people:
@@ -588,6 +590,11 @@ def close_round(session: Session, *, election: Election) -> Round:
     reshuffle_ballots(session, round=r)
     r.status = "closed"
     r.closed_at = utcnow()
+    # The count minutes' number is fixed now, once (issue 12): the next free number of the
+    # congress, never recomputed, so a reprint after other rounds close reads the same.
+    r.minutes_number = (session.scalar(
+        select(func.max(Round.minutes_number)).join(Election, Election.id == Round.election_id)
+        .where(Election.congress_id == election.congress_id)) or 0) + 1
     session.flush()
     return r
 

@@ -274,7 +274,13 @@ def data_rows(rows: list[list], merges, layout: Layout):
             v = _row[c] if c < len(_row) else None
             return fill.get((_r, c), v) if _blank(v) else v
         values = [get(c.index) for c in data_cols]
-        first_texts = [fold(v) for v in (get(c) for c in range(len(row))) if not _blank(v)][:2]
+        first_texts: list[str] = []          # the first two filled cells, folded (summary, section, footer)
+        for c in range(len(row)):
+            v = get(c)
+            if not _blank(v):
+                first_texts.append(fold(v) if isinstance(v, str) else str(v))
+                if len(first_texts) == 2:
+                    break
         if not any(not _blank(v) for v in values):
             if started:
                 blank_seen = True
