@@ -27,8 +27,9 @@ from ..db import db, utcnow
 from ..elections import services as el
 from ..elections.models import Election
 from ..errors import Conflict, NotFound, ValidationFailed
+from .. import addresses
 from ..elections import box
-from . import addresses, render, services, text
+from . import render, services, text
 from .models import RenderJob
 
 log = logging.getLogger(__name__)
