@@ -11,9 +11,11 @@ from sqlalchemy import select
 from ..db import db
 from ..errors import DomainError, TooManyRequests
 from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, UserForm
-from .models import User
-from .permissions import public, require
-from .services import create_user, guarded_authenticate
+from ..auth.models import User
+from ..auth.permissions import public, require
+from ..auth.services import create_user, guarded_authenticate
+from ..door import current_actor, page_run, run
+from . import actions
 
 bp = Blueprint("auth", __name__)
 
@@ -55,8 +57,6 @@ def login():
 @login_required
 def logout():
     # Logging out ends every session and API token of the account (a copied cookie is dead too).
-    from ..accounts import actions
-    from ..door import current_actor, run
     run(actions.logout, actor=current_actor("page"))
     logout_user()
     session.clear()
@@ -97,8 +97,6 @@ def list_users():
 def change_password():
     """Staff change their own password; every other session and token of the account ends,
     this one continues under the new epoch."""
-    from ..accounts import actions
-    from ..door import page_run
     form = PasswordChangeForm()
     status = 200
     if form.validate_on_submit():
@@ -125,8 +123,6 @@ def _target_user(uid: int) -> User:
 @require("users.manage")
 def reset_password(uid: int):
     """An admin sets a new password for an account; its sessions and tokens end."""
-    from ..accounts import actions
-    from ..door import page_run
     user = _target_user(uid)
     form = PasswordResetForm()
     status = 200
@@ -148,8 +144,6 @@ def reset_password(uid: int):
 @require("users.manage")
 def set_active(uid: int):
     """Disable (ends every session and token at once) or enable an account."""
-    from ..accounts import actions
-    from ..door import page_run
     user = _target_user(uid)
     active = request.form.get("active") == "1"
     page_run(actions.set_active, {"username": user.username, "active": active},
