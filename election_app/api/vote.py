@@ -16,7 +16,8 @@ from ..elections import services as elections
 from ..errors import Conflict, ValidationFailed
 from ..door import api_run
 from ..voting import actions, services, tokens
-from ..voting.views import commit_with_retry, public_base_url, voter_for_request
+from ..addresses import public_base_url
+from ..voting.web import commit_with_retry, voter_for_request
 from .core import api_auth, bp, json_body
 from .openapi import I, S, obj, op
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from flask import (Blueprint, Response, current_app, flash, get_flashed_messages, jsonify,
+from flask import (Blueprint, Response, flash, get_flashed_messages, jsonify,
                    redirect, render_template, request, url_for)
 from flask_babel import gettext as _
 
@@ -30,9 +30,10 @@ from ..elections import services as elections
 from ..elections.models import RoundParticipation
 from ..errors import Conflict, DomainError, ValidationFailed
 from ..extensions import csrf
-from .. import ratelimit
 from ..door import page_run
+from ..addresses import public_base_url
 from . import actions, services, tokens
+from .web import commit_with_retry, voter_for_request
 from .forms import BallotForm, DeskForm, IssueLinksForm, SlipsForm
 
 bp = Blueprint("voting", __name__)
@@ -59,58 +60,6 @@ def _token_page_headers(resp):
 
 
 # --- the token as a credential (shared with the API) -----------------------------------
-
-def public_base_url() -> str:
-    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
-
-
-VOTE_LIMITED_MESSAGE = ("Bạn đã thử quá nhiều liên kết bỏ phiếu không hợp lệ. "
-                        "Vui lòng chờ vài phút rồi thử lại, hoặc liên hệ Ban bầu cử.")
-
-
-def _fail_keys() -> list[tuple[str, str]]:
-    """(key, config name of its limit): the device — address and browser — has the tight limit
-    (VOTE_FAIL_LIMIT, 20 per 5 minutes); the address alone a high one (VOTE_FAIL_LIMIT_ADDRESS,
-    500), because every phone of the hall shares the Wi-Fi's address and one phone's mistakes
-    must not lock the others out (issue 11)."""
-    return ratelimit.client_keys("vote-fail", request, device_limit="VOTE_FAIL_LIMIT",
-                                 address_limit="VOTE_FAIL_LIMIT_ADDRESS")
-
-
-def voter_for_request(token: str, kind: str | None = None) -> services.Voter:
-    """Resolve a token from a request, with the per-client limit on failed attempts:
-    429 once the client has too many failures in the window (checked before any lookup),
-    403 ``InvalidCredential`` (one message for unknown and replaced tokens) otherwise.
-    A failure is committed on its own, before the error answer."""
-    cfg = current_app.config
-    window = int(cfg.get("VOTE_FAIL_WINDOW", 300))
-    for key, limit_name in _fail_keys():
-        ratelimit.check_limit(db.session, key=key, limit=int(cfg.get(limit_name)), window_seconds=window,
-                              message=VOTE_LIMITED_MESSAGE)
-    try:
-        return services.resolve_voter(db.session, token=token, kind=kind)
-    except services.InvalidCredential:
-        db.session.rollback()
-        for key, _ in _fail_keys():
-            ratelimit.record_hit(db.session, key=key, window_seconds=window)
-        db.session.commit()
-        raise
-
-
-def commit_with_retry(action, attempts: int = 4):
-    """Run ``action()`` and commit; on SQLite "database is locked" roll back and run it
-    again (the write lock is normally taken up front, so this is the rare fallback)."""
-    from sqlalchemy.exc import OperationalError
-    for attempt in range(attempts):
-        try:
-            result = action()
-            db.session.commit()
-            return result
-        except OperationalError as err:
-            db.session.rollback()
-            if "locked" not in str(err).lower() or attempt == attempts - 1:
-                raise
-
 
 def _same_origin() -> bool:
     """A second check besides the CSRF token: an Origin naming another site is refused.

@@ -120,7 +120,8 @@ def test_no_view_or_api_handler_commits_by_itself():
         if "session.commit()" in text:
             offenders.append(str(path.relative_to(root)))
     # Voting (issue 10), documents (issue 12) and login are converted as their issues land.
-    allowed = {"voting/views.py", "documents/views.py", "documents/web.py", "accounts/auth_views.py",
+    allowed = {"voting/views.py", "documents/views.py", "documents/web.py", "voting/web.py",
+               "accounts/auth_views.py",
                "api/vote.py", "api/documents.py", "api/congresses.py", "api/core.py"}
     assert set(offenders) <= allowed, sorted(set(offenders) - allowed)
 
