@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
+from ..formkit import options
 
 
 
@@ -13,9 +14,9 @@ class LoginForm(FlaskForm):
 class UserForm(FlaskForm):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(_l("Nhập tên đăng nhập.")), Length(max=80)])
     full_name = StringField(_l("Họ và tên"), validators=[Length(max=200)])
-    role = SelectField(_l("Vai trò"), choices=[
+    role = SelectField(_l("Vai trò"), choices=options([
         ("admin", _l("Quản trị hệ thống")), ("organizer", _l("Ban tổ chức")),
-        ("board", _l("Ban bầu cử (Ban kiểm phiếu)")), ("secretary", _l("Thư ký đại hội"))])
+        ("board", _l("Ban bầu cử (Ban kiểm phiếu)")), ("secretary", _l("Thư ký đại hội"))]))
     password = PasswordField(_l("Mật khẩu (ít nhất 8 ký tự)"), validators=[DataRequired(_l("Nhập mật khẩu."))])
 
 

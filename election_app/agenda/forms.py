@@ -8,6 +8,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .presets import KIND_LABELS, SECTION_LABELS
+from ..formkit import options
 
 # The labels of agenda.presets are shown translated (``_(label)`` in the templates); they are
 # listed here for `make i18n`, and the i18n test checks every one of them has English.
@@ -24,14 +25,14 @@ class ActionForm(FlaskForm):
 
 class ItemForm(FlaskForm):
     title = StringField(_l("Tên mục"), validators=[DataRequired(_l("Nhập tên mục.")), Length(max=400)])
-    section = SelectField(_l("Phần"), choices=[(k, LazyString("{}. {}".format, k, _l(v)))
-                                               for k, v in SECTION_LABELS.items()],
+    section = SelectField(_l("Phần"), choices=options([(k, LazyString("{}. {}".format, k, _l(v)))
+                                               for k, v in SECTION_LABELS.items()]),
                           default="B")
     planned_time = StringField(_l("Giờ dự kiến"), validators=[Length(max=10)], description=_l("Ví dụ: 08:15"))
     duration_min = IntegerField(_l("Thời lượng (phút)"),
                                 validators=[Optional(), NumberRange(0, 720, _l("Từ 0 đến 720 phút."))])
     presenter = StringField(_l("Người trình bày / điều hành"), validators=[Length(max=200)])
-    kind = SelectField(_l("Loại"), choices=[(k, _l(v)) for k, v in KIND_LABELS.items()], default="other")
+    kind = SelectField(_l("Loại"), choices=options([(k, _l(v)) for k, v in KIND_LABELS.items()]), default="other")
     motion_id = SelectField(_l("Biểu quyết của mục"), coerce=int, default=0)
     election_id = SelectField(_l("Cuộc bầu cử của mục"), coerce=int, default=0)
 

@@ -4,6 +4,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..rules import PRESETS
+from ..formkit import options
 
 # models.OFFICIAL_ROLES are shown translated on the dashboard (``_(label)``); the others are
 # form labels below. Listed for `make i18n`; the i18n test checks every one has English.
@@ -19,13 +20,13 @@ class CongressForm(FlaskForm):
                                       description=_l("Ví dụ: Công đoàn Giáo dục quận Ba Đình"))
     ordinal = StringField(_l("Lần thứ"), validators=[Length(max=20)], description=_l("Ví dụ: XV"))
     term = StringField(_l("Nhiệm kỳ"), validators=[DataRequired(_l("Nhập nhiệm kỳ.")), Length(max=20)], default="2023–2028")
-    kind = SelectField(_l("Hình thức"), choices=[("delegates", _l("Đại hội đại biểu")), ("all_members", _l("Đại hội toàn thể"))])
+    kind = SelectField(_l("Hình thức"), choices=options([("delegates", _l("Đại hội đại biểu")), ("all_members", _l("Đại hội toàn thể"))]))
     date = DateField(_l("Ngày khai mạc"), validators=[Optional()])
     place = StringField(_l("Địa danh (dòng ngày tháng)"), validators=[Length(max=100)], description=_l("Ví dụ: Ba Đình"))
     venue = StringField(_l("Địa điểm"), validators=[Length(max=300)])
-    preset_code = SelectField(_l("Bộ quy tắc"), choices=[(k, p.title) for k, p in PRESETS.items()])
-    chair_mode = SelectField(_l("Bầu Chủ tịch"), choices=[("by_bch", _l("Ban Chấp hành bầu tại hội nghị lần thứ nhất")),
-                                                      ("direct", _l("Đại hội bầu trực tiếp (HD 28/HD-TLĐ)"))])
+    preset_code = SelectField(_l("Bộ quy tắc"), choices=options([(k, p.title) for k, p in PRESETS.items()]))
+    chair_mode = SelectField(_l("Bầu Chủ tịch"), choices=options([("by_bch", _l("Ban Chấp hành bầu tại hội nghị lần thứ nhất")),
+                                                      ("direct", _l("Đại hội bầu trực tiếp (HD 28/HD-TLĐ)"))]))
 
 
 class OfficialsForm(FlaskForm):

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from ..formkit import options
 
 # services.FIELD_LABELS name the columns of import problems (``_(label)``); all but this one are
 # form labels below. Listed for `make i18n`; the i18n test checks every one has English.
@@ -44,13 +45,13 @@ class DelegateForm(FlaskForm):
     ten_dem = StringField(_l("Tên đệm"), validators=[Length(max=120)])
     ten = StringField(_l("Tên"), validators=[Length(max=80)],
                       description=_l("Hệ thống tự tách họ tên; chỉ sửa khi tách sai (ví dụ họ kép «Tôn Thất»)."))
-    gender = SelectField(_l("Giới tính"), choices=[("", "—"), ("nam", _l("Nam")), ("nữ", _l("Nữ"))])
+    gender = SelectField(_l("Giới tính"), choices=options([("", "—"), ("nam", _l("Nam")), ("nữ", _l("Nữ"))]))
     birth_year = IntegerField(_l("Năm sinh"), validators=[Optional(), NumberRange(1900, 2015, _l("Năm sinh không hợp lý."))])
     position = StringField(_l("Chức vụ"), validators=[Length(max=300)])
     unit = StringField(_l("Đơn vị"), validators=[Length(max=300)])
-    category = SelectField(_l("Loại đại biểu"), choices=[
+    category = SelectField(_l("Loại đại biểu"), choices=options([
         ("official", _l("Đại biểu chính thức")), ("ex_officio", _l("Đại biểu đương nhiên")),
-        ("appointed", _l("Đại biểu chỉ định")), ("alternate", _l("Đại biểu dự khuyết")), ("guest", _l("Khách mời"))])
+        ("appointed", _l("Đại biểu chỉ định")), ("alternate", _l("Đại biểu dự khuyết")), ("guest", _l("Khách mời"))]))
     is_party_member = BooleanField(_l("Đảng viên"))
     ethnicity = StringField(_l("Dân tộc"), default="Kinh", validators=[Length(max=50)])
     education = StringField(_l("Trình độ học vấn"), validators=[Length(max=100)])
@@ -74,8 +75,8 @@ class MappingForm(FlaskForm):
 
 
 class CredentialForm(FlaskForm):
-    status = SelectField(_l("Kết quả"), choices=[("accepted", _l("Đủ tư cách")), ("rejected", _l("Không đủ tư cách")),
-                                             ("pending", _l("Chưa thẩm tra"))])
+    status = SelectField(_l("Kết quả"), choices=options([("accepted", _l("Đủ tư cách")), ("rejected", _l("Không đủ tư cách")),
+                                             ("pending", _l("Chưa thẩm tra"))]))
     reason = TextAreaField(_l("Lý do (bắt buộc khi không công nhận)"), validators=[Length(max=1000)])
 
 

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from ..errors import ValidationFailed
 from ..rules import normalize_text
 from .models import BODY_LABELS
+from ..formkit import options
 
 # Labels shown from models, services and rules are translated where shown (``_(label)``);
 # they are listed here for `make i18n`, and the i18n test checks every one has English.
@@ -42,12 +43,12 @@ class ActionForm(FlaskForm):
 class ElectionForm(FlaskForm):
     title = StringField(_l("Tên cuộc bầu cử"), validators=[DataRequired(_l("Nhập tên cuộc bầu cử.")), Length(max=300)],
                         description=_l("Ví dụ: Bầu Ban Chấp hành Công đoàn cơ sở nhiệm kỳ 2023–2028"))
-    body = SelectField(_l("Cơ quan bầu"), choices=[(k, _l(v)) for k, v in BODY_LABELS.items()])
+    body = SelectField(_l("Cơ quan bầu"), choices=options([(k, _l(v)) for k, v in BODY_LABELS.items()]))
     seats = IntegerField(_l("Số lượng bầu"), validators=[DataRequired(_l("Nhập số lượng bầu (ít nhất 1).")),
                                                          NumberRange(1, 500, _l("Số lượng bầu phải từ 1 trở lên."))])
     entry_teams = SelectField(_l("Số tổ nhập phiếu độc lập"), coerce=int, default=1,
-                              choices=[(1, _l("1 tổ")), (2, _l("2 tổ (nhập hai lần, đối chiếu)")),
-                                       (3, _l("3 tổ (nhập ba lần, đối chiếu)"))])
+                              choices=options([(1, _l("1 tổ")), (2, _l("2 tổ (nhập hai lần, đối chiếu)")),
+                                       (3, _l("3 tổ (nhập ba lần, đối chiếu)"))]))
     outside = TextAreaField(
         _l("Người ngoài danh sách đại biểu (mỗi dòng một người)"), validators=[Optional(), Length(max=20000)],
         description=_l("Họ và tên; năm sinh; chức vụ; đơn vị; ứng cử hoặc đề cử — các phần sau có thể bỏ trống."))
@@ -62,7 +63,7 @@ class EditElectionForm(FlaskForm):
     title = StringField(_l("Tên cuộc bầu cử"), validators=[DataRequired(_l("Nhập tên cuộc bầu cử.")), Length(max=300)])
     seats = IntegerField(_l("Số lượng bầu"), validators=[DataRequired(_l("Nhập số lượng bầu (ít nhất 1)."))])
     entry_teams = SelectField(_l("Số tổ nhập phiếu độc lập"), coerce=int,
-                              choices=[(1, _l("1 tổ")), (2, _l("2 tổ")), (3, _l("3 tổ"))])
+                              choices=options([(1, _l("1 tổ")), (2, _l("2 tổ")), (3, _l("3 tổ"))]))
 
 
 class CandidateForm(FlaskForm):
@@ -70,7 +71,7 @@ class CandidateForm(FlaskForm):
     birth_year = IntegerField(_l("Năm sinh"), validators=[Optional(), NumberRange(1900, 2015, _l("Năm sinh không hợp lý."))])
     position = StringField(_l("Chức vụ"), validators=[Length(max=300)])
     unit = StringField(_l("Đơn vị"), validators=[Length(max=300)])
-    nomination = SelectField(_l("Hình thức"), choices=[("nominated", _l("Đề cử")), ("self", _l("Ứng cử"))])
+    nomination = SelectField(_l("Hình thức"), choices=options([("nominated", _l("Đề cử")), ("self", _l("Ứng cử"))]))
 
 
 def parse_outside_lines(text: str) -> list[dict]:

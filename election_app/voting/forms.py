@@ -8,6 +8,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from .services import MAX_SLIPS_PER_BATCH
+from ..formkit import options
 
 # services.METHOD_STATUS is shown translated on the ballot desk (``_(label)``); listed here for
 # `make i18n`, and the i18n test checks every one has English.
@@ -21,9 +22,9 @@ class BallotForm(FlaskForm):
 
 
 class IssueLinksForm(FlaskForm):
-    mode = SelectField(_l("Cấp cho"), choices=[("missing", _l("Những người chưa có liên kết")),
+    mode = SelectField(_l("Cấp cho"), choices=options([("missing", _l("Những người chưa có liên kết")),
                                                ("selected", _l("Những người đã chọn")),
-                                               ("all", _l("Tất cả (cấp lại, liên kết cũ mất hiệu lực)"))],
+                                               ("all", _l("Tất cả (cấp lại, liên kết cũ mất hiệu lực)"))]),
                        default="missing")
 
 
@@ -31,7 +32,7 @@ class SlipsForm(FlaskForm):
     count = IntegerField(_l("Số phiếu QR cần in"), default=10, validators=[
         InputRequired(_l("Nhập số phiếu.")),
         NumberRange(1, MAX_SLIPS_PER_BATCH, _l("Số phiếu phải từ 1 đến %(n)s.", n=MAX_SLIPS_PER_BATCH))])
-    output = SelectField(_l("Định dạng"), choices=[("html", _l("Trang in (HTML)")), ("pdf", _l("PDF khổ A4"))],
+    output = SelectField(_l("Định dạng"), choices=options([("html", _l("Trang in (HTML)")), ("pdf", _l("PDF khổ A4"))]),
                          default="html")
 
 
