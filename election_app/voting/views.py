@@ -174,8 +174,13 @@ def _phone_post(voter: services.Voter, receipts, token: str):
                                  choices=choices, form=BallotForm(formdata=None), receipts=receipts,
                                  selections={}, errors={"_": err.message},
                                  phone_agenda=_phone_agenda(congress), kind=voter.kind)
-        flash(code, "receipt")
-        return redirect(request.path, code=303)
+        # The receipt in this very answer (no redirect: one round trip less on a weak network).
+        # A reload re-posts and is answered "already voted", with the receipt derived again.
+        choices = services.voter_ballots(db.session, voter=voter, token=token)
+        resp = _render_phone("voting/phone.html", voter=voter, congress=congress, choices=choices,
+                             form=BallotForm(formdata=None), receipts=[*receipts, code], selections={},
+                             errors={}, phone_agenda=_phone_agenda(congress), kind=voter.kind)
+        return resp
     return _render_review(voter, choice, kept, form, 200, None)
 
 
