@@ -135,8 +135,8 @@ def mark_sheet(pages, page_layouts, rng: random.Random, p_struck: float):
                 _pen_line(img, [(x, yc), (x + 1.5, yc + 2), (x + 5, yc - 3)], color, width, rng)
                 truth[row.number], kind = "kept", "tick"
             elif u < p_struck + 0.09:                          # a circle round the name
-                cx, a = (fam[0] + gx1) / 2, (gx1 - fam[0]) / 2 + 3
-                b = (row.text[1] - row.text[0]) / 2 + 0.6
+                cx, a = (fam[0] + gx1) / 2, (gx1 - fam[0]) / 2 + 4
+                b = (row.text[1] - row.text[0]) / 2 + 1.0
                 pts = [(cx + a * math.cos(t), yc + b * math.sin(t)) for t in np.linspace(0, 2 * math.pi, 40)]
                 _pen_line(img, pts, color, width, rng)
                 truth[row.number], kind = "kept", "circle"
@@ -163,7 +163,7 @@ def _distort(img, rng: random.Random, kind: str) -> bytes:
         c = np.float32([W / 2, H / 2])
         r = np.float32([[math.cos(math.radians(ang)), -math.sin(math.radians(ang))],
                         [math.sin(math.radians(ang)), math.cos(math.radians(ang))]])
-        dst = (dst - c) @ r.T * 0.85 + c
+        dst = (dst - c) @ r.T * (0.62 if kind == "rotation" else 0.85) + c
     m = cv2.getPerspectiveTransform(src, dst)
     out = cv2.warpPerspective(frame, m, (W, H), borderValue=(70, 90, 110))
     f = out.astype(np.float32)

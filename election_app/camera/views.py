@@ -1,0 +1,53 @@
+"""The board's camera reading page: choose the team, photograph or upload a stack, check
+each reading (Enter accepts, or type the corrections; every unsure row needs a decision),
+and each accepted reading is posted to ``elections.enter`` (the one door for a paper entry)."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext
+
+from ..auth.permissions import require
+from ..db import db
+from ..elections import services as el
+from ..elections.forms import ActionForm
+from ..elections.views import _load, _team_arg
+from . import services
+
+bp = Blueprint("camera", __name__, url_prefix="/congresses/<int:cid>")
+
+
+def _page(congress, election, team, ballots=None, error=None, status=200):
+    r = el.current_round(db.session, election)
+    rows = el.round_candidates(db.session, r) if r is not None else []
+    return render_template("camera/read.html", congress=congress, election=election, round=r, team=team,
+                           rows=rows, ballots=ballots, error=error, action=ActionForm(),
+                           max_photos=services.MAX_PHOTOS), status
+
+
+@bp.route("/elections/<int:eid>/camera")
+@require("elections.count")
+def read_page(cid: int, eid: int):
+    congress, election = _load(cid, eid)
+    return _page(congress, election, _team_arg(election))
+
+
+@bp.route("/elections/<int:eid>/camera", methods=["POST"])
+@require("elections.count")
+def read(cid: int, eid: int):
+    congress, election = _load(cid, eid)
+    team = _team_arg(election)
+    if not ActionForm().validate_on_submit():
+        return _page(congress, election, team, error=gettext("Phiên làm việc đã hết hạn; hãy tải lại trang."),
+                     status=400)
+    files = [f for f in request.files.getlist("photos") if f and f.filename]
+    if not files:
+        return _page(congress, election, team, error=gettext("Chưa chọn ảnh nào."), status=400)
+    if len(files) > services.MAX_PHOTOS:
+        return _page(congress, election, team, error=gettext(
+            "Mỗi lần đọc tối đa %(n)s ảnh.", n=services.MAX_PHOTOS), status=400)
+    # Read each photo straight from the request into memory and let it go: never saved.
+    photos = [(f.filename, f.read()) for f in files]
+    ballots = services.read_photos(db.session, election=election, photos=photos)
+    del photos
+    db.session.rollback()       # reading changes nothing
+    return _page(congress, election, team, ballots=ballots)
