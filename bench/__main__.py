@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = {"tally": "bench.tally_bench", "load": "bench.load_bench", "pdf": "bench.pdf_bench"}
+BENCHES = {"tally": "bench.tally_bench", "load": "bench.load_bench", "pdf": "bench.pdf_bench",
+           "omr": "bench.omr_bench"}
 
 
 def main(argv: list[str]) -> int:
