@@ -39,6 +39,9 @@ def read(cid: int, eid: int):
     if not ActionForm().validate_on_submit():
         return _page(congress, election, team, error=gettext("Phiên làm việc đã hết hạn; hãy tải lại trang."),
                      status=400)
+    if election.entry_teams < 2:
+        return _page(congress, election, team, error=gettext(
+            "Máy ảnh chỉ được dùng khi có ít nhất 2 tổ nhập phiếu độc lập."), status=400)
     files = [f for f in request.files.getlist("photos") if f and f.filename]
     if not files:
         return _page(congress, election, team, error=gettext("Chưa chọn ảnh nào."), status=400)

@@ -123,3 +123,14 @@ def test_camera_page_needs_the_board_role(client, login, session, congress, roll
     login("organizer")
     assert client.get(url).status_code == 403
     assert client.post(url, data={}).status_code in (400, 403)
+
+
+def test_camera_is_never_the_only_team(app, client, login, session, congress, roll):
+    e = _round(session, congress, roll, teams=1)
+    login("board")
+    url = f"/congresses/{congress.id}/elections/{e.id}/camera"
+    page = client.get(url).get_data(as_text=True)
+    assert 'type="file"' not in page and "từ 2 trở lên" in page
+    resp = client.post(url, data={"csrf_token": csrf_from(page), "photos": [(io.BytesIO(b"x"), "a.jpg")]},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 400 and "ít nhất 2 tổ nhập phiếu" in resp.get_data(as_text=True)
