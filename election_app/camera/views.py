@@ -3,17 +3,27 @@ each reading (Enter accepts, or type the corrections; every unsure row needs a d
 and each accepted reading is posted to ``elections.enter`` (the one door for a paper entry)."""
 from __future__ import annotations
 
+import io
+
 from flask import Blueprint, render_template, request
 from flask_babel import gettext
 
 from ..auth.permissions import require
 from ..db import db
+from ..extensions import csrf
 from ..elections import services as el
 from ..elections.forms import ActionForm
 from ..elections.views import _load, _team_arg
 from . import services
 
 bp = Blueprint("camera", __name__, url_prefix="/congresses/<int:cid>")
+MAX_UPLOAD = 120 * 1024 * 1024          # a stack of phone photos; the app's usual limit is 20 MB
+
+
+def _in_memory(*_args, **_kwargs):
+    """Uploaded photos stay in memory: never a temporary file on disk (werkzeug spools
+    files over 500 KB to one by default)."""
+    return io.BytesIO()
 
 
 def _page(congress, election, team, ballots=None, error=None, status=200):
@@ -32,8 +42,11 @@ def read_page(cid: int, eid: int):
 
 
 @bp.route("/elections/<int:eid>/camera", methods=["POST"])
+@csrf.exempt          # checked below by ActionForm, after the upload limits are set for this request
 @require("elections.count")
 def read(cid: int, eid: int):
+    request.max_content_length = MAX_UPLOAD
+    request._get_file_stream = _in_memory
     congress, election = _load(cid, eid)
     team = _team_arg(election)
     if not ActionForm().validate_on_submit():

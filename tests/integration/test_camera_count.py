@@ -106,6 +106,8 @@ def test_camera_page_refuses_without_photos_and_for_other_rounds(app, client, lo
     page = client.get(url).get_data(as_text=True)
     resp = client.post(url, data={"csrf_token": csrf_from(page)}, content_type="multipart/form-data")
     assert resp.status_code == 400 and "Chưa chọn ảnh nào" in resp.get_data(as_text=True)
+    resp = client.post(url, data={"photos": [(io.BytesIO(b"x"), "a.jpg")]}, content_type="multipart/form-data")
+    assert resp.status_code == 400 and "Phiên làm việc đã hết hạn" in resp.get_data(as_text=True)
     # A photo of a ballot printed for another election is refused by its code.
     stranger = omr_synth.printed_ballot(app, omr_synth.ballot_data(5, random.Random(1)), e.id + 100)
     photo = omr_synth.photograph(stranger, random.Random(2), "clean", p_struck=0.2)[0][0]
@@ -134,3 +136,22 @@ def test_camera_is_never_the_only_team(app, client, login, session, congress, ro
     resp = client.post(url, data={"csrf_token": csrf_from(page), "photos": [(io.BytesIO(b"x"), "a.jpg")]},
                        content_type="multipart/form-data")
     assert resp.status_code == 400 and "ít nhất 2 tổ nhập phiếu" in resp.get_data(as_text=True)
+
+
+def test_a_stack_over_the_usual_upload_limit_is_read_in_memory(app, client, login, session, congress, roll,
+                                                               monkeypatch):
+    import tempfile
+    e = _round(session, congress, roll)
+    login("board")
+    url = f"/congresses/{congress.id}/elections/{e.id}/camera"
+    page = client.get(url).get_data(as_text=True)
+    made = []
+    real = tempfile.SpooledTemporaryFile
+    monkeypatch.setattr(tempfile, "SpooledTemporaryFile", lambda *a, **k: made.append(1) or real(*a, **k))
+    big = b"\xff\xd8" + b"0" * (11 * 1024 * 1024)            # two 11 MB "photos": 22 MB > 20 MB
+    resp = client.post(url, data={"csrf_token": csrf_from(page),
+                                  "photos": [(io.BytesIO(big), "a.jpg"), (io.BytesIO(big), "b.jpg")]},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 200
+    assert resp.get_data(as_text=True).count("Không mở được tệp ảnh") == 2
+    assert made == []                                        # no temporary file was made for them
