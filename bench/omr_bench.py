@@ -5,7 +5,7 @@ Per distortion: ballots, photos, rows, rows read right, rows put to a person (un
 read WRONG without being flagged (must be 0), photos not read, and ms per photo. A row is
 "right" when the reading equals the truth (kept / struck); a tick or circle (truth: kept)
 read as unsure counts as unsure, not right. ``OMR_BENCH_BALLOTS`` (default 2000) sets the
-size; results are written every 50 ballots so a long run can be watched."""
+size; results are written every 20 ballots so a long run can be watched."""
 from __future__ import annotations
 
 import os
@@ -66,7 +66,7 @@ def run(ballots: int | None = None, seed: int = 20261130) -> dict:
                 else:
                     f["wrong_unflagged"] += 1
                     k["wrong_unflagged"] += 1
-        if (i + 1) % 50 == 0 or i + 1 == ballots:
+        if (i + 1) % 20 == 0 or i + 1 == ballots:
             result = _write(per, by_kind, i + 1, ballots, layout_s)
     return result
 

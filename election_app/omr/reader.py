@@ -368,7 +368,7 @@ def _loop_like(segs, centre: float) -> bool:
                 continue
             mid = (lo + hi) / 2
             ya, yb = _y_at(a, mid) - centre, _y_at(b, mid) - centre
-            if min(ya, yb) <= -2.2 and max(ya, yb) >= 2.2:
+            if min(ya, yb) <= -1.6 and max(ya, yb) >= 1.6:
                 return True
     return False
 
@@ -545,6 +545,9 @@ def read_page(gray: np.ndarray, lookup: Lookup) -> SheetReading:
             elif reading.state == KEPT and any(_passes_over(sg, row) for sg in segs_mm):
                 reading = RowReading(row.number, UNSURE, "Một nét gạch đi qua tên này.",
                                      reading.given, reading.family)
+            if reading.state == KEPT and not assigned.get(row.number) and \
+                    _ink_share(new, name_span, row.text) > 0.2:
+                reading = RowReading(row.number, UNSURE, "Có nét mực trên tên mà máy không chắc là gạch.")
             if reading.state == KEPT and extra_given > 0.25:
                 reading = RowReading(row.number, UNSURE, "Có nét mực trên tên mà máy không chắc là gạch.",
                                      reading.given, reading.family)
@@ -568,13 +571,14 @@ def _encloses(comp: np.ndarray) -> bool:
 
 
 def _passes_over(seg, row: Row) -> bool:
-    """Does the stroke run inside the row's box over the given name for a stretch?"""
-    lo, hi = max(row.given[0], min(seg[0], seg[2])), min(row.given[1], max(seg[0], seg[2]))
+    """Does the stroke run through the row's text over the name for 3 mm or more?"""
+    x0 = (row.family or row.given)[0]
+    lo, hi = max(x0, min(seg[0], seg[2])), min(row.given[1], max(seg[0], seg[2]))
     if hi - lo < 1.0:
         return False
-    xs = np.linspace(lo, hi, 20)
+    xs = np.linspace(lo, hi, 30)
     ys = np.array([_y_at(seg, x) for x in xs])
-    return bool(((ys > row.box[1] + 0.5) & (ys < row.box[3] - 0.5)).mean() * (hi - lo) >= 1.0)
+    return bool(((ys > row.text[0] + 0.5) & (ys < row.text[1] - 0.5)).mean() * (hi - lo) >= 3.0)
 
 
 def _ink_share(new: np.ndarray, span, text) -> float:
