@@ -1,8 +1,8 @@
 """A modest, fixed sample of synthetic phone photos (tests/omr_synth.py, from the real ballot
 PDF) read by the camera reader: every photo is found and its code read, under every
-distortion; rows are read right or put to a person. The full ≥ 2,000-ballot accuracy run is
-``python -m bench omr`` (bench/results/omr.json). The bars here are the reader's measured level
-with a margin, NOT the issue's target (≥ 99.5 % right, no wrong row unflagged): see README."""
+distortion; on this fixed sample no row is read wrong without being put to a person. The full
+accuracy run is ``python -m bench omr`` (bench/results/omr.json). The bar for rows read right
+here (80 %) is the reader's measured level, NOT the issue's target of 99.5 %: see README."""
 from __future__ import annotations
 
 import random
@@ -32,8 +32,8 @@ def test_sample_of_synthetic_photos(app):
             else:
                 wrong += 1
     assert rows == 8 * 13
-    assert right >= 0.85 * rows, (right, unsure, wrong)
-    assert wrong <= 0.03 * rows, (right, unsure, wrong)
+    assert wrong == 0, (right, unsure, wrong)                    # never wrong without a flag
+    assert right >= 0.8 * rows, (right, unsure, wrong)
 
 
 def test_surname_only_strike_is_not_struck_and_a_full_strike_is():
