@@ -53,6 +53,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         from .auth.models import User
         return db.session.get(User, int(user_id))
 
+    # First, so that its after_request (cache headers, gzip) runs last, on the final body.
+    from . import assets
+    assets.init_app(app)
+
     from .blueprints import register_blueprints
     register_blueprints(app)
 
@@ -73,10 +77,13 @@ def _register_security_headers(app: Flask) -> None:
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         resp.headers.setdefault("Referrer-Policy", "same-origin")
-        # Everything is served from here (hall Wi-Fi, no Internet): no inline script, no CDN.
+        # Everything is served from here (hall Wi-Fi, no Internet): no CDN, and no inline
+        # script but the files a page inlined on purpose, each allowed by its own hash.
+        from .assets import csp_script_hashes
+        script_src = " ".join(["'self'", *csp_script_hashes()])
         resp.headers.setdefault(
             "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            f"default-src 'self'; script-src {script_src}; style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data: blob:; media-src 'self' blob:; object-src 'none'; "
             "base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
         if request.path.startswith("/api/"):

@@ -9,12 +9,16 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .congress.views import bp as congress_bp
     from .delegates.views import bp as delegates_bp
+    from .congress.audit_views import bp as audit_bp
+    from .accounts.views import bp as scope_bp
     from . import api  # noqa: F401  (registers the API route modules on api_bp)
     from .extensions import csrf
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(congress_bp)
     app.register_blueprint(delegates_bp)
+    app.register_blueprint(audit_bp)
+    app.register_blueprint(scope_bp)
     # Further features register here (elections, motions, voting, agenda, documents).
     for name in FEATURE_BLUEPRINTS:
         module = __import__(f"election_app.{name}.views", fromlist=["bp"])

@@ -41,6 +41,7 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "API_TOKEN_HOURS": int(os.environ.get("API_TOKEN_HOURS", "24")),
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "IMPORT_MAX_ROWS": 20000,
+        "IMPORT_MAX_BYTES": 5 * 1024 * 1024,   # one imported list (election_app/imports/readers.py)
         "RENDER_INLINE": os.environ.get("RENDER_INLINE", "") == "1",
     }
     secret = os.environ.get("SECRET_KEY")

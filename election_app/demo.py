@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .auth.models import User
-from .auth.services import create_user
+from .auth.services import create_user, grant_congress
 from .congress.models import Congress
 from .congress.services import create_congress, set_officials
 from .delegates.services import add_delegates, decide_credentials
@@ -86,6 +86,11 @@ def seed_demo(session: Session, *, admin_password: str = "admin12345") -> list[t
         "date": dt.date(2026, 12, 12).isoformat(), "place": "Ba Đình",
         "venue": "Hội trường tầng 3, Trường Tiểu học Thủ Lệ, số 2 Đào Tấn, Ba Đình, Hà Nội",
     })
+    # Tenancy: the demo's staff accounts work on the demo congress.
+    for username, role in STAFF:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is not None and role != "admin":
+            grant_congress(session, user=user, congress_id=congress.id)
     rows = [{"full_name": n, "gender": g, "birth_year": y, "position": p, "unit": u,
              "is_party_member": pm, "ethnicity": e, "category": "official",
              "education": "12/12", "qualification": "Cử nhân" if "Giáo viên" in p or "Hiệu" in p else ""}

@@ -1,11 +1,14 @@
 """Imports every feature's models so that the metadata is complete (Alembic, tests)."""
-from .auth.models import ApiToken, User  # noqa: F401
+from .auth.models import ApiToken, User, UserCongress  # noqa: F401
 from .congress.models import Congress, CongressOfficial  # noqa: F401
 from .delegates.models import AttendanceEvent, Delegate  # noqa: F401
 from .elections.models import (Ballot, Candidate, Election, PaperBallotCorrection,  # noqa: F401
                                PaperBallotEntry, Receipt, Round, RoundCandidate,
                                RoundParticipation)
 from .motions.models import Motion  # noqa: F401
-from .agenda.models import AgendaItem  # noqa: F401
-from .voting.models import RateLimitBucket, VotingSlip  # noqa: F401
-from .documents.models import CongressFile, RenderJob  # noqa: F401
+from .agenda.models import AgendaItem, CongressFile  # noqa: F401
+from .ratelimit import RateLimitBucket  # noqa: F401
+from .voting.models import VotingSlip  # noqa: F401
+from .documents.models import RenderJob  # noqa: F401
+from .audit.models import AuditEntry, AuditHead  # noqa: F401
+from .imports.models import ImportMapping, ImportUpload  # noqa: F401

@@ -12,8 +12,20 @@ import time
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import Base
 from .errors import TooManyRequests
-from .voting.models import RateLimitBucket
+
+class RateLimitBucket(Base):
+    """Fixed-window counters keyed by e.g. ``vote-fail:<client>``."""
+    __tablename__ = "rate_limit_buckets"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
 
 RATE_LIMITED_MESSAGE = "Quá nhiều lần thử không thành công. Vui lòng chờ vài phút rồi thử lại."
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from .auth.permissions import has_permission
 
@@ -41,7 +42,18 @@ def date_vi(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+def vi_text(value) -> Markup | str:
+    """People's names, units and titles typed in Vietnamese: marked ``lang="vi"`` when the
+    page is in another language, so a screen reader pronounces them as Vietnamese."""
+    if value is None or value == "":
+        return ""
+    if str(get_locale() or "vi") == "vi":
+        return value
+    return Markup('<span lang="vi">%s</span>') % value
+
+
 def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["vi"] = vi_text
     app.jinja_env.filters["int_vi"] = format_int
     app.jinja_env.filters["dec_vi"] = format_decimal_vi
     app.jinja_env.filters["local_time"] = local_time

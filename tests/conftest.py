@@ -1,5 +1,6 @@
 """Shared fixtures. Databases are built by the Alembic migrations (never create_all), once
-per test session; between tests every table is emptied. SQLite by default; set
+per test session, and so is the application; between tests every table that was written is
+emptied. SQLite by default; set
 TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test to run the same tests on
 PostgreSQL (a uniquely named database is created and dropped)."""
 from __future__ import annotations
@@ -66,28 +67,50 @@ class IsolatedClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
-@pytest.fixture
-def app(_migrated):
+# Cheap password hashing, in tests only (the real default is werkzeug's scrypt).
+TEST_PASSWORD_METHOD = "pbkdf2:sha256:1"
+
+
+@pytest.fixture(scope="session")
+def _app(_migrated):
+    """One application for the whole test session: building one costs about half a second
+    (werkzeug compiles ~460 URL rules), so each test gets a fresh app context instead."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": _migrated, "SECRET_KEY": TEST_SECRET, "TESTING": True,
-                      "RENDER_INLINE": True})
+                      "RENDER_INLINE": True, "PASSWORD_HASH_METHOD": TEST_PASSWORD_METHOD})
     app.test_client_class = IsolatedClient
+    yield app
     with app.app_context():
-        yield app
-        db.session.remove()
-        _empty_all_tables()
         db.engine.dispose()
 
 
+@pytest.fixture
+def app(_app):
+    saved = dict(_app.config)          # a test may change the config: it is put back after
+    with _app.app_context():
+        yield _app
+        db.session.remove()
+        _empty_all_tables()
+    _app.config.clear()
+    _app.config.update(saved)
+
+
 def _empty_all_tables():
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
             names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
             conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            conn.execute(sa.text("PRAGMA foreign_keys=OFF"))
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-            conn.execute(sa.text("PRAGMA foreign_keys=ON"))
+        return
+    # SQLite: PRAGMA foreign_keys is ignored inside a transaction, so it is switched off and
+    # back on between commits (the pooled connection is reused by the next test).
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.commit()
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+        conn.commit()
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        conn.commit()
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
 @pytest.fixture
@@ -111,10 +134,17 @@ def csrf_from(html: str) -> str:
     return m.group(1) or m.group(2)
 
 
-def make_user(role: str, username: str | None = None, password: str = "matkhau123"):
+def make_user(role: str, username: str | None = None, password: str = "matkhau123",
+              congresses=None):
+    """A staff account. Tenancy: unless ``congresses`` (ids) is given, a non-admin account is
+    scoped to every congress that exists when it is made (the fixtures' congress), as an admin
+    would bind the staff of that congress; pass ``congresses=[]`` for an unscoped account."""
     from election_app.auth.services import create_user
+    from election_app.congress.models import Congress
+    if congresses is None:
+        congresses = [] if role == "admin" else list(db.session.scalars(sa.select(Congress.id)))
     user = create_user(db.session, username=username or f"{role}_{uuid.uuid4().hex[:6]}",
-                       password=password, role=role)
+                       password=password, role=role, congress_ids=congresses)
     db.session.commit()
     return user
 
@@ -122,8 +152,8 @@ def make_user(role: str, username: str | None = None, password: str = "matkhau12
 @pytest.fixture
 def login(client):
     """login(role) -> user; logs the test client in through the real login form (CSRF on)."""
-    def do(role: str = "admin"):
-        user = make_user(role)
+    def do(role: str = "admin", congresses=None):
+        user = make_user(role, congresses=congresses)
         page = client.get("/login")
         token = csrf_from(page.get_data(as_text=True))
         resp = client.post("/login", data={"username": user.username, "password": "matkhau123",
@@ -152,8 +182,8 @@ def api(client):
         def delete(self, url, **kw):
             return client.delete(url, headers=self.headers, **kw)
 
-    def do(role: str = "admin"):
-        user = make_user(role)
+    def do(role: str = "admin", congresses=None):
+        user = make_user(role, congresses=congresses)
         resp = client.post("/api/v1/auth/token", json={"username": user.username, "password": "matkhau123"})
         assert resp.status_code == 200, resp.get_json()
         return Api(resp.get_json()["token"])

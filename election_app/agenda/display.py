@@ -94,16 +94,8 @@ def _percent_text(value) -> str:
 
 
 def turnout_count(session: Session, rnd: Round) -> int:
-    """How many have received a ballot in the round (a number, never who)."""
-    try:
-        from ..voting.services import turnout
-    except ImportError:
-        turnout = None
-    if turnout is not None:
-        counts = turnout(session, rnd)
-        for key in ("voted", "total", "participated", "turnout"):
-            if isinstance(counts.get(key), int):
-                return counts[key]
+    """How many have received a ballot in the round (a number, never who): paper, slip and
+    electronic alike are one participation row each."""
     from sqlalchemy import func
     return int(session.scalar(select(func.count()).select_from(RoundParticipation)
                               .where(RoundParticipation.round_id == rnd.id)))
@@ -168,17 +160,22 @@ def display_state(session: Session, *, congress: Congress) -> dict:
             (AgendaItem.position > item.position)
             | ((AgendaItem.position == item.position) & (AgendaItem.id > item.id)))
             .order_by(AgendaItem.position, AgendaItem.id).limit(1)).first()
-    # The election on the floor: the current item's, or one whose round is open while
-    # the hall moves on (cultural items during the count).
+    # The election on the floor follows the presidium: the current item's election; when the
+    # item has none, the round opened last (the hall moves on to cultural items during the
+    # count). Every other open round is listed under it with its own title and turnout, so
+    # no number is ever shown under another election's heading.
+    open_elections = list(session.scalars(
+        select(Election).join(Round, Round.election_id == Election.id)
+        .where(Election.congress_id == congress.id, Round.status == "open")
+        .order_by(Round.opened_at.desc(), Election.id.desc())))
     election = None
     if item is not None and item.election_id is not None:
         election = session.get(Election, item.election_id)
-    open_election = session.scalars(select(Election).join(Round, Round.election_id == Election.id)
-                                    .where(Election.congress_id == congress.id, Round.status == "open")
-                                    .order_by(Round.opened_at.desc()).limit(1)).first()
-    if open_election is not None:
-        election = open_election
+    if election is None and open_elections:
+        election = open_elections[0]
     election_box = None if election is None else election_panel(session, election, att["present"])
+    also_open = [election_panel(session, e, att["present"]) for e in open_elections
+                 if election is None or e.id != election.id]
     item_motion = session.get(Motion, item.motion_id) if item is not None and item.motion_id else None
     # What the big panel under the title shows, decided once here for both renderers.
     motion = None
@@ -205,6 +202,7 @@ def display_state(session: Session, *, congress: Congress) -> dict:
                    "needed": att["quorum_needed"], "met": att["quorum_met"]},
         "panel": panel,
         "election": election_box,
+        "also_open": [{k: p.get(k) for k in ("id", "title", "round", "turnout", "present")} for p in also_open],
         "motion": None if motion is None else _motion_panel(motion),
     }
     state["version"] = hashlib.sha256(json.dumps(state, sort_keys=True, ensure_ascii=False)

@@ -21,12 +21,11 @@ from sqlalchemy.orm import Session
 
 from ..congress.models import Congress
 from ..db import utcnow
-from ..documents.models import CongressFile
 from ..elections.models import Election
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..motions.models import Motion
 from ..rules import normalize_text
-from .models import AgendaItem
+from .models import AgendaItem, CongressFile
 from .presets import KIND_LABELS, SECTION_LABELS, add_minutes, template_items
 
 TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)$")

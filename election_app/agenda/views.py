@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect,
                    render_template, request, session as flask_session, url_for)
 from flask_babel import LazyString, gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.models import User
@@ -17,6 +16,10 @@ from ..delegates.services import attendance
 from ..elections.models import Election
 from ..errors import DomainError, NotFound
 from ..motions.models import Motion
+from ..door import current_actor, page_run, run
+from ..elections import actions as election_actions
+from ..motions import actions as motion_actions
+from . import actions
 from . import display as display_services
 from . import services
 from .forms import ActionForm, HandsForm, ItemForm, NotesForm, TemplateForm, UploadForm
@@ -62,14 +65,10 @@ def from_template(cid: int):
     congress = get_congress(db.session, cid)
     form = TemplateForm()
     if form.validate_on_submit():
-        try:
-            made = services.create_agenda_from_template(db.session, congress=congress,
-                                                        replace=bool(form.replace.data),
-                                                        start=form.start.data or "07:30")
-            db.session.commit()
-            flash(_("Đã tạo chương trình đại hội gồm %(n)s mục từ chương trình mẫu.", n=len(made)), "success")
-        except DomainError as err:
-            _flash_error(err)
+        page_run(actions.from_template, {"congress_id": congress.id, "replace": bool(form.replace.data),
+                                         "start": form.start.data or "07:30"},
+                 success=lambda made: _("Đã tạo chương trình đại hội gồm %(n)s mục từ chương trình mẫu.",
+                                        n=len(made)))
     else:
         flash(_("Biểu mẫu không hợp lệ; hãy tải lại trang."), "error")
     return redirect(url_for("agenda.index", cid=cid))
@@ -80,13 +79,9 @@ def from_template(cid: int):
 def link(cid: int):
     congress = get_congress(db.session, cid)
     if ActionForm().validate_on_submit():
-        try:
-            n = services.link_standard_items(db.session, congress=congress)
-            db.session.commit()
-            flash(_("Đã gắn %(n)s liên kết biểu quyết / bầu cử cho các mục.", n=n) if n else
-                  _("Không có liên kết mới nào để gắn."), "success")
-        except DomainError as err:
-            _flash_error(err)
+        page_run(actions.link_standard, {"congress_id": congress.id},
+                 success=lambda n: _("Đã gắn %(n)s liên kết biểu quyết / bầu cử cho các mục.", n=n) if n else
+                 _("Không có liên kết mới nào để gắn."))
     return redirect(url_for("agenda.index", cid=cid))
 
 
@@ -109,14 +104,11 @@ def new_item(cid: int):
     items = services.list_items(db.session, cid)
     after_id = request.values.get("after", type=int)
     if form.validate_on_submit():
-        try:
-            after = services.get_item(db.session, cid, after_id) if after_id else None
-            item = services.add_item(db.session, congress=congress, data=form.data_dict(), after=after)
-            db.session.commit()
-            flash(_("Đã thêm mục «%(title)s».", title=item.title), "success")
+        done, item = page_run(actions.add_item, {"congress_id": congress.id, "data": form.data_dict(),
+                                                 "after_id": after_id or None},
+                              success=lambda i: _("Đã thêm mục «%(title)s».", title=i.title))
+        if done:
             return redirect(url_for("agenda.index", cid=cid) + f"#i{item.id}")
-        except DomainError as err:
-            _flash_error(err)
     return render_template("agenda/item_form.html", congress=congress, form=form, item=None,
                            items=items, after_id=after_id)
 
@@ -128,13 +120,10 @@ def edit_item(cid: int, iid: int):
     item = services.get_item(db.session, cid, iid)
     form = _item_form(cid, obj=item)
     if form.validate_on_submit():
-        try:
-            services.update_item(db.session, item=item, data=form.data_dict())
-            db.session.commit()
-            flash(_("Đã lưu mục chương trình."), "success")
+        done, _item = page_run(actions.update_item, {"congress_id": cid, "item_id": iid, "data": form.data_dict()},
+                               success=_("Đã lưu mục chương trình."))
+        if done:
             return redirect(url_for("agenda.index", cid=cid) + f"#i{item.id}")
-        except DomainError as err:
-            _flash_error(err)
     return render_template("agenda/item_form.html", congress=congress, form=form, item=item,
                            items=None, after_id=None)
 
@@ -142,28 +131,18 @@ def edit_item(cid: int, iid: int):
 @bp.route("/congresses/<int:cid>/agenda/<int:iid>/move", methods=["POST"])
 @require("agenda.manage")
 def move_item(cid: int, iid: int):
-    item = services.get_item(db.session, cid, iid)
     if ActionForm().validate_on_submit():
-        try:
-            services.move_item(db.session, item=item, direction=request.form.get("direction", ""))
-            db.session.commit()
-        except DomainError as err:
-            _flash_error(err)
+        page_run(actions.move_item, {"congress_id": cid, "item_id": iid,
+                                     "direction": request.form.get("direction", "")})
     return redirect(url_for("agenda.index", cid=cid) + f"#i{iid}")
 
 
 @bp.route("/congresses/<int:cid>/agenda/<int:iid>/delete", methods=["POST"])
 @require("agenda.manage")
 def delete_item(cid: int, iid: int):
-    item = services.get_item(db.session, cid, iid)
     if ActionForm().validate_on_submit():
-        title = item.title
-        try:
-            services.delete_item(db.session, item=item)
-            db.session.commit()
-            flash(_("Đã xoá mục «%(title)s».", title=title), "success")
-        except DomainError as err:
-            _flash_error(err)
+        page_run(actions.delete_item, {"congress_id": cid, "item_id": iid},
+                 success=lambda title: _("Đã xoá mục «%(title)s».", title=title))
     return redirect(url_for("agenda.index", cid=cid))
 
 
@@ -171,26 +150,23 @@ def delete_item(cid: int, iid: int):
 @require("agenda.manage")
 def create_item_motion(cid: int, iid: int):
     """A show-of-hands vote for this item, made by the motions service and linked."""
-    from ..motions.services import create_motion
-
-    congress = get_congress(db.session, cid)
-    item = services.get_item(db.session, cid, iid)
     if ActionForm().validate_on_submit():
-        try:
-            motion = create_motion(db.session, congress=congress, title=item.title)
-            services.update_item(db.session, item=item, data={"motion_id": motion.id, "kind": "motion"})
-            db.session.commit()
-            flash(_("Đã tạo biểu quyết cho mục này."), "success")
-        except DomainError as err:
-            _flash_error(err)
+        page_run(actions.create_item_motion, {"congress_id": cid, "item_id": iid},
+                 success=_("Đã tạo biểu quyết cho mục này."))
     return redirect(url_for("agenda.edit_item", cid=cid, iid=iid))
 
 
 # --- the presidium's run-sheet -------------------------------------------------------
 
 @bp.route("/congresses/<int:cid>/run")
-@require("agenda.run")
+@require("congress.view")  # every role sees the run-sheet, with exactly the buttons it may press
 def run_sheet(cid: int):
+    return _run_sheet_page(cid)
+
+
+def _run_sheet_page(cid: int, hands_errors: list | None = None, hands_typed=None):
+    """The run-sheet; after a refused show of hands, with the refusal beside the form and
+    the numbers as they were typed."""
     congress = get_congress(db.session, cid)
     items = services.list_items(db.session, cid)
     current = services.current_item(db.session, congress)
@@ -200,7 +176,8 @@ def run_sheet(cid: int):
     election = db.session.get(Election, current.election_id) if current and current.election_id else None
     return render_template("agenda/run.html", congress=congress, items=items, current=current, nxt=nxt,
                            att=att, motion=motion, election=_run_election(election, att),
-                           hands=HandsForm(formdata=None), form=ActionForm(), **_labels())
+                           hands=HandsForm(formdata=None), form=ActionForm(), hands_errors=hands_errors or [],
+                           hands_typed=hands_typed or {}, **_labels())
 
 
 def _run_election(election: Election | None, att: dict) -> dict | None:
@@ -222,79 +199,58 @@ def _run_election(election: Election | None, att: dict) -> dict | None:
 @bp.route("/congresses/<int:cid>/run/current", methods=["POST"])
 @require("agenda.run")
 def set_current(cid: int):
-    congress = get_congress(db.session, cid)
     if ActionForm().validate_on_submit():
-        try:
-            item = services.get_item(db.session, cid, request.form.get("item_id", type=int) or 0)
-            services.set_current_item(db.session, congress=congress, item=item)
-            db.session.commit()
-            flash(_("Đang diễn ra: %(title)s.", title=item.title), "success")
-        except DomainError as err:
-            _flash_error(err)
+        page_run(actions.set_current, {"congress_id": cid, "item_id": request.form.get("item_id", "")},
+                 success=lambda item: _("Đang diễn ra: %(title)s.", title=item.title))
     return redirect(url_for("agenda.run_sheet", cid=cid))
 
 
 @bp.route("/congresses/<int:cid>/run/next", methods=["POST"])
 @require("agenda.run")
 def advance(cid: int):
-    congress = get_congress(db.session, cid)
     if ActionForm().validate_on_submit():
-        try:
-            expected = request.form.get("current_id", type=int)
-            item = services.advance_item(db.session, congress=congress,
-                                         expected_current_id=expected if "current_id" in request.form else None)
-            db.session.commit()
-            flash(_("Đang diễn ra: %(title)s.", title=item.title) if item else _("Đã hết chương trình đại hội."), "success")
-        except DomainError as err:
-            _flash_error(err)
+        expected = request.form.get("current_id", type=int)
+        page_run(actions.advance, {"congress_id": cid, "expected_current_id": expected or None},
+                 success=lambda item: _("Đang diễn ra: %(title)s.", title=item.title) if item
+                 else _("Đã hết chương trình đại hội."))
     return redirect(url_for("agenda.run_sheet", cid=cid))
 
 
 @bp.route("/congresses/<int:cid>/run/motions/<int:mid>/hands", methods=["POST"])
 @require("motions.record")
 def record_hands(cid: int, mid: int):
-    from ..motions.services import record_motion_result
-
-    get_congress(db.session, cid)
-    motion = db.session.get(Motion, mid)
-    if motion is None or motion.congress_id != cid:
-        raise NotFound(_("Không tìm thấy biểu quyết."))
     form = HandsForm()
     if form.validate_on_submit():
         try:
-            record_motion_result(db.session, motion=motion, agree=form.agree.data,
-                                 disagree=form.disagree.data or 0, other=form.other.data or 0,
-                                 user_id=current_user.id)
-            db.session.commit()
-            flash(_("Đã ghi kết quả biểu quyết: %(title)s.", title=motion.title), "success")
+            run(motion_actions.record_result, actor=current_actor("page"),
+                cmd={"congress_id": cid, "motion_id": mid, "agree": form.agree.data,
+                     "disagree": form.disagree.data or 0, "other": form.other.data or 0})
         except DomainError as err:
-            _flash_error(err)
+            errors = [d["message"] for d in (err.details or []) if d.get("message")] or [err.message]
+            status = err.status
+        else:
+            motion = db.session.get(Motion, mid)
+            flash(_("Đã ghi kết quả biểu quyết: %(title)s.", title=motion.title), "success")
+            return redirect(url_for("agenda.run_sheet", cid=cid) + "#current")
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                flash(e if isinstance(e, (str, LazyString)) else _("Biểu mẫu không hợp lệ."), "error")
-    return redirect(url_for("agenda.run_sheet", cid=cid) + "#current")
+        errors = [e if isinstance(e, (str, LazyString)) else _("Biểu mẫu không hợp lệ.")
+                  for field_errors in form.errors.values() for e in field_errors]
+        status = 400 if "csrf_token" in form.errors else 422
+    # Refused: the run-sheet again, the refusal beside the form, the typed numbers kept.
+    return _run_sheet_page(cid, hands_errors=errors, hands_typed=request.form), status
 
 
 def _election_action(cid: int, eid: int, action: str):
-    from ..elections import services as election_services
-
-    get_congress(db.session, cid)
+    """The run-sheet's round buttons: the very actions of the elections pages."""
     election = db.session.get(Election, eid)
-    if election is None or election.congress_id != cid:
-        raise NotFound(_("Không tìm thấy cuộc bầu cử."))
     if ActionForm().validate_on_submit():
-        try:
-            if action == "open":
-                rnd = election_services.open_round(db.session, election=election)
-                message = _("Đã mở lần bầu thứ %(n)s: %(title)s.", n=rnd.number, title=election.title)
-            else:
-                rnd = election_services.close_round(db.session, election=election)
-                message = _("Đã kết thúc lần bầu thứ %(n)s: %(title)s.", n=rnd.number, title=election.title)
-            db.session.commit()
-            flash(message, "success")
-        except DomainError as err:
-            _flash_error(err)
+        if action == "open":
+            page_run(election_actions.open_round, {"congress_id": cid, "election_id": eid},
+                     success=lambda rnd: _("Đã mở lần bầu thứ %(n)s: %(title)s.", n=rnd.number, title=election.title))
+        else:
+            page_run(election_actions.close_round, {"congress_id": cid, "election_id": eid},
+                     success=lambda rnd: _("Đã kết thúc lần bầu thứ %(n)s: %(title)s.", n=rnd.number,
+                                           title=election.title))
     return redirect(url_for("agenda.run_sheet", cid=cid) + "#current")
 
 
@@ -335,13 +291,10 @@ def notes(cid: int, iid: int):
     item = services.get_item(db.session, cid, iid)
     form = NotesForm()
     if form.validate_on_submit():
-        try:
-            services.save_notes(db.session, item=item, notes=form.notes.data or "", user_id=current_user.id)
-            db.session.commit()
-            flash(_("Đã lưu ghi chép."), "success")
+        done, _item = page_run(actions.save_notes, {"congress_id": cid, "item_id": iid,
+                                                    "notes": form.notes.data or ""}, success=_("Đã lưu ghi chép."))
+        if done:
             return redirect(url_for("agenda.notes", cid=cid, iid=iid))
-        except DomainError as err:
-            _flash_error(err)
     elif request.method == "GET":
         form.notes.data = item.notes
     items = services.list_items(db.session, cid)
@@ -378,11 +331,9 @@ def _public_url(path: str) -> str:
 @bp.route("/congresses/<int:cid>/display/issue", methods=["POST"])
 @require("agenda.run")
 def issue_display(cid: int):
-    congress = get_congress(db.session, cid)
     if ActionForm().validate_on_submit():
-        token = display_services.issue_display_token(db.session, congress=congress,
-                                                     secret=current_app.config["SECRET_KEY"])
-        db.session.commit()
+        token = run(actions.issue_display, actor=current_actor(),
+                    cmd={"congress_id": cid, "secret": current_app.config["SECRET_KEY"]})
         flask_session[DISPLAY_LINK_KEY] = {"cid": cid, "url": _public_url(url_for("agenda.display", token=token))}
         flash(_("Đã cấp liên kết màn hình hội trường mới; liên kết cũ (nếu có) không còn dùng được."), "success")
     return redirect(url_for("agenda.display_settings", cid=cid))
@@ -391,11 +342,8 @@ def issue_display(cid: int):
 @bp.route("/congresses/<int:cid>/display/revoke", methods=["POST"])
 @require("agenda.run")
 def revoke_display(cid: int):
-    congress = get_congress(db.session, cid)
     if ActionForm().validate_on_submit():
-        display_services.revoke_display_token(db.session, congress=congress)
-        db.session.commit()
-        flash(_("Đã thu hồi liên kết màn hình hội trường."), "success")
+        page_run(actions.revoke_display, {"congress_id": cid}, success=_("Đã thu hồi liên kết màn hình hội trường."))
     return redirect(url_for("agenda.display_settings", cid=cid))
 
 
@@ -451,14 +399,10 @@ def upload_file(cid: int):
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.file.data
-        try:
-            row = services.upload_file(db.session, congress=congress, title=form.title.data or "",
-                                       filename=upload.filename or "", content=upload.read(),
-                                       content_type=upload.mimetype or "")
-            db.session.commit()
-            flash(_("Đã tải lên «%(title)s».", title=row.title), "success")
-        except DomainError as err:
-            _flash_error(err)
+        page_run(actions.upload_file, {"congress_id": congress.id, "title": form.title.data or "",
+                                       "filename": upload.filename or "", "content": upload.read(),
+                                       "content_type": upload.mimetype or ""},
+                 success=lambda row: _("Đã tải lên «%(title)s».", title=row.title))
     else:
         for errors in form.errors.values():
             for e in errors:
@@ -469,14 +413,8 @@ def upload_file(cid: int):
 @bp.route("/congresses/<int:cid>/agenda/files/<int:fid>/delete", methods=["POST"])
 @require("agenda.manage")
 def delete_file(cid: int, fid: int):
-    congress = get_congress(db.session, cid)
     if ActionForm().validate_on_submit():
-        try:
-            services.delete_file(db.session, congress=congress, file_id=fid)
-            db.session.commit()
-            flash(_("Đã xoá tài liệu."), "success")
-        except DomainError as err:
-            _flash_error(err)
+        page_run(actions.delete_file, {"congress_id": cid, "file_id": fid}, success=_("Đã xoá tài liệu."))
     return redirect(url_for("agenda.files", cid=cid))
 
 

@@ -1,19 +1,24 @@
 """API v1: congresses, the roll (JSON and file import), check-in, attendance, credentials."""
 from __future__ import annotations
 
+import json
+
 from flask import current_app, g, jsonify, request
-from sqlalchemy import select
 
 from ..auth.permissions import public
 from ..auth.services import guarded_authenticate, issue_api_token
-from ..congress.services import congress_json, create_congress, get_congress, list_congresses
+from ..congress import actions as congress_actions
+from ..congress.services import congress_json, get_congress, list_congresses
 from ..db import db
+from ..delegates import actions as delegate_actions
 from ..delegates import importer
+from ..imports import Limits, legacy
+from ..imports import services as imports_services
 from ..delegates.report import credentials_summary
-from ..delegates.services import (add_delegates, attendance, check_in, decide_credentials,
-                                  delegate_json, get_delegate, list_delegates, undo_check_in)
+from ..delegates.services import (attendance, delegate_json, list_delegates)
+from ..door import api_run
 from ..errors import Unauthorized, ValidationFailed
-from .core import api_auth, bp, created, json_body, ok
+from .core import api_auth, bp, json_body, ok
 from .openapi import B, I, S, obj, op
 
 CONGRESS = obj(["id", "name", "organization", "term", "kind"], id=I, name=S, organization=S,
@@ -46,9 +51,11 @@ OPENAPI_PATHS = {
                   response=obj(["delegates"], delegates={"type": "array", "items": {"type": "object"}})),
     },
     "/congresses/{cid}/delegates/import": {
-        "post": op("Nhập danh sách từ .xlsx/.csv (tất cả hoặc không)", ok=201, errors=(404, 422),
+        "post": op("Nhập danh sách từ .xlsx/.xls/.ods/.csv (tất cả hoặc không)", ok=201, errors=(404, 422),
                    response=CREATED, multipart=True, params=["cid"],
-                   body=obj(["file"], file={"type": "string", "format": "binary"}))},
+                   body=obj(["file"], file={"type": "string", "format": "binary"},
+                            encoding={"type": "string", "enum": ["unicode", "tcvn3", "vni"]},
+                            mapping={"type": "string"}))},
     "/congresses/{cid}/delegates/{did}/check-in": {
         "post": op("Điểm danh (lặp lại không đổi gì)", errors=(404,), params=["cid", "did"],
                    response=obj(["delegate_id", "checked_in"], delegate_id=I, checked_in=B, already=B,
@@ -59,6 +66,9 @@ OPENAPI_PATHS = {
     "/congresses/{cid}/delegates/{did}/credentials": {
         "post": op("Thẩm tra tư cách", errors=(404, 422), params=["cid", "did"],
                    body=obj(["status"], status={"enum": ["accepted", "rejected", "pending"]}, reason=S))},
+    "/congresses/{cid}/credentials/accept-pending": {
+        "post": op("Công nhận tư cách tất cả đại biểu còn chờ (đại hội biểu quyết báo cáo thẩm tra)",
+                   errors=(404,), params=["cid"], response=obj(["accepted"], accepted=I))},
     "/congresses/{cid}/attendance": {"get": op("Số triệu tập, có mặt, đủ 2/3", errors=(404,),
                                               response=ATTENDANCE, params=["cid"])},
     "/congresses/{cid}/credentials": {"get": op("Số liệu báo cáo thẩm tra tư cách", errors=(404,),
@@ -83,15 +93,15 @@ def auth_token():
 @bp.post("/congresses")
 @api_auth("congress.manage")
 def api_create_congress():
-    congress = create_congress(db.session, data=json_body())
-    return created(congress_json(congress))
+    congress = api_run(congress_actions.create_congress, json_body())
+    return jsonify(congress_json(congress)), 201
 
 
 @bp.get("/congresses")
 @api_auth("congress.view")
 def api_list_congresses():
     return jsonify({"congresses": [congress_json(c) for c in
-                                   list_congresses(db.session, only_id=g.api_user.congress_id)]})
+                                   list_congresses(db.session, user=g.api_user)]})
 
 
 @bp.get("/congresses/<int:cid>")
@@ -103,7 +113,7 @@ def api_get_congress(cid: int):
 @bp.post("/congresses/<int:cid>/delegates")
 @api_auth("delegates.manage")
 def api_add_delegates(cid: int):
-    congress = get_congress(db.session, cid)
+    get_congress(db.session, cid)
     rows = json_body().get("delegates")
     if not isinstance(rows, list):
         raise ValidationFailed("Cần trường «delegates» là một danh sách.",
@@ -111,21 +121,62 @@ def api_add_delegates(cid: int):
     # "_row"/"_problems" are the importer's own keys: a JSON row is numbered by its position.
     rows = [{k: v for k, v in r.items() if not str(k).startswith("_")} if isinstance(r, dict) else r
             for r in rows]
-    made = add_delegates(db.session, congress=congress, rows=rows)
-    return created({"created": len(made), "ids": [d.id for d in made]})
+    made = api_run(delegate_actions.add_delegates, {"rows": rows, "source": "api"}, congress_id=cid)
+    return jsonify({"created": len(made), "ids": [d.id for d in made]}), 201
 
 
 @bp.post("/congresses/<int:cid>/delegates/import")
 @api_auth("delegates.manage")
 def api_import_delegates(cid: int):
+    """The same reading as the page. Form fields besides ``file``: ``encoding``
+    (unicode|tcvn3|vni: needed to confirm a file detected in an old font) and ``mapping`` (JSON:
+    a list of one field per column, or {"D": "birth", ...} by column letter)."""
     congress = get_congress(db.session, cid)
     upload = request.files.get("file")
     if upload is None:
         raise ValidationFailed("Thiếu tệp (trường «file»).", [{"field": "file", "message": "Chưa gửi tệp."}])
-    rows = importer.read_roll(upload.filename or "", upload.read(),
-                              max_rows=current_app.config["IMPORT_MAX_ROWS"])
-    made = add_delegates(db.session, congress=congress, rows=rows, row_offset=2)
-    return created({"created": len(made), "ids": [d.id for d in made]})
+    limits = Limits(max_rows=current_app.config["IMPORT_MAX_ROWS"],
+                    max_bytes=current_app.config.get("IMPORT_MAX_BYTES", Limits.max_bytes))
+    data = upload.read(limits.max_bytes + 1)
+    encoding = request.form.get("encoding") or None
+    remembered = lambda sig: imports_services.remembered_mapping(db.session, kind="roll", signature=sig)  # noqa: E731
+    reading, _rows = importer.read_roll(upload.filename or "", data, limits=limits, encoding=encoding,
+                                        remembered=remembered)
+    if request.form.get("mapping"):
+        reading, _rows = importer.read_roll(upload.filename or "", data, limits=limits, encoding=encoding,
+                                            mapping=_api_mapping(request.form["mapping"], reading))
+    if reading.detected != "unicode" and encoding is None:
+        raise ValidationFailed(
+            f"Tệp có vẻ được gõ bằng bảng mã {legacy.LABELS[reading.detected]}"
+            + (f" (ví dụ «{reading.example[0]}» → «{reading.example[1]}»)" if reading.example else "")
+            + f". Gửi lại với encoding={reading.detected} để chuyển sang Unicode, hoặc encoding=unicode để giữ nguyên.",
+            [{"field": "encoding", "message": f"Cần xác nhận bảng mã: {reading.detected}."}], code="confirm_encoding")
+    try:
+        made = api_run(delegate_actions.add_delegates, {"rows": _rows, "row_offset": 2, "source": "file"},
+                       congress_id=congress.id)
+    except ValidationFailed as err:
+        err.details = importer.with_columns(reading, err.details)
+        raise
+    return jsonify({"created": len(made), "ids": [d.id for d in made], "encoding": reading.encoding,
+                    "columns": [{"column": c.letter, "label": c.label, "field": c.field} for c in reading.layout.columns],
+                    "warnings": reading.warnings}), 201
+
+
+def _api_mapping(raw: str, reading) -> list[str]:
+    try:
+        given = json.loads(raw)
+    except ValueError:
+        given = None
+    fields = [c.field for c in reading.layout.columns]
+    if isinstance(given, list) and all(isinstance(x, str) for x in given):
+        return given
+    if isinstance(given, dict):
+        for i, col in enumerate(reading.layout.columns):
+            if isinstance(given.get(col.letter), str):
+                fields[i] = given[col.letter]
+        return fields
+    raise ValidationFailed("«mapping» phải là JSON: một danh sách tên trường hoặc {\"cột\": \"trường\"}.",
+                           [{"field": "mapping", "message": "JSON không hợp lệ."}])
 
 
 @bp.get("/congresses/<int:cid>/delegates")
@@ -139,12 +190,9 @@ def api_list_delegates(cid: int):
 @api_auth("checkin")
 def api_check_in(cid: int, did: int):
     congress = get_congress(db.session, cid)
-    delegate = get_delegate(db.session, cid, did)
-    result = check_in(db.session, delegate=delegate, user_id=g.api_user.id)
-    payload = {"delegate_id": delegate.id, "checked_in": True, "already": result.already,
-               "warning": result.warning}
-    db.session.commit()
-    payload["attendance"] = attendance(db.session, congress)
+    result = api_run(delegate_actions.check_in, {"method": "api"}, congress_id=cid, delegate_id=did)
+    payload = {"delegate_id": result.delegate.id, "checked_in": True, "already": result.already,
+               "warning": result.warning, "attendance": attendance(db.session, congress)}
     return jsonify(payload), 200
 
 
@@ -152,21 +200,23 @@ def api_check_in(cid: int, did: int):
 @api_auth("checkin")
 def api_undo_check_in(cid: int, did: int):
     congress = get_congress(db.session, cid)
-    delegate = get_delegate(db.session, cid, did)
-    undo_check_in(db.session, delegate=delegate, user_id=g.api_user.id)
-    db.session.commit()
-    return jsonify({"delegate_id": delegate.id, "checked_in": False,
+    api_run(delegate_actions.undo_check_in, {}, congress_id=cid, delegate_id=did)
+    return jsonify({"delegate_id": did, "checked_in": False,
                     "attendance": attendance(db.session, congress)})
 
 
 @bp.post("/congresses/<int:cid>/delegates/<int:did>/credentials")
 @api_auth("credentials.decide")
 def api_decide_credentials(cid: int, did: int):
-    delegate = get_delegate(db.session, cid, did)
-    data = json_body()
-    decide_credentials(db.session, delegate=delegate, status=str(data.get("status", "")),
-                       reason=str(data.get("reason", "")), user_id=g.api_user.id)
-    return ok(delegate_json(delegate))
+    delegate = api_run(delegate_actions.decide_credentials, json_body(), congress_id=cid, delegate_id=did)
+    return jsonify(delegate_json(delegate)), 200
+
+
+@bp.post("/congresses/<int:cid>/credentials/accept-pending")
+@api_auth("credentials.decide")
+def api_accept_pending(cid: int):
+    accepted = api_run(delegate_actions.accept_pending, {}, congress_id=cid)
+    return jsonify({"accepted": accepted}), 200
 
 
 @bp.get("/congresses/<int:cid>/attendance")

@@ -6,7 +6,7 @@ from functools import wraps
 
 from flask import Blueprint, g, jsonify, request
 
-from ..auth.permissions import PERMISSIONS, can_access_congress
+from ..auth.permissions import PERMISSIONS, route_scope_allows
 from ..auth.services import user_for_token
 from ..db import db
 from ..errors import Forbidden, ValidationFailed
@@ -28,8 +28,7 @@ def api_auth(permission: str):
             if user.role not in PERMISSIONS[permission]:
                 raise Forbidden("Vai trò của bạn không được phép thực hiện thao tác này.")
             g.api_user = user
-            cid = kwargs.get("cid")
-            if cid is not None and not can_access_congress(user, cid):
+            if not route_scope_allows(user):
                 raise Forbidden("Tài khoản không được phép làm việc với đại hội này.")
             return view(*args, **kwargs)
         wrapped.required_permission = permission

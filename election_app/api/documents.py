@@ -11,7 +11,7 @@ from ..db import db
 from ..documents import jobs
 from ..documents.views import pdf_response, produce_now, public_base_url
 from ..elections import services as el
-from ..errors import Forbidden
+from ..errors import Forbidden, ValidationFailed
 from .core import api_auth, bp, json_body
 from .openapi import B, I, S, obj, op
 
@@ -121,7 +121,11 @@ def api_create_document_job(cid: int):
     if str(params.get("voting_links", "")).lower() in ("1", "true", "on", "yes") \
             and not has_permission(g.api_user, "delegates.manage"):
         raise Forbidden("Chỉ người quản lý danh sách đại biểu được cấp liên kết bỏ phiếu.")
-    job = jobs.create_job(db.session, congress=congress, kind=str(body.get("kind", "")), params=params)
+    kind = body.get("kind")
+    if not isinstance(kind, str) or kind not in jobs.KINDS:
+        raise ValidationFailed("Loại tài liệu không hợp lệ.",
+                               [{"field": "kind", "message": "Chọn một trong: " + ", ".join(jobs.KINDS)}])
+    job = jobs.create_job(db.session, congress=congress, kind=kind, params=params)
     db.session.commit()
     jobs.start(job)
     job = jobs.get_job(db.session, cid, job.id)

@@ -8,10 +8,12 @@ from flask import g, jsonify
 from ..auth.permissions import can_access_congress
 from ..congress.services import get_congress
 from ..db import db
+from ..door import api_run
+from ..elections import actions
 from ..elections import services as el
 from ..errors import Conflict, Forbidden, ValidationFailed
 from ..rules import DEFECT_REASONS
-from .core import api_auth, bp, created, json_body, ok
+from .core import api_auth, bp, json_body
 from .openapi import B, I, S, obj, op
 
 IDS = {"type": "array", "items": I}
@@ -110,14 +112,11 @@ def _round_json(election, r) -> dict:
 @bp.post("/congresses/<int:cid>/elections")
 @api_auth("elections.manage")
 def api_create_election(cid: int):
-    congress = get_congress(db.session, cid)
+    get_congress(db.session, cid)
     data = json_body()
-    election, warnings = el.create_election(
-        db.session, congress=congress, title=data.get("title") or "", body=data.get("body") or "",
-        seats=data.get("seats"), candidates=data.get("candidates", []),
-        entry_teams=data.get("entry_teams", 1), follows_election_id=data.get("follows_election_id"))
-    payload = el.election_json(db.session, election, warnings)
-    return created(payload)
+    data = {**data, "title": data.get("title") or "", "body": data.get("body") or ""}
+    election, warnings = api_run(actions.create_election, data, congress_id=cid)
+    return jsonify(el.election_json(db.session, election, warnings)), 201
 
 
 @bp.get("/congresses/<int:cid>/elections")
@@ -136,67 +135,62 @@ def api_get_election(eid: int):
 @bp.post("/elections/<int:eid>/candidates")
 @api_auth("elections.manage")
 def api_add_candidate(eid: int):
-    election = _load(eid)
-    candidate, warnings = el.add_candidate(db.session, election=election, data=json_body())
-    return created({"candidate": el.candidate_json(candidate), "warnings": warnings})
+    candidate, warnings = api_run(actions.add_candidate, {"data": json_body()}, election_id=eid)
+    return jsonify({"candidate": el.candidate_json(candidate), "warnings": warnings}), 201
 
 
 @bp.post("/elections/<int:eid>/candidates/<int:cand_id>/withdraw")
 @api_auth("elections.manage")
 def api_withdraw_candidate(eid: int, cand_id: int):
-    election = _load(eid)
-    candidate = el.get_candidate(db.session, election, cand_id)
-    warnings = el.withdraw_candidate(db.session, election=election, candidate=candidate,
-                                     reason=str(json_body().get("reason") or ""))
-    return ok(el.election_json(db.session, election, warnings))
+    reason = json_body().get("reason") or ""
+    _name, warnings = api_run(actions.change_candidate, {"reason": str(reason)[:500], "change": "withdraw"},
+                              election_id=eid, candidate_id=cand_id)
+    return jsonify(el.election_json(db.session, _load(eid), warnings)), 200
 
 
 @bp.post("/elections/<int:eid>/open")
 @api_auth("elections.count")
 def api_open_round(eid: int):
-    election = _load(eid)
-    r = el.open_round(db.session, election=election)
-    return ok(_round_json(election, r))
+    r = api_run(actions.open_round, {}, election_id=eid)
+    return jsonify(_round_json(_load(eid), r)), 200
 
 
 @bp.post("/elections/<int:eid>/close")
 @api_auth("elections.count")
 def api_close_round(eid: int):
-    election = _load(eid)
-    el.close_round(db.session, election=election)
-    return ok(el.round_result(db.session, election))
+    api_run(actions.close_round, {}, election_id=eid)
+    return jsonify(el.round_result(db.session, _load(eid))), 200
 
 
 @bp.post("/elections/<int:eid>/rounds")
 @api_auth("elections.count")
 def api_create_round(eid: int):
-    election = _load(eid)
-    data = json_body()
-    r = el.create_further_round(db.session, election=election, candidate_ids=data.get("candidate_ids"),
-                                seats=data.get("seats"))
-    return created(_round_json(election, r))
+    r = api_run(actions.create_further_round, json_body(), election_id=eid)
+    return jsonify(_round_json(_load(eid), r)), 201
 
 
 @bp.post("/elections/<int:eid>/issue-paper")
 @api_auth("elections.count")
 def api_issue_paper(eid: int):
+    ids = json_body().get("delegate_ids")
+    if not isinstance(ids, list):
+        raise ValidationFailed("Cần «delegate_ids» là một danh sách.",
+                               [{"field": "delegate_ids", "message": "Cần một danh sách mã đại biểu."}])
+    issued = api_run(actions.issue_paper, {"delegate_ids": ids}, election_id=eid)
     election = _load(eid)
-    issued = el.issue_paper(db.session, election=election, delegate_ids=json_body().get("delegate_ids"))
     r = el.current_round(db.session, election)
-    return ok({"issued": issued, "round": r.number, "paper_issued": el.participation(db.session, r)["paper"]})
+    return jsonify({"issued": issued, "round": r.number, "paper_issued": el.participation(db.session, r)["paper"]}), 200
 
 
 @bp.post("/elections/<int:eid>/paper-ballots")
 @api_auth("elections.count")
 def api_paper_ballots(eid: int):
-    election = _load(eid)
     data = json_body()
     if "ballots" not in data:
         raise ValidationFailed("Thiếu trường «ballots».", [{"field": "ballots", "message": "Cần danh sách phiếu."}])
-    recorded = el.record_paper_ballots(db.session, election=election, ballots=data.get("ballots"),
-                                       issued=data.get("issued"), team=data.get("team", 1),
-                                       user_id=g.api_user.id)
-    return created({"recorded": recorded, "round": el.current_round(db.session, election).number})
+    recorded = api_run(actions.record_paper_ballots, {"ballots": data.get("ballots"), "issued": data.get("issued"),
+                                                       "team": data.get("team", 1)}, election_id=eid)
+    return jsonify({"recorded": recorded, "round": el.current_round(db.session, _load(eid)).number}), 201
 
 
 @bp.post("/elections/<int:eid>/paper-ballots/void")
@@ -207,11 +201,11 @@ def api_void_paper_ballot(eid: int):
     r = el.current_round(db.session, election)
     if r is None:
         raise Conflict("Không có lần bầu nào đang mở cho cuộc bầu cử này.")
-    entry = el.void_paper_ballot(db.session, round=r, team=data.get("team", 1), number=data.get("number"),
-                                 reason=data.get("reason"), user_id=g.api_user.id)
+    entry = api_run(actions.void_paper_ballot, {"team": data.get("team", 1), "number": data.get("number"),
+                                                "reason": data.get("reason") or ""}, election_id=eid)
     reason = el.void_reasons(db.session, r)[entry.id].reason
-    return ok({"voided": {"team": entry.team, "number": entry.number, "reason": reason}, "round": r.number,
-               "returned": el.round_tally(db.session, r)["returned"]})
+    return jsonify({"voided": {"team": entry.team, "number": entry.number, "reason": reason}, "round": r.number,
+               "returned": el.round_tally(db.session, r)["returned"]}), 200
 
 
 @bp.get("/elections/<int:eid>/result")

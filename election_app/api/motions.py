@@ -7,9 +7,11 @@ from flask import g, jsonify
 from ..auth.permissions import can_access_congress
 from ..congress.services import get_congress
 from ..db import db
+from ..door import api_run
+from ..motions import actions
 from ..errors import Forbidden
 from ..motions import services as mo
-from .core import api_auth, bp, created, json_body, ok
+from .core import api_auth, bp, json_body
 from .openapi import B, I, S, obj, op
 
 NUM_OR_NULL = {"type": ["number", "null"]}
@@ -57,9 +59,9 @@ def _result(motion) -> dict:
 @bp.post("/congresses/<int:cid>/motions")
 @api_auth("motions.record")
 def api_create_motion(cid: int):
-    congress = get_congress(db.session, cid)
-    motion = mo.create_motion(db.session, congress=congress, title=json_body().get("title"))
-    return created(mo.motion_json(motion))
+    get_congress(db.session, cid)
+    motion = api_run(actions.create_motion, {"title": json_body().get("title")}, congress_id=cid)
+    return jsonify(mo.motion_json(motion)), 201
 
 
 @bp.get("/congresses/<int:cid>/motions")
@@ -72,19 +74,18 @@ def api_list_motions(cid: int):
 @bp.post("/congresses/<int:cid>/motions/standard")
 @api_auth("motions.record")
 def api_standard_motions(cid: int):
-    congress = get_congress(db.session, cid)
-    made = mo.ensure_standard_motions(db.session, congress=congress)
-    return created({"created": len(made), "motions": [mo.motion_json(m) for m in mo.list_motions(db.session, cid)]})
+    get_congress(db.session, cid)
+    made = api_run(actions.ensure_standard_motions, {}, congress_id=cid)
+    return jsonify({"created": len(made), "motions": [mo.motion_json(m) for m in mo.list_motions(db.session, cid)]}), 201
 
 
 @bp.post("/motions/<int:mid>/result")
 @api_auth("motions.record")
 def api_record_motion(mid: int):
-    motion = _load(mid)
     data = json_body()
-    mo.record_motion_result(db.session, motion=motion, agree=data.get("agree"), disagree=data.get("disagree"),
-                            other=data.get("abstain", data.get("other")), user_id=g.api_user.id)
-    return ok(_result(motion))
+    motion = api_run(actions.record_result, {"agree": data.get("agree"), "disagree": data.get("disagree"),
+                                             "other": data.get("abstain", data.get("other"))}, motion_id=mid)
+    return jsonify(_result(motion)), 200
 
 
 @bp.get("/motions/<int:mid>/result")

@@ -4,6 +4,7 @@ path/method is a route, so the document cannot drift from the server."""
 from __future__ import annotations
 
 from flask import jsonify
+from pydantic import BaseModel
 
 from ..auth.permissions import public
 from .core import bp
@@ -25,6 +26,7 @@ def op(summary: str, *, body: dict | None = None, ok: int = 200, response: dict 
        multipart: bool = False, params: list[str] | None = None) -> dict:
     """A compact way to write one operation."""
     out: dict = {"summary": summary, "responses": {}}
+    body = schema_of(body)
     if response is None:
         response = {"type": "object"}
     out["responses"][str(ok)] = {"description": "OK", "content": {content_type: {"schema": response}}}
@@ -42,6 +44,20 @@ def op(summary: str, *, body: dict | None = None, ok: int = 200, response: dict 
     return out
 
 
+COMPONENTS: dict[str, dict] = {}
+
+
+def schema_of(model):
+    """A pydantic input model (the type the door validates) → its JSON Schema, so the
+    document is generated from the very declaration that checks the request."""
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, sub in schema.pop("$defs", {}).items():
+            COMPONENTS[name] = sub
+        return schema
+    return model
+
+
 def obj(required: list[str] | None = None, **props) -> dict:
     schema = {"type": "object", "properties": props}
     if required:
@@ -55,9 +71,9 @@ B = {"type": "boolean"}
 
 
 def collect_paths() -> dict:
-    from . import agenda, congresses, documents, elections, motions, vote
+    from . import agenda, audit, congresses, documents, elections, motions, vote
     paths: dict = {}
-    for module in (congresses, elections, motions, vote, documents, agenda):
+    for module in (congresses, elections, motions, vote, documents, agenda, audit):
         for path, ops in getattr(module, "OPENAPI_PATHS", {}).items():
             paths.setdefault(path, {}).update(ops)
     return paths
@@ -71,7 +87,7 @@ def spec() -> dict:
         "servers": [{"url": "/api/v1"}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": ERROR_SCHEMA},
+            "schemas": {"Error": ERROR_SCHEMA, **COMPONENTS},
         },
         "security": [{"bearer": []}],
         "paths": collect_paths(),

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 
@@ -17,3 +17,10 @@ class UserForm(FlaskForm):
         ("admin", _l("Quản trị hệ thống")), ("organizer", _l("Ban tổ chức")),
         ("board", _l("Ban bầu cử (Ban kiểm phiếu)")), ("secretary", _l("Thư ký đại hội"))])
     password = PasswordField(_l("Mật khẩu (ít nhất 8 ký tự)"), validators=[DataRequired(_l("Nhập mật khẩu."))])
+
+
+class ScopeForm(FlaskForm):
+    username = SelectField(_l("Tài khoản"), validators=[DataRequired()])
+    congress_id = SelectField(_l("Đại hội"), coerce=int, validators=[DataRequired()])
+    grant = SubmitField(_l("Cấp quyền"))
+    revoke = SubmitField(_l("Thu hồi"))

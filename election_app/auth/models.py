@@ -37,9 +37,6 @@ class User(UserMixin, Base):
     full_name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
-    # None: may work on every congress; otherwise limited to this one (a federation host).
-    congress_id: Mapped[int | None] = mapped_column(
-        ForeignKey("congresses.id", ondelete="SET NULL"), nullable=True)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -50,6 +47,19 @@ class User(UserMixin, Base):
     @property
     def role_label(self) -> str:
         return ROLE_LABELS.get(self.role, self.role)
+
+
+class UserCongress(Base):
+    """Tenancy: the congresses a staff account may touch. ``admin`` needs none (it sees every
+    congress of the installation); every other account sees only the congresses listed here.
+    An organization tree (a district union over its grassroots unions) can later grant a whole
+    subtree by adding a second scope table; the one door asks ``can_access_congress`` only."""
+    __tablename__ = "user_congresses"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"),
+                                             primary_key=True, index=True)
+    granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class ApiToken(Base):

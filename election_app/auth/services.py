@@ -5,17 +5,25 @@ import datetime as dt
 import hashlib
 import secrets
 
+from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..db import utcnow
+from ..db import Base, utcnow
 from ..errors import Conflict, Unauthorized, ValidationFailed
-from .models import ROLE_LABELS, ApiToken, User
+from .models import ROLE_LABELS, ApiToken, User, UserCongress
+
+
+def _hash(password: str) -> str:
+    """werkzeug's default (scrypt) unless PASSWORD_HASH_METHOD says otherwise (the tests use a
+    cheap method; production never sets it)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD") if has_app_context() else None
+    return generate_password_hash(password, method=method) if method else generate_password_hash(password)
 
 
 def create_user(session: Session, *, username: str, password: str, role: str,
-                full_name: str = "", congress_id: int | None = None) -> User:
+                full_name: str = "", congress_ids: list[int] | tuple[int, ...] = ()) -> User:
     username = (username or "").strip()
     problems = []
     if not username:
@@ -28,18 +36,48 @@ def create_user(session: Session, *, username: str, password: str, role: str,
         raise ValidationFailed("Thông tin tài khoản chưa hợp lệ.", problems)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"Tên đăng nhập «{username}» đã tồn tại.")
-    user = User(username=username, password_hash=generate_password_hash(password),
-                role=role, full_name=full_name, congress_id=congress_id)
+    user = User(username=username, password_hash=_hash(password),
+                role=role, full_name=full_name)
     session.add(user)
     session.flush()
+    for cid in congress_ids:
+        grant_congress(session, user=user, congress_id=cid)
     return user
+
+
+# --- tenancy -------------------------------------------------------------------------------
+
+def congress_ids_of(session: Session, user_id: int) -> set[int]:
+    return set(session.scalars(select(UserCongress.congress_id).where(UserCongress.user_id == user_id)))
+
+
+def grant_congress(session: Session, *, user: User, congress_id: int) -> bool:
+    """Scope an account to one more congress. True when it was not scoped to it yet."""
+    congresses = Base.metadata.tables["congresses"]
+    if session.scalar(select(congresses.c.id).where(congresses.c.id == congress_id)) is None:
+        raise ValidationFailed(f"Không có đại hội số {congress_id}.",
+                               [{"field": "congress", "message": f"Không có đại hội số {congress_id}."}])
+    if session.get(UserCongress, (user.id, congress_id)) is not None:
+        return False
+    session.add(UserCongress(user_id=user.id, congress_id=congress_id))
+    session.flush()
+    return True
+
+
+def revoke_congress(session: Session, *, user: User, congress_id: int) -> bool:
+    row = session.get(UserCongress, (user.id, congress_id))
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
 
 
 def set_password(session: Session, *, user: User, password: str) -> None:
     if len(password or "") < 8:
         raise ValidationFailed("Mật khẩu cần ít nhất 8 ký tự.",
                                [{"field": "password", "message": "Mật khẩu cần ít nhất 8 ký tự."}])
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = _hash(password)
     session.flush()
 
 

@@ -7,6 +7,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..auth.models import UserCongress
 from ..errors import NotFound, ValidationFailed
 from ..rules import PRESETS, normalize_text
 from .models import KIND_LABELS, Congress, CongressOfficial, OFFICIAL_ROLES
@@ -59,6 +60,10 @@ def _clean(data: dict, *, partial: bool) -> dict:
         problems.append({"field": "chair_mode", "message": "Cách bầu Chủ tịch không hợp lệ."})
     if out.get("term"):
         out["term"] = re.sub(r"\s*[-–—]\s*", "–", out["term"])  # "2023 - 2028" → "2023–2028"
+        years = re.fullmatch(r"(\d{4})–(\d{4})", out["term"])
+        if years and int(years.group(2)) <= int(years.group(1)):
+            problems.append({"field": "term", "message": f"Nhiệm kỳ «{out['term']}» bị đảo ngược: năm kết thúc "
+                                                          "phải sau năm bắt đầu (ví dụ 2023–2028)."})
     if problems:
         raise ValidationFailed("Thông tin đại hội chưa hợp lệ.", problems)
     return out
@@ -87,10 +92,12 @@ def get_congress(session: Session, cid: int) -> Congress:
     return congress
 
 
-def list_congresses(session: Session, *, only_id: int | None = None) -> list[Congress]:
+def list_congresses(session: Session, *, user=None) -> list[Congress]:
+    """Every congress for ``admin`` (or no user: the CLI); the scoped ones for anyone else."""
     stmt = select(Congress).order_by(Congress.date.desc().nulls_last(), Congress.id.desc())
-    if only_id is not None:
-        stmt = stmt.where(Congress.id == only_id)
+    if user is not None and getattr(user, "role", None) != "admin":
+        stmt = stmt.where(Congress.id.in_(select(UserCongress.congress_id)
+                                          .where(UserCongress.user_id == user.id)))
     return list(session.scalars(stmt))
 
 

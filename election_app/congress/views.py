@@ -1,19 +1,18 @@
 """Pages: the list of congresses, create/edit, the dashboard of one congress."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.permissions import public, require
 from ..db import db
-from ..delegates.services import attendance
-from ..errors import DomainError
+from ..door import page_run
+from . import actions
 from .forms import CongressForm, OfficialsForm
 from .models import OFFICIAL_ROLES
 from . import services as congress_services
-from .services import (create_congress, get_congress, officials,
-                       set_officials, update_congress)
+from .services import (get_congress, officials)
 
 bp = Blueprint("congress", __name__)
 
@@ -28,7 +27,7 @@ def list_congresses_page():
 @bp.route("/congresses")
 @require("congress.view")
 def list_congresses():
-    items = congress_services.list_congresses(db.session, only_id=current_user.congress_id)
+    items = congress_services.list_congresses(db.session, user=current_user)
     return render_template("congress/list.html", congresses=items)
 
 
@@ -43,15 +42,9 @@ def _form_data(form: CongressForm) -> dict:
 def create_congress_page():
     form = CongressForm()
     if form.validate_on_submit():
-        try:
-            congress = create_congress(db.session, data=_form_data(form))
-            db.session.commit()
-            flash(_("Đã tạo đại hội."), "success")
+        done, congress = page_run(actions.create_congress, _form_data(form), success=_("Đã tạo đại hội."))
+        if done:
             return redirect(url_for("congress.dashboard", cid=congress.id))
-        except DomainError as err:
-            db.session.rollback()
-            for d in err.details or [{"message": err.message}]:
-                flash(d["message"], "error")
     return render_template("congress/form.html", form=form, congress=None)
 
 
@@ -61,16 +54,22 @@ def edit_congress(cid: int):
     congress = get_congress(db.session, cid)
     form = CongressForm(obj=congress)
     if form.validate_on_submit():
-        try:
-            update_congress(db.session, congress=congress, data=_form_data(form))
-            db.session.commit()
-            flash(_("Đã lưu thông tin đại hội."), "success")
+        done, _result = page_run(actions.update_congress, {**_form_data(form), "congress_id": cid},
+                                 success=_("Đã lưu thông tin đại hội."))
+        if done:
             return redirect(url_for("congress.dashboard", cid=cid))
-        except DomainError as err:
-            db.session.rollback()
-            for d in err.details or [{"message": err.message}]:
-                flash(d["message"], "error")
     return render_template("congress/form.html", form=form, congress=congress)
+
+
+@bp.route("/congresses/<int:cid>/delete", methods=["POST"])
+@require("congress.manage")
+def delete_congress(cid: int):
+    done, _name = page_run(actions.delete_congress, {"congress_id": cid,
+                                                     "confirm_name": request.form.get("confirm_name", "")},
+                           success=lambda name: _("Đã xoá đại hội «%(name)s».", name=name))
+    if done:
+        return redirect(url_for("congress.list_congresses"))
+    return redirect(url_for("congress.edit_congress", cid=cid))
 
 
 @bp.route("/congresses/<int:cid>/officials", methods=["GET", "POST"])
@@ -79,23 +78,12 @@ def edit_officials(cid: int):
     congress = get_congress(db.session, cid)
     form = OfficialsForm()
     if form.validate_on_submit():
-        for role in OFFICIAL_ROLES:
-            set_officials(db.session, congress=congress, role=role,
-                          names=(getattr(form, role).data or "").splitlines())
-        db.session.commit()
-        flash(_("Đã lưu thành phần các cơ quan giúp việc đại hội."), "success")
-        return redirect(url_for("congress.dashboard", cid=cid))
+        bodies = {role: (getattr(form, role).data or "").splitlines() for role in OFFICIAL_ROLES}
+        done, _result = page_run(actions.set_officials, {"congress_id": cid, "bodies": bodies},
+                                 success=_("Đã lưu thành phần các cơ quan giúp việc đại hội."))
+        if done:
+            return redirect(url_for("congress.dashboard", cid=cid))
     for role in OFFICIAL_ROLES:
         getattr(form, role).data = "\n".join(
             o.full_name + (f" - {o.title}" if o.title else "") for o in officials(db.session, cid, role))
     return render_template("congress/officials.html", form=form, congress=congress)
-
-
-@bp.route("/congresses/<int:cid>")
-@require("congress.view")
-def dashboard(cid: int):
-    congress = get_congress(db.session, cid)
-    bodies = {role: officials(db.session, cid, role) for role in OFFICIAL_ROLES}
-    return render_template("congress/dashboard.html", congress=congress,
-                           att=attendance(db.session, congress), bodies=bodies,
-                           official_roles=OFFICIAL_ROLES)

@@ -7,6 +7,35 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 # services.FIELD_LABELS name the columns of import problems (``_(label)``); all but this one are
 # form labels below. Listed for `make i18n`; the i18n test checks every one has English.
 LABEL_MSGIDS = (_l("Tệp"),)
+# The import mapping step shows election_app.imports FIELD_LABELS and legacy.LABELS through _().
+IMPORT_LABEL_MSGIDS = (
+    _l("— Bỏ qua cột này —"),
+    _l("Giữ lại nguyên văn (cột riêng)"),
+    _l("Số thứ tự (TT)"),
+    _l("Họ và tên"),
+    _l("Họ"),
+    _l("Tên đệm"),
+    _l("Tên"),
+    _l("Giới tính"),
+    _l("Nam (đánh dấu x)"),
+    _l("Nữ (đánh dấu x)"),
+    _l("Ngày tháng năm sinh / Năm sinh"),
+    _l("Năm sinh — cột Nam"),
+    _l("Năm sinh — cột Nữ"),
+    _l("Chức vụ"),
+    _l("Đơn vị"),
+    _l("Chức vụ, đơn vị công tác (một cột)"),
+    _l("Loại đại biểu"),
+    _l("Đảng viên"),
+    _l("Dân tộc"),
+    _l("Trình độ học vấn"),
+    _l("Chuyên môn nghiệp vụ"),
+    _l("Lý luận chính trị"),
+    _l("Ứng cử / đề cử"),
+    _l("Unicode (giữ nguyên)"),
+    _l("TCVN3 (ABC, phông .VnTime)"),
+    _l("VNI (phông VNI-Times)"),
+)
 
 
 class DelegateForm(FlaskForm):
@@ -35,8 +64,13 @@ class DelegateForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("Tệp danh sách (.xlsx hoặc .csv)"), validators=[
-        FileRequired(_l("Chọn tệp để nhập.")), FileAllowed(["xlsx", "csv"], _l("Chỉ nhận tệp .xlsx hoặc .csv."))])
+    file = FileField(_l("Tệp danh sách (.xlsx, .xls, .ods hoặc .csv)"), validators=[
+        FileRequired(_l("Chọn tệp để nhập.")),
+        FileAllowed(["xlsx", "xls", "ods", "csv"], _l("Chỉ nhận tệp .xlsx, .xls, .ods hoặc .csv."))])
+
+
+class MappingForm(FlaskForm):
+    """The mapping step: only its CSRF token; the column choices are read by number."""
 
 
 class CredentialForm(FlaskForm):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, utcnow
@@ -44,6 +44,11 @@ class Delegate(Base):
     full_name: Mapped[str] = mapped_column(String(300))
     gender: Mapped[str | None] = mapped_column(String(5), nullable=True)
     birth_year: Mapped[int | None] = mapped_column(nullable=True)
+    # The full date when the imported list gave one (the rules use the year only).
+    birth_date: Mapped[dt.date | None] = mapped_column(nullable=True)
+    # Columns of an imported list that are not ours ("Ghi chú", "Số điện thoại" ...), kept as
+    # {header: text} so nothing the office wrote is lost.
+    extra: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     unit: Mapped[str] = mapped_column(String(300), default="")       # đơn vị
     position: Mapped[str] = mapped_column(String(300), default="")   # chức vụ
     category: Mapped[str] = mapped_column(String(20), default="official")

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from ..congress.models import Congress
 from ..db import utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..rules import (duplicate_key, get_preset, join_name, name_sort_key, normalize_text,
-                     quorum_met, quorum_needed, split_full_name)
+from ..rules import (control_characters, duplicate_key, foreign_letters, get_preset, join_name,
+                     name_sort_key, normalize_text, quorum_met, quorum_needed, split_full_name)
 from .models import CATEGORY_LABELS, AttendanceEvent, Delegate
 
 GENDERS = ("nam", "nữ")
@@ -157,6 +157,38 @@ def clean_delegate_row(raw: dict, *, row: int | None = None) -> tuple[dict, list
             values["is_party_member"] = False
         else:
             bad("is_party_member", f"Đảng viên: ghi «có» hoặc «không», không phải «{_text(flag)}».")
+
+    # Identity (issue 11 §4): invisible characters are already gone (normalize_text); control
+    # characters (NUL ...) anywhere and non-Latin look-alike letters in a name are refused.
+    for key in ("full_name", *TEXT_FIELDS):
+        bad_chars = control_characters(values.get(key) or "")
+        if bad_chars:
+            codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in bad_chars}))
+            bad(key, f"{FIELD_LABELS[key]} chứa ký tự điều khiển ({codes}); hãy gõ lại ô này.")
+    look_alike = foreign_letters(values.get("full_name") or "")
+    if look_alike:
+        shown = ", ".join(sorted({f"«{c}» ({unicodedata.name(c, 'U+%04X' % ord(c)).title()})" for c in look_alike}))
+        bad("full_name", f"Họ và tên «{values['full_name']}» có chữ không phải chữ Việt {shown}: "
+                         "chữ này trông giống chữ Latinh nhưng là chữ khác; hãy gõ lại họ tên.")
+    if raw.get("birth_date") not in (None, ""):
+        bd = raw["birth_date"]
+        if isinstance(bd, str):
+            try:
+                bd = dt.date.fromisoformat(bd)
+            except ValueError:
+                bd = None
+        if isinstance(bd, dt.date) and not isinstance(bd, dt.datetime):
+            values["birth_date"] = bd
+            if values.get("birth_year") is None:
+                values["birth_year"] = bd.year
+                if not 1900 <= bd.year <= 2015:
+                    bad("birth_year", f"Năm sinh {bd.year} nằm ngoài khoảng hợp lý (1900–2015).")
+            elif values["birth_year"] != bd.year:
+                bad("birth_year", f"Ngày sinh {bd:%d/%m/%Y} không khớp năm sinh {values['birth_year']}.")
+        else:
+            bad("birth_year", f"Ngày sinh không hợp lệ: «{_text(raw['birth_date'])}» (dd/mm/yyyy).")
+    if isinstance(raw.get("extra"), dict) and raw["extra"]:
+        values["extra"] = {normalize_text(str(k))[:100]: _text(v)[:1000] for k, v in raw["extra"].items()}
 
     for key, limit in MAX_LENGTHS.items():
         value = values.get(key)

@@ -4,27 +4,25 @@ from __future__ import annotations
 from flask import (Blueprint, Response, current_app, flash, jsonify, redirect,
                    render_template, request, url_for)
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from ..auth.permissions import require
-from ..congress.services import get_congress
+from ..congress.models import OFFICIAL_ROLES
+from ..congress.services import get_congress, officials
+from ..congress.views import bp as congress_bp
 from ..db import db
+from ..door import current_actor, flash_form_errors, page_run, run
 from ..errors import DomainError, NotFound
-from . import importer
-from .forms import CheckInForm, CredentialForm, DelegateForm, ImportForm, PromoteForm
-from .models import Delegate
+from ..imports import FIELD_LABELS as IMPORT_FIELD_LABELS, Limits, legacy
+from ..imports import services as imports_services
+from . import actions, importer
+from .forms import CheckInForm, CredentialForm, DelegateForm, ImportForm, MappingForm, PromoteForm
+from .models import CATEGORY_LABELS, Delegate
 from .qr import parse_checkin_payload
-from .services import (FIELD_LABELS, add_delegates, attendance, check_in, decide_credentials,
-                       find_by_code, get_delegate, is_summoned, list_delegates,
-                       promote_alternate, undo_check_in, update_delegate)
+from .services import (FIELD_LABELS, attendance, find_by_code, get_delegate, is_summoned, list_delegates)
 
 bp = Blueprint("delegates", __name__, url_prefix="/congresses/<int:cid>")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _flash_error(err: DomainError) -> None:
-    flash(err.message, "error")
 
 
 @bp.route("/delegates")
@@ -43,16 +41,12 @@ def add_delegate(cid: int):
     congress = get_congress(db.session, cid)
     form = DelegateForm()
     if form.validate_on_submit():
-        try:
-            (d,) = add_delegates(db.session, congress=congress, rows=[form.data_dict()])
-            db.session.commit()
-            flash(_("Đã thêm %(name)s (số thẻ %(code)s).", name=d.full_name, code=d.code), "success")
+        done, made = page_run(actions.add_delegates, {"congress_id": cid, "rows": [form.data_dict()]},
+                              success=lambda made: _("Đã thêm %(name)s (số thẻ %(code)s).",
+                                                     name=made[0].full_name, code=made[0].code))
+        if done:
             return redirect(url_for("delegates.add_delegate", cid=cid) if "again" in request.form
                             else url_for("delegates.roll", cid=cid))
-        except DomainError as err:
-            db.session.rollback()
-            for item in err.details or [{"message": err.message}]:
-                flash(item["message"], "error")
     return render_template("delegates/form.html", congress=congress, form=form, delegate=None)
 
 
@@ -65,39 +59,100 @@ def edit_delegate(cid: int, did: int):
     if request.method == "GET":
         form.gender.data = delegate.gender or ""
     if form.validate_on_submit():
-        try:
-            update_delegate(db.session, delegate=delegate, data=form.data_dict())
-            db.session.commit()
-            flash(_("Đã lưu."), "success")
+        done, _result = page_run(actions.update_delegate, {"congress_id": cid, "delegate_id": did,
+                                                           "data": form.data_dict()}, success=_("Đã lưu."))
+        if done:
             return redirect(url_for("delegates.roll", cid=cid))
-        except DomainError as err:
-            db.session.rollback()
-            for item in err.details or [{"message": err.message}]:
-                flash(item["message"], "error")
     return render_template("delegates/form.html", congress=congress, form=form, delegate=delegate)
+
+
+def _import_limits():
+    return Limits(max_rows=current_app.config["IMPORT_MAX_ROWS"],
+                  max_bytes=current_app.config.get("IMPORT_MAX_BYTES", Limits.max_bytes))
+
+
+def _remembered(signature: str):
+    return imports_services.remembered_mapping(db.session, kind="roll", signature=signature)
 
 
 @bp.route("/delegates/import", methods=["GET", "POST"])
 @require("delegates.manage")
 def import_roll(cid: int):
+    """Step 1: the file. A list whose every column is recognised for sure (the template, our
+    export, the usual headers) is imported at once; otherwise the mapping step comes next."""
     congress = get_congress(db.session, cid)
     form = ImportForm()
     problems: list[dict] = []
     if form.validate_on_submit():
         upload = form.file.data
+        data = upload.read(_import_limits().max_bytes + 1)
+        reading = None
         try:
-            rows = importer.read_roll(upload.filename, upload.read(),
-                                      max_rows=current_app.config["IMPORT_MAX_ROWS"])
-            created = add_delegates(db.session, congress=congress, rows=rows, row_offset=2)
-            db.session.commit()
+            reading, rows = importer.read_roll(upload.filename, data, limits=_import_limits(),
+                                               remembered=_remembered)
+            if reading.needs_confirmation:
+                kept = run(actions.keep_roll_upload, actor=current_actor(),
+                           cmd={"congress_id": cid, "filename": upload.filename or "", "data": data})
+                return redirect(url_for("delegates.import_mapping", cid=cid, uid=kept.id))
+            created = run(actions.add_delegates, actor=current_actor(),
+                          cmd={"congress_id": congress.id, "rows": rows, "row_offset": 2, "source": "file"})
             flash(_("Đã nhập %(n)s người vào danh sách.", n=len(created)), "success")
+            for w in reading.warnings:
+                flash(w, "warning")
             return redirect(url_for("delegates.roll", cid=cid))
         except DomainError as err:
-            db.session.rollback()
             flash(err.message, "error")
-            problems = err.details
+            problems = importer.with_columns(reading, err.details)
     return render_template("delegates/import.html", congress=congress, form=form, problems=problems,
                            labels=FIELD_LABELS)
+
+
+@bp.route("/delegates/import/<uid>", methods=["GET", "POST"])
+@require("delegates.manage")
+def import_mapping(cid: int, uid: str):
+    """Step 2: the preview with each column's guessed meaning and the encoding, which the
+    organizer may change; «Nhập» imports all or nothing and remembers the columns chosen."""
+    congress = get_congress(db.session, cid)
+    upload = imports_services.get_upload(db.session, congress_id=cid, upload_id=uid, kind="roll")
+    form = MappingForm()
+    encoding = request.values.get("encoding") or None
+    mapping = None
+    if request.method == "POST":
+        n = int(request.form.get("columns", "0") or 0) if (request.form.get("columns") or "").isdigit() else 0
+        mapping = [request.form.get(f"col_{i}", "_ignore") for i in range(min(n, 200))] or None
+    problems: list[dict] = []
+    reading = None
+    try:
+        reading, rows = importer.read_roll(upload.filename, upload.data, limits=_import_limits(),
+                                           encoding=encoding, mapping=mapping, remembered=_remembered)
+        if request.method == "POST" and request.form.get("action") == "import" and form.validate_on_submit():
+            created = run(actions.import_roll_file, actor=current_actor(), cmd={
+                "congress_id": congress.id, "upload_id": upload.id, "rows": rows, "encoding": reading.encoding,
+                "signature": reading.layout.signature, "fields": [c.field for c in reading.layout.columns]})
+            flash(_("Đã nhập %(n)s người vào danh sách.", n=len(created)), "success")
+            for w in reading.warnings:
+                flash(w, "warning")
+            return redirect(url_for("delegates.roll", cid=cid))
+    except DomainError as err:
+        flash(err.message, "error")
+        problems = importer.with_columns(reading, err.details)
+    if reading is None:
+        reading = _fallback_reading(upload, encoding)
+    return render_template("delegates/import_mapping.html", congress=congress, form=form, upload=upload,
+                           reading=reading, problems=problems, labels=FIELD_LABELS,
+                           field_labels=IMPORT_FIELD_LABELS, encodings=legacy.LABELS, categories=CATEGORY_LABELS)
+
+
+def _fallback_reading(upload, encoding):
+    """The reading without the organizer's mapping, else with the detected encoding (when their
+    choice left no name column, or no header can be read in the encoding they picked)."""
+    for enc in (encoding, None):
+        try:
+            reading, _rows = importer.read_roll(upload.filename, upload.data, limits=_import_limits(), encoding=enc)
+            return reading
+        except DomainError:
+            continue
+    return None
 
 
 @bp.route("/delegates/template.xlsx")
@@ -138,22 +193,25 @@ def credentials(cid: int):
 @bp.route("/delegates/<int:did>/credentials", methods=["POST"])
 @require("credentials.decide")
 def decide(cid: int, did: int):
-    delegate = get_delegate(db.session, cid, did)
     form = CredentialForm()
     if form.validate_on_submit():
-        try:
-            decide_credentials(db.session, delegate=delegate, status=form.status.data,
-                               reason=form.reason.data or "", user_id=current_user.id)
-            db.session.commit()
-            flash(f"{delegate.full_name}: {_(delegate.credential_label)}.", "success")
-        except DomainError as err:
-            db.session.rollback()
-            _flash_error(err)
+        page_run(actions.decide_credentials, {"congress_id": cid, "delegate_id": did,
+                                              "status": form.status.data, "reason": form.reason.data or ""},
+                 success=lambda d: f"{d.full_name}: {_(d.credential_label)}.")
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
+        flash_form_errors(form)
     return redirect(url_for("delegates.credentials", cid=cid) + f"#d{did}")
+
+
+@bp.route("/credentials/accept-pending", methods=["POST"])
+@require("credentials.decide")
+def accept_pending(cid: int):
+    """The congress voted the credentials report: everyone still pending is recognised at
+    once; one-by-one decisions stay for the exceptions."""
+    # CSRFProtect has checked the token of this POST before the view runs.
+    page_run(actions.accept_pending, {"congress_id": cid},
+             success=lambda n: _("Đã công nhận tư cách %(n)s đại biểu.", n=n))
+    return redirect(url_for("delegates.credentials", cid=cid))
 
 
 @bp.route("/credentials/promote", methods=["POST"])
@@ -161,16 +219,11 @@ def decide(cid: int, did: int):
 def promote(cid: int):
     form = PromoteForm()
     form.alternate_id.choices = form.replaces_id.choices = None
-    try:
-        alternate = get_delegate(db.session, cid, int(request.form.get("alternate_id", 0)))
-        replaces = get_delegate(db.session, cid, int(request.form.get("replaces_id", 0)))
-        promote_alternate(db.session, alternate=alternate, replaces=replaces,
-                          reason=request.form.get("reason", ""), user_id=current_user.id)
-        db.session.commit()
-        flash(_("%(alternate)s thay cho %(replaces)s.", alternate=alternate.full_name, replaces=replaces.full_name), "success")
-    except (DomainError, ValueError) as err:
-        db.session.rollback()
-        flash(getattr(err, "message", _("Dữ liệu không hợp lệ.")), "error")
+    page_run(actions.promote_alternate,
+             {"congress_id": cid, "alternate_id": request.form.get("alternate_id", ""),
+              "replaces_id": request.form.get("replaces_id", ""), "reason": request.form.get("reason", "")},
+             success=lambda pair: _("%(alternate)s thay cho %(replaces)s.", alternate=pair[0].full_name,
+                                    replaces=pair[1].full_name))
     return redirect(url_for("delegates.credentials", cid=cid))
 
 
@@ -210,11 +263,15 @@ def do_checkin(cid: int):
         if not form.validate_on_submit():
             raise NotFound(_("Thiếu số thẻ hoặc phiên làm việc đã hết hạn; hãy tải lại trang."))
         if request.form.get("delegate_id"):
-            delegate = get_delegate(db.session, cid, int(request.form["delegate_id"]))
+            raw = request.form["delegate_id"].strip()
+            if not raw.isdigit():
+                raise NotFound(_("Không tìm thấy đại biểu."))
+            delegate, method = get_delegate(db.session, cid, int(raw)), "manual"
         else:
             delegate = _resolve(cid, form.code.data)
-        result = check_in(db.session, delegate=delegate, user_id=current_user.id)
-        db.session.commit()
+            method = "qr" if (form.code.data or "").strip().startswith("DHCD") else "card"
+        result = run(actions.check_in, actor=current_actor(),
+                     cmd={"congress_id": cid, "delegate_id": delegate.id, "method": method})
         payload = {"ok": True, "already": result.already, "warning": result.warning,
                    "delegate": {"id": delegate.id, "code": delegate.code, "full_name": delegate.full_name,
                                 "unit": delegate.unit},
@@ -229,7 +286,7 @@ def do_checkin(cid: int):
         if not result.already:  # undo offers to take back this scan, not an earlier one
             flash(f"__undo__:{delegate.id}", "undo")
     except DomainError as err:
-        db.session.rollback()
+        db.session.rollback()  # a lookup that failed before the door
         if wants_json:
             return jsonify({"ok": False, "message": err.message}), err.status
         flash(err.message, "error")
@@ -242,12 +299,10 @@ def undo(cid: int, did: int):
     congress = get_congress(db.session, cid)
     delegate = get_delegate(db.session, cid, did)
     try:
-        undo_check_in(db.session, delegate=delegate, user_id=current_user.id)
-        db.session.commit()
+        run(actions.undo_check_in, actor=current_actor(), cmd={"congress_id": cid, "delegate_id": did})
         message = _("Đã huỷ điểm danh của %(name)s.", name=delegate.full_name)
         ok = True
     except DomainError as err:
-        db.session.rollback()
         message, ok = err.message, False
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"ok": ok, "message": message, "attendance": attendance(db.session, congress)})
@@ -272,3 +327,15 @@ def attendance_json(cid: int):
     resp = jsonify(attendance(db.session, congress))
     resp.headers["Cache-Control"] = "no-store"
     return resp
+
+
+# The congress's dashboard shows the live attendance, so it is composed here, above both
+# packages, on the congress blueprint (endpoint ``congress.dashboard``).
+@congress_bp.route("/congresses/<int:cid>")
+@require("congress.view")
+def dashboard(cid: int):
+    congress = get_congress(db.session, cid)
+    bodies = {role: officials(db.session, cid, role) for role in OFFICIAL_ROLES}
+    return render_template("congress/dashboard.html", congress=congress,
+                           att=attendance(db.session, congress), bodies=bodies,
+                           official_roles=OFFICIAL_ROLES)

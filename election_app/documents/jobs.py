@@ -27,7 +27,7 @@ from ..elections import services as el
 from ..elections.models import Election
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..omr import sheets as omr_sheets
-from . import render, services
+from . import addresses, render, services, text
 from .models import RenderJob
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,11 @@ class Produced:
 
 def _html(template: str, **context) -> str:
     """Render a document template with plain data only (no request, no user, no ORM)."""
-    return current_app.jinja_env.get_template(f"documents/{template}").render(**context)
+    env = current_app.jinja_env
+    # The typography helpers (text.nb, text.name) are globals, so imported macros see them.
+    env.globals.setdefault("nb", text.nb)
+    env.globals.setdefault("name", text.name)
+    return env.get_template(f"documents/{template}").render(**context)
 
 
 def _noop(done: int) -> None:
@@ -121,6 +125,12 @@ def clean_params(kind: str, params: dict | None) -> dict:
             base = str(params.get("base_url") or "")
             if not base.startswith(("http://", "https://")):
                 problems.append({"field": "base_url", "message": "Thiếu địa chỉ công khai cho liên kết bỏ phiếu."})
+            elif addresses.unreachable_reason(base):
+                # A voting QR no phone can open is a credential printed for nothing (issue 12).
+                problems.append({"field": "base_url", "message": (
+                    "Không in mã QR bỏ phiếu với địa chỉ " + base + ": "
+                    + addresses.unreachable_reason(base) + ". Hãy đặt PUBLIC_BASE_URL là địa chỉ mạng "
+                    "của máy chủ trong hội trường (ví dụ http://192.168.1.10:5000) rồi in lại.")})
             out["base_url"] = base.rstrip("/")
     if kind in ("count-minutes", "minutes", "dossier"):
         out["base_url"] = str(params.get("base_url") or "").rstrip("/")

@@ -1,5 +1,4 @@
-"""Documents: files the organizers upload for delegates, and background render jobs
-(kept in the database so any app process can report progress and serve the result)."""
+"""Documents: background render jobs (kept in the database so any app process can report progress and serve the result)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,18 +7,6 @@ from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, random_id, utcnow
-
-
-class CongressFile(Base):
-    __tablename__ = "congress_files"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(String(300))
-    filename: Mapped[str] = mapped_column(String(300))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    size: Mapped[int] = mapped_column(Integer)
-    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class RenderJob(Base):

@@ -145,8 +145,10 @@ def congress_info(congress: Congress) -> dict:
         issuer += " LẦN THỨ " + upper_vi(ordinal)
     term = normalize_text(congress.term)
     preset = get_preset(congress.preset_code)
+    issuer_src = "Đại hội " + org + (f" lần thứ {ordinal}" if ordinal else "")
     return {
         "id": congress.id,
+        "issuer_src": issuer_src,                           # the same, as written (for nb())
         "name": normalize_text(congress.name),
         "organization": org,
         "organization_upper": upper_vi(org),
@@ -171,10 +173,13 @@ def congress_info(congress: Congress) -> dict:
 
 def header(info: dict, *, number: str | None = None, date: dt.date | None = None,
            issuer: str | None = None) -> dict:
-    """The two header columns of an official document (Nghị định 30/2020, Phụ lục I)."""
+    """The two header columns of an official document (Nghị định 30/2020, Phụ lục I).
+    ``issuer`` is written in ordinary case (it is printed in capitals with ``nb``)."""
     return {
         "parent": info["parent_upper"],
-        "issuer": issuer or info["issuer"],
+        "parent_src": info["parent"],
+        "issuer": upper_vi(issuer) if issuer else info["issuer"],
+        "issuer_src": issuer or info["issuer_src"],
         "number": number or "",
         "date_line": date_line(info["place"], date if date is not None else info["date"]),
     }
@@ -269,46 +274,81 @@ def chunk_cards(cards: list[dict], per_chunk: int) -> list[list[list[dict]]]:
     return [pages[i:i + step] for i in range(0, len(pages), step)]
 
 
-def _delegate_row(i: int, d: Delegate) -> dict:
+# How a category reads on paper (issue 12, 22): the delegates elected below are "đại biểu
+# bầu", beside đương nhiên and chỉ định (all three are chính thức).
+DOC_CATEGORY_LABELS = {**CATEGORY_LABELS, "official": "Đại biểu bầu"}
+
+
+def category_label(info: dict, category: str) -> str:
+    if info["is_all_members"] and category == "official":
+        return "Đoàn viên"
+    return DOC_CATEGORY_LABELS.get(category, category)
+
+
+def _delegate_row(i: int, d: Delegate, info: dict | None = None) -> dict:
     return {"stt": i, "code": d.code, "full_name": d.full_name, "birth_year": d.birth_year or "",
             "gender": d.gender or "", "position": d.position, "unit": d.unit,
-            "category": CATEGORY_LABELS.get(d.category, d.category),
+            "category": category_label(info, d.category) if info else CATEGORY_LABELS.get(d.category, d.category),
             "party": "x" if d.is_party_member else "", "ethnicity": d.ethnicity,
-            "present": d.checked_in_at is not None}
+            "present": d.checked_in_at is not None, "note": ""}
 
 
 def delegate_list_data(session: Session, *, congress: Congress) -> dict:
-    """Danh sách đại biểu: those summoned, grouped by category, then alternates not
-    promoted and guests, each in the Vietnamese name order."""
+    """Danh sách đại biểu: part A, those summoned, by category (an alternate who replaced
+    someone is listed with the delegates summoned, saying whom they replaced), so that the
+    groups add up to the summoned number; part B, not summoned: alternates not promoted and
+    guests. Each group in the Vietnamese name order."""
     info = congress_info(congress)
     everyone = sort_delegates(session.scalars(select(Delegate).where(Delegate.congress_id == congress.id)))
+    by_id = {d.id: d for d in everyone}
     summoned = [d for d in everyone if is_summoned(d)]
-    groups = []
-    for code, label in CATEGORY_LABELS.items():
-        if code in ("alternate", "guest"):
-            members = [d for d in everyone if d.category == code and not is_summoned(d)
-                       and d.credential_status != "rejected" and not d.is_replaced]
-        else:
-            members = []
-        members = [d for d in summoned if d.category == code] + members
+    groups, others = [], []
+    for code in ("official", "ex_officio", "appointed", "alternate"):
+        members = [d for d in summoned if d.category == code]
+        if not members:
+            continue
+        rows = [_delegate_row(i, d, info) for i, d in enumerate(members, 1)]
+        label = category_label(info, code)
+        if code == "alternate":
+            label = "Đại biểu dự khuyết được bổ sung thay thế"
+            for row, d in zip(rows, members):
+                replaced = by_id.get(d.replaces_delegate_id)
+                row["note"] = f"Thay đồng chí {replaced.full_name}" if replaced else ""
+        groups.append({"roman": roman(len(groups) + 1), "label": label, "rows": rows,
+                       "count": len(rows), "has_note": code == "alternate"})
+    waiting = [d for d in everyone if d.category == "alternate" and not is_summoned(d)
+               and d.credential_status != "rejected"]
+    guests = [d for d in everyone if d.category == "guest"]
+    for label, members in (("Đại biểu dự khuyết (chưa được bổ sung)", waiting), ("Khách mời", guests)):
         if members:
-            groups.append({"roman": roman(len(groups) + 1), "label": label, "rows": [_delegate_row(i, d) for i, d in enumerate(members, 1)]})
+            others.append({"roman": roman(len(groups) + len(others) + 1), "label": label,
+                           "rows": [_delegate_row(i, d, info) for i, d in enumerate(members, 1)],
+                           "count": len(members), "has_note": False})
     title = "DANH SÁCH ĐOÀN VIÊN DỰ ĐẠI HỘI" if info["is_all_members"] else "DANH SÁCH ĐẠI BIỂU DỰ ĐẠI HỘI"
     return {"info": info, "header": header(info), "title": title,
-            "summoned": fmt_int(len(summoned)), "groups": groups}
+            "summoned": fmt_int(len(summoned)), "groups": groups, "others": others}
 
 
 def attendance_sheet_data(session: Session, *, congress: Congress) -> dict:
     """Danh sách ký tên: every summoned person, with a signature column."""
     info = congress_info(congress)
     people = sort_delegates(session.scalars(select(Delegate).where(Delegate.congress_id == congress.id)))
-    rows = [_delegate_row(i, d) for i, d in enumerate((d for d in people if is_summoned(d)), 1)]
+    rows = [_delegate_row(i, d, info) for i, d in enumerate((d for d in people if is_summoned(d)), 1)]
     word = "ĐOÀN VIÊN" if info["is_all_members"] else "ĐẠI BIỂU"
     return {"info": info, "header": header(info), "title": f"DANH SÁCH {word} KÝ TÊN DỰ ĐẠI HỘI",
             "rows": rows, "count": fmt_int(len(rows))}
 
 
 # --- credentials report ------------------------------------------------------------------
+
+def absent_rows(session: Session, congress: Congress) -> list[dict]:
+    """Those summoned and absent, each with the reason the secretary recorded (RULES §2).
+    A reason not recorded prints as a blank to fill in, never as "Không có lý do" (that is
+    a disciplinary statement); ``document_warnings`` says who is missing one."""
+    everyone = sort_delegates(session.scalars(select(Delegate).where(Delegate.congress_id == congress.id)))
+    return [{"full_name": d.full_name, "code": d.code, "reason": normalize_text(d.absence_reason or "")}
+            for d in everyone if is_summoned(d) and d.checked_in_at is None]
+
 
 def credentials_report_data(session: Session, *, congress: Congress) -> dict:
     """Báo cáo thẩm tra tư cách đại biểu (or, for an all-members congress, báo cáo số
@@ -324,7 +364,7 @@ def credentials_report_data(session: Session, *, congress: Congress) -> dict:
         signer_role, signer_title = "presidium", "TM. ĐOÀN CHỦ TỊCH"
     else:
         title, subtitle = "BÁO CÁO", "Thẩm tra tư cách đại biểu dự đại hội"
-        signer_role, signer_title = "credentials_committee", "TM. BAN THẨM TRA TƯ CÁCH"
+        signer_role, signer_title = "credentials_committee", "TM. BAN THẨM TRA TƯ CÁCH ĐẠI BIỂU"
     age = s["age"]
     return {
         "info": info,
@@ -333,8 +373,9 @@ def credentials_report_data(session: Session, *, congress: Congress) -> dict:
         "summoned": fmt_int(s["summoned"]), "present": fmt_int(s["present"]),
         "present_percent": format_percent_vi(s["present_percent"]),
         "absent": fmt_int(s["absent"]),
-        "absent_list": s["absent_list"],
-        "by_category": [{"label": c["label"], "count": fmt_int(c["count"]),
+        "absent_list": absent_rows(session, congress),
+        "by_category": [{"label": ("Đại biểu dự khuyết được bổ sung" if c["code"] == "alternate"
+                                   else category_label(info, c["code"])), "count": fmt_int(c["count"]),
                          "percent": format_percent_vi(c["percent"]), "present": fmt_int(c["present"])}
                         for c in s["by_category"]],
         "women": share(s["women"]), "party_members": share(s["party_members"]),
@@ -397,7 +438,8 @@ def ballot_data(session: Session, *, election: Election, round_number: int | Non
              "position": p.get("position") or "", "unit": p.get("unit") or ""} for p in people]
     kind, what = _ballot_title(election)
     return {
-        "info": info, "kind": kind, "what": what, "election_title": election.title,
+        "info": info, "kind": kind, "what": what, "what_src": election_what(election),
+        "election_title": election.title,
         "round": number, "seats": fmt_int(seats), "count": len(rows), "rows": rows,
         "single": len(rows) == 1,
     }
@@ -419,6 +461,35 @@ def _round_index(session: Session, round: Round) -> int:
     return rows.index(round.id) + 1 if round.id in rows else len(rows) + 1
 
 
+# Printed labels where the paper reads better than the screen's short label (issue 12, 22).
+PRINT_INVALID_LABELS = {
+    "too_many_kept": "Phiếu bầu thừa số lượng Đại hội đã biểu quyết",
+    "distinguishing_mark": "Phiếu có dấu hiệu riêng",
+}
+UPPER_BODIES = ("upper_delegates", "upper_alternates")
+# Signature lines printed when the board's names were not entered: blank lines to fill in
+# by hand (and a warning on the documents page), never a paper without signatures.
+BLANK_BOARD = [{"full_name": "", "title": "Trưởng ban"}, {"full_name": "", "title": "Ủy viên"},
+               {"full_name": "", "title": "Ủy viên"}]
+
+
+def minutes_number(session: Session, round: Round) -> int:
+    """The stored number of a round's count minutes (given when it closed, migration
+    0005); for a round not closed yet (a draft), the number it would get next."""
+    if round.minutes_number:
+        return round.minutes_number
+    return _round_index(session, round)
+
+
+def document_date(congress: Congress, event: dt.datetime | None = None) -> dt.date | None:
+    """The one date every paper of the congress prints: the congress's date when it is
+    set; otherwise the day the event happened. (A difference is reported by
+    ``document_warnings``, never printed.)"""
+    if congress.date is not None:
+        return congress.date
+    return local(event).date() if event is not None else None
+
+
 def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
     """Biên bản kiểm phiếu of one round, from ``elections.services.count_minutes_data``
     (which owns every number), formatted for print."""
@@ -436,10 +507,23 @@ def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
     seal = data["seal_sha256"]
     url = seal_url(base_url, round.id, seal) if seal else ""
     board = data["board"]
-    event_date = local(closed_at).date() if closed_at else congress.date
+    event_date = document_date(congress, closed_at)
+    election = session.get(Election, data["election"]["id"])
+    single = len(candidates) == 1 and data["seats"] == 1
+    only = candidates[0] if single else None
     return {
         "info": info,
-        "header": header(info, number=doc_number(_round_index(session, round), "BB-BBC"), date=event_date),
+        "header": header(info, number=doc_number(minutes_number(session, round), "BB-BBC"), date=event_date),
+        "allocated": election.body in UPPER_BODIES,
+        "single": single,
+        "yes_no": None if only is None else {
+            "name": only["full_name"], "agree": fmt_int(only["votes"]),
+            "agree_percent": fmt_percent(only["votes"], returned),
+            "disagree": fmt_int(data["valid"] - only["votes"]),
+            "disagree_percent": fmt_percent(data["valid"] - only["votes"], returned)},
+        "not_returned": fmt_int(max(0, data["issued"] - returned)),
+        "board_signers": board or BLANK_BOARD,
+        "board_missing": not board,
         "final": data["final"],
         "election_title": data["election"]["title"],
         "election_what": election_what(session.get(Election, data["election"]["id"])),
@@ -459,7 +543,8 @@ def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
         "valid": fmt_int(data["valid"]), "invalid": fmt_int(data["invalid"]),
         "valid_percent": fmt_percent(data["valid"], returned),
         "invalid_percent": fmt_percent(data["invalid"], returned),
-        "invalid_by_reason": [{**r, "count_text": fmt_int(r["count"])} for r in data["invalid_by_reason"]],
+        "invalid_by_reason": [{**r, "label": PRINT_INVALID_LABELS.get(r["code"], r["label"]),
+                               "count_text": fmt_int(r["count"])} for r in data["invalid_by_reason"]],
         "candidates": candidates,
         "elected": elected,
         "tied": tied,
@@ -483,10 +568,11 @@ def latest_closed_round(session: Session, *, election: Election) -> Round:
 
 
 def closed_rounds(session: Session, *, congress: Congress) -> list[Round]:
-    """Every closed round of the congress: elections in order, rounds by number."""
+    """Every closed round of the congress, in the order of their count minutes' numbers."""
     return list(session.scalars(select(Round).join(Election, Election.id == Round.election_id)
                                 .where(Election.congress_id == congress.id, Round.status == "closed")
-                                .order_by(Election.position, Election.id, Round.number)))
+                                .order_by(Round.minutes_number.is_(None), Round.minutes_number,
+                                          Election.position, Election.id, Round.number)))
 
 
 # --- the public seal page ------------------------------------------------------------------
@@ -545,6 +631,7 @@ def election_summary(session: Session, election: Election) -> dict:
         rows = el.round_candidates(session, r)
         ranked = sorted(rows, key=lambda x: (-(x[0].votes or 0), x[0].ballot_number))
         elected = [{"id": c.id, "full_name": c.full_name, "position": c.position, "unit": c.unit,
+                    "round": r.number, "returned": fmt_int(returned),
                     "votes_text": fmt_fraction(rc.votes or 0, returned),
                     "percent_text": fmt_percent(rc.votes or 0, returned)}
                    for rc, c in ranked if rc.is_elected]
@@ -559,6 +646,8 @@ def election_summary(session: Session, election: Election) -> dict:
             "what_upper": _ballot_title(election)[1],
             "seats": election.seats, "seats_text": fmt_int(election.seats),
             "rounds": rounds, "elected": elected_all, "elected_count": fmt_int(len(elected_all)),
+            "elected_rounds": [r for r in rounds if r["elected"]],
+            "multi_round": sum(1 for r in rounds if r["elected"]) > 1,
             "seats_left": election.seats - len(elected_all)}
 
 
@@ -574,63 +663,172 @@ def _paragraphs(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").replace("\r\n", "\n").split("\n") if line.strip()]
 
 
+PART_TITLES = {"A": "A. PHẦN NGHI THỨC", "B": "B. PHẦN NỘI DUNG", "C": "C. PHẦN BẦU CỬ",
+               "D": "D. PHẦN BẾ MẠC"}
+
+
+def _motion_time(m: Motion) -> dt.datetime | None:
+    return m.recorded_at or m.created_at
+
+
+def _election_time(session: Session, e: Election) -> dt.datetime | None:
+    first = session.scalar(select(Round).where(Round.election_id == e.id).order_by(Round.number).limit(1))
+    return (first.opened_at if first is not None and first.opened_at else None) or e.created_at
+
+
+def _aware_utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def place_on_agenda(items: list, things: list[tuple]) -> dict[int, list[tuple[str, object]]]:
+    """Which agenda item tells each vote or election in the minutes (issue 12, 2).
+
+    ``things`` are (kind, object, linked item id, time it happened[, fallback item id]).
+    A thing goes to the item it is linked to; one not linked goes where it happened: under
+    the last item taken up before it; else to its fallback item (e.g. the item on the floor
+    when it was created). One that cannot be placed at all goes before part D (never after
+    "Bế mạc"). Inside an item, things are told in the order they happened."""
+    ids = {i.id for i in items}
+    placed: dict[int, list[tuple[dt.datetime | None, int, str, object]]] = {i.id: [] for i in items}
+    started = sorted(((_aware_utc(i.started_at), n, i) for n, i in enumerate(items) if i.started_at),
+                     key=lambda x: (x[0], x[1]))
+    before_d = next((items[n - 1] for n, i in enumerate(items) if i.section == "D" and n > 0), items[-1])
+    for order, (kind, obj, linked, when, *rest) in enumerate(things):
+        fallback = rest[0] if rest else None
+        when = _aware_utc(when)
+        target = linked if linked in ids else None
+        if target is None and when is not None:
+            earlier = [i for t, _, i in started if t <= when]
+            target = earlier[-1].id if earlier else None
+        if target is None and fallback in ids:
+            target = fallback
+        if target is None:
+            target = before_d.id
+        placed[target].append((when, order, kind, obj))
+    far = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+    return {k: [(kind, obj) for _, _, kind, obj in sorted(v, key=lambda x: (x[0] or far, x[1]))]
+            for k, v in placed.items()}
+
+
+def guests_present(session: Session, congress: Congress) -> list[dict]:
+    """Guests who came, in protocol order: the order the organizer entered them on the
+    roll (never the alphabet: the highest-ranking guest is named first)."""
+    rows = session.scalars(select(Delegate).where(Delegate.congress_id == congress.id,
+                                                  Delegate.category == "guest",
+                                                  Delegate.checked_in_at.is_not(None))
+                           .order_by(Delegate.id))
+    return [{"full_name": d.full_name, "position": d.position, "unit": d.unit} for d in rows]
+
+
 def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
-    """Biên bản đại hội: who, when, where, then item by item in agenda order (the
-    secretary's notes, each show of hands with counts and %, each election's result),
-    the credentials result and the signatures. Without an agenda, the motions and
-    elections are told in their own order."""
+    """Biên bản đại hội: who, when, where, then item by item in agenda order, grouped in
+    the parts A–D of the programme (the presenter, the secretary's notes, each show of hands
+    with counts and %, each election's result where it happened), the credentials result,
+    the elected by round, and the signatures. Without an agenda, the motions and elections
+    are told in the order they happened."""
     info = congress_info(congress)
     motions = list(session.scalars(select(Motion).where(Motion.congress_id == congress.id)
                                    .order_by(Motion.position, Motion.id)))
     elections = el.list_elections(session, congress.id)
-    motion_by_id = {m.id: motion_text(m) for m in motions}
-    election_by_id = {e.id: election_summary(session, e) for e in elections}
     items = _agenda_items(session, congress.id)
-    sections = []
-    used_motions: set[int] = set()
-    used_elections: set[int] = set()
-    told_at: dict[int, int] = {}
-    for number, item in enumerate(items, start=1):
-        entry = {"title": item.title, "presenter": item.presenter, "notes": _paragraphs(item.notes),
-                 "section": item.section, "motion": None, "election": None, "election_told_at": None}
-        if item.motion_id in motion_by_id:
-            entry["motion"] = motion_by_id[item.motion_id]
-            used_motions.add(item.motion_id)
-        if item.election_id in election_by_id:
-            entry["election"] = election_by_id[item.election_id]
-            # An election linked to several items (voting, then announcing) is told once.
-            entry["election_told_at"] = told_at.get(item.election_id)
-            told_at.setdefault(item.election_id, number)
-            used_elections.add(item.election_id)
-        sections.append(entry)
-    # Anything decided but not on the agenda is still told (after the agenda, in order).
+    election_by_id = {e.id: election_summary(session, e) for e in elections}
+    item_links_m = {i.motion_id: i.id for i in items if i.motion_id}
+    item_links_e: dict[int, int] = {}
+    for i in items:
+        if i.election_id and i.election_id not in item_links_e:
+            item_links_e[i.election_id] = i.id
+    things = []
     for m in motions:
-        if m.id not in used_motions and m.recorded_at is not None:
-            sections.append({"title": m.title, "presenter": "", "notes": [], "section": "",
-                             "motion": motion_by_id[m.id], "election": None, "election_told_at": None})
+        if m.recorded_at is None and m.id not in item_links_m:
+            continue  # never put to the vote and not on the programme
+        things.append(("motion", m, item_links_m.get(m.id, m.agenda_item_id), _motion_time(m)))
+    # An election is told round by round where each round was held (round 1 under the
+    # item linked to the election, if any; a further round where it happened, e.g. after
+    # the vote to hold it).
     for e in elections:
-        if e.id not in used_elections:
-            sections.append({"title": e.title, "presenter": "", "notes": [], "section": "",
-                             "motion": None, "election": election_by_id[e.id], "election_told_at": None})
+        rounds = [r for r in el.list_rounds(session, e) if r.opened_at is not None or r.status == "closed"]
+        if not rounds:
+            things.append(("round", (e, None), item_links_e.get(e.id), e.created_at, e.agenda_item_id))
+        for k, r in enumerate(rounds):
+            things.append(("round", (e, r.number), item_links_e.get(e.id) if k == 0 else None,
+                           r.opened_at, e.agenda_item_id))
+    sections = []
+    if items:
+        placed = place_on_agenda(items, things)
+        told: dict[int, int] = {}
+        part = None
+        for number, item in enumerate(items, start=1):
+            entry = {"number": number, "title": item.title, "presenter": item.presenter,
+                     "notes": _paragraphs(item.notes), "part": None, "contents": []}
+            if item.section != part and item.section in PART_TITLES:
+                part = item.section
+                entry["part"] = PART_TITLES[part]
+            for kind, obj in placed[item.id]:
+                if kind == "motion":
+                    told_motion = motion_text(obj)
+                    if obj.id == item.motion_id:
+                        told_motion["title"] = ""  # the item's own vote: its title is the item's
+                    entry["contents"].append({"kind": "motion", "motion": told_motion})
+                    continue
+                e, round_number = obj
+                summary = election_by_id[e.id]
+                last = entry["contents"][-1] if entry["contents"] else None
+                if last and last["kind"] == "election" and last["election"]["id"] == e.id:
+                    last["numbers"].append(round_number)
+                else:
+                    entry["contents"].append({"kind": "election", "election": summary,
+                                              "numbers": [round_number], "continued": e.id in told})
+                told.setdefault(e.id, number)
+            for c in entry["contents"]:
+                if c["kind"] == "election":
+                    numbers = [n for n in c["numbers"] if n is not None]
+                    c["rounds"] = [r for r in c["election"]["rounds"] if r["number"] in numbers]
+                    all_numbers = [r["number"] for r in c["election"]["rounds"]]
+                    c["complete"] = not all_numbers or max(all_numbers) in numbers
+            if item.election_id in election_by_id and item.election_id in told and \
+                    told[item.election_id] != number and not any(
+                        c["kind"] == "election" and c["election"]["id"] == item.election_id for c in entry["contents"]):
+                entry["contents"].append({"kind": "told", "at": told[item.election_id]})
+            sections.append(entry)
+    else:
+        ordered = sorted(things, key=lambda t: (_aware_utc(t[3]) or dt.datetime.max.replace(tzinfo=dt.timezone.utc)))
+        seen: set[int] = set()
+        number = 0
+        for kind, obj, *_ in ordered:
+            if kind == "motion":
+                told_motion = {**motion_text(obj), "title": ""}  # the section's title says it
+                content, title = {"kind": "motion", "motion": told_motion}, obj.title
+            else:
+                e = obj[0]
+                if e.id in seen:
+                    continue  # every round told with the first
+                seen.add(e.id)
+                summary = election_by_id[e.id]
+                content = {"kind": "election", "election": summary, "rounds": summary["rounds"],
+                           "continued": False, "complete": True}
+                title = e.title
+            number += 1
+            sections.append({"number": number, "title": title, "presenter": "", "notes": [],
+                             "part": None, "contents": [content]})
     started = [i.started_at for i in items if i.started_at]
     ended = [i.ended_at for i in items if i.ended_at]
     creds = credentials_summary(session, congress)
-    everyone = sort_delegates(session.scalars(select(Delegate).where(Delegate.congress_id == congress.id)))
-    guests = [{"full_name": d.full_name, "position": d.position, "unit": d.unit}
-              for d in everyone if d.category == "guest"]
+    missing = [r for r in ("presidium", "secretariat") if not officials(session, congress.id, r)]
     return {
         "info": info,
-        "header": header(info, number=doc_number(1, "BB-ĐH")),
+        "header": header(info, number=doc_number(1, "BB-ĐH"), date=document_date(congress)),
         "title": "BIÊN BẢN",
         "subtitle": info["full_title"],
         "started": time_text(min(started)) if started else "…… giờ …… phút",
         "ended": time_text(max(ended)) if ended else "…… giờ …… phút",
-        "date_long": info["date_long"],
+        "date_long": long_date(document_date(congress, min(started) if started else None)),
         "venue": info["venue"] or "……………………",
-        "guests": guests,
+        "guests": guests_present(session, congress),
         "summoned": fmt_int(creds["summoned"]), "present": fmt_int(creds["present"]),
         "present_percent": format_percent_vi(creds["present_percent"]),
-        "absent": fmt_int(creds["absent"]), "absent_list": creds["absent_list"],
+        "absent": fmt_int(creds["absent"]), "absent_list": absent_rows(session, congress),
         "quorum_met": attendance(session, congress)["quorum_met"],
         "presidium": _officials_list(session, congress.id, "presidium"),
         "secretariat": _officials_list(session, congress.id, "secretariat"),
@@ -640,71 +838,97 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
         "sections": sections,
         "rejected": creds["rejected"],
         "elections": list(election_by_id.values()),
-        "annexes": [{"election_what": election_what(session.get(Election, r.election_id)), "round": r.number}
+        "annexes": [{"election_what": election_what(session.get(Election, r.election_id)), "round": r.number,
+                     "number": doc_number(minutes_number(session, r), "BB-BBC")}
                     for r in closed_rounds(session, congress=congress)],
         "chair": _signer(session, congress.id, "presidium"),
         "secretary": _signer(session, congress.id, "secretariat"),
+        "signers_missing": missing,
     }
 
 
 # --- resolution -------------------------------------------------------------------------------
 
-_MOTIONS_NOT_IN_RESOLUTION = {"presidium", "secretariat", "credentials_committee", "election_board",
-                              "voting_rules", "resolution", "candidate_list"}
+def law_basis(congress: Congress) -> str:
+    """"Căn cứ Luật Công đoàn" with its year: the 2024 law applies from 01/7/2025."""
+    if congress.date is not None and congress.date < dt.date(2025, 7, 1):
+        return "Luật Công đoàn năm 2012"
+    return "Luật Công đoàn năm 2024"
 
 
 def _names(people: list[dict]) -> str:
     return ", ".join(p["full_name"] for p in people)
 
 
-def _approved_item(m: Motion, elections: list[Election], info: dict) -> str:
-    """One approved show-of-hands item as an article of the resolution."""
-    if m.kind == "bch_seats":
-        bch = next((e for e in elections if e.body == "executive_committee"), None)
-        if bch is not None:
-            return (f"Nhất trí số lượng Ban Chấp hành {info['organization']} nhiệm kỳ {info['term']} "
-                    f"là {fmt_int(bch.seats)} đồng chí.")
-    if m.kind == "credentials":
-        return ("Nhất trí thông qua báo cáo số lượng và tư cách đoàn viên dự đại hội." if info["is_all_members"]
-                else "Nhất trí công nhận tư cách đại biểu dự đại hội.")
-    title = normalize_text(m.title).rstrip(".")
-    title = re.sub(r"^(biểu quyết|thông qua)\s+", "", title, flags=re.IGNORECASE)
-    title = title[0].lower() + title[1:] if title else title
-    return f"Nhất trí thông qua {title}."
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text
+
+
+def _election_article(s: dict, info: dict, follow: dict | None = None) -> str:
+    """What the congress elected, as the resolution states it ("Đại hội đã bầu …"): the
+    congress's own act. Recognising the BCH, UBKT and chair is the upper union's act, and
+    the upper-congress delegates are reported to it, so neither is "công nhận" here."""
+    org, term = info["organization"], info["term"]
+    if s["body"] == "chair" and len(s["elected"]) == 1:
+        return (f"Đại hội đã bầu đồng chí {s['elected'][0]['full_name']} giữ chức Chủ tịch {org} "
+                f"nhiệm kỳ {term}.")
+    if s["body"] == "upper_delegates":
+        text = (f"Đại hội đã bầu {s['elected_count']} đại biểu chính thức đi dự đại hội công đoàn cấp trên: "
+                f"{_names(s['elected'])}")
+        if follow and follow["elected"]:
+            text += (f"; {follow['elected_count']} đại biểu dự khuyết: {_names(follow['elected'])}")
+        return text + "."
+    if s["body"] == "upper_alternates":
+        return (f"Đại hội đã bầu {s['elected_count']} đại biểu dự khuyết đi dự đại hội công đoàn cấp trên: "
+                f"{_names(s['elected'])}.")
+    return f"Đại hội đã bầu {s['what']} gồm {s['elected_count']} đồng chí: {_names(s['elected'])}."
 
 
 def resolution_default_text(session: Session, *, congress: Congress) -> str:
-    """The resolution's wording from the template: "Căn cứ …", "QUYẾT NGHỊ:", the items
-    the congress approved (passed motions) and the election results, "Nơi nhận:"."""
+    """The resolution's wording from the template: "Căn cứ …", "QUYẾT NGHỊ:", the
+    congress's decisions and what it elected, "Nơi nhận:". Procedural show-of-hands votes
+    (presidium, programme, lists, withdrawals, a further round…) are in the minutes, not
+    here; a custom vote whose title starts with "Thông qua" becomes an article."""
     info = congress_info(congress)
     org = info["organization"]
     lines = [
-        "Căn cứ Luật Công đoàn;",
+        f"Căn cứ {law_basis(congress)};",
         "Căn cứ Điều lệ Công đoàn Việt Nam và các văn bản hướng dẫn thi hành;",
-        f"Căn cứ kết quả làm việc của {info['name'] or 'Đại hội'},",
+        f"Căn cứ kết quả làm việc của {info['congress_name']}, nhiệm kỳ {info['term']},",
         "",
         "QUYẾT NGHỊ:",
         "",
     ]
-    n = 0
-    motions = list(session.scalars(select(Motion).where(Motion.congress_id == congress.id, Motion.passed.is_(True))
-                                   .order_by(Motion.position, Motion.id)))
-    approved = [m for m in motions if m.kind not in _MOTIONS_NOT_IN_RESOLUTION]
-    n += 1
+    n = 1
     lines.append(f"Điều {n}. Nhất trí thông qua báo cáo tổng kết công tác công đoàn nhiệm kỳ qua, "
                  f"phương hướng, mục tiêu, nhiệm vụ nhiệm kỳ {info['term']} và báo cáo kiểm điểm "
                  "của Ban Chấp hành.")
+    motions = list(session.scalars(select(Motion).where(Motion.congress_id == congress.id, Motion.passed.is_(True))
+                                   .order_by(Motion.position, Motion.id)))
     elections = el.list_elections(session, congress.id)
-    for m in approved:
-        n += 1
-        lines.append(f"Điều {n}. {_approved_item(m, elections, info)}")
-    for e in elections:
-        s = election_summary(session, e)
-        if not s["elected"]:
+    bch = next((e for e in elections if e.body == "executive_committee"), None)
+    for m in motions:
+        title = normalize_text(m.title).rstrip(".")
+        if m.kind == "bch_seats" and bch is not None:
+            text = f"Nhất trí số lượng Ban Chấp hành {org} nhiệm kỳ {info['term']} là {fmt_int(bch.seats)} đồng chí."
+        elif m.kind == "custom" and re.match(r"^thông qua\s+\S", title, re.IGNORECASE):
+            text = "Nhất trí thông qua " + re.sub(r"^thông qua\s+", "", title, flags=re.IGNORECASE) + "."
+        else:
             continue
         n += 1
-        lines.append(f"Điều {n}. Công nhận kết quả bầu {s['what']} gồm {s['elected_count']} đồng chí: "
-                     f"{_names(s['elected'])}.")
+        lines.append(f"Điều {n}. {text}")
+    summaries = {e.id: election_summary(session, e) for e in elections}
+    for e in elections:
+        s = summaries[e.id]
+        if not s["elected"]:
+            continue
+        if e.body == "upper_alternates" and e.follows_election_id in summaries \
+                and summaries[e.follows_election_id]["elected"]:
+            continue  # told with the official delegates it follows
+        follow = next((summaries[x.id] for x in elections
+                       if x.body == "upper_alternates" and x.follows_election_id == e.id), None)
+        n += 1
+        lines.append(f"Điều {n}. {_election_article(s, info, follow)}")
     n += 1
     lines.append(f"Điều {n}. Đại hội giao cho Ban Chấp hành {org} nhiệm kỳ {info['term']} "
                  "căn cứ nghị quyết này xây dựng chương trình hành động và tổ chức thực hiện.")
@@ -784,7 +1008,7 @@ def resolution_data(session: Session, *, congress: Congress) -> dict:
     text = resolution_text(session, congress=congress)
     return {
         "info": info,
-        "header": header(info, number=doc_number(1, "NQ-ĐH")),
+        "header": header(info, number=doc_number(1, "NQ-ĐH"), date=document_date(congress)),
         "title": "NGHỊ QUYẾT",
         "subtitle": info["full_title"],
         "edited": congress.resolution_text is not None,
@@ -835,12 +1059,23 @@ def dossier_data(session: Session, *, congress: Congress) -> dict:
                 "votes_text": person["votes_text"], "percent_text": person["percent_text"],
             })
         groups.append({"title": s["what"], "election_title": s["title"], "seats": s["seats_text"],
-                       "count": s["elected_count"], "rows": rows})
+                       "count": s["elected_count"], "rows": rows, "body": e.body,
+                       "reported": e.body in UPPER_BODIES})
     creds = credentials_summary(session, congress)
     att = attendance(session, congress)
+    # The letter comes from the new executive committee (issue 12, 6), signed by its chair
+    # when the congress elected one directly (else the name is written by hand).
+    bch_issuer = "Ban Chấp hành " + info["organization"]
+    chair_group = next((g for g in groups if g["body"] == "chair" and g["rows"]), None)
+    new_chair = chair_group["rows"][0]["full_name"] if chair_group else ""
+    when = document_date(congress)
     return {
         "info": info,
-        "header": header(info, number=doc_number(1, "TTr-ĐH")),
+        "header": header(info, number=doc_number(1, "TTr-BCH"), date=when, issuer=bch_issuer),
+        "bch_issuer": bch_issuer,
+        "new_chair": new_chair,
+        "recognised": [g for g in groups if not g["reported"]],
+        "reported": [g for g in groups if g["reported"]],
         "recipient": f"Ban Thường vụ {info['parent']}" if info["parent"] else "Công đoàn cấp trên",
         "summoned": fmt_int(creds["summoned"]), "present": fmt_int(creds["present"]),
         "present_percent": format_percent_vi(creds["present_percent"]),
@@ -848,7 +1083,7 @@ def dossier_data(session: Session, *, congress: Congress) -> dict:
         "groups": groups,
         "reference_year": reference,
         "chair": _signer(session, congress.id, "presidium"),
-        "list_header": header(info),
+        "list_header": header(info, date=when, issuer=bch_issuer),
     }
 
 
@@ -873,3 +1108,60 @@ def documents_index(session: Session, *, congress: Congress) -> dict:
     return {"elections": elections, "cards": len(delegates),
             "voting_links": sum(1 for d in delegates if may_have_voting_link(d)),
             "resolution_edited": congress.resolution_text is not None}
+
+
+# --- warnings on the documents page -------------------------------------------------------
+
+def _date_vi(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def document_warnings(session: Session, *, congress: Congress, base_url: str) -> list[str]:
+    """What would make a printed paper wrong or unusable, said before it is printed
+    (issue 12): an address no phone in the hall can open; signature blocks that will print
+    with blank names; absent delegates without a reason (RULES §2); a vote held on another
+    day than the congress's date (every paper prints the congress's date)."""
+    from .addresses import address_warning
+    out = []
+    warning = address_warning(base_url)
+    if warning:
+        out.append(warning)
+    rounds = closed_rounds(session, congress=congress)
+    if rounds and not officials(session, congress.id, "board"):
+        out.append("Chưa nhập tên các thành viên Ban bầu cử: biên bản kiểm phiếu in dòng ký để trống "
+                   "(Trưởng ban, Ủy viên) để ký và ghi tên bằng tay. Nhập tên tại trang Đại hội → Cơ quan làm việc.")
+    for role, label, paper in (("presidium", "Đoàn Chủ tịch", "biên bản đại hội và nghị quyết"),
+                               ("secretariat", "Đoàn Thư ký", "biên bản đại hội")):
+        if not officials(session, congress.id, role):
+            out.append(f"Chưa nhập tên {label}: {paper} in dòng ký để trống.")
+    if congress.kind == "delegates" and not officials(session, congress.id, "credentials_committee"):
+        out.append("Chưa nhập tên Ban Thẩm tra tư cách đại biểu: báo cáo thẩm tra tư cách in dòng ký để trống.")
+    missing = [a["full_name"] for a in absent_rows(session, congress) if not a["reason"]]
+    if missing:
+        out.append(f"{len(missing)} {('đoàn viên' if congress.kind == 'all_members' else 'đại biểu')} vắng mặt "
+                   "chưa ghi lý do (Điều lệ yêu cầu ghi rõ): " + ", ".join(missing)
+                   + ". Các văn bản để trống chỗ ghi lý do; ghi lý do tại trang «Lý do vắng mặt».")
+    if congress.date is None:
+        if rounds:
+            out.append("Chưa nhập ngày đại hội: các văn bản ghi theo ngày diễn ra từng việc.")
+    else:
+        days = {}
+        for r in rounds:
+            if r.closed_at is not None:
+                day = local(r.closed_at).date()
+                if day != congress.date:
+                    election = session.get(Election, r.election_id)
+                    days.setdefault(day, []).append(f"{election.title} (lần bầu thứ {r.number})")
+        for day, what in sorted(days.items()):
+            out.append(f"{'; '.join(what)} kết thúc ngày {_date_vi(day)}, khác ngày đại hội "
+                       f"{_date_vi(congress.date)}: mọi văn bản ghi ngày đại hội {_date_vi(congress.date)}. "
+                       "Nếu ngày đại hội nhập sai, hãy sửa tại trang Đại hội.")
+    return out
+
+
+def absent_people(session: Session, *, congress: Congress) -> list[dict]:
+    """Those summoned and not checked in, for the absence-reasons page."""
+    everyone = sort_delegates(session.scalars(select(Delegate).where(Delegate.congress_id == congress.id)))
+    return [{"id": d.id, "code": d.code, "full_name": d.full_name, "unit": d.unit,
+             "category": category_label(congress_info(congress), d.category), "reason": d.absence_reason or ""}
+            for d in everyone if is_summoned(d) and d.checked_in_at is None]

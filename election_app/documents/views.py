@@ -48,7 +48,8 @@ def produce_now(congress, kind: str, params: dict) -> jobs.Produced:
 def index(cid: int):
     congress = get_congress(db.session, cid)
     listing = services.documents_index(db.session, congress=congress)
-    return render_template("documents/index.html", congress=congress, listing=listing,
+    warnings = services.document_warnings(db.session, congress=congress, base_url=public_base_url())
+    return render_template("documents/index.html", congress=congress, listing=listing, warnings=warnings,
                            kinds=jobs.KINDS, form=JobForm(), big_roster=BIG_ROSTER,
                            may_issue_links=has_permission(current_user, "delegates.manage"))
 
@@ -169,3 +170,24 @@ def resolution_reset(cid: int):
 def seal_page(round_id: int, seal: str):
     data = services.seal_page_data(db.session, round_id=round_id, seal=seal)
     return render_template("documents/seal.html", seal=data)
+
+
+@bp.route("/congresses/<int:cid>/documents/absences", methods=["GET", "POST"])
+@require("checkin")
+def absences(cid: int):
+    """Lý do vắng mặt: the secretary or the organizer records why each absent delegate is
+    absent (RULES §2); the credentials report and the minutes print it."""
+    from ..door import page_run
+    from .actions import record_absence_reasons
+    congress = get_congress(db.session, cid)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash(_("Phiên làm việc đã hết hạn, vui lòng thử lại."), "error")
+            return redirect(url_for("documents.absences", cid=cid))
+        reasons = {key[len("reason_"):]: value for key, value in request.form.items() if key.startswith("reason_")}
+        page_run(record_absence_reasons, {"congress_id": cid, "reasons": reasons},
+                 success=lambda n: _("Đã lưu lý do vắng mặt (%(n)s thay đổi).", n=n))
+        return redirect(url_for("documents.absences", cid=cid))
+    people = services.absent_people(db.session, congress=congress)
+    return render_template("documents/absences.html", congress=congress, people=people, form=form)

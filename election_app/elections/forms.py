@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -50,6 +51,11 @@ class ElectionForm(FlaskForm):
     outside = TextAreaField(
         _l("Người ngoài danh sách đại biểu (mỗi dòng một người)"), validators=[Optional(), Length(max=20000)],
         description=_l("Họ và tên; năm sinh; chức vụ; đơn vị; ứng cử hoặc đề cử — các phần sau có thể bỏ trống."))
+    candidates_file = FileField(
+        _l("Hoặc danh sách ứng cử, đề cử từ tệp (.xlsx, .xls, .ods, .csv)"),
+        validators=[Optional(), FileAllowed(["xlsx", "xls", "ods", "csv"], _l("Chỉ nhận tệp .xlsx, .xls, .ods hoặc .csv."))],
+        description=_l("Danh sách sẵn có (Họ và tên, Năm sinh, Chức vụ, Đơn vị, Ứng cử/Đề cử): người có trong "
+                       "danh sách đại biểu được nhận ra theo họ tên và năm sinh."))
 
 
 class EditElectionForm(FlaskForm):
@@ -97,3 +103,36 @@ def parse_outside_lines(text: str) -> list[dict]:
     if problems:
         raise ValidationFailed(problems[0]["message"], problems)
     return rows
+
+
+def parse_candidate_file(filename: str, data: bytes, delegates) -> tuple[list[dict], list[str]]:
+    """(candidates, warnings) from a candidate list kept in a spreadsheet, read like the roll
+    (``election_app.imports``). A person on the roll (same name, birth year when both are
+    known) becomes {"delegate_id"}; anyone else an outside candidate. Unreadable cells name
+    their row and column; nothing is created here."""
+    from ..imports import Limits, read_list, records
+    from ..rules import duplicate_key
+
+    reading = read_list(filename, data, kind="candidates", limits=Limits(max_rows=2000))
+    rows = records(reading, limits=Limits(max_rows=2000))
+    problems = [{**p, "message": _("Tệp ứng cử, đề cử — dòng %(row)s, cột %(col)s: %(message)s",
+                                    row=p["row"], col=p["column"], message=p["message"])}
+                for r in rows for p in r.get("_problems", ())]
+    if problems:
+        raise ValidationFailed(problems[0]["message"], problems)
+    on_roll: dict[str, list] = {}
+    for d in delegates:
+        on_roll.setdefault(duplicate_key(d.full_name), []).append(d)
+    out = []
+    for r in rows:
+        name = r.get("full_name") or " ".join(x for x in (r.get("ho"), r.get("ten_dem"), r.get("ten")) if x)
+        match = [d for d in on_roll.get(duplicate_key(name), [])
+                 if r.get("birth_year") is None or d.birth_year in (None, r.get("birth_year"))]
+        nomination = r.get("nomination") or "nominated"
+        if len(match) == 1:
+            out.append({"delegate_id": match[0].id, "nomination": nomination})
+        else:
+            out.append({k: v for k, v in {"full_name": name, "birth_year": r.get("birth_year"),
+                                           "position": r.get("position"), "unit": r.get("unit"),
+                                           "nomination": nomination}.items() if v not in (None, "")})
+    return out, reading.warnings

@@ -47,6 +47,9 @@ class Election(Base):
     follows_election_id: Mapped[int | None] = mapped_column(
         ForeignKey("elections.id", ondelete="SET NULL"), nullable=True)
     position: Mapped[int] = mapped_column(default=0)
+    # The agenda item it belongs to (the congress minutes tell it there); no FK on purpose
+    # (see migration 0005): an unknown id reads as unlinked.
+    agenda_item_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     @property
@@ -111,6 +114,8 @@ class Round(Base):
     invalid_by_reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON
     outcome: Mapped[str | None] = mapped_column(String(15), nullable=True)
     seal_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # "Số: NN/BB-BBC" of this round's count minutes: given once at close, never renumbered.
+    minutes_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class RoundCandidate(Base):

@@ -317,7 +317,9 @@ def create_election(session: Session, *, congress: Congress, title: str, body: s
                               .where(Election.congress_id == congress.id)) + 1
     election = Election(congress_id=congress.id, title=title, body=body, seats=seats,
                         entry_teams=entry_teams, follows_election_id=follows.id if follows else None,
-                        position=position)
+                        position=position,
+                        # Told in the minutes under the agenda item running now (issue 12).
+                        agenda_item_id=congress.current_agenda_item_id)
     session.add(election)
     session.flush()
     for values in people:
@@ -375,6 +377,9 @@ def add_candidate(session: Session, *, election: Election, data: dict) -> tuple[
     """Add one person (from the roll or outside) while no round is open; refuses a person
     already on the list (withdrawn people included: reinstate instead)."""
     _require_no_open_round(session, election, "thêm người vào danh sách")
+    if election_status(session, election) == "complete":
+        raise Conflict("Cuộc bầu cử đã đủ số lượng trúng cử: không thêm người vào danh sách được nữa.",
+                       code="election_complete")
     problems: list[dict] = []
     values = _candidate_values(session, election.congress_id, election.body, data, None, problems)
     if problems or values is None:
@@ -585,6 +590,11 @@ def close_round(session: Session, *, election: Election) -> Round:
     reshuffle_ballots(session, round=r)
     r.status = "closed"
     r.closed_at = utcnow()
+    # The count minutes' number is fixed now, once (issue 12): the next free number of the
+    # congress, never recomputed, so a reprint after other rounds close reads the same.
+    r.minutes_number = (session.scalar(
+        select(func.max(Round.minutes_number)).join(Election, Election.id == Round.election_id)
+        .where(Election.congress_id == election.congress_id)) or 0) + 1
     session.flush()
     return r
 

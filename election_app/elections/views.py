@@ -8,7 +8,6 @@ import json
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.models import User
@@ -17,11 +16,14 @@ from ..congress.models import OFFICIAL_ROLES
 from ..congress.services import get_congress, officials
 from ..db import db
 from ..delegates.services import attendance, find_by_code, get_delegate, is_summoned, list_delegates
+from ..door import current_actor, flash_error, run
 from ..errors import DomainError, ValidationFailed
 from ..rules import DEFECT_REASONS, INVALID_REASONS
+from . import actions
 from . import entry as kb
 from . import services as el
-from .forms import ActionForm, CandidateForm, EditElectionForm, ElectionForm, parse_outside_lines
+from .forms import (ActionForm, CandidateForm, EditElectionForm, ElectionForm, parse_candidate_file,
+                    parse_outside_lines)
 from .models import BODY_LABELS, NOMINATION_LABELS, RoundParticipation
 
 bp = Blueprint("elections", __name__, url_prefix="/congresses/<int:cid>")
@@ -34,10 +36,7 @@ def _load(cid: int, eid: int):
 
 def _fail(err: DomainError) -> None:
     db.session.rollback()
-    flash(err.message, "error")
-    if len(err.details) > 1:
-        for item in err.details[1:]:
-            flash(item["message"], "error")
+    flash_error(err)
 
 
 def _csrf_ok() -> bool:
@@ -80,13 +79,19 @@ def new(cid: int):
             candidates = [{"delegate_id": did, "nomination": "self" if did in self_nominated else "nominated"}
                           for did in sorted(picked)]
             candidates += parse_outside_lines(form.outside.data or "")
-            election, warnings = el.create_election(
-                db.session, congress=congress, title=form.title.data, body=form.body.data,
-                seats=form.seats.data, candidates=candidates, entry_teams=form.entry_teams.data)
-            db.session.commit()
+            file_warnings: list[str] = []
+            if form.candidates_file.data:
+                from_file, file_warnings = parse_candidate_file(
+                    form.candidates_file.data.filename, form.candidates_file.data.read(5 * 1024 * 1024 + 1),
+                    list_delegates(db.session, cid))
+                taken = {c.get("delegate_id") for c in candidates}
+                candidates += [c for c in from_file if c.get("delegate_id") is None or c["delegate_id"] not in taken]
+            election, warnings = run(actions.create_election, actor=current_actor(), cmd={
+                "congress_id": cid, "title": form.title.data, "body": form.body.data,
+                "seats": form.seats.data, "candidates": candidates, "entry_teams": form.entry_teams.data})
             flash(gettext("Đã tạo «%(title)s» với %(n)s người trong danh sách.", title=election.title, n=len(candidates)),
                   "success")
-            for w in warnings:
+            for w in [*warnings, *file_warnings]:
                 flash(w, "warning")
             return _to_detail(cid, election.id)
         except DomainError as err:
@@ -136,9 +141,9 @@ def edit(cid: int, eid: int):
     form = EditElectionForm()
     if form.validate_on_submit():
         try:
-            warnings = el.update_election(db.session, election=election, title=form.title.data,
-                                          seats=form.seats.data, entry_teams=form.entry_teams.data)
-            db.session.commit()
+            warnings = run(actions.update_election, actor=current_actor(), cmd={
+                "congress_id": cid, "election_id": election.id, "title": form.title.data,
+                "seats": form.seats.data, "entry_teams": form.entry_teams.data})
             flash(gettext("Đã lưu."), "success")
             for w in warnings:
                 flash(w, "warning")
@@ -159,8 +164,7 @@ def delete(cid: int, eid: int):
         return _to_detail(cid, eid)
     try:
         title = election.title
-        el.delete_election(db.session, election=election)
-        db.session.commit()
+        run(actions.delete_election, actor=current_actor(), cmd={"congress_id": cid, "election_id": election.id})
         flash(gettext("Đã xoá «%(title)s».", title=title), "success")
         return redirect(url_for("elections.list_page", cid=cid))
     except DomainError as err:
@@ -187,8 +191,8 @@ def add_candidate(cid: int, eid: int):
         data = {"full_name": form.full_name.data, "birth_year": form.birth_year.data,
                 "position": form.position.data, "unit": form.unit.data, "nomination": form.nomination.data}
     try:
-        candidate, warnings = el.add_candidate(db.session, election=election, data=data)
-        db.session.commit()
+        candidate, warnings = run(actions.add_candidate, actor=current_actor(),
+                                  cmd={"congress_id": cid, "election_id": election.id, "data": data})
         flash(gettext("Đã thêm %(name)s vào danh sách.", name=candidate.full_name), "success")
         for w in warnings:
             flash(w, "warning")
@@ -202,30 +206,24 @@ def add_candidate(cid: int, eid: int):
 @require("elections.manage")
 def candidate_action(cid: int, eid: int, cand_id: int, action: str):
     _, election = _load(cid, eid)
-    candidate = el.get_candidate(db.session, election, cand_id)
+    el.get_candidate(db.session, election, cand_id)
     if not _csrf_ok():
         return _to_detail(cid, eid, "#list")
     try:
-        warnings: list[str] = []
-        if action == "withdraw":
-            warnings = el.withdraw_candidate(db.session, election=election, candidate=candidate,
-                                             reason=request.form.get("reason", ""))
-            message = gettext("%(name)s đã rút tên.", name=candidate.full_name)
-        elif action == "reinstate":
-            warnings = el.reinstate_candidate(db.session, election=election, candidate=candidate)
-            message = gettext("Đã đưa %(name)s trở lại danh sách.", name=candidate.full_name)
-        elif action == "remove":
-            name = candidate.full_name
-            el.remove_candidate(db.session, election=election, candidate=candidate)
-            warnings = el.candidate_warnings(db.session, election)
-            message = gettext("Đã xoá %(name)s (nhập nhầm) khỏi danh sách.", name=name)
-        elif action == "nomination":
-            el.set_nomination(db.session, election=election, candidate=candidate,
-                              nomination=request.form.get("nomination", ""))
-            message = f"{candidate.full_name}: {gettext(NOMINATION_LABELS[candidate.nomination])}."
-        else:
+        if action not in ("withdraw", "reinstate", "remove", "nomination"):
             raise ValidationFailed(gettext("Thao tác không hợp lệ."))
-        db.session.commit()
+        name, warnings = run(actions.change_candidate, actor=current_actor(), cmd={
+            "congress_id": cid, "election_id": election.id, "candidate_id": cand_id, "change": action,
+            "reason": request.form.get("reason", ""), "nomination": request.form.get("nomination", "")})
+        if action == "withdraw":
+            message = gettext("%(name)s đã rút tên.", name=name)
+        elif action == "reinstate":
+            message = gettext("Đã đưa %(name)s trở lại danh sách.", name=name)
+        elif action == "remove":
+            message = gettext("Đã xoá %(name)s (nhập nhầm) khỏi danh sách.", name=name)
+        else:
+            candidate = el.get_candidate(db.session, election, cand_id)
+            message = f"{name}: {gettext(NOMINATION_LABELS[candidate.nomination])}."
         flash(message, "success")
         for w in warnings:
             flash(w, "warning")
@@ -242,8 +240,7 @@ def open_round(cid: int, eid: int):
     _, election = _load(cid, eid)
     if _csrf_ok():
         try:
-            r = el.open_round(db.session, election=election)
-            db.session.commit()
+            r = run(actions.open_round, actor=current_actor(), cmd={"congress_id": cid, "election_id": eid})
             flash(gettext("Đã mở lần bầu thứ %(n)s (%(present)s/%(summoned)s đại biểu có mặt).", n=r.number,
                           present=r.present_at_open, summoned=r.summoned_at_open), "success")
         except DomainError as err:
@@ -257,8 +254,7 @@ def close_round(cid: int, eid: int):
     _, election = _load(cid, eid)
     if _csrf_ok():
         try:
-            r = el.close_round(db.session, election=election)
-            db.session.commit()
+            r = run(actions.close_round, actor=current_actor(), cmd={"congress_id": cid, "election_id": eid})
             flash(gettext("Đã kết thúc lần bầu thứ %(n)s: %(outcome)s.", n=r.number,
                           outcome=gettext(el.OUTCOME_LABELS[r.outcome])), "success")
             return redirect(url_for("elections.result", cid=cid, eid=eid))
@@ -275,9 +271,9 @@ def further_round(cid: int, eid: int):
         if _csrf_ok():
             try:
                 ids = [int(x) for x in request.form.getlist("candidate_id") if x.isdigit()]
-                r = el.create_further_round(db.session, election=election, candidate_ids=ids,
-                                            seats=request.form.get("seats", ""))
-                db.session.commit()
+                r = run(actions.create_further_round, actor=current_actor(), cmd={
+                    "congress_id": cid, "election_id": eid, "candidate_ids": ids,
+                    "seats": request.form.get("seats", "")})
                 flash(gettext("Đã tạo lần bầu thứ %(n)s: %(seats)s chỗ, %(people)s người. In phiếu rồi mở lần bầu.",
                               n=r.number, seats=r.seats, people=len(el.round_candidates(db.session, r))), "success")
                 return _to_detail(cid, eid, "#round")
@@ -332,8 +328,8 @@ def issue(cid: int, eid: int):
                 delegate = get_delegate(db.session, cid, int(request.form["delegate_id"]))
             else:
                 delegate = find_by_code(db.session, cid, request.form.get("code", ""))
-            el.issue_paper(db.session, election=election, delegate_ids=[delegate.id])
-            db.session.commit()
+            run(actions.issue_paper, actor=current_actor(),
+                cmd={"congress_id": cid, "election_id": eid, "delegate_ids": [delegate.id]})
             flash(gettext("Đã phát phiếu cho %(name)s (%(code)s).", name=delegate.full_name, code=delegate.code), "success")
         except (DomainError, ValueError) as err:
             if isinstance(err, DomainError):
@@ -350,8 +346,8 @@ def issued_count(cid: int, eid: int):
     _, election = _load(cid, eid)
     if _csrf_ok():
         try:
-            r = el.set_paper_issued(db.session, election=election, issued=request.form.get("issued", "").strip())
-            db.session.commit()
+            r = run(actions.set_paper_issued, actor=current_actor(),
+                    cmd={"congress_id": cid, "election_id": eid, "issued": request.form.get("issued", "").strip()})
             flash(gettext("Đã ghi số phiếu giấy phát ra: %(n)s.", n=r.paper_issued_count), "success")
         except DomainError as err:
             _fail(err)
@@ -437,9 +433,9 @@ def enter(cid: int, eid: int):
         numbers = [c.id for _, c in el.round_candidates(db.session, r)]
         typed = f"{request.form.get('reading', '')} {request.form.get('key', '')}".strip()
         kept, defect = kb.parse_reading(typed, numbers)
-        e = el.enter_paper_ballot(db.session, round=r, team=team, number=request.form.get("number") or None,
-                                  kept=kept, defect=defect, user_id=current_user.id)
-        db.session.commit()
+        e = run(actions.enter_paper_ballot, actor=current_actor(), cmd={
+            "congress_id": cid, "election_id": eid, "team": team, "number": request.form.get("number") or None,
+            "kept": kept, "defect": defect})
         info = kb.describe(kept, defect, numbers, r.seats)
         info["label"] = _verdict_label(info)
         return _entry_reply(cid, eid, team, True, gettext(
@@ -467,9 +463,9 @@ def correct(cid: int, eid: int):
             if not number.isdigit():
                 raise ValidationFailed(gettext("Nhập số thứ tự phiếu cần sửa."))
             kept, defect = kb.parse_reading(request.form.get("reading", ""), numbers)
-            el.correct_paper_ballot(db.session, round=r, team=team, number=int(number), kept=kept, defect=defect,
-                                    reason=request.form.get("reason", ""), user_id=current_user.id)
-            db.session.commit()
+            run(actions.correct_paper_ballot, actor=current_actor(), cmd={
+                "congress_id": cid, "election_id": eid, "team": team, "number": int(number), "kept": kept,
+                "defect": defect, "reason": request.form.get("reason", "")})
             flash(gettext("Đã sửa phiếu số %(n)s của tổ %(team)s.", n=number, team=team), "success")
         except DomainError as err:
             _fail(err)
@@ -493,9 +489,9 @@ def void_entry(cid: int, eid: int):
             number = request.form.get("number", "").strip()
             if not number.isdigit():
                 raise ValidationFailed(gettext("Nhập số thứ tự phiếu cần huỷ."))
-            el.void_paper_ballot(db.session, round=r, team=team, number=int(number),
-                                 reason=request.form.get("reason", ""), user_id=current_user.id)
-            db.session.commit()
+            run(actions.void_paper_ballot, actor=current_actor(), cmd={
+                "congress_id": cid, "election_id": eid, "team": team, "number": int(number),
+                "reason": request.form.get("reason", "")})
             flash(gettext("Đã huỷ phiếu số %(n)s của tổ %(team)s: phiếu này không được tính.", n=number, team=team),
                   "success")
         except DomainError as err:

@@ -22,6 +22,8 @@ class Motion(Base):
     title: Mapped[str] = mapped_column(String(400))
     kind: Mapped[str] = mapped_column(String(40), default="custom")  # standard code, e.g. "programme"
     position: Mapped[int] = mapped_column(default=0)
+    # The agenda item it belongs to (see migration 0005; no FK on purpose).
+    agenda_item_id: Mapped[int | None] = mapped_column(nullable=True)
     agree: Mapped[int | None] = mapped_column(nullable=True)
     disagree: Mapped[int | None] = mapped_column(nullable=True)
     other: Mapped[int | None] = mapped_column(nullable=True)

@@ -74,7 +74,9 @@ def create_motion(session: Session, *, congress: Congress, title, kind: str = "c
                                [{"field": "title", "message": "Tối đa 400 ký tự."}])
     kind = normalize_text(kind) or "custom"
     motion = Motion(congress_id=congress.id, title=title, kind=kind,
-                    position=_next_position(session, congress.id))
+                    position=_next_position(session, congress.id),
+                    # Told in the minutes under the agenda item running now (issue 12).
+                    agenda_item_id=congress.current_agenda_item_id)
     session.add(motion)
     session.flush()
     return motion

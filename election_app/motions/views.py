@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from ..auth.permissions import require
 from ..congress.services import get_congress
 from ..db import db
 from ..delegates.services import attendance
-from ..errors import DomainError
+from ..door import flash_form_errors, page_run
+from ..errors import NotFound
+from . import actions
 from . import services as mo
 from .forms import ActionForm, MotionForm
 
 bp = Blueprint("motions", __name__, url_prefix="/congresses/<int:cid>")
-
-
-def _fail(err: DomainError) -> None:
-    db.session.rollback()
-    flash(err.message, "error")
 
 
 @bp.route("/motions")
@@ -42,17 +38,12 @@ def create(cid: int):
     congress = get_congress(db.session, cid)
     form = MotionForm()
     if form.validate_on_submit():
-        try:
-            motion = mo.create_motion(db.session, congress=congress, title=form.title.data)
-            db.session.commit()
-            flash(_("Đã thêm nội dung biểu quyết «%(title)s».", title=motion.title), "success")
+        done, motion = page_run(actions.create_motion, {"congress_id": congress.id, "title": form.title.data},
+                                success=lambda m: _("Đã thêm nội dung biểu quyết «%(title)s».", title=m.title))
+        if done:
             return redirect(url_for("motions.list_page", cid=cid) + f"#m{motion.id}")
-        except DomainError as err:
-            _fail(err)
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
+        flash_form_errors(form)
     return redirect(url_for("motions.list_page", cid=cid))
 
 
@@ -63,32 +54,31 @@ def record_standard(cid: int, code: str):
     if not ActionForm().validate_on_submit():
         flash(_("Phiên làm việc đã hết hạn; hãy tải lại trang."), "error")
         return redirect(url_for("motions.list_page", cid=cid))
-    motion = mo.standard_motion(db.session, congress=congress, code=code)
-    return _record(cid, motion)
+    if code not in {s.code for s in mo.standard_motions_for(congress.kind)}:
+        raise NotFound(_("Không có nội dung biểu quyết này."))
+    return _record(cid, {"standard_code": code}, anchor="")
 
 
 @bp.route("/motions/<int:mid>/result", methods=["POST"])
 @require("motions.record")
 def record(cid: int, mid: int):
     get_congress(db.session, cid)
-    motion = mo.get_motion(db.session, mid, cid)
+    mo.get_motion(db.session, mid, cid)
     if not ActionForm().validate_on_submit():
         flash(_("Phiên làm việc đã hết hạn; hãy tải lại trang."), "error")
         return redirect(url_for("motions.list_page", cid=cid) + f"#m{mid}")
-    return _record(cid, motion)
+    return _record(cid, {"motion_id": mid}, anchor=f"#m{mid}")
 
 
-def _record(cid: int, motion):
-    anchor = f"#m{motion.id}"
-    try:
-        mo.record_motion_result(db.session, motion=motion, agree=request.form.get("agree", "").strip(),
-                                disagree=request.form.get("disagree", "").strip() or 0,
-                                other=request.form.get("other", "").strip() or 0, user_id=current_user.id)
-        db.session.commit()
+def _record(cid: int, which: dict, anchor: str):
+    done, motion = page_run(actions.record_result, {
+        "congress_id": cid, **which, "agree": request.form.get("agree", "").strip(),
+        "disagree": request.form.get("disagree", "").strip() or 0,
+        "other": request.form.get("other", "").strip() or 0})
+    if done:
         verdict = _("THÔNG QUA") if motion.passed else _("KHÔNG THÔNG QUA")
         flash(_("«%(title)s»: %(agree)s/%(present)s tán thành — %(verdict)s.", title=motion.title,
                 agree=motion.agree, present=motion.present_at_vote, verdict=verdict),
               "success" if motion.passed else "warning")
-    except DomainError as err:
-        _fail(err)
+        anchor = anchor or f"#m{motion.id}"
     return redirect(url_for("motions.list_page", cid=cid) + anchor)

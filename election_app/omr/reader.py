@@ -84,26 +84,44 @@ def _detector():
     return _DETECTOR
 
 
-def find_page(gray: np.ndarray) -> np.ndarray:
-    """Homography from image pixels to page millimetres, from the corner markers."""
+def detect_markers(gray: np.ndarray) -> dict[int, np.ndarray]:
+    """The corner markers seen in the photo: id → its 4 corners (pixels)."""
     corners, ids, _ = _detector().detectMarkers(gray)
-    src, dst = [], []
-    seen = set()
+    found: dict[int, np.ndarray] = {}
     if ids is not None:
         for c, i in zip(corners, ids.ravel()):
-            i = int(i)
-            if i in MARKERS_MM and i not in seen:
-                seen.add(i)
-                x, y = MARKERS_MM[i]
-                s = codes.MARKER_MM
-                src += list(c.reshape(4, 2))
-                dst += [(x, y), (x + s, y), (x + s, y + s), (x, y + s)]
-    if len(seen) < 3:
+            if int(i) in MARKERS_MM and int(i) not in found:
+                found[int(i)] = c.reshape(4, 2)
+    if len(found) < 3:
         raise ReadError("Không thấy đủ các ô mốc ở góc phiếu: chụp lại cho thấy cả bốn góc tờ phiếu.")
-    h, _ = cv2.findHomography(np.float32(src), np.float32(dst), 0)
+    return found
+
+
+def homography(found: dict[int, np.ndarray], positions: dict) -> np.ndarray:
+    """Image pixels → page millimetres, from the markers seen and where they are printed
+    (``positions``: id → (x, y) or (x, y, side) in mm)."""
+    src, dst = [], []
+    for i, c in found.items():
+        if i not in positions:
+            continue
+        x, y = positions[i][0], positions[i][1]
+        s = positions[i][2] if len(positions[i]) > 2 else codes.MARKER_MM
+        src += list(c)
+        dst += [(x, y), (x + s, y), (x + s, y + s), (x, y + s)]
+    h, _ = cv2.findHomography(np.float32(src), np.float32(dst), 0) if len(src) >= 8 else (None, None)
     if h is None:
         raise ReadError("Không dựng lại được tờ phiếu từ ảnh: chụp lại thẳng hơn.")
     return h
+
+
+def find_page(gray: np.ndarray) -> np.ndarray:
+    """Homography from image pixels to page millimetres (first-page marker positions)."""
+    return homography(detect_markers(gray), MARKERS_MM)
+
+
+# Continued pages of a long ballot have a deeper top margin (the seal box repeats there), so
+# their top markers sit lower; the bottom ones and the code never move.
+TOP_MARKER_Y = (5.0, 30.0)
 
 
 def straighten(gray: np.ndarray, h_mm: np.ndarray, px_per_mm: float = PX_PER_MM) -> np.ndarray:
@@ -446,16 +464,25 @@ def read_page(gray: np.ndarray, lookup: Lookup) -> SheetReading:
     if long_side > MAX_SIDE:
         f = MAX_SIDE / long_side
         gray = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
-    h = find_page(gray)
-    warped = straighten(gray, h)
-    ratio = ink_ratio(warped)
-    code = read_code(ratio)
+    seen = detect_markers(gray)
+    code = None
+    for top in TOP_MARKER_Y:
+        guess = {i: (x, top if i in (0, 1) else y) for i, (x, y) in MARKERS_MM.items()}
+        try:
+            code = read_code(ink_ratio(straighten(gray, homography(seen, guess))))
+        except ReadError:
+            continue
+        if code is not None:
+            break
     if code is None:
         raise ReadError("Không đọc được mã của tờ phiếu (dải ô vuông ở lề dưới): chụp lại rõ hơn.")
     found = lookup(code)
     if found is None:
         raise ReadError("Tờ phiếu này không thuộc lần bầu đang đếm (hoặc in từ một danh sách khác).")
     page, reference = found
+    # straighten again with where this page's markers really are (measured from its layout)
+    warped = straighten(gray, homography(seen, page.markers))
+    ratio = ink_ratio(warped)
     if reference.shape != warped.shape:
         fitted = np.full(warped.shape, 255, np.uint8)
         hh, ww = min(reference.shape[0], warped.shape[0]), min(reference.shape[1], warped.shape[1])

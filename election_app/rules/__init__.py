@@ -14,6 +14,9 @@ from .ballots import DEFECT_REASONS, INVALID_REASONS, BallotError, BallotVerdict
 from .candidates import CandidateCheck, check_candidate_list
 from .motions import motion_passed, validate_motion
 from .names import (
+    INVISIBLE,
+    control_characters,
+    foreign_letters,
     duplicate_key,
     full_name_sort_key,
     join_name,
@@ -41,6 +44,9 @@ from .tally import (
 )
 
 __all__ = [
+    "INVISIBLE",
+    "control_characters",
+    "foreign_letters",
     "DEFAULT_PRESET",
     "DEFECT_REASONS",
     "INVALID_REASONS",

@@ -1,7 +1,9 @@
 """Vietnamese personal names: normalizing, splitting, ordering, and spotting duplicates.
 
 Owns:
-- ``normalize_text``: the one canonical form of any name text (NFC, single spaces);
+- ``normalize_text``: the one canonical form of any name text (NFC, invisible characters
+  removed, single spaces); ``control_characters`` and ``foreign_letters`` for what data entry
+  refuses (NUL and the like; Cyrillic/Greek look-alikes);
 - ``split_full_name`` / ``join_name``: họ, tên đệm, tên as stored separately;
 - the order of every list and ballot (RULES §4.1): by tên, then họ, then tên đệm, then
   earlier birth year. Within a name part, words are compared by their letters in the
@@ -49,11 +51,62 @@ _CLASS_LETTER = 1
 _CLASS_FOREIGN = 2
 
 
+# Characters that print as nothing (zero-width space/joiners, word joiner, BOM, soft hyphen,
+# direction marks and embeddings, Mongolian vowel separator, invisible operators, Hangul
+# fillers): pasted from web pages and Word, they would make "An" and "A\u200bn" two people.
+# ``normalize_text`` removes them (normalize, not reject: they carry no meaning in a name).
+INVISIBLE = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u200b\u200c\u200d\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069"
+    "\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06"
+    "\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f\ufeff\uffa0")
+_DROP_INVISIBLE = {ord(ch): None for ch in INVISIBLE}
+
+# Letters of other scripts drawn like Latin ones (Cyrillic, Greek, fullwidth): "Nguyеn" with a
+# Cyrillic е looks like "Nguyen". Data entry refuses them in names (``foreign_letters``);
+# ``duplicate_key`` reads them as the Latin letter, so a look-alike never makes a new person.
+CONFUSABLES = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "ё": "ë", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+    "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T",
+    "У": "Y", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S", "Һ": "H", "Ԁ": "D", "Ԛ": "Q", "Ԝ": "W",
+    # Greek
+    "α": "a", "ο": "o", "ν": "v", "ι": "i", "κ": "k", "τ": "t", "υ": "u", "ρ": "p",
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
+    "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+    # Latin look-alikes outside Vietnamese: dotless i, Icelandic eth (Ð is not Đ)
+    "ı": "i", "Ð": "Đ", "ð": "đ",
+}
+_FOLD_CONFUSABLES = {ord(k): v for k, v in CONFUSABLES.items()}
+
+
 def normalize_text(s: str | None) -> str:
-    """NFC, trimmed, every run of whitespace collapsed to one space; ``None`` → ``""``."""
+    """NFC, invisible characters removed, trimmed, every run of whitespace collapsed to one
+    space; ``None`` → ``""``. NFKC is applied only to fullwidth/compatibility letters
+    (``Ｎｇｕｙễｎ`` → ``Nguyễn``), never changing a Vietnamese letter."""
     if s is None:
         return ""
-    return " ".join(unicodedata.normalize("NFC", s).split())
+    text = unicodedata.normalize("NFC", s.translate(_DROP_INVISIBLE))
+    if any("\uff00" <= ch <= "\uffef" for ch in text):
+        text = "".join(unicodedata.normalize("NFKC", ch) if "\uff00" <= ch <= "\uffef" else ch for ch in text)
+    return " ".join(text.split())
+
+
+def control_characters(text: str) -> list[str]:
+    """Control characters left in a text (NUL and the like; tabs and line breaks are
+    whitespace and already collapsed by ``normalize_text``): data entry refuses them."""
+    return [ch for ch in text if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and not ch.isspace()]
+
+
+def foreign_letters(text: str) -> list[str]:
+    """Letters of a name that are not Latin (Vietnamese is written in Latin letters only):
+    a Cyrillic «а» or Greek «ο» is a look-alike, never a real Vietnamese letter."""
+    out = []
+    for ch in text:
+        if ch.isalpha() and (ord(ch) > 0x024F and not 0x1E00 <= ord(ch) <= 0x1EFF or ch in CONFUSABLES):
+            out.append(ch)
+    return out
 
 
 def split_full_name(full: str) -> tuple[str, str, str]:
@@ -233,7 +286,8 @@ def duplicate_key(full_name: str | None, birth_year: int | None = None) -> str:
     Khỏe = Khoẻ); a different tone or letter stays different (Hòa ≠ Hoa, Đức ≠ Dức).
     With ``birth_year``, "#<year>" is appended. An empty name gives "" (or "#<year>").
     """
-    text = normalize_text(normalize_text(full_name).casefold())
+    text = normalize_text(normalize_text(full_name).translate(_FOLD_CONFUSABLES).casefold())
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
     key = " ".join(_canonical_word(w) for w in text.split(" ")) if text else ""
     if birth_year is not None:
         _year_key(birth_year)

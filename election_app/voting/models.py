@@ -1,8 +1,8 @@
-"""Electronic voting support: anonymous one-time voting slips and the shared,
-database-backed rate limiter (so several app processes enforce one limit)."""
+"""Electronic voting support: anonymous one-time voting slips (the shared rate limiter's
+table lives with it in ``election_app.ratelimit``)."""
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base
@@ -18,11 +18,3 @@ class VotingSlip(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     is_used: Mapped[bool] = mapped_column(default=False)
 
-
-class RateLimitBucket(Base):
-    """Fixed-window counters keyed by e.g. ``vote-fail:<client>``."""
-    __tablename__ = "rate_limit_buckets"
-
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    window_start: Mapped[int] = mapped_column(Integer)
-    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,64 +1,165 @@
-// QR check-in: the camera (BarcodeDetector where the browser has it, jsQR otherwise),
-// a fetch to the same endpoint as the form, a clear result, and an undo button.
+// The door: QR check-in with the camera (BarcodeDetector where the browser has it, jsQR
+// otherwise), the card field that a USB barcode scanner types into, a clear result per read,
+// and an undo button. The door must never drop a read:
+//  - reads are queued (first in, first out) and sent one after another;
+//  - focus always comes back to the card field (after a result, an undo, the camera button);
+//  - keys typed while focus is elsewhere (a button, the page) go into the card field, so a
+//    scanner burst right after "Huỷ" still lands;
+//  - a read that cannot be handled (no connection, an expired page, a server error) is shown
+//    with its card number and a "Thử lại" button, never silently lost.
+// Every message comes from the page (data-*), in the page's language.
 (function () {
   var box = document.getElementById('scanner');
   if (!box) return;
   var out = document.getElementById('scan-result');
+  var log = document.getElementById('scan-log');
+  var field = document.getElementById('code');
+  var form = document.getElementById('code-form');
   var video = document.getElementById('cam');
   var canvas = document.getElementById('frame');
-  var last = '', lastAt = 0, busy = false, queued = null, detector = null, jsqrLoaded = false;
+  var T = box.dataset;
+  var queue = [], busy = false, lastCamera = '', lastCameraAt = 0, detector = null, jsqrLoaded = false;
 
-  function show(cls, html) { out.className = 'scan-result ' + cls; out.innerHTML = html; }
   function esc(s) { var d = document.createElement('div'); d.textContent = s; return d.innerHTML; }
+  function show(cls, html) { out.className = 'scan-result ' + cls; out.innerHTML = html; }
+  function note(cls, html) {
+    if (!log) return;
+    var li = document.createElement('li');
+    li.className = 'scan-' + cls;
+    li.innerHTML = html;
+    log.insertBefore(li, log.firstChild);
+    while (log.children.length > 12) log.removeChild(log.lastChild);
+    return li;
+  }
+  function resolved(code) {  // a read that failed before and has now gone through
+    if (!log) return;
+    Array.prototype.forEach.call(log.querySelectorAll('li[data-failed]'), function (li) {
+      if (li.getAttribute('data-failed') === code) log.removeChild(li);
+    });
+  }
+  function home() {
+    // Back to the card field unless the operator is typing somewhere else on purpose.
+    var a = document.activeElement;
+    if (a && a !== field && isTyping(a)) return;
+    field.focus({preventScroll: true});
+  }
+  function isTyping(el) {
+    if (!el || !el.tagName) return false;
+    var tag = el.tagName.toLowerCase();
+    if (tag === 'textarea' || tag === 'select' || el.isContentEditable) return true;
+    if (tag !== 'input') return false;
+    return ['button', 'submit', 'checkbox', 'radio', 'reset', 'hidden', 'image'].indexOf((el.type || '').toLowerCase()) < 0;
+  }
 
-  function submit(code) {
-    // A handheld scanner types fast: a card read while the previous answer is on its way
-    // waits its turn instead of being lost.
-    if (busy) { if (code !== last) queued = code; return true; }
-    var now = Date.now();
-    if (code === last && now - lastAt < 4000) return true;  // the same card held in front of the camera
-    last = code; lastAt = now; busy = true;
-    var body = new URLSearchParams({code: code, csrf_token: box.dataset.csrf});
-    fetch(box.dataset.endpoint, {method: 'POST', body: body, credentials: 'same-origin',
-                                 headers: {'Accept': 'application/json'}})
-      .then(function (r) { return r.json(); })
+  function failed(code, why) {
+    var text = (T.failText || 'Chưa điểm danh được thẻ «{code}»:').replace('{code}', code) + ' ' + why;
+    var retry = ' <button type="button" class="btn small" data-retry="' + esc(code) + '">' + esc(T.retryText || 'Thử lại') + '</button>';
+    show('error', esc(text) + retry);
+    resolved(code);
+    var li = note('error', esc(text) + retry);
+    if (li) li.setAttribute('data-failed', code);
+    if (navigator.vibrate) navigator.vibrate([80, 60, 80, 60, 80]);
+  }
+
+  function send(code) {
+    busy = true;
+    var body = new URLSearchParams({code: code, csrf_token: T.csrf});
+    fetch(T.endpoint, {method: 'POST', body: body, credentials: 'same-origin',
+                       headers: {'Accept': 'application/json'}})
+      .then(function (r) {
+        var type = r.headers.get('Content-Type') || '';
+        if (type.indexOf('application/json') < 0) {
+          // not our JSON: an expired session (login page), a rate limit, a server error
+          throw new Error(r.status === 400 || r.redirected ? (T.expiredText || 'Phiên làm việc đã hết hạn: hãy tải lại trang.')
+                                                           : (T.serverText || 'Máy chủ không trả lời đúng (mã {status}).').replace('{status}', r.status));
+        }
+        return r.json();
+      })
       .then(function (res) {
-        if (!res.ok) { show('error', esc(res.message)); if (navigator.vibrate) navigator.vibrate([80, 60, 80]); return; }
+        if (!res.ok) {
+          show('error', esc(res.message)); note('error', esc(res.message));
+          if (navigator.vibrate) navigator.vibrate([80, 60, 80]);
+          return;
+        }
+        resolved(code);
         var cls = res.already ? 'warning' : (res.warning ? 'warning' : 'success');
-        var undo = res.already ? '' : ' <button type="button" class="btn small ghost" data-undo="' + res.delegate.id + '">' + esc(box.dataset.undoText || 'Huỷ') + '</button>';
+        var undo = res.already ? '' : ' <button type="button" class="btn small ghost" data-undo="' + res.delegate.id + '">' + esc(T.undoText || 'Huỷ') + '</button>';
         show(cls, esc(res.message) + undo);
+        note(cls, esc(res.message));
         if (window.applyAttendance) window.applyAttendance(res.attendance);
         if (navigator.vibrate) navigator.vibrate(res.already ? [80, 60, 80] : 60);
       })
-      .catch(function () { show('error', 'Mất kết nối tới máy chủ. Hãy thử lại.'); })
+      .catch(function (err) {
+        failed(code, err && err.message && !(err instanceof TypeError) ? err.message
+               : (T.offlineText || 'Mất kết nối tới máy chủ.'));
+      })
       .finally(function () {
         busy = false;
-        if (queued) { var next = queued; queued = null; submit(next); }
+        if (queue.length) send(queue.shift());
+        home();
       });
-    return true;
   }
 
-  out.addEventListener('click', function (e) {
-    var id = e.target.getAttribute('data-undo');
-    if (!id) return;
-    var url = box.dataset.undo.replace('/0/', '/' + id + '/');
-    fetch(url, {method: 'POST', body: new URLSearchParams({csrf_token: box.dataset.csrf}),
-                credentials: 'same-origin', headers: {'Accept': 'application/json'}})
-      .then(function (r) { return r.json(); })
-      .then(function (res) { show(res.ok ? 'info' : 'error', esc(res.message)); last = '';
-        if (res.attendance && window.applyAttendance) window.applyAttendance(res.attendance); });
+  function submit(code, fromCamera) {
+    code = (code || '').trim();
+    if (!code) return;
+    if (fromCamera) {  // the same card held in front of the camera is one read
+      var now = Date.now();
+      if (code === lastCamera && now - lastCameraAt < 4000) return;
+      lastCamera = code; lastCameraAt = now;
+    }
+    if (busy) queue.push(code); else send(code);
+  }
+  window.doorQueueLength = function () { return queue.length + (busy ? 1 : 0); };
+
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    var value = field.value;
+    field.value = '';
+    submit(value, false);
+    field.focus();
   });
 
-  document.getElementById('code-form').addEventListener('submit', function (e) {
-    e.preventDefault();
-    var input = document.getElementById('code');
-    if (input.value.trim()) { last = ''; submit(input.value.trim()); input.value = ''; input.focus(); }
-  });
+  // A read typed while focus is elsewhere (after "Huỷ", after the camera button, a click on
+  // the page) goes into the card field instead of nowhere.
+  document.addEventListener('keydown', function (e) {
+    if (e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey || isTyping(document.activeElement)) return;
+    if (e.key && e.key.length === 1 && e.key !== ' ') {
+      e.preventDefault();
+      field.focus({preventScroll: true});
+      field.value += e.key;
+    } else if (e.key === 'Enter' && field.value.trim() && document.activeElement !== field) {
+      e.preventDefault();
+      form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event('submit', {cancelable: true}));
+    }
+  }, true);
+
+  function clickLog(e) {
+    var retry = e.target.getAttribute('data-retry');
+    if (retry) { submit(retry, false); home(); return; }
+    var id = e.target.getAttribute('data-undo');
+    if (!id) return;
+    var url = T.undo.replace('/0/', '/' + id + '/');
+    e.target.disabled = true;
+    fetch(url, {method: 'POST', body: new URLSearchParams({csrf_token: T.csrf}),
+                credentials: 'same-origin', headers: {'Accept': 'application/json'}})
+      .then(function (r) { return r.json(); })
+      .then(function (res) {
+        show(res.ok ? 'info' : 'error', esc(res.message)); note(res.ok ? 'info' : 'error', esc(res.message));
+        lastCamera = '';
+        if (res.attendance && window.applyAttendance) window.applyAttendance(res.attendance);
+      })
+      .catch(function () { show('error', esc(T.offlineText || 'Mất kết nối tới máy chủ.')); })
+      .finally(home);
+    home();  // the button is about to disappear: the next scan must find the field
+  }
+  out.addEventListener('click', clickLog);
+  if (log) log.addEventListener('click', clickLog);
 
   function loadJsQR(cb) {
     if (jsqrLoaded) return cb();
     var s = document.createElement('script');
-    s.src = box.dataset.jsqr || '/static/js/jsQR.js';
+    s.src = T.jsqr;
     s.onload = function () { jsqrLoaded = true; cb(); };
     document.head.appendChild(s);
   }
@@ -67,7 +168,7 @@
     if (video.readyState < 2) return requestAnimationFrame(scanLoop);
     if (detector) {
       detector.detect(video).then(function (codes) {
-        if (codes.length) submit(codes[0].rawValue);
+        if (codes.length) submit(codes[0].rawValue, true);
         setTimeout(scanLoop, 200);
       }).catch(function () { setTimeout(scanLoop, 400); });
       return;
@@ -78,26 +179,30 @@
     ctx.drawImage(video, 0, 0, w, h);
     var img = ctx.getImageData(0, 0, w, h);
     var code = window.jsQR(img.data, w, h, {inversionAttempts: 'dontInvert'});
-    if (code && code.data) submit(code.data);
+    if (code && code.data) submit(code.data, true);
     setTimeout(scanLoop, 250);
   }
 
   document.getElementById('start-scan').addEventListener('click', function () {
+    var button = this;
+    home();  // whatever the camera does, the card field keeps taking reads
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      show('error', 'Trình duyệt không cho dùng máy ảnh (cần HTTPS hoặc localhost). Hãy nhập số thẻ hoặc tìm theo tên.');
+      show('error', esc(T.noCameraText || 'Trình duyệt không cho dùng máy ảnh (cần HTTPS hoặc localhost). Hãy nhập số thẻ hoặc tìm theo tên.'));
       return;
     }
     navigator.mediaDevices.getUserMedia({video: {facingMode: 'environment'}}).then(function (stream) {
       video.srcObject = stream; video.play();
       video.parentElement.hidden = false;
-      this.hidden = true;
+      button.hidden = true;
+      home();
       var start = function () { requestAnimationFrame(scanLoop); };
       if ('BarcodeDetector' in window) {
         try { detector = new window.BarcodeDetector({formats: ['qr_code']}); return start(); } catch (e) { detector = null; }
       }
       loadJsQR(start);
-    }.bind(this)).catch(function () {
-      show('error', 'Không mở được máy ảnh. Hãy cho phép truy cập máy ảnh, hoặc nhập số thẻ.');
+    }).catch(function () {
+      show('error', esc(T.cameraDeniedText || 'Không mở được máy ảnh. Hãy cho phép truy cập máy ảnh, hoặc nhập số thẻ.'));
+      home();
     });
   });
 })();

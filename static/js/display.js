@@ -27,22 +27,23 @@
           ' đại biểu có mặt đã nhận phiếu</span></p></section>';
       case 'result': {
         var r = e.result, n = r.rows.length;
-        var cols = n <= 10 ? 1 : (n <= 34 ? 2 : 3);
+        var cols = n <= 12 ? 1 : (n <= 30 ? 2 : 3);
         var per = Math.floor((n + cols - 1) / cols);
-        var size = per <= 5 ? '' : (per <= 9 ? ' mid' : (per <= 14 ? ' many' : ' lots'));
         var tables = '';
         for (var start = 0; start < n; start += (per || 1)) {
-          var rows = r.rows.slice(start, start + per).map(function (row, i) {
+          var slice = r.rows.slice(start, start + per);
+          var rows = slice.map(function (row, i) {
             var cls = row.elected ? 'elected' : (row.tied ? 'tied' : '');
             var mark = row.elected ? 'Trúng cử' : (row.tied ? 'Bằng phiếu' : '');
-            return '<tr class="' + cls + '"><td class="num">' + (start + i + 1) + '</td><td>' + esc(row.name) +
+            return '<tr class="' + cls + '"><td class="num">' + (start + i + 1) + '</td><td class="name' + (row.name.length > 22 ? ' longer' : '') + (row.name.length > 28 ? ' longest' : '') + '">' + esc(row.name) +
               '</td><td class="num">' + esc(row.votes) + '</td><td class="num">' + esc(row.percent) +
-              '</td><td>' + mark + '</td></tr>';
+              '</td><td class="mark">' + mark + '</td></tr>';
           }).join('');
-          tables += '<table class="hall-table"><thead><tr><th class="num">TT</th><th>Họ và tên</th>' +
-            '<th class="num">Số phiếu</th><th class="num">Tỷ lệ</th><th></th></tr></thead><tbody>' + rows + '</tbody></table>';
+          var height = ((slice.length + 1) * 100 / (per + 1)).toFixed(2);
+          tables += '<table class="hall-table" style="height: ' + height + '%"><colgroup><col class="c-no"><col><col class="c-votes"><col class="c-pct"><col class="c-mark"></colgroup><thead><tr><th class="num">TT</th><th>Họ và tên</th>' +
+            '<th class="num">Số phiếu</th><th class="num">Tỷ lệ</th><th>Kết quả</th></tr></thead><tbody>' + rows + '</tbody></table>';
         }
-        return '<section class="hall-panel hall-result' + size + ' cols' + cols + '">' +
+        return '<section class="hall-panel hall-result cols' + cols + (per > 12 ? ' long' : '') + '" style="--per: ' + per + '">' +
           '<p class="hall-panel-title">Kết quả bầu cử: ' + esc(e.title) + '</p><p class="hall-counts">Lần thứ ' +
           esc(e.round) + ' · Số lượng bầu ' + esc(e.seats) + ' · Phát ra ' + esc(r.issued) + ' · Thu về ' +
           esc(r.returned) + ' · Hợp lệ ' + esc(r.valid) + ' · Không hợp lệ ' + esc(r.invalid) + ' — <b>' +
@@ -83,7 +84,12 @@
         '<p class="hall-presenter"></p>';
     var foot = '<footer class="hall-foot">' + (s.next ? '<span class="hall-next-label">Tiếp theo:</span> ' +
       esc(s.next.title) : '') + '</footer>';
-    root.innerHTML = head + '<main class="hall-main panel-' + (s.panel || 'none') + '">' + main + panel(s) +
+    var also = (s.also_open || []).map(function (o) {
+      return '<p class="hall-also-row"><span class="hall-also-title">Cũng đang bỏ phiếu: ' + esc(o.title) + ' · lần thứ ' +
+        esc(o.round) + '</span> <span class="hall-also-num">' + esc(o.turnout) + ' / ' + esc(o.present) + ' đã nhận phiếu</span></p>';
+    }).join('');
+    if (also) also = '<section class="hall-also" aria-label="Các cuộc bỏ phiếu khác đang mở">' + also + '</section>';
+    root.innerHTML = head + '<main class="hall-main panel-' + (s.panel || 'none') + '">' + main + panel(s) + also +
       '</main>' + foot;
     root.dataset.version = s.version;
   }

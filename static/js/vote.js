@@ -1,32 +1,36 @@
-/* The ballot on the phone: tap a name to strike it through (or keep it again), a live
-   "giữ lại X / tối đa Y" counter, and no way to keep more names than seats. The page works
-   without this script (plain "giữ lại" checkboxes; the server checks everything again). */
+/* The ballot on the phone: tap a name to strike it through (or keep it again), no way to keep
+   more names than seats, the submit button held while too many are kept, and the count
+   spoken to screen readers. Inlined in the page (one round trip on a slow network). The page
+   works without this script: the "giữ lại X / tối đa Y" number is a CSS counter, and the
+   server checks everything again. Messages come from the page (data-msg-*), in its language. */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
   var forms = document.querySelectorAll("form.ballot");
   Array.prototype.forEach.call(forms, function (form) {
     var seats = parseInt(form.getAttribute("data-seats"), 10);
-    var boxes = form.querySelectorAll('input[name="kept"]');
+    var boxes = form.querySelectorAll(".cand input");
     var counter = form.querySelector(".counter");
-    var shown = form.querySelector(".kept-n");
     var msg = form.querySelector(".counter-msg");
     var submit = form.querySelector('button[type="submit"]');
+    var shown = form.querySelector(".kept-n");
+    var live = document.createElement("p");
+    live.className = "sr-only";
+    live.setAttribute("aria-live", "polite");
+    counter.appendChild(live);
     function kept() {
       var n = 0;
       Array.prototype.forEach.call(boxes, function (b) { if (b.checked) { n += 1; } });
       return n;
     }
-    function update(note) {
+    function update(note, speak) {
       var n = kept();
-      shown.textContent = n;
       var over = n > seats;
+      shown.textContent = n;
       counter.classList.toggle("over", over);
       submit.disabled = over;
-      if (note) { msg.textContent = note; }
-      else if (over) { msg.textContent = "Cần gạch thêm " + (n - seats) + " tên."; }
-      else if (n === 0 && boxes.length > 1) { msg.textContent = "Đã gạch hết tên: phiếu sẽ không hợp lệ."; }
-      else { msg.textContent = ""; }
+      msg.textContent = note || "";
+      if (speak) { live.textContent = (form.getAttribute("data-msg-live") || "").replace("{n}", n); }
     }
     Array.prototype.forEach.call(boxes, function (box) {
       box.addEventListener("change", function () {
@@ -34,15 +38,15 @@
           box.checked = false;
           var row = box.closest(".cand");
           row.classList.remove("flash"); void row.offsetWidth; row.classList.add("flash");
-          update("Chỉ được giữ lại tối đa " + seats + " người. Hãy gạch tên khác trước.");
+          update(form.getAttribute("data-msg-max"), false);
           return;
         }
-        update();
+        update("", true);
       });
     });
     form.addEventListener("submit", function (ev) {
-      if (kept() > seats) { ev.preventDefault(); update(); }
+      if (kept() > seats) { ev.preventDefault(); update("", true); }
     });
-    update();
+    update("", false);
   });
 })();

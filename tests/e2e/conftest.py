@@ -86,10 +86,18 @@ def staff(live_server):
 
     from election_app.auth.services import create_user
 
-    def make(role: str = "admin"):
+    def make(role: str = "admin", congresses=None):
+        """Tenancy: a non-admin account is scoped to the congresses that exist now, unless
+        ``congresses`` names them."""
+        import sqlalchemy as sa
+
+        from election_app.congress.models import Congress
         name = f"{role}_{uuid.uuid4().hex[:5]}"
         with live_server.ctx():
-            create_user(db.session, username=name, password="matkhau123", role=role)
+            ids = congresses
+            if ids is None:
+                ids = [] if role == "admin" else list(db.session.scalars(sa.select(Congress.id)))
+            create_user(db.session, username=name, password="matkhau123", role=role, congress_ids=ids)
             db.session.commit()
         return name, "matkhau123"
     return make

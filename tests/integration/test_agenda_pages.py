@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from election_app.agenda import services
 from election_app.db import db
 from election_app.delegates.services import check_in
-from election_app.documents.models import CongressFile
+from election_app.agenda.models import CongressFile
 from election_app.motions.models import Motion
 from tests.conftest import csrf_from
 
@@ -88,7 +88,14 @@ def test_secretary_may_run_but_not_edit(client, login, congress):
     assert client.get(f"/congresses/{congress.id}/agenda/new").status_code == 403
     _logout(client)
     login("board")
-    assert client.get(f"/congresses/{congress.id}/run").status_code == 403
+    # The board sees the run-sheet (its round buttons are there) but not the presidium's.
+    page = client.get(f"/congresses/{congress.id}/run")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f"/congresses/{congress.id}/run/next" not in html and "/run/current" not in html
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    assert client.post(f"/congresses/{congress.id}/run/next",
+                       data={"csrf_token": token, "current_id": "0"}).status_code == 403
     assert client.get(f"/congresses/{congress.id}/notes").status_code == 403
 
 

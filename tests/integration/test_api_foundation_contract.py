@@ -126,7 +126,7 @@ def test_account_bound_to_another_congress_is_refused(session, client, congress,
     from election_app.congress.services import create_congress
     elsewhere = create_congress(session, data={**CONGRESS, "name": "Đại hội khác"})
     user = create_user(session, username="host_only", password="matkhau123", role="organizer",
-                       congress_id=elsewhere.id)
+                       congress_ids=[elsewhere.id])
     token = issue_api_token(session, user=user)
     session.commit()
     resp = client.get(f"/api/v1/congresses/{congress.id}/delegates", headers={"Authorization": f"Bearer {token}"})

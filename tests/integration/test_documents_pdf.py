@@ -249,10 +249,10 @@ def test_count_minutes_every_field(app, session, congress, api, tmp_path):
     assert "(Lần bầu thứ 1)" in text
     for member in ("Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Đức"):
         assert f"Đồng chí {member}" in text
-    assert "Tổng số đại biểu được triệu tập: 14; có mặt: 13; tham gia bỏ phiếu: 13." in text
+    assert "Tổng số đại biểu được triệu tập: 14; có mặt: 13; số đại biểu nhận phiếu bầu: 13." in text
     assert "Số lượng bầu Đại hội đã biểu quyết: 2 đồng chí." in text
     assert "gồm 4 đồng chí (ứng cử: 0; đề cử: 4)" in text
-    assert "Số phiếu phát ra: 13; số phiếu thu về: 12." in text
+    assert "Số phiếu phát ra: 13; số phiếu thu về: 12 (không thu về: 1 phiếu)." in text
     assert "Số phiếu hợp lệ: 12 (100,00%); số phiếu không hợp lệ: 0 (0,00%)." in text
     # every candidate "n/returned" and percent in Vietnamese format, in ballot order
     for name, votes, pct in (("Nguyễn Văn An", "10/12", "83,33%"), ("Trần Thị Bình", "7/12", "58,33%"),
@@ -262,7 +262,7 @@ def test_count_minutes_every_field(app, session, congress, api, tmp_path):
     assert "từ 7 phiếu trở lên" in text  # more than half of 12 returned
     # elected in vote order, the tie at the last seat and the seat left
     table = flat(pdf_text(resp.data, tmp_path, layout=True))
-    assert "Các đồng chí trúng cử, theo thứ tự số phiếu từ cao xuống thấp: STT Họ và tên Số phiếu bầu Tỉ lệ " \
+    assert "Đồng chí trúng cử: STT Họ và tên Số phiếu bầu Tỉ lệ " \
            "1 Nguyễn Văn An 10/12 83,33% Các đồng chí" in table
     tie = re.search(r"Các đồng chí ([^:()]+?) có số phiếu bằng nhau \(7/12\)", text)
     assert tie and set(tie.group(1).split(", ")) == {"Trần Thị Bình", "Lê Văn Cường"}
@@ -321,7 +321,9 @@ def test_congress_minutes_in_agenda_order_with_annexes(app, session, congress, a
     assert "Số: 01/BB-ĐH" in text
     assert "BIÊN BẢN ĐẠI HỘI CÔNG ĐOÀN CƠ SỞ TRƯỜNG THCS THÀNH CÔNG LẦN THỨ X, NHIỆM KỲ 2023–2028" in text
     assert "Địa điểm: Hội trường tầng 3." in text
-    assert "Khách mời: đồng chí Phan Văn Khách – Chủ tịch, Công đoàn Giáo dục quận Ba Đình" in text
+    # the guest did not come (build_congress leaves the guest out): guests who did not
+    # come are not listed as present (issue 12)
+    assert "Phan Văn Khách" not in text
     assert "Tổng số đại biểu được triệu tập: 14; có mặt: 13 (92,86%); vắng mặt: 1 (Hà Thị Quỳnh" in text
     assert "Đoàn Chủ tịch: đồng chí Nguyễn Văn An (Chủ tịch CĐCS); đồng chí Trần Thị Bình (Phó Chủ tịch)" in text
     assert "Đoàn Thư ký: đồng chí Vũ Thị Hoa" in text
@@ -364,12 +366,13 @@ def test_resolution_from_template(app, session, congress, api, tmp_path):
     update_congress(session, congress=congress, data={"date": "2027-01-05"})
     session.commit()
     text = flat(pdf_text(api("organizer").get(f"/api/v1/congresses/{congress.id}/documents/resolution.pdf").data,
-                         tmp_path))
+                         tmp_path, layout=True))
     assert "Ba Đình, ngày 05 tháng 01 năm 2027" in text      # leading zeros, Nghị định 30
     assert "Số: 01/NQ-ĐH" in text and "NGHỊ QUYẾT" in text
     assert text.index("Căn cứ Điều lệ Công đoàn Việt Nam") < text.index("QUYẾT NGHỊ:")
     assert "Nhất trí số lượng Ban Chấp hành Công đoàn cơ sở Trường THCS Thành Công nhiệm kỳ 2023–2028 là 2 đồng chí." in text
-    assert "Công nhận kết quả bầu Ban Chấp hành nhiệm kỳ 2023–2028 gồm 1 đồng chí: Nguyễn Văn An." in text
+    # the congress's own act (recognising it is the upper union's: issue 12)
+    assert "Đại hội đã bầu Ban Chấp hành nhiệm kỳ 2023–2028 gồm 1 đồng chí: Nguyễn Văn An." in text
     assert "TM. ĐOÀN CHỦ TỊCH" in text and "Nơi nhận:" in text and "Lưu VT." in text
 
 

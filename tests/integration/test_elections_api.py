@@ -33,7 +33,7 @@ def admin(api):
 
 
 @pytest.fixture
-def board(api):
+def board(api, congress):
     return api("board")
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from election_app import create_app
 from election_app.db import db
 from election_app import ratelimit
-from election_app.voting.models import RateLimitBucket
+from election_app.ratelimit import RateLimitBucket
 from test_voting_support import SECRET, fresh, link_for, open_election, vote_url
 
 BAD = "N" * 32

@@ -1,0 +1,317 @@
+"""The one door every staff action goes through (STYLE §10).
+
+An *action* is a function ``fn(session, *, actor, cmd) -> result`` registered with
+``@action(name, permission=..., input=Model)``: ``cmd`` is a pydantic model (the typed input,
+validated once, here), ``result`` is whatever the action returns. Pages, the JSON API and the
+CLI only turn a request into ``cmd`` and call ``run``. ``run`` is the unit of work:
+
+1. authorize: the account's role has the permission AND the account may touch the congress
+   the command names (tenancy);
+2. run the action in one transaction; on a domain error roll back and re-raise;
+3. append the audit entry (who, which congress, the action, its input without secrets or
+   ballot contents, its outcome) in the same transaction, then commit;
+4. retry the whole unit twice when SQLite answers "database is locked" (a writer's snapshot
+   went stale), so the caller never sees that engine detail.
+
+Nothing else commits. ``page_run`` maps a domain error to flashed messages; ``api_run`` lets the
+API's error handler give the JSON error shape.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask import flash, g, has_request_context, request
+from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from .audit.services import record_audit, take_note
+from .auth.permissions import (MAX_DB_INT, PERMISSIONS, SCOPED_ARGS, can_access_congress,  # noqa: F401
+                               congress_of_route, congress_of_row)
+from .db import db
+from .errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+
+# --- the actor ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a staff account through a page, the API or the CLI."""
+    id: int | None
+    name: str
+    role: str
+    via: str = "page"
+    user: Any = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, user, via: str = "page") -> "Actor":
+        return cls(id=user.id, name=user.username, role=user.role, via=via, user=user)
+
+    @property
+    def is_authenticated(self) -> bool:       # so permission helpers accept an Actor
+        return True
+
+
+def current_actor(via: str | None = None) -> Actor:
+    """The actor of this request: the API's bearer user, else the logged-in page user."""
+    user = getattr(g, "api_user", None)
+    if user is not None:
+        return Actor.of(user, via or "api")
+    from flask_login import current_user
+    if not current_user.is_authenticated:
+        raise Forbidden("Cần đăng nhập.")
+    return Actor.of(current_user._get_current_object(), via or "page")
+
+
+# --- typed input ----------------------------------------------------------------------------
+
+
+class Command(BaseModel):
+    """Base of every action's input: text is stripped; unknown fields are ignored (API.md lets
+    clients send more than an operation reads), and the route's own ids always win."""
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
+
+
+_PYDANTIC_VI = {
+    "missing": "Thiếu thông tin bắt buộc.",
+    "int_parsing": "Phải là số nguyên.",
+    "int_type": "Phải là số nguyên.",
+    "int_from_float": "Phải là số nguyên.",
+    "string_type": "Phải là chuỗi ký tự.",
+    "bool_type": "Phải là đúng/sai (true/false).",
+    "bool_parsing": "Phải là đúng/sai (true/false).",
+    "list_type": "Phải là một danh sách.",
+    "dict_type": "Phải là một đối tượng.",
+    "model_type": "Phải là một đối tượng.",
+    "extra_forbidden": "Trường này không được hỗ trợ.",
+    "literal_error": "Giá trị không nằm trong các lựa chọn cho phép.",
+    "enum": "Giá trị không nằm trong các lựa chọn cho phép.",
+    "greater_than_equal": "Giá trị quá nhỏ.",
+    "greater_than": "Giá trị quá nhỏ.",
+    "less_than_equal": "Giá trị quá lớn.",
+    "less_than": "Giá trị quá lớn.",
+    "string_too_long": "Chuỗi quá dài.",
+    "string_too_short": "Không được để trống.",
+    "too_long": "Danh sách quá dài.",
+    "too_short": "Danh sách quá ngắn.",
+    "date_from_datetime_parsing": "Ngày không hợp lệ (YYYY-MM-DD).",
+    "date_parsing": "Ngày không hợp lệ (YYYY-MM-DD).",
+    "date_type": "Ngày không hợp lệ (YYYY-MM-DD).",
+    "finite_number": "Phải là một số hữu hạn.",
+    "recursion_loop": "Dữ liệu lồng nhau quá sâu.",
+}
+
+
+def parse(model: type[BaseModel], data: Any) -> BaseModel:
+    """Validate ``data`` into ``model``; a 422 with one Vietnamese detail per bad field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        details, seen = [], set()
+        for e in err.errors(include_url=False, include_input=False):
+            where = ".".join(str(p) for p in e.get("loc", ()))
+            if where in seen:
+                continue
+            seen.add(where)
+            msg = e.get("ctx", {}).get("error") if e["type"] == "value_error" else None
+            details.append({"field": where, "message": str(msg) if msg else _PYDANTIC_VI.get(
+                e["type"], "Giá trị không hợp lệ.")})
+        raise ValidationFailed("Dữ liệu gửi lên chưa hợp lệ.", details) from None
+
+
+# --- the action registry --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    permission: str
+    fn: Callable[..., Any]
+    input: type[BaseModel] | None
+    congress_of: Callable[[Session, Any], int | None]
+    audit: bool = True
+    summary: Callable[[Any], str] | None = None
+
+
+ACTIONS: dict[str, Action] = {}
+
+
+def _default_congress_of(session: Session, cmd: Any) -> int | None:
+    for key in ("congress_id", "cid"):
+        value = getattr(cmd, key, None)
+        if value is not None:
+            return int(value)
+    for key, table in (("election_id", "elections"), ("motion_id", "motions"),
+                       ("delegate_id", "delegates"), ("item_id", "agenda_items")):
+        value = getattr(cmd, key, None)
+        if value is not None:
+            return congress_of_row(session, table, int(value))
+    return None
+
+
+def action(name: str, *, permission: str, input: type[BaseModel] | None = None,
+           congress: Callable[[Session, Any], int | None] | None = None, audit: bool = True,
+           summary: Callable[[Any], str] | None = None):
+    """Register ``fn(session, *, actor, cmd)`` as the one implementation of action ``name``."""
+    if permission not in PERMISSIONS:
+        raise KeyError(permission)
+
+    def decorator(fn):
+        if name in ACTIONS and ACTIONS[name].fn is not fn:
+            raise ValueError(f"action {name} registered twice")
+        ACTIONS[name] = Action(name=name, permission=permission, fn=fn, input=input,
+                               congress_of=congress or _default_congress_of, audit=audit,
+                               summary=summary)
+        fn.action = ACTIONS[name]
+        return fn
+    return decorator
+
+
+# --- authorization --------------------------------------------------------------------------
+
+
+def authorize(actor: Actor, permission: str, congress_id: int | None) -> None:
+    if actor.role not in PERMISSIONS[permission]:
+        raise Forbidden("Vai trò của bạn không được phép thực hiện thao tác này.")
+    if congress_id is not None and not can_access_congress(actor.user or actor, congress_id):
+        raise Forbidden("Tài khoản không được phép làm việc với đại hội này.")
+
+
+def may(actor_or_user, permission: str, congress_id: int | None = None) -> bool:
+    """What templates ask to show a button: exactly the rule ``authorize`` enforces."""
+    role = getattr(actor_or_user, "role", None)
+    if role is None or role not in PERMISSIONS[permission]:
+        return False
+    return congress_id is None or can_access_congress(getattr(actor_or_user, "user", None)
+                                                      or actor_or_user, congress_id)
+
+
+# --- the unit of work -----------------------------------------------------------------------
+
+LOCK_RETRIES = 2
+
+
+def _is_locked(err: OperationalError) -> bool:
+    text = str(getattr(err, "orig", err)).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
+def _outcome(act: Action, result: Any) -> str:
+    if act.summary is not None:
+        return act.summary(result)
+    return "ok"
+
+
+def run(act_or_name: Action | str | Callable, *, actor: Actor, cmd: Any = None,
+        session: Session | None = None) -> Any:
+    """Authorize, run, audit and commit one action; roll back on any error."""
+    act = _resolve(act_or_name)
+    session = session or db.session
+    if act.input is not None and not isinstance(cmd, act.input):
+        cmd = parse(act.input, cmd)
+    attempt = 0
+    while True:
+        try:
+            congress_id = act.congress_of(session, cmd)
+            authorize(actor, act.permission, congress_id)
+            take_note(session)
+            result = act.fn(session, actor=actor, cmd=cmd)
+            if act.audit:
+                data = cmd.model_dump(mode="json") if isinstance(cmd, BaseModel) else (cmd or {})
+                note = take_note(session)
+                if note:
+                    data = {**data, **note}
+                if actor.via != "page":
+                    data = {**data, "via": actor.via}
+                record_audit(session, actor_id=actor.id, actor_name=actor.name, congress_id=congress_id,
+                             action=act.name, data=data, outcome=_outcome(act, result))
+            session.commit()
+            return result
+        except DomainError:
+            session.rollback()
+            raise
+        except OperationalError as err:
+            session.rollback()
+            if _is_locked(err) and attempt < LOCK_RETRIES:
+                attempt += 1
+                time.sleep(0.05 * attempt)
+                continue
+            if _is_locked(err):
+                raise Conflict("Hệ thống đang bận ghi dữ liệu; vui lòng thử lại.") from None
+            raise
+        except IntegrityError:
+            session.rollback()
+            raise Conflict("Dữ liệu vừa bị thay đổi bởi thao tác khác; vui lòng tải lại và thử lại.") from None
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def _resolve(act_or_name) -> Action:
+    if isinstance(act_or_name, Action):
+        return act_or_name
+    if isinstance(act_or_name, str):
+        return ACTIONS[act_or_name]
+    return act_or_name.action
+
+
+def page_run(act_or_name, cmd: Any = None, *, success: str | Callable[[Any], str] | None = None,
+             category: str = "success") -> tuple[bool, Any]:
+    """Run an action for a page: (True, result) after flashing ``success``; (False, error)
+    after flashing the error and each detail (the page re-renders or redirects)."""
+    try:
+        result = run(act_or_name, actor=current_actor("page"), cmd=cmd)
+    except DomainError as err:
+        flash_error(err)
+        return False, err
+    if success:
+        flash(success(result) if callable(success) else success, category)
+    return True, result
+
+
+def flash_error(err: DomainError) -> None:
+    details = [d.get("message") for d in (err.details or []) if d.get("message")]
+    flash(err.message, "error")
+    for message in details:
+        if message != err.message:
+            flash(message, "error")
+
+
+def flash_form_errors(form) -> None:
+    """The form-errors loop, written once."""
+    for name, errors in form.errors.items():
+        for message in errors:
+            flash(message, "error")
+
+
+def api_run(act_or_name, payload: Any = None, **route_values) -> Any:
+    """Run an action for the JSON API: the body and the route values make the command."""
+    act = _resolve(act_or_name)
+    if act.input is not None:
+        if payload is None:
+            payload = {}
+        if not isinstance(payload, dict):
+            raise ValidationFailed("Nội dung yêu cầu phải là một đối tượng JSON.",
+                                   [{"field": "", "message": "Cần JSON dạng đối tượng {...}."}])
+        cmd = parse(act.input, {**payload, **route_values})
+    else:
+        cmd = payload
+    return run(act, actor=current_actor("api"), cmd=cmd)
+
+
+def cli_actor(session: Session, username: str | None):
+    """The CLI acts as a named account (``--as NAME``) or as the system operator."""
+    if username:
+        from .auth.models import User
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise NotFound(f"Không có tài khoản «{username}».")
+        return Actor.of(user, "cli")
+    return Actor(id=None, name="(dòng lệnh)", role="admin", via="cli")
+
+
+def request_client() -> str:
+    return request.remote_addr or "" if has_request_context() else ""

@@ -1,0 +1,223 @@
+"""The elections' use cases as actions through the one door: set-up, the candidate list,
+the round lifecycle (open, strike off, bare count, close, further round) and paper entry.
+The elections pages, the run-sheet and the JSON API call these and nothing else."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+from sqlalchemy.orm import Session
+
+from ..audit import audit_note
+from ..congress.services import get_congress
+from ..door import Actor, Command, action
+from ..errors import Conflict
+from . import services as el
+
+Id = Field(gt=0, le=2**63 - 1)
+
+
+class ElectionRef(Command):
+    congress_id: int | None = Field(default=None, gt=0, le=2**63 - 1)
+    election_id: int = Id
+
+
+def _election(session: Session, cmd: ElectionRef):
+    return el.get_election(session, cmd.election_id, cmd.congress_id)
+
+
+class CreateElection(Command):
+    congress_id: int = Id
+    title: Any = None
+    body: Any = None
+    seats: Any = None
+    candidates: list[Any] = Field(default_factory=list, max_length=2000)
+    entry_teams: Any = 1
+    follows_election_id: int | None = None
+
+
+@action("elections.create", permission="elections.manage", input=CreateElection,
+        summary=lambda r: f"cuộc bầu #{r[0].id}")
+def create_election(session: Session, *, actor: Actor, cmd: CreateElection):
+    congress = get_congress(session, cmd.congress_id)
+    return el.create_election(session, congress=congress, title=cmd.title, body=cmd.body, seats=cmd.seats,
+                              candidates=cmd.candidates, entry_teams=cmd.entry_teams,
+                              follows_election_id=cmd.follows_election_id)
+
+
+class UpdateElection(ElectionRef):
+    title: Any = None
+    seats: Any = None
+    entry_teams: Any = None
+
+
+@action("elections.update", permission="elections.manage", input=UpdateElection)
+def update_election(session: Session, *, actor: Actor, cmd: UpdateElection):
+    election = _election(session, cmd)
+    audit_note(session, previous={"title": election.title, "seats": election.seats,
+                                  "entry_teams": election.entry_teams})
+    return el.update_election(session, election=election, title=cmd.title, seats=cmd.seats,
+                              entry_teams=cmd.entry_teams)
+
+
+@action("elections.delete", permission="elections.manage", input=ElectionRef)
+def delete_election(session: Session, *, actor: Actor, cmd: ElectionRef):
+    election = _election(session, cmd)
+    audit_note(session, title=election.title)
+    el.delete_election(session, election=election)
+
+
+class AddCandidate(ElectionRef):
+    data: dict[str, Any]
+
+
+@action("elections.add_candidate", permission="elections.manage", input=AddCandidate,
+        summary=lambda r: f"người #{r[0].id}")
+def add_candidate(session: Session, *, actor: Actor, cmd: AddCandidate):
+    return el.add_candidate(session, election=_election(session, cmd), data=cmd.data)
+
+
+class CandidateChange(ElectionRef):
+    candidate_id: int = Id
+    change: Literal["withdraw", "reinstate", "remove", "nomination"]
+    reason: str = Field(default="", max_length=500)
+    nomination: str = Field(default="", max_length=40)
+
+
+@action("elections.change_candidate", permission="elections.manage", input=CandidateChange,
+        summary=lambda r: r[0])
+def change_candidate(session: Session, *, actor: Actor, cmd: CandidateChange):
+    """Withdraw (rút tên, with its reason), reinstate, remove a mistyped row, or set ứng cử/đề cử."""
+    election = _election(session, cmd)
+    candidate = el.get_candidate(session, election, cmd.candidate_id)
+    name = candidate.full_name
+    audit_note(session, name=name)
+    if cmd.change == "withdraw":
+        return name, el.withdraw_candidate(session, election=election, candidate=candidate, reason=cmd.reason)
+    if cmd.change == "reinstate":
+        return name, el.reinstate_candidate(session, election=election, candidate=candidate)
+    if cmd.change == "remove":
+        el.remove_candidate(session, election=election, candidate=candidate)
+        return name, el.candidate_warnings(session, election)
+    audit_note(session, previous=candidate.nomination)
+    el.set_nomination(session, election=election, candidate=candidate, nomination=cmd.nomination)
+    return name, []
+
+
+# --- the round's lifecycle -------------------------------------------------------------------
+
+def _round_summary(r) -> str:
+    return f"lần {r.number}: {r.status}" + (f", {r.outcome}" if getattr(r, "outcome", None) else "")
+
+
+@action("rounds.open", permission="elections.count", input=ElectionRef, summary=_round_summary)
+def open_round(session: Session, *, actor: Actor, cmd: ElectionRef):
+    return el.open_round(session, election=_election(session, cmd))
+
+
+@action("rounds.close", permission="elections.count", input=ElectionRef, summary=_round_summary)
+def close_round(session: Session, *, actor: Actor, cmd: ElectionRef):
+    return el.close_round(session, election=_election(session, cmd))
+
+
+class FurtherRound(ElectionRef):
+    candidate_ids: list[int] = Field(default_factory=list, max_length=2000)
+    seats: Any = None
+
+
+@action("rounds.create_further", permission="elections.count", input=FurtherRound, summary=_round_summary)
+def create_further_round(session: Session, *, actor: Actor, cmd: FurtherRound):
+    return el.create_further_round(session, election=_election(session, cmd), candidate_ids=cmd.candidate_ids,
+                                   seats=cmd.seats)
+
+
+class IssuePaper(ElectionRef):
+    delegate_ids: list[Any] = Field(max_length=5000)
+
+
+@action("rounds.issue_paper", permission="elections.count", input=IssuePaper,
+        summary=lambda ids: f"{len(ids)} phiếu giấy")
+def issue_paper(session: Session, *, actor: Actor, cmd: IssuePaper):
+    """Strike delegates off at the ballot desk (who received a paper ballot; never what they voted)."""
+    return el.issue_paper(session, election=_election(session, cmd), delegate_ids=cmd.delegate_ids)
+
+
+class BareCount(ElectionRef):
+    issued: Any = None
+
+
+@action("rounds.set_paper_issued", permission="elections.count", input=BareCount,
+        summary=lambda r: f"{r.paper_issued} phiếu phát ra" if hasattr(r, "paper_issued") else "ok")
+def set_paper_issued(session: Session, *, actor: Actor, cmd: BareCount):
+    election = _election(session, cmd)
+    current = el.current_round(session, election)
+    audit_note(session, previous=getattr(current, "paper_issued", None))
+    return el.set_paper_issued(session, election=election, issued=cmd.issued)
+
+
+# --- paper ballot entry (what a ballot says is never written to the audit log) -------------
+
+class EnterBallot(ElectionRef):
+    team: int = Field(default=1, ge=1, le=3)
+    number: int | None = Field(default=None, ge=1, le=100000)
+    kept: list[Any] = Field(default_factory=list, max_length=2000)
+    defect: str | None = Field(default=None, max_length=300)
+
+
+def _entry_summary(e) -> str:
+    return f"tổ {e.team}, phiếu số {e.number}"
+
+
+@action("paper.enter", permission="elections.count", input=EnterBallot, summary=_entry_summary)
+def enter_paper_ballot(session: Session, *, actor: Actor, cmd: EnterBallot):
+    r = el.current_round(session, _election(session, cmd))
+    if r is None:
+        raise Conflict("Chưa có lần bầu nào đang mở.")
+    return el.enter_paper_ballot(session, round=r, team=cmd.team, number=cmd.number, kept=cmd.kept,
+                                 defect=cmd.defect, user_id=actor.id)
+
+
+class CorrectBallot(ElectionRef):
+    team: int = Field(default=1, ge=1, le=3)
+    number: int = Field(ge=1, le=100000)
+    kept: list[Any] = Field(default_factory=list, max_length=2000)
+    defect: str | None = Field(default=None, max_length=300)
+    reason: str = Field(default="", max_length=500)
+
+
+@action("paper.correct", permission="elections.count", input=CorrectBallot, summary=_entry_summary)
+def correct_paper_ballot(session: Session, *, actor: Actor, cmd: CorrectBallot):
+    r = el.current_round(session, _election(session, cmd))
+    if r is None:
+        raise Conflict("Chưa có lần bầu nào đang mở.")
+    return el.correct_paper_ballot(session, round=r, team=cmd.team, number=cmd.number, kept=cmd.kept,
+                                   defect=cmd.defect, reason=cmd.reason, user_id=actor.id)
+
+
+class VoidBallot(ElectionRef):
+    team: int = Field(default=1, ge=1, le=3)
+    number: int = Field(ge=1, le=100000)
+    reason: str = Field(default="", max_length=500)
+
+
+@action("paper.void", permission="elections.count", input=VoidBallot, summary=_entry_summary)
+def void_paper_ballot(session: Session, *, actor: Actor, cmd: VoidBallot):
+    r = el.current_round(session, _election(session, cmd))
+    if r is None:
+        raise Conflict("Chưa có lần bầu nào đang mở.")
+    return el.void_paper_ballot(session, round=r, team=cmd.team, number=cmd.number, reason=cmd.reason,
+                                user_id=actor.id)
+
+
+class RecordBallots(ElectionRef):
+    ballots: Any = None
+    issued: Any = None
+    team: Any = 1
+
+
+@action("paper.record_batch", permission="elections.count", input=RecordBallots,
+        summary=lambda n: f"{n} phiếu giấy")
+def record_paper_ballots(session: Session, *, actor: Actor, cmd: RecordBallots):
+    """A batch of paper ballots from the API (contents never reach the audit log)."""
+    return el.record_paper_ballots(session, election=_election(session, cmd), ballots=cmd.ballots,
+                                   issued=cmd.issued, team=cmd.team, user_id=actor.id)
