@@ -13,7 +13,7 @@ from ..db import db
 from ..extensions import csrf
 from ..elections import services as el
 from ..elections.forms import ActionForm
-from ..elections.views import _load, _team_arg
+from ..congress.services import get_congress
 from . import services
 
 bp = Blueprint("camera", __name__, url_prefix="/congresses/<int:cid>")
@@ -24,6 +24,18 @@ def _in_memory(*_args, **_kwargs):
     """Uploaded photos stay in memory: never a temporary file on disk (werkzeug spools
     files over 500 KB to one by default)."""
     return io.BytesIO()
+
+
+def _load(cid: int, eid: int):
+    return get_congress(db.session, cid), el.get_election(db.session, eid, cid)
+
+
+def _team_arg(election) -> int:
+    try:
+        team = int(request.values.get("team", 1))
+    except (TypeError, ValueError):
+        team = 1
+    return team if 1 <= team <= election.entry_teams else 1
 
 
 def _page(congress, election, team, ballots=None, error=None, status=200):
