@@ -50,8 +50,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @login_manager.user_loader
     def _load_user(user_id: str):
-        from .auth.models import User
-        return db.session.get(User, int(user_id))
+        from .auth.services import user_for_session
+        return user_for_session(db.session, user_id=user_id, epoch=session.get("epoch"))
+
+    from . import hardening
+    hardening.install(app)  # bounded <int:> ids, strict JSON, bad input → 400 (before the routes)
 
     # First, so that its after_request (cache headers, gzip) runs last, on the final body.
     from . import assets

@@ -6,7 +6,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from .api.core import bp as api_bp
-    from .auth.views import bp as auth_bp
+    from .accounts.auth_views import bp as auth_bp
     from .congress.views import bp as congress_bp
     from .delegates.views import bp as delegates_bp
     from .congress.audit_views import bp as audit_bp
@@ -28,4 +28,4 @@ def register_blueprints(app: Flask) -> None:
 
 
 # Features whose pages are in election_app/<name>/views.py with a ``bp`` blueprint.
-FEATURE_BLUEPRINTS: list[str] = ["elections", "motions", "voting", "agenda", "documents", "camera"]
+FEATURE_BLUEPRINTS: list[str] = ["elections", "motions", "voting", "agenda", "documents", "backup", "camera"]

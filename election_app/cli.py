@@ -1,4 +1,5 @@
-"""Flask commands: ``user create/grant/revoke``, ``audit verify``, ``demo seed``."""
+"""Flask commands: ``user create|grant|revoke|password|disable|enable``, ``audit verify``,
+``congress export|import|backup``, ``demo seed``."""
 from __future__ import annotations
 
 import click
@@ -71,19 +72,114 @@ def register_cli(app: Flask) -> None:
             raise SystemExit(1)
         click.echo(f"Nhật ký nguyên vẹn: {checked} mục đã kiểm.")
 
+    def _fail(err: DomainError):
+        db.session.rollback()
+        raise click.ClickException(" ".join([err.message] + [d["message"] for d in err.details]))
+
+    @user_group.command("password")
+    @click.argument("name")
+    @click.option("--password", prompt="Mật khẩu mới", hide_input=True, confirmation_prompt=True)
+    def user_password(name: str, password: str):
+        """Set a new password; every session and API token of the account stops working."""
+        from .accounts import actions
+        _cli_run(actions.set_password, {"username": name, "password": password})
+        click.echo(f"Đã đặt mật khẩu mới cho {name}; mọi phiên đăng nhập và mã API cũ đã hết hiệu lực.")
+
+    @user_group.command("disable")
+    @click.argument("name")
+    def user_disable(name: str):
+        """Disable an account; its sessions and API tokens end at once."""
+        from .accounts import actions
+        _cli_run(actions.set_active, {"username": name, "active": False})
+        click.echo(f"Đã khoá tài khoản {name}.")
+
+    @user_group.command("enable")
+    @click.argument("name")
+    def user_enable(name: str):
+        """Enable a disabled account again."""
+        from .accounts import actions
+        _cli_run(actions.set_active, {"username": name, "active": True})
+        click.echo(f"Đã mở lại tài khoản {name}.")
+
+    @app.cli.group("congress", help="Sao lưu và khôi phục một đại hội (backup).")
+    def congress_group():
+        pass
+
+    @congress_group.command("export")
+    @click.argument("cid", type=int)
+    @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, writable=True),
+                  help="Tệp .json (hoặc .json.gz) để ghi.")
+    def congress_export(cid: int, output: str):
+        """Write the whole congress CID (roll, attendance, agenda, motions, elections, rounds,
+        ballots, receipts, seals, documents' numbers) to FILE."""
+        import gzip
+        import json
+        import os
+        from .backup.services import export_congress
+        try:
+            data = export_congress(db.session, congress_id=cid)
+        except DomainError as err:
+            _fail(err)
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(gzip.compress(body, mtime=0) if output.endswith(".gz") else body)
+        rows = sum(len(t["rows"]) for t in data["tables"].values())
+        click.echo(f"Đã xuất đại hội {cid}: {len(data['tables'])} bảng, {rows} dòng → {output}")
+
+    @congress_group.command("import")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    def congress_import(file: str):
+        """Load a congress from FILE (written by `congress export` or an automatic backup
+        under instance/backups/) as a new congress with new ids."""
+        from pathlib import Path
+        from .backup.files import load_file
+        from .backup.services import import_congress
+        try:
+            cid = import_congress(db.session, data=load_file(Path(file)))
+            db.session.commit()
+        except DomainError as err:
+            _fail(err)
+        click.echo(f"Đã nhập đại hội: số {cid}.")
+
+    @congress_group.command("backup")
+    @click.argument("cid", type=int, required=False)
+    @click.option("--all", "all_", is_flag=True, help="Mọi đại hội (cho cron cuối ngày).")
+    def congress_backup(cid: int | None, all_: bool):
+        """Write a backup now into instance/backups/ (rotated), e.g. from cron at 23:59."""
+        from flask import current_app
+        from sqlalchemy import select
+        from .backup.files import write_backup
+        from .congress.models import Congress
+        ids = db.session.scalars(select(Congress.id)).all() if all_ else [cid]
+        if not all_ and cid is None:
+            raise click.UsageError("Cần số đại hội CID hoặc --all.")
+        for one in ids:
+            try:
+                path = write_backup(db.session, current_app, congress_id=one, reason="end-of-day" if all_ else "manual")
+            except DomainError as err:
+                _fail(err)
+            click.echo(f"Đã sao lưu đại hội {one} → {path}")
+
     @app.cli.group("demo", help="Dữ liệu mẫu.")
     def demo_group():
         pass
 
     @demo_group.command("seed")
-    @click.option("--admin-password", default="admin12345", show_default=True)
-    def demo_seed(admin_password: str):
-        """Seed the demo congress once (does nothing when it already exists)."""
+    @click.option("--admin-password", default=None,
+                  help="Mật khẩu cho admin (mặc định: sinh ngẫu nhiên, in ra một lần).")
+    def demo_seed(admin_password: str | None):
+        """Seed the demo congress once (does nothing when it already exists). The accounts get
+        generated passwords, printed here once and stored nowhere in clear."""
         from .demo import seed_demo
-        made = seed_demo(db.session, admin_password=admin_password)
-        db.session.commit()
+        try:
+            made = seed_demo(db.session, admin_password=admin_password)
+            db.session.commit()
+        except DomainError as err:
+            _fail(err)
         if made:
-            click.echo("Đã tạo đại hội mẫu và các tài khoản:")
+            click.echo("Đã tạo đại hội mẫu và các tài khoản (mật khẩu chỉ hiện MỘT LẦN, hãy ghi lại;")
+            click.echo("đổi bằng trang «Đổi mật khẩu» hoặc `flask --app election_app user password TÊN`):")
             for username, role, pw in made:
                 click.echo(f"  {username:<10} {role:<10} mật khẩu: {pw}")
         else:

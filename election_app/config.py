@@ -27,6 +27,8 @@ def _instance_secret(instance_path: Path) -> str:
 
 def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
     instance_path = Path(instance_path)
+    # HTTPS=1 (make run with its certificate, or behind a TLS proxy): cookies only over TLS.
+    https = os.environ.get("HTTPS", "").strip().lower() not in ("", "0", "false", "no")
     cfg: dict = {
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
         or f"sqlite:///{instance_path / 'election_app.sqlite3'}",
@@ -38,6 +40,11 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # a congress day is long; the token lives with the session
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "HTTPS": https,
         "API_TOKEN_HOURS": int(os.environ.get("API_TOKEN_HOURS", "24")),
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "IMPORT_MAX_ROWS": 20000,

@@ -3,6 +3,7 @@ people), seeded once by ``flask demo seed`` / ``make run``."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -67,13 +68,21 @@ MEMBERS = [
 STAFF = [("admin", "admin"), ("btc", "organizer"), ("bbc", "board"), ("thuky", "secretary")]
 
 
-def seed_demo(session: Session, *, admin_password: str = "admin12345") -> list[tuple[str, str, str]]:
+def generated_password() -> str:
+    """12 characters from an alphabet without look-alikes (about 70 bits), easy to copy by hand."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+def seed_demo(session: Session, *, admin_password: str | None = None) -> list[tuple[str, str, str]]:
+    """Seed once; returns (username, role, password) of the accounts made, with passwords
+    generated here (never a fixed one), for the caller to print once."""
     if session.scalar(select(Congress.id).where(Congress.name == DEMO_NAME)) is not None:
         return []
     made = []
     for username, role in STAFF:
         if session.scalar(select(User.id).where(User.username == username)) is None:
-            pw = admin_password if role == "admin" else f"{username}12345"
+            pw = (admin_password if role == "admin" and admin_password else generated_password())
             create_user(session, username=username, password=pw, role=role,
                         full_name={"admin": "Quản trị", "btc": "Ban tổ chức", "bbc": "Ban bầu cử",
                                    "thuky": "Thư ký"}[username])

@@ -4,7 +4,13 @@ app process (gunicorn workers, several machines on one PostgreSQL) enforces one 
 Used to slow down guessing (voting tokens, staff passwords): each failed attempt counts
 under a key; past the limit the client gets 429 until the window ends. Counting is one atomic
 INSERT … ON CONFLICT DO UPDATE (SQLite ≥ 3.24 and PostgreSQL), so concurrent failures
-never lose a count."""
+never lose a count.
+
+``reserve`` is the race-free form for guarded actions (a password check): it counts the
+attempt *before* the action, in its own transaction committed at once, and refuses when the
+count is past the limit, so N parallel attempts against a limit of L get at most L through
+(a plain check-then-record lets every parallel request pass the check before any records).
+A success gives its slot back with ``Reservation.refund``."""
 from __future__ import annotations
 
 import time
@@ -86,3 +92,63 @@ def purge_old(session: Session, *, prefix: str, window_seconds: int, now: float 
         RateLimitBucket.key.startswith(prefix, autoescape=True),
         RateLimitBucket.window_start < _window(now, window_seconds)))
     return result.rowcount or 0
+
+
+class Reservation:
+    """Attempts counted up front by ``reserve``; ``refund`` gives them back (a success)."""
+
+    def __init__(self, bind, keys: list[str], start: int):
+        self._bind, self.keys, self._start = bind, keys, start
+
+    def refund(self) -> None:
+        table = RateLimitBucket.__table__
+        from sqlalchemy import update
+        with self._bind.begin() as conn:
+            for key in self.keys:
+                conn.execute(update(table).where(table.c.key == key, table.c.window_start == self._start,
+                                                 table.c.count > 0)
+                             .values(count=table.c.count - 1))
+
+
+def _engine_of(session: Session):
+    bind = session.get_bind()
+    return getattr(bind, "engine", bind)
+
+
+def reserve(session: Session, *, keys: list[tuple[str, int]], window_seconds: int,
+            now: float | None = None, message: str = RATE_LIMITED_MESSAGE) -> Reservation:
+    """Count one attempt under every ``(key, limit)`` atomically, committed at once on a
+    connection of its own (so the count holds even when the caller's transaction rolls back,
+    and no lock is held during the guarded action). Raises ``TooManyRequests`` when any key
+    is past its limit; the refused attempt stays counted."""
+    start = _window(now, window_seconds)
+    insert = _insert(session)
+    table = RateLimitBucket.__table__
+    engine = _engine_of(session)
+    over = False
+    with engine.begin() as conn:
+        for key, limit in keys:
+            stmt = insert(table).values(key=key, window_start=start, count=1)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[table.c.key],
+                set_={"count": case((table.c.window_start == start, table.c.count + 1), else_=1),
+                      "window_start": start},
+            ).returning(table.c.count)
+            count = conn.execute(stmt).scalar_one()
+            if count > limit:
+                over = True
+    if over:
+        raise TooManyRequests(message)
+    return Reservation(engine, [k for k, _ in keys], start)
+
+
+def client_keys(prefix: str, request, *, device_limit: str, address_limit: str) -> list[tuple[str, str]]:
+    """Keys for counting one client's failures twice: per device (address and a digest of the
+    browser's User-Agent; a tight limit) and per address (a high limit). A hall's phones
+    all come from the Wi-Fi's one address: one device's mistakes reach its own tight limit
+    long before the address's, so the rest of the hall keeps working; only a deliberate
+    flood of the high limit from that address blocks it, for one window."""
+    import hashlib
+    address = request.remote_addr or "unknown"
+    agent = hashlib.sha256((request.headers.get("User-Agent") or "").encode("utf-8", "replace")).hexdigest()[:12]
+    return [(f"{prefix}-dev:{address}:{agent}", device_limit), (f"{prefix}:{address}", address_limit)]

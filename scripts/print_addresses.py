@@ -1,5 +1,5 @@
 """Prints where the app can be reached (this machine and, when serving on 0.0.0.0, the
-hall's Wi-Fi addresses) and the demo logins."""
+hall's Wi-Fi addresses) and where the demo logins come from (never a password)."""
 import socket
 import sys
 
@@ -21,6 +21,6 @@ if host == "0.0.0.0":
 else:
     print("Chỉ máy này truy cập được. Để phục vụ qua Wi-Fi hội trường: HOST=0.0.0.0 make run "
           "(thêm HTTPS=1 để điện thoại dùng được máy ảnh quét QR)")
-print("Tài khoản mẫu: admin / admin12345 (quản trị), btc / btc12345 (ban tổ chức), "
-      "bbc / bbc12345 (ban bầu cử), thuky / thuky12345 (thư ký)")
+print("Tài khoản mẫu: admin, btc, bbc, thuky — mật khẩu được sinh ngẫu nhiên và in MỘT LẦN khi "
+      "tạo dữ liệu mẫu (xem phía trên); quên thì đặt lại: flask --app election_app user password admin")
 print("Dừng máy chủ: Ctrl+C\n")

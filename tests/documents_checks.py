@@ -32,7 +32,8 @@ class Page:
 
     def __init__(self, page):
         self.height = page.height
-        self.words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)
+        self.words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5,
+                                        extra_attrs=["fontname"])
         found = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
         self.table_boxes = [t.bbox for t in found]
         self.table_rows = [t.extract() for t in found]
@@ -226,4 +227,25 @@ def tall_cells(pdf, max_lines: int = 2) -> list[str]:
                     parts = [x for x in (cell or "").split("\n") if x.strip()]
                     if len(parts) > max_lines:
                         problems.append(f"trang {i + 1}: ô bảng {len(parts)} dòng: «{' / '.join(parts)}»")
+    return problems
+
+
+HEADING = re.compile(r"^([IVX]+|[A-D]|\d+)\. \S")
+
+
+def headings_at_foot(pdf) -> list[str]:
+    """A heading (bold line numbered "II.", "C.", "12.") left as the last line of a page,
+    its content on the next page."""
+    problems = []
+    pages = parse(pdf)
+    for i, page in enumerate(pages[:-1]):
+        words = [w for w in page.words if not (w["bottom"] < 20 * MM and w["text"].isdigit())]
+        if not words:
+            continue
+        bottom = max(w["top"] for w in words)
+        last = sorted((w for w in words if abs(w["top"] - bottom) < 2.5), key=lambda w: w["x0"])
+        text = _norm(" ".join(w["text"] for w in last))
+        if HEADING.match(text) and all("Bold" in w.get("fontname", "") for w in last) \
+                and not any(b[1] - 1 <= bottom <= b[3] + 1 for b in page.table_boxes):
+            problems.append(f"trang {i + 1}: tiêu đề ở cuối trang: «{text}»")
     return problems

@@ -57,3 +57,53 @@ def revoke_congress(session: Session, *, actor: Actor, cmd: Scope) -> bool:
     changed = services.revoke_congress(session, user=user, congress_id=cmd.congress_id)
     forget_scope(user.id)
     return changed
+
+
+# --- account care (issue 11): every session and API token of the account ends at once ------
+
+class SetPassword(Command):
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(max_length=200)
+
+
+@action("users.set_password", permission="users.manage", input=SetPassword, congress=lambda s, cmd: None,
+        summary=lambda _: "mật khẩu mới; mọi phiên đã kết thúc")
+def set_password(session: Session, *, actor: Actor, cmd: SetPassword) -> User:
+    user = _user(session, cmd.username)
+    services.set_password(session, user=user, password=cmd.password)
+    return user
+
+
+class SetActive(Command):
+    username: str = Field(min_length=1, max_length=80)
+    active: bool
+
+
+@action("users.set_active", permission="users.manage", input=SetActive, congress=lambda s, cmd: None,
+        summary=lambda u: "đang hoạt động" if u.is_active_account else "đã khoá; mọi phiên đã kết thúc")
+def set_active(session: Session, *, actor: Actor, cmd: SetActive) -> User:
+    user = _user(session, cmd.username)
+    if not cmd.active and actor.id is not None and user.id == actor.id:
+        from ..errors import Conflict
+        raise Conflict("Không thể tự khoá tài khoản đang dùng.")
+    services.set_account_active(session, user=user, active=cmd.active)
+    return user
+
+
+class ChangeOwnPassword(Command):
+    current_password: str = Field(max_length=200)
+    password: str = Field(max_length=200)
+
+
+@action("account.change_password", permission="account.own", input=ChangeOwnPassword,
+        congress=lambda s, cmd: None, summary=lambda _: "đã đổi; các phiên khác đã kết thúc")
+def change_own_password(session: Session, *, actor: Actor, cmd: ChangeOwnPassword) -> User:
+    user = session.get(User, actor.id)
+    services.change_own_password(session, user=user, current=cmd.current_password, new=cmd.password)
+    return user
+
+
+@action("account.logout", permission="account.own", congress=lambda s, cmd: None,
+        summary=lambda _: "mọi phiên đã kết thúc")
+def logout(session: Session, *, actor: Actor, cmd=None) -> None:
+    services.end_sessions(session, user=session.get(User, actor.id))

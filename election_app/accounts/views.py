@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..db import db
 from ..door import flash_form_errors, page_run
 from . import actions
-from ..auth.forms import ScopeForm
+from .forms import ScopeForm
 from ..auth.models import User, UserCongress
 from ..auth.permissions import require
 from ..congress.models import Congress

@@ -369,16 +369,28 @@ def notes_in_order(session: Session, congress_id: int) -> list[dict]:
 
 # --- documents for delegates (PDF) ---------------------------------------------------
 
-def file_signature(secret: str, file_id: int) -> str:
-    return hmac.new(secret.encode(), f"congress-file:{file_id}".encode(), hashlib.sha256).hexdigest()[:32]
+def _file_identity(congress_id: int, file_id: int, uploaded_at, size: int) -> str:
+    """What a signed link names: the congress, the file's id, and when it was uploaded and its
+    size, so that a link never opens another congress's file nor a later file that happens to
+    get the same id (SQLite reuses the id of a deleted last row)."""
+    stamp = uploaded_at.replace(tzinfo=None).isoformat(timespec="seconds") if uploaded_at else ""
+    return f"congress-file:v2:{congress_id}:{file_id}:{stamp}:{size}"
 
 
-def file_url(secret: str, file_id: int) -> str:
-    return f"/files/{file_id}/{file_signature(secret, file_id)}"
+def file_signature(secret: str, congress_id: int, file_id: int, uploaded_at, size: int) -> str:
+    identity = _file_identity(congress_id, file_id, uploaded_at, size)
+    return hmac.new(secret.encode(), identity.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def check_file_signature(secret: str, file_id: int, sig: str) -> bool:
-    return hmac.compare_digest(file_signature(secret, file_id), str(sig or ""))
+def file_url(secret: str, file: dict) -> str:
+    """The signed link of a file (``file``: a row of ``list_files`` with its congress id)."""
+    sig = file_signature(secret, file["congress_id"], file["id"], file["uploaded_at"], file["size"])
+    return f"/congresses/{file['congress_id']}/files/{file['id']}/{sig}"
+
+
+def check_file_signature(secret: str, row, sig: str) -> bool:
+    expected = file_signature(secret, row.congress_id, row.id, row.uploaded_at, row.size)
+    return hmac.compare_digest(expected, str(sig or ""))
 
 
 def upload_file(session: Session, *, congress: Congress, title: str, filename: str, content: bytes,
@@ -414,8 +426,8 @@ def upload_file(session: Session, *, congress: Congress, title: str, filename: s
 
 def list_files(session: Session, congress_id: int) -> list[dict]:
     """Files without their content (which can be megabytes each)."""
-    rows = session.execute(select(CongressFile.id, CongressFile.title, CongressFile.filename,
-                                  CongressFile.size, CongressFile.uploaded_at)
+    rows = session.execute(select(CongressFile.id, CongressFile.congress_id, CongressFile.title,
+                                  CongressFile.filename, CongressFile.size, CongressFile.uploaded_at)
                            .where(CongressFile.congress_id == congress_id)
                            .order_by(CongressFile.uploaded_at, CongressFile.id))
     return [dict(r._mapping) for r in rows]
@@ -458,7 +470,7 @@ def phone_agenda(session: Session, congress: Congress, *, secret_key: str | None
             "planned_time": current.planned_time, "status": current.status},
         "items": [{"title": i.title, "section": i.section, "status": i.status,
                    "planned_time": i.planned_time} for i in items],
-        "files": [{"title": f["title"], "url": file_url(secret_key, f["id"]), "size": f["size"],
+        "files": [{"title": f["title"], "url": file_url(secret_key, f), "size": f["size"],
                    "size_label": format_size(f["size"])} for f in list_files(session, congress.id)],
     }
 

@@ -386,7 +386,7 @@ def display_state(token: str):
 def files(cid: int):
     congress = get_congress(db.session, cid)
     secret = current_app.config["SECRET_KEY"]
-    rows = [{**f, "url": services.file_url(secret, f["id"]), "size_label": services.format_size(f["size"])}
+    rows = [{**f, "url": services.file_url(secret, f), "size_label": services.format_size(f["size"])}
             for f in services.list_files(db.session, cid)]
     return render_template("agenda/files.html", congress=congress, form=UploadForm(), files=rows,
                            action_form=ActionForm())
@@ -418,14 +418,14 @@ def delete_file(cid: int, fid: int):
     return redirect(url_for("agenda.files", cid=cid))
 
 
-@bp.route("/files/<int:fid>/<sig>")
-@public("documents for delegates: the link is signed with the server's key; no delegate token")
-def download_file(fid: int, sig: str):
-    if not services.check_file_signature(current_app.config["SECRET_KEY"], fid, sig):
-        abort(404)
+@bp.route("/congresses/<int:cid>/files/<int:fid>/<sig>")
+@public("documents for delegates: the link is signed with the server's key and names its congress and file")
+def download_file(cid: int, fid: int, sig: str):
     try:
-        row = services.get_file(db.session, None, fid)
+        row = services.get_file(db.session, cid, fid)
     except NotFound:
+        abort(404)
+    if not services.check_file_signature(current_app.config["SECRET_KEY"], row, sig):
         abort(404)
     resp = Response(row.content, mimetype="application/pdf")
     from urllib.parse import quote

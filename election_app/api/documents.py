@@ -9,7 +9,8 @@ from ..auth.permissions import can_access_congress, has_permission
 from ..congress.services import get_congress
 from ..db import db
 from ..documents import jobs
-from ..documents.views import pdf_response, produce_now, public_base_url
+from ..addresses import public_base_url
+from ..documents.web import pdf_response, produce_now
 from ..elections import services as el
 from ..errors import Forbidden, ValidationFailed
 from .core import api_auth, bp, json_body

@@ -29,8 +29,17 @@ def op(summary: str, *, body: dict | None = None, ok: int = 200, response: dict 
     body = schema_of(body)
     if response is None:
         response = {"type": "object"}
+    elif content_type == "application/json":
+        response = answer_schema(response)
     out["responses"][str(ok)] = {"description": "OK", "content": {content_type: {"schema": response}}}
-    for status in sorted({*errors, *((401, 403) if auth else ())}):
+    # Every operation may answer 400 (malformed request: bad JSON, a value of the wrong kind);
+    # one that takes a body or path ids may answer 422 / 404 for its contents.
+    implied = {400}
+    if body is not None:
+        implied.add(422)
+    if params:
+        implied.add(404)
+    for status in sorted({*errors, *implied, *((401, 403) if auth else ())}):
         out["responses"][str(status)] = {"description": "Lỗi", "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     if body is not None:
@@ -42,6 +51,41 @@ def op(summary: str, *, body: dict | None = None, ok: int = 200, response: dict 
         out["parameters"] = [{"name": p, "in": "path", "required": True,
                               "schema": {"type": "string" if p == "token" else "integer"}} for p in params]
     return out
+
+
+def answer_schema(schema):
+    """A response schema as the server really answers: an optional property may be ``null``
+    (an empty date, an outcome not decided yet), and alternatives are ``anyOf`` (an invalid
+    ballot also lists what it kept). Required properties keep their type."""
+    if isinstance(schema, list):
+        return [answer_schema(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: answer_schema(v) for k, v in schema.items()}
+    if "oneOf" in out:
+        out["anyOf"] = out.pop("oneOf")
+    props = out.get("properties")
+    if isinstance(props, dict):
+        required = set(out.get("required", []))
+        out["properties"] = {name: (sub if name in required else _nullable(sub)) for name, sub in props.items()}
+    return out
+
+
+def _nullable(schema: dict) -> dict:
+    if not isinstance(schema, dict):
+        return schema
+    if "type" in schema:
+        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        if "null" not in types:
+            return {**schema, "type": [*types, "null"]}
+        return schema
+    if "enum" in schema and None not in schema["enum"]:
+        return {**schema, "enum": [*schema["enum"], None]}
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [*schema["anyOf"], {"type": "null"}]}
+    if "const" in schema:
+        return {"anyOf": [schema, {"type": "null"}]}
+    return schema
 
 
 COMPONENTS: dict[str, dict] = {}

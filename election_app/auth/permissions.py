@@ -17,6 +17,7 @@ ALL_STAFF = frozenset({"admin", "organizer", "board", "secretary"})
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "users.manage": frozenset({"admin"}),
+    "account.own": ALL_STAFF,
     "congress.view": ALL_STAFF,
     "congress.manage": frozenset({"admin", "organizer"}),
     "delegates.manage": frozenset({"admin", "organizer"}),

@@ -26,8 +26,9 @@ from ..db import db, utcnow
 from ..elections import services as el
 from ..elections.models import Election
 from ..errors import Conflict, NotFound, ValidationFailed
+from .. import addresses
 from ..omr import sheets as omr_sheets
-from . import addresses, render, services, text
+from . import render, services, text
 from .models import RenderJob
 
 log = logging.getLogger(__name__)

@@ -1121,7 +1121,7 @@ def document_warnings(session: Session, *, congress: Congress, base_url: str) ->
     (issue 12): an address no phone in the hall can open; signature blocks that will print
     with blank names; absent delegates without a reason (RULES §2); a vote held on another
     day than the congress's date (every paper prints the congress's date)."""
-    from .addresses import address_warning
+    from ..addresses import address_warning
     out = []
     warning = address_warning(base_url)
     if warning:

@@ -3,7 +3,7 @@ background render jobs (progress page, JSON status, download), the resolution wo
 editor, and the public seal page that the QR on the count minutes opens."""
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect,
+from flask import (Blueprint, abort, flash, jsonify, redirect,
                    render_template, request, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,34 +13,15 @@ from ..congress.services import get_congress
 from ..db import db
 from ..elections import services as el
 from ..errors import DomainError
+from ..addresses import public_base_url
 from . import jobs, services
+from .web import pdf_response, produce_now
 from .forms import ConfirmForm, JobForm, ResolutionForm
 
 bp = Blueprint("documents", __name__)
 
 PDF = "application/pdf"
 BIG_ROSTER = 150  # longer rosters: lists are made by a render job, not in the request
-
-
-def public_base_url() -> str:
-    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
-
-
-def pdf_response(produced: jobs.Produced, *, download: bool = False) -> Response:
-    disposition = "attachment" if download else "inline"
-    resp = Response(produced.pdf, mimetype=PDF)
-    resp.headers["Content-Disposition"] = f'{disposition}; filename="{produced.filename}"'
-    resp.headers["Cache-Control"] = "no-store"
-    return resp
-
-
-def produce_now(congress, kind: str, params: dict) -> jobs.Produced:
-    """Render at once in this request (small documents and the API)."""
-    cleaned = jobs.clean_params(kind, {**params, "base_url": public_base_url()})
-    produced = jobs.produce(db.session, congress=congress, kind=kind, params=cleaned,
-                            secret=current_app.config["SECRET_KEY"])
-    db.session.commit()
-    return produced
 
 
 @bp.route("/congresses/<int:cid>/documents")

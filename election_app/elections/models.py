@@ -150,7 +150,7 @@ class Ballot(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
-    kept: Mapped[str] = mapped_column(Text)
+    kept: Mapped[str] = mapped_column(Text, info={"ids_of": "candidates"})
     is_valid: Mapped[bool] = mapped_column()
     invalid_reason: Mapped[str | None] = mapped_column(String(30), nullable=True)
 
@@ -181,7 +181,7 @@ class PaperBallotEntry(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     team: Mapped[int] = mapped_column(Integer, default=1)
     number: Mapped[int] = mapped_column(Integer)
-    kept: Mapped[str] = mapped_column(Text, default="[]")       # JSON list of candidate ids
+    kept: Mapped[str] = mapped_column(Text, default="[]", info={"ids_of": "candidates"})       # JSON list of candidate ids
     defect: Mapped[str | None] = mapped_column(String(30), nullable=True)
     entered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -195,9 +195,9 @@ class PaperBallotCorrection(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("paper_ballot_entries.id", ondelete="CASCADE"), index=True)
-    old_kept: Mapped[str] = mapped_column(Text)
+    old_kept: Mapped[str] = mapped_column(Text, info={"ids_of": "candidates"})
     old_defect: Mapped[str | None] = mapped_column(String(30), nullable=True)
-    new_kept: Mapped[str] = mapped_column(Text)
+    new_kept: Mapped[str] = mapped_column(Text, info={"ids_of": "candidates"})
     new_defect: Mapped[str | None] = mapped_column(String(30), nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     corrected_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)

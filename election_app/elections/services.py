@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..congress.models import KIND_LABELS, Congress
+from .. import hooks
 from ..db import utcnow
 from ..delegates.models import Delegate
 from ..delegates.services import attendance, is_summoned
@@ -588,6 +589,7 @@ def close_round(session: Session, *, election: Election) -> Round:
     # Secrecy (RULES §5): rewrite the round's ballots in random order under new ids, so that
     # neither physical order nor transaction ids (PostgreSQL xmin) recall the casting order.
     reshuffle_ballots(session, round=r)
+    hooks.fire("round_closing", session=session, election=election, round=r)  # the backup before close
     r.status = "closed"
     r.closed_at = utcnow()
     # The count minutes' number is fixed now, once (issue 12): the next free number of the

@@ -77,13 +77,28 @@ def slip_url(base: str, token: str) -> str:
 
 # --- keeping tokens out of logs --------------------------------------------------------
 
-_TOKEN_IN_PATH = re.compile(r"(/v/|/s/|/api/v1/vote/)[^/\s?\"'#]+")
+_TOKEN_IN_PATH = re.compile(r"(/v/|/s/|/api/v1/vote/|/display/)[^/\s?\"'#]+")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 REDACTED = "[token]"
 
 
 def redact(text: str) -> str:
-    """``/v/abc…`` → ``/v/[token]`` (also ``/s/`` and ``/api/v1/vote/``)."""
-    return _TOKEN_IN_PATH.sub(lambda m: m.group(1) + REDACTED, text)
+    """``/v/abc…`` → ``/v/[token]`` (also ``/s/``, ``/api/v1/vote/`` and the hall display's
+    ``/display/``), whatever the encoding: a line with percent-escapes (``/%76/<token>``,
+    double-encoded ``%2576``) is decoded until it stops changing, then redacted, so the
+    server routes and the log hides the same path."""
+    decoded = text
+    if "%" in text:
+        from urllib.parse import unquote
+        for _ in range(4):
+            nxt = unquote(decoded, errors="replace")
+            if nxt == decoded:
+                break
+            decoded = nxt
+    cleaned = _TOKEN_IN_PATH.sub(lambda m: m.group(1) + REDACTED, decoded)
+    if cleaned == decoded:
+        return text          # nothing to hide: the line stays as it was
+    return cleaned
 
 
 class RedactTokensFilter(logging.Filter):

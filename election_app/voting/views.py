@@ -41,6 +41,7 @@ TOKEN_PATH_PREFIXES = ("/v/", "/s/", "/api/v1/vote/")
 def _install(state) -> None:
     tokens.install_log_redaction()
     state.app.config.setdefault("VOTE_FAIL_LIMIT", 20)
+    state.app.config.setdefault("VOTE_FAIL_LIMIT_ADDRESS", 500)
     state.app.config.setdefault("VOTE_FAIL_WINDOW", 300)
 
 
@@ -64,8 +65,13 @@ VOTE_LIMITED_MESSAGE = ("Bạn đã thử quá nhiều liên kết bỏ phiếu 
                         "Vui lòng chờ vài phút rồi thử lại, hoặc liên hệ Ban bầu cử.")
 
 
-def _fail_key() -> str:
-    return f"vote-fail:{request.remote_addr or 'unknown'}"
+def _fail_keys() -> list[tuple[str, str]]:
+    """(key, config name of its limit): the device — address and browser — has the tight limit
+    (VOTE_FAIL_LIMIT, 20 per 5 minutes); the address alone a high one (VOTE_FAIL_LIMIT_ADDRESS,
+    500), because every phone of the hall shares the Wi-Fi's address and one phone's mistakes
+    must not lock the others out (issue 11)."""
+    return ratelimit.client_keys("vote-fail", request, device_limit="VOTE_FAIL_LIMIT",
+                                 address_limit="VOTE_FAIL_LIMIT_ADDRESS")
 
 
 def voter_for_request(token: str, kind: str | None = None) -> services.Voter:
@@ -74,14 +80,16 @@ def voter_for_request(token: str, kind: str | None = None) -> services.Voter:
     403 ``InvalidCredential`` (one message for unknown and replaced tokens) otherwise.
     A failure is committed on its own, before the error answer."""
     cfg = current_app.config
-    limit, window = int(cfg.get("VOTE_FAIL_LIMIT", 20)), int(cfg.get("VOTE_FAIL_WINDOW", 300))
-    ratelimit.check_limit(db.session, key=_fail_key(), limit=limit, window_seconds=window,
-                          message=VOTE_LIMITED_MESSAGE)
+    window = int(cfg.get("VOTE_FAIL_WINDOW", 300))
+    for key, limit_name in _fail_keys():
+        ratelimit.check_limit(db.session, key=key, limit=int(cfg.get(limit_name)), window_seconds=window,
+                              message=VOTE_LIMITED_MESSAGE)
     try:
         return services.resolve_voter(db.session, token=token, kind=kind)
     except services.InvalidCredential:
         db.session.rollback()
-        ratelimit.record_hit(db.session, key=_fail_key(), window_seconds=window)
+        for key, _ in _fail_keys():
+            ratelimit.record_hit(db.session, key=key, window_seconds=window)
         db.session.commit()
         raise
 

@@ -211,12 +211,14 @@ def test_upload_pdf_download_by_signed_link(client, login, session, congress, ap
     assert "Đã tải lên «Dự thảo báo cáo chính trị»" in html
     row = session.scalar(select(CongressFile))
     assert row.size == len(PDF) and row.filename == "bao-cao.pdf"
-    url = services.file_url(app.config["SECRET_KEY"], row.id)
-    assert url in html
+    url = services.file_url(app.config["SECRET_KEY"], {"id": row.id, "congress_id": row.congress_id,
+                                                      "uploaded_at": row.uploaded_at, "size": row.size})
+    assert url in html and url.startswith(f"/congresses/{congress.id}/files/{row.id}/")
     anon = app.test_client()
     got = anon.get(url)
     assert got.status_code == 200 and got.data == PDF and got.mimetype == "application/pdf"
-    assert anon.get(f"/files/{row.id}/{'0' * 32}").status_code == 404
+    assert anon.get(f"/congresses/{congress.id}/files/{row.id}/{'0' * 32}").status_code == 404
+    assert anon.get(url.replace(f"/congresses/{congress.id}/", f"/congresses/{congress.id + 1}/")).status_code == 404
     assert anon.get(url.replace(f"/files/{row.id}/", f"/files/{row.id + 1}/")).status_code == 404
     # the phone partial lists it with the signed link
     phone = client.get(f"/congresses/{congress.id}/agenda/phone").get_data(as_text=True)

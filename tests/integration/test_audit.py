@@ -114,13 +114,14 @@ def test_no_view_or_api_handler_commits_by_itself():
     import pathlib
     root = pathlib.Path(__file__).resolve().parents[2] / "election_app"
     offenders = []
-    for path in list(root.glob("*/views.py")) + list(root.glob("api/*.py")) + list(root.glob("*/scope_views.py")):
+    for path in list(root.glob("*/views.py")) + list(root.glob("*/*_views.py")) + list(root.glob("api/*.py")) \
+            + list(root.glob("*/web.py")):
         text = path.read_text(encoding="utf-8")
         if "session.commit()" in text:
             offenders.append(str(path.relative_to(root)))
     # Voting (issue 10), documents (issue 12) and login are converted as their issues land.
-    allowed = {"voting/views.py", "documents/views.py", "auth/views.py", "api/vote.py", "api/documents.py",
-               "api/congresses.py", "api/core.py"}
+    allowed = {"voting/views.py", "documents/views.py", "documents/web.py", "accounts/auth_views.py",
+               "api/vote.py", "api/documents.py", "api/congresses.py", "api/core.py"}
     assert set(offenders) <= allowed, sorted(set(offenders) - allowed)
 
 

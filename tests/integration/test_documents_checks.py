@@ -53,6 +53,7 @@ def check_all(docs: dict[str, bytes], built) -> list[str]:
         if name != "delegate-cards":  # cards are cut apart: no signatures, no flowing tables
             problems += [f"{name}: {p}" for p in chk.signature_only_pages(pages, signers)]
             problems += [f"{name}: {p}" for p in chk.short_table_splits(pages)]
+            problems += [f"{name}: {p}" for p in chk.headings_at_foot(pages)]
         problems += [f"{name}: {p}" for p in chk.broken_phrases(pages, protected(built))]
         if name in ("delegate-list", "attendance-sheet", "credentials-report"):
             # columns wide enough: no cell wraps to 3 lines or more (issue 12, 17)

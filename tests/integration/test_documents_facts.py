@@ -271,7 +271,7 @@ def test_loopback_address_is_warned_and_voting_qr_refused(app, session, client, 
     assert "Không in mã QR bỏ phiếu với địa chỉ http://localhost" in resp.get_data(as_text=True)
     session.expire_all()
     assert {d.id: d.voting_token_hash for d in session.query(Delegate).filter_by(congress_id=cid)} == hashes
-    from election_app.documents.addresses import unreachable_reason
+    from election_app.addresses import unreachable_reason
     for bad in ("http://127.0.0.1:5000", "http://localhost:5000", "http://[::1]:5000", "http://0.0.0.0:5000",
                 "http://169.254.3.4:5000", ""):
         assert unreachable_reason(bad), bad

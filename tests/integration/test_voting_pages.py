@@ -306,9 +306,12 @@ def test_turnout_json_page(client, login, session, congress, roll):
     assert resp.get_json()["voted_electronic"] == 1
 
 
-def test_public_receipts_page(client, api, session, congress, roll):
+def test_public_receipts_page(app, client, api, session, congress, roll):
     election, ids = open_election(session, congress, roll, seats=2, n_candidates=4)
-    path = f"/congresses/{congress.id}/elections/{election.id}/receipts"
+    from flask import url_for
+    with app.test_request_context():
+        path = url_for("voting.receipts", cid=congress.id, eid=election.id)   # carries its key (issue 11)
+    assert client.get(path.split("?")[0]).status_code == 404
     codes = [client.post(vote_url(link_for(session, d), election.id), json={"kept": ids[:1]}).get_json()["receipt"]
              for d in roll[:3]]
     before = client.get(path)
@@ -318,9 +321,11 @@ def test_public_receipts_page(client, api, session, congress, roll):
     html = client.get(path).get_data(as_text=True)                       # no login needed
     listed = re.findall(r"<li(?: class=\"hit\")?>([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})</li>", html)
     assert listed == sorted(codes)
-    hit = client.get(path, query_string={"code": codes[1].lower().replace("-", " ")}).get_data(as_text=True)
+    assert 'name="k"' in html                                           # the search form keeps the key
+    key = path.split("k=")[1]
+    hit = client.get(path.split("?")[0], query_string={"k": key, "code": codes[1].lower().replace("-", " ")}).get_data(as_text=True)
     assert "đã được kiểm" in hit and f'<li class="hit">{codes[1]}</li>' in hit
-    miss = client.get(path, query_string={"code": "0000-0000-0000"}).get_data(as_text=True)
+    miss = client.get(path.split("?")[0], query_string={"k": key, "code": "0000-0000-0000"}).get_data(as_text=True)
     assert "Không tìm thấy mã" in miss
     assert client.get(f"/congresses/{congress.id + 5}/elections/{election.id}/receipts").status_code == 404
 

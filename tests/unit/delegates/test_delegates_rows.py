@@ -16,6 +16,12 @@ from election_app.errors import ValidationFailed
 
 
 
+def read_rows(*args, **kwargs) -> list[dict]:
+    """The rows of a roll file (``read_roll`` also returns the reading: columns, encoding)."""
+    _reading, rows = importer.read_roll(*args, **kwargs)
+    return rows
+
+
 def csv_bytes(rows: list[list], sep: str = ",", bom: bool = False, encoding: str = "utf-8") -> bytes:
     text = "\r\n".join(sep.join(str(c) for c in r) for r in rows) + "\r\n"
     data = text.encode(encoding)
@@ -121,21 +127,21 @@ def test_xlsx_rows_map_vietnamese_headers_and_words():
                  [2, "Trần Văn Đức", "Nam", 1979, "Tổ trưởng", "Tổ 2", "Đương nhiên", "", "Tày"],
                  [3, "Lê Văn Khách", "Nam", None, "", "", "Khách mời", None, None],
                  [4, "Phạm Thị Dự", "Nữ", 1990, "", "", "dự khuyết", "có", None]])
-    rows = importer.read_roll("Danh sach.XLSX", data)
+    rows = read_rows("Danh sach.XLSX", data)
     assert [r["_row"] for r in rows] == [2, 3, 4, 5]
     assert [r["category"] for r in rows] == ["official", "ex_officio", "guest", "alternate"]
-    assert [r["is_party_member"] for r in rows] == [True, False, False, True]
+    assert [r.get("is_party_member", False) for r in rows] == [True, False, False, True]
     assert rows[0]["full_name"] == "Nguyễn Thị Hoa" and rows[0]["birth_year"] == 1985
 
 
 def test_headers_match_without_accents_case_or_spacing():
-    rows = importer.read_roll("a.csv", csv_bytes([["HO VA TEN", "nam  sinh", "Đơn Vị Công Tác"],
+    rows = read_rows("a.csv", csv_bytes([["HO VA TEN", "nam  sinh", "Đơn Vị Công Tác"],
                                                   ["Lê An", "1980", "Tổ 1"]]))
-    assert rows == [{"_row": 2, "full_name": "Lê An", "birth_year": "1980", "unit": "Tổ 1"}]
+    assert rows == [{"_row": 2, "full_name": "Lê An", "birth_year": 1980, "unit": "Tổ 1"}]
 
 
 def test_separate_name_columns():
-    rows = importer.read_roll("a.csv", csv_bytes([["Họ", "Tên đệm", "Tên"], ["Tôn Thất", "", "Thuyết"]]))
+    rows = read_rows("a.csv", csv_bytes([["Họ", "Tên đệm", "Tên"], ["Tôn Thất", "", "Thuyết"]]))
     values, problems = clean_delegate_row(rows[0])
     assert problems == [] and values["full_name"] == "Tôn Thất Thuyết" and values["ho"] == "Tôn Thất"
 
@@ -143,7 +149,7 @@ def test_separate_name_columns():
 def test_a_title_row_above_the_header_is_skipped():
     data = xlsx([["DANH SÁCH ĐẠI BIỂU DỰ ĐẠI HỘI"], [], HEADERS,
                  [1, "Nguyễn Văn An", "Nam", 1980, "", "", "", "", ""]])
-    rows = importer.read_roll("a.xlsx", data)
+    rows = read_rows("a.xlsx", data)
     assert len(rows) == 1 and rows[0]["_row"] == 4 and rows[0]["full_name"] == "Nguyễn Văn An"
 
 
@@ -153,30 +159,31 @@ def test_unreadable_cells_travel_with_their_row():
     data = xlsx([HEADERS, [1, "Nguyễn Văn An", "Nam", "=SUM(1980,1)", "", "", "", "", ""],
                  [2, "=A1", "Nam", 1980, "", "", "VIP", "", ""],
                  [3, "Lê Văn Bình", "Nam", 1980, "", "", "", "hmm", ""]])
-    rows = importer.read_roll("a.xlsx", data)
+    rows = read_rows("a.xlsx", data)
     found = {(p["row"], p["field"]) for r in rows for p in r.get("_problems", [])}
     assert found == {(2, "birth_year"), (3, "full_name"), (3, "category"), (4, "is_party_member")}
-    assert rows[0]["birth_year"] is None and rows[1]["full_name"] is None
+    assert "birth_year" not in rows[0] and "full_name" not in rows[1]
     assert "công thức" in rows[0]["_problems"][0]["message"]
+    assert rows[0]["_problems"][0]["column"] == "D"                 # the sheet column is named too
 
 
 def test_a_row_with_only_its_number_is_blank():
-    rows = importer.read_roll("a.xlsx", xlsx([HEADERS, [1, "Lê An"], [2], [3, None, None], [4, "Lê Bình"]]))
+    rows = read_rows("a.xlsx", xlsx([HEADERS, [1, "Lê An"], [2], [3, None, None], [4, "Lê Bình"]]))
     assert [r["_row"] for r in rows] == [2, 5]
 
 
 def test_csv_utf8_with_bom_and_semicolons():
     data = csv_bytes([["Họ và tên", "Giới tính", "Năm sinh", "Đơn vị"],
                       ["Nguyễn Thị Hoà", "Nữ", "1985", "Tổ 1, khối 2"]], sep=";", bom=True)
-    rows = importer.read_roll("a.csv", data)
+    rows = read_rows("a.csv", data)
     assert rows[0]["full_name"] == "Nguyễn Thị Hoà" and rows[0]["unit"] == "Tổ 1, khối 2"
 
 
 def test_csv_with_tabs_and_quoted_commas():
     data = ('Họ và tên,Đơn vị\r\n"Lê Văn An","Tổ 1, khối 2"\r\n').encode()
-    assert importer.read_roll("a.csv", data)[0]["unit"] == "Tổ 1, khối 2"
+    assert read_rows("a.csv", data)[0]["unit"] == "Tổ 1, khối 2"
     data = "Họ và tên\tĐơn vị\r\nLê Văn An\tTổ 1\r\n".encode()
-    assert importer.read_roll("a.csv", data)[0]["unit"] == "Tổ 1"
+    assert read_rows("a.csv", data)[0]["unit"] == "Tổ 1"
 
 
 def windows_1258(text: str) -> str:
@@ -192,10 +199,10 @@ def windows_1258(text: str) -> str:
 def test_csv_in_windows_1258_and_utf16():
     text = [["Họ và tên", "Đơn vị"], ["Nguyễn Thị Thuỷ", "Tổ Văn phòng"]]
     legacy = [[windows_1258(c) for c in r] for r in text]
-    rows = importer.read_roll("a.csv", csv_bytes(legacy, encoding="cp1258"))
+    rows = read_rows("a.csv", csv_bytes(legacy, encoding="cp1258"))
     assert rows[0]["full_name"] == "Nguyễn Thị Thuỷ"
     assert unicodedata.is_normalized("NFC", rows[0]["full_name"])
-    rows = importer.read_roll("a.csv", csv_bytes(text, sep="\t", encoding="utf-16"))
+    rows = read_rows("a.csv", csv_bytes(text, sep="\t", encoding="utf-16"))
     assert rows[0]["full_name"] == "Nguyễn Thị Thuỷ"
 
 
@@ -205,26 +212,28 @@ def test_csv_in_windows_1258_and_utf16():
     ("a.csv", csv_bytes([["Họ và tên", "Năm sinh"]]), "không có dòng đại biểu"),
     ("a.xlsx", xlsx([HEADERS]), "không có dòng đại biểu"),
     ("a.csv", csv_bytes([["Name", "Gender"], ["An", "M"]]), "Không tìm thấy dòng tiêu đề"),
-    ("a.xlsx", b"PK\x03\x04 not really a workbook", "Không đọc được tệp Excel"),
-    ("a.xls", b"\xd0\xcf\x11\xe0", "Chỉ nhận tệp .xlsx hoặc .csv"),
+    ("a.xlsx", b"PK\x03\x04 not really a workbook", "Không đọc được tệp .xlsx"),
+    ("a.xls", b"\xd0\xcf\x11\xe0", "Không đọc được tệp .xls"),
 ])
 def test_files_that_cannot_be_a_roll(name, data, words):
     with pytest.raises(ValidationFailed) as err:
-        importer.read_roll(name, data)
+        read_rows(name, data)
     assert words in err.value.message
     assert err.value.details, "every refusal names at least one problem"
 
 
-def test_unknown_and_repeated_columns_are_named():
-    with pytest.raises(ValidationFailed) as err:
-        importer.read_roll("a.csv", csv_bytes([["Họ và tên", "Email", "Năm sinh", "Năm sinh"], ["Lê An", "", "", ""]]))
-    messages = " ".join(p["message"] for p in err.value.details)
-    assert "«Email» không có trong mẫu" in messages and "«Năm sinh» bị lặp" in messages
+def test_unknown_and_repeated_columns_are_kept_aside_and_named():
+    """Issue 15: a column that is not ours (or a second «Năm sinh») is kept aside with a
+    warning naming it and its sheet column, never a refusal."""
+    reading, rows = importer.read_roll("a.csv", csv_bytes([["Họ và tên", "Email", "Năm sinh", "Năm sinh"],
+                                                          ["Lê An", "", "", ""]]))
+    assert rows == [{"_row": 2, "full_name": "Lê An"}]
+    assert "«Email» (cột B)" in reading.warnings[0] and "«Năm sinh» (cột D)" in reading.warnings[0]
 
 
 def test_too_many_rows():
     with pytest.raises(ValidationFailed) as err:
-        importer.read_roll("a.csv", csv_bytes([["Họ và tên"], ["Lê An"], ["Lê Bình"], ["Lê Cúc"]]), max_rows=2)
+        read_rows("a.csv", csv_bytes([["Họ và tên"], ["Lê An"], ["Lê Bình"], ["Lê Cúc"]]), max_rows=2)
     assert "vượt quá giới hạn 2" in err.value.message
 
 
@@ -236,13 +245,14 @@ def test_template_has_vietnamese_headers_and_no_example_people_on_the_roll_sheet
     assert "Loại đại biểu" in header and "Đảng viên" in header and "Dân tộc" in header
     assert ws.max_row == 1
     with pytest.raises(ValidationFailed):
-        importer.read_roll("mau.xlsx", importer.template_xlsx())
+        read_rows("mau.xlsx", importer.template_xlsx())
 
 
 def test_export_never_writes_a_formula():
     class D:
         code, full_name, gender, birth_year, position, unit = "001", "Lê An", "nam", 1980, "=1+1", "Tổ 1"
         category, is_party_member, ethnicity, education = "official", False, "Kinh", ""
+        birth_date, extra = None, {}
         qualification, political_theory, credential_label, credential_reason = "", "", "Đủ tư cách", ""
     wb = load_workbook(io.BytesIO(importer.export_xlsx([D()], lambda d: "Vắng")))
     cell = wb.worksheets[0]["F2"]

@@ -72,3 +72,17 @@ def test_a_squeezed_column_is_caught():
               f" width: 22mm'>{cell}</td><td style='border: 1px solid'>1</td></tr></table>")
     assert chk.tall_cells(pdf(narrow)) != []
     assert chk.tall_cells(pdf(narrow.replace("60mm", "160mm").replace("22mm", "120mm"))) == []
+
+
+def test_a_heading_left_at_the_page_foot_is_caught():
+    para = "<p>Đại hội thảo luận và biểu quyết thông qua các nội dung của chương trình làm việc.</p>"
+    n = 12
+    while chk.page_count(pdf(para * (n + 1))) == 1:
+        n += 1
+    heading = "<p style='font-weight: bold; margin: 0;'>II. NỘI DUNG VÀ DIỄN BIẾN ĐẠI HỘI</p>"
+    # the heading fits as the last line of page 1, its paragraph goes to page 2
+    body = para * (n - 1) + "<p style='margin: 0'>Dòng cuối.</p>" + heading + para
+    found = chk.headings_at_foot(pdf(body))
+    kept = chk.headings_at_foot(pdf(body.replace("font-weight: bold; margin: 0;'",
+                                                 "font-weight: bold; margin: 0;' class='section-title'"), PRINT_CSS))
+    assert found and kept == []

@@ -4,7 +4,8 @@ A QR code or a seal URL is printed with the public address (``PUBLIC_BASE_URL``,
 address the request came in on). When that is the laptop's loopback ("127.0.0.1",
 "localhost", "::1"), an unspecified or a link-local address, no phone in the hall can open
 it: printed cards and minutes are then useless. ``unreachable_reason(url)`` says why in
-Vietnamese, or returns "" for an address phones can reach. Pure: no Flask."""
+Vietnamese, or returns "" for an address phones can reach (pure); ``public_base_url()`` reads
+the configuration and the request."""
 from __future__ import annotations
 
 import ipaddress
@@ -38,3 +39,10 @@ def address_warning(url: str) -> str:
     return (f"Địa chỉ in trong mã QR và dòng niêm phong là {url or '(trống)'}: {reason}, điện thoại "
             "của đại biểu trong hội trường không mở được. Hãy chạy máy chủ với PUBLIC_BASE_URL là địa chỉ "
             "mạng của máy này (ví dụ http://192.168.1.10:5000) rồi in lại.")
+
+
+def public_base_url() -> str:
+    """The address printed in QR codes and links: PUBLIC_BASE_URL, else the address this
+    request came in on (which ``unreachable_reason`` may find useless in the hall)."""
+    from flask import current_app, request
+    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 
 
@@ -17,6 +17,20 @@ class UserForm(FlaskForm):
         ("admin", _l("Quản trị hệ thống")), ("organizer", _l("Ban tổ chức")),
         ("board", _l("Ban bầu cử (Ban kiểm phiếu)")), ("secretary", _l("Thư ký đại hội"))])
     password = PasswordField(_l("Mật khẩu (ít nhất 8 ký tự)"), validators=[DataRequired(_l("Nhập mật khẩu."))])
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(_l("Nhập mật khẩu hiện tại."))])
+    password = PasswordField(_l("Mật khẩu mới (ít nhất 8 ký tự)"),
+                             validators=[DataRequired(_l("Nhập mật khẩu mới.")), Length(max=200)])
+    confirm = PasswordField(_l("Nhập lại mật khẩu mới"),
+                            validators=[DataRequired(_l("Nhập lại mật khẩu mới.")),
+                                        EqualTo("password", _l("Hai lần nhập mật khẩu mới không khớp."))])
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(_l("Mật khẩu mới (ít nhất 8 ký tự)"),
+                             validators=[DataRequired(_l("Nhập mật khẩu mới.")), Length(max=200)])
 
 
 class ScopeForm(FlaskForm):
