@@ -548,6 +548,8 @@ def read_page(gray: np.ndarray, lookup: Lookup) -> SheetReading:
     rules_all = (hrules | cv2.dilate(cv2.morphologyEx(ref_ink.astype(np.uint8), cv2.MORPH_OPEN,
                                                      np.ones((41, 1), np.uint8)), np.ones((3, 7), np.uint8)).astype(bool))
     loose = (ink & ~rules_all).astype(np.uint8)
+    thin_all = cv2.dilate((ink & ~cv2.dilate(ref_ink.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool))
+                          .astype(np.uint8), np.ones((5, 5), np.uint8))
     readings, outside = [], []
     assigned, torn = assign_strokes(page.rows, segs_mm)
     for row in page.rows:
@@ -570,7 +572,11 @@ def read_page(gray: np.ndarray, lookup: Lookup) -> SheetReading:
                 reading = RowReading(row.number, UNSURE, "Có nét mực cả trên và dưới tên (khoanh tròn?).",
                                      reading.given, reading.family)
             elif reading.state == KEPT and any(_passes_over(sg, row) for sg in segs_mm):
-                reading = RowReading(row.number, UNSURE, "Một nét gạch đi qua tên này.",
+                # includes a surname-only strike: proposed "not struck", but put to the board
+                reading = RowReading(row.number, UNSURE, "Một nét gạch đi qua tên này (chỉ qua họ/tên đệm?).",
+                                     reading.given, reading.family)
+            if reading.state == KEPT and any(_goes_on(thin_all, sg, row) for sg in assigned.get(row.number, [])):
+                reading = RowReading(row.number, UNSURE, "Nét gạch có thể kéo dài qua cả tên.",
                                      reading.given, reading.family)
             if reading.state == KEPT and not assigned.get(row.number) and \
                     _ink_share(new, name_span, row.text) > 0.2:
@@ -606,6 +612,21 @@ def _passes_over(seg, row: Row) -> bool:
     xs = np.linspace(lo, hi, 30)
     ys = np.array([_y_at(seg, x) for x in xs])
     return bool(((ys > row.text[0] + 0.5) & (ys < row.text[1] - 0.5)).mean() * (hi - lo) >= 3.0)
+
+
+def _goes_on(thin: np.ndarray, seg, row: Row) -> bool:
+    """Is there more of the voter's ink along the stroke's line past its right end, over the
+    rest of the name? (a strike seen only over the surname must not pass as "surname only")"""
+    x_end = max(seg[0], seg[2])
+    x_stop = row.given[1] + 3
+    if x_stop - x_end < 2:
+        return False
+    k = PX_PER_MM
+    xs = np.linspace(x_end + 1.0, x_stop, 40)
+    ys = np.array([_y_at(seg, x) for x in xs])
+    px = np.clip((xs * k).astype(int), 0, thin.shape[1] - 1)
+    py = np.clip((ys * k).astype(int), 0, thin.shape[0] - 1)
+    return float(thin[py, px].astype(bool).mean()) >= 0.2
 
 
 def _ink_share(new: np.ndarray, span, text) -> float:
