@@ -42,7 +42,10 @@ def random_id(nbytes: int = 16) -> str:
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - driver hook
     """SQLite: enforce foreign keys, WAL for concurrent readers, and a busy timeout so a
-    burst of voters waits for the write lock instead of failing."""
+    burst of voters waits for the write lock instead of failing. Secrecy (RULES §5):
+    ``secure_delete`` overwrites deleted content with zeros (the sealed ballots deleted at a
+    round's close leave no bytes behind), and ``journal_size_limit`` makes SQLite truncate
+    the WAL file when it is reset, so old frames do not linger past a checkpoint."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
@@ -51,4 +54,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - 
     cur.execute("PRAGMA busy_timeout=15000")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA secure_delete=ON")
+    cur.execute("PRAGMA journal_size_limit=0")
     cur.close()

@@ -92,7 +92,10 @@ class StrictJSONProvider(DefaultJSONProvider):
 
 def _is_input_error(err: BaseException) -> bool:
     from sqlalchemy.exc import DataError, StatementError
-    if isinstance(err, (ValueError, TypeError, OverflowError, RecursionError, UnicodeError, DataError)):
+    # AttributeError/KeyError: a service reached a value of the wrong shape (a dict where a
+    # name was expected, a missing key) — the request's fault, logged so the view can be fixed.
+    if isinstance(err, (ValueError, TypeError, AttributeError, KeyError, OverflowError, RecursionError,
+                        UnicodeError, DataError)):
         return True
     if isinstance(err, StatementError) and isinstance(getattr(err, "orig", None), (OverflowError, ValueError)):
         return True

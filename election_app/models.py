@@ -3,7 +3,8 @@ from .auth.models import ApiToken, User, UserCongress  # noqa: F401
 from .congress.models import Congress, CongressOfficial  # noqa: F401
 from .delegates.models import AttendanceEvent, Delegate  # noqa: F401
 from .elections.models import (Ballot, Candidate, Election, PaperBallotCorrection,  # noqa: F401
-                               PaperBallotEntry, Receipt, Round, RoundCandidate,
+                               PaperBallotEntry, Receipt, Round, RoundCandidate, SealedBallot,
+                               CredentialEvent, VotingPolicy,
                                RoundParticipation)
 from .motions.models import Motion  # noqa: F401
 from .agenda.models import AgendaItem, CongressFile  # noqa: F401

@@ -131,7 +131,7 @@ def main() -> int:
     halves = [r"^/(congresses|auth|openapi)", r"^/(elections|motions|vote)"]
     rc = rc_pdf
     rounds = 0
-    while counts["requests"] < minimum:
+    while counts["requests"] < minimum and rounds < 20:
         left = budget - (time.monotonic() - started)
         if left < 20:
             break
@@ -142,8 +142,8 @@ def main() -> int:
                                    "--request-timeout", "30",
                                    "--workers", os.environ.get("FUZZ_WORKERS", "1")],
                                   env=env) for half in halves]
-        for proc in procs:
-            rc = rc or proc.wait()
+        codes = [proc.wait() for proc in procs]          # always wait for both before another round
+        rc = rc or next((c for c in codes if c), 0)
     server.shutdown()
     summary = {**counts, "rounds": rounds, "seconds": round(time.monotonic() - started), "schemathesis_exit": rc, "min_requests": minimum, "first_errors": errors[:20]}
     (report / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")

@@ -122,7 +122,9 @@ def election_panel(session: Session, election: Election, present: int) -> dict:
     if shown is None or shown.status == "draft":
         return panel
     if shown.status == "open":
-        panel["turnout"] = turnout_count(session, shown)
+        from ..elections.services import hall_counts
+        # issue 10: the hall also sees how many voting links were reissued during the round
+        panel["turnout"], panel["links_reissued"] = hall_counts(session, round=shown)
         panel["present"] = present
     else:
         result = _closed_result(session, election, shown)

@@ -3,7 +3,7 @@ rounds, further rounds, strike-off with paper ballots, the board's paper entry a
 result. Every handler calls the same services as the pages."""
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 
 from ..auth.permissions import can_access_congress
 from ..congress.services import get_congress
@@ -148,17 +148,23 @@ def api_withdraw_candidate(eid: int, cand_id: int):
     return jsonify(el.election_json(db.session, _load(eid), warnings)), 200
 
 
+def _optional_body() -> dict:
+    """open/close take an optional JSON body ({"passphrase"}); none at all is fine."""
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else {}
+
+
 @bp.post("/elections/<int:eid>/open")
 @api_auth("elections.count")
 def api_open_round(eid: int):
-    r = api_run(actions.open_round, {}, election_id=eid)
+    r = api_run(actions.open_round, {"passphrase": _optional_body().get("passphrase")}, election_id=eid)
     return jsonify(_round_json(_load(eid), r)), 200
 
 
 @bp.post("/elections/<int:eid>/close")
 @api_auth("elections.count")
 def api_close_round(eid: int):
-    api_run(actions.close_round, {}, election_id=eid)
+    api_run(actions.close_round, {"passphrase": _optional_body().get("passphrase")}, election_id=eid)
     return jsonify(el.round_result(db.session, _load(eid))), 200
 
 

@@ -12,12 +12,12 @@ from flask import jsonify, request
 from ..auth.permissions import public
 from ..congress.services import get_congress
 from ..db import db
-from ..delegates.services import get_delegate
 from ..elections import services as elections
 from ..errors import Conflict, ValidationFailed
-from ..voting import services, tokens
+from ..door import api_run
+from ..voting import actions, services, tokens
 from ..voting.views import commit_with_retry, public_base_url, voter_for_request
-from .core import api_auth, bp, created, json_body, ok
+from .core import api_auth, bp, json_body
 from .openapi import I, S, obj, op
 
 IDS = {"type": "array", "items": I}
@@ -32,9 +32,25 @@ OPENAPI_PATHS = {
     "/congresses/{cid}/delegates/{did}/voting-link": {
         "post": op("Cấp (hoặc cấp lại) liên kết bỏ phiếu cá nhân; liên kết cũ mất hiệu lực",
                    errors=(404,), params=["cid", "did"], response=obj(["url"], url=S))},
+    "/congresses/{cid}/voting-link-requests/{rid}/confirm": {
+        "post": op("Tài khoản thứ hai xác nhận đề nghị cấp lại liên kết (quy tắc hai người)",
+                   errors=(403, 404, 409), params=["cid", "rid"], response=obj(["url"], url=S, delegate_id=I))},
+    "/congresses/{cid}/voting-policy": {
+        "get": op("Quy tắc cấp lại liên kết bỏ phiếu của đại hội", errors=(404,), params=["cid"],
+                  response=obj(["two_person_reissue"], two_person_reissue={"type": "boolean"})),
+        "post": op("Bật / tắt quy tắc hai người khi cấp lại liên kết trong lúc có lần bầu mở",
+                   errors=(404, 422), params=["cid"],
+                   body=obj(["two_person_reissue"], two_person_reissue={"type": "boolean"}),
+                   response=obj(["two_person_reissue"], two_person_reissue={"type": "boolean"}))},
+    "/congresses/{cid}/voting-monitor": {
+        "get": op("Giám sát của Ban bầu cử khi có lần bầu mở: liên kết cấp / cấp lại, phiếu QR, điểm danh",
+                  errors=(404,), params=["cid"],
+                  response=obj(["open", "events", "checkins"], open={"type": "boolean"},
+                               since={"type": ["string", "null"]}, links_reissued=I,
+                               events={"type": "array"}, checkins={"type": "array"}))},
     "/congresses/{cid}/voting-links": {
         "post": op("Cấp liên kết bỏ phiếu cho nhiều đại biểu (để in thẻ); tất cả hoặc không",
-                   errors=(404, 422), params=["cid"], body=obj(["delegate_ids"], delegate_ids=IDS),
+                   errors=(404, 409, 422), params=["cid"], body=obj(["delegate_ids"], delegate_ids=IDS),
                    response=obj(["links"], links={"type": "array", "items": obj(
                        ["delegate_id", "url"], delegate_id=I, url=S)}))},
     "/vote/{token}": {
@@ -63,40 +79,84 @@ OPENAPI_PATHS = {
                    response=obj(["issued"], issued=IDS))},
 }
 
+# Under the two-person rule a reissue during an open round is only a request (202).
+OPENAPI_PATHS["/congresses/{cid}/delegates/{did}/voting-link"]["post"]["responses"]["202"] = {
+    "description": "Đã ghi đề nghị cấp lại; cần tài khoản thứ hai xác nhận", "content": {"application/json": {
+        "schema": obj(["pending", "request_id", "message"], pending={"type": "boolean"}, request_id=I,
+                      message=S)}}}
+
 
 @bp.post("/congresses/<int:cid>/delegates/<int:did>/voting-link")
 @api_auth("delegates.manage")
 def api_voting_link(cid: int, did: int):
+    _, token, pending = api_run(actions.issue_link, {}, congress_id=cid, delegate_id=did)
+    if token is None:
+        return jsonify({"pending": True, "request_id": pending.id,
+                        "message": "Đang có lần bầu mở và đại hội áp dụng quy tắc hai người: đã ghi đề nghị cấp "
+                                   "lại liên kết; một tài khoản khác phải xác nhận."}), 202
+    return jsonify({"url": tokens.link_url(public_base_url(), token)}), 200
+
+
+@bp.post("/congresses/<int:cid>/voting-link-requests/<int:rid>/confirm")
+@api_auth("delegates.manage")
+def api_confirm_link_request(cid: int, rid: int):
+    delegate, token = api_run(actions.confirm_link, {}, congress_id=cid, request_id=rid)
+    return jsonify({"delegate_id": delegate.id, "url": tokens.link_url(public_base_url(), token)}), 200
+
+
+@bp.get("/congresses/<int:cid>/voting-policy")
+@api_auth("congress.view")
+def api_voting_policy(cid: int):
     get_congress(db.session, cid)
-    delegate = get_delegate(db.session, cid, did)
-    token = services.issue_voting_link(db.session, delegate=delegate)
-    return ok({"url": tokens.link_url(public_base_url(), token)})
+    return jsonify({"two_person_reissue": services.two_person_reissue(db.session, congress_id=cid)})
+
+
+@bp.post("/congresses/<int:cid>/voting-policy")
+@api_auth("delegates.manage")
+def api_set_voting_policy(cid: int):
+    enabled = api_run(actions.set_policy, {"two_person_reissue": json_body().get("two_person_reissue")},
+                      congress_id=cid)
+    return jsonify({"two_person_reissue": enabled}), 200
+
+
+@bp.get("/congresses/<int:cid>/voting-monitor")
+@api_auth("elections.count")
+def api_voting_monitor(cid: int):
+    congress = get_congress(db.session, cid)
+    watch = services.insider_watch(db.session, congress=congress)
+    iso = (lambda v: v.isoformat() if v is not None else None)  # noqa: E731
+    return jsonify({"open": watch["open"], "since": iso(watch["since"]),
+                    "links_reissued": watch.get("reissued", 0),
+                    "events": [{**e, "at": iso(e["at"])} for e in watch["events"]],
+                    "checkins": [{**c, "at": iso(c["at"])} for c in watch["checkins"]]})
 
 
 @bp.post("/congresses/<int:cid>/voting-links")
 @api_auth("delegates.manage")
 def api_voting_links(cid: int):
-    congress = get_congress(db.session, cid)
+    get_congress(db.session, cid)
     ids = json_body().get("delegate_ids")
     if not isinstance(ids, list) or not ids:
         raise ValidationFailed("Cần trường «delegate_ids» là danh sách mã đại biểu.",
                                [{"field": "delegate_ids", "message": "Cần một danh sách không rỗng."}])
-    issued = services.issue_voting_links(db.session, congress=congress, delegate_ids=ids)
+    issued = api_run(actions.issue_links, {"delegate_ids": ids}, congress_id=cid)
     base = public_base_url()
-    return ok({"links": [{"delegate_id": did, "url": tokens.link_url(base, t)} for did, t in issued.items()]})
+    return jsonify({"links": [{"delegate_id": did, "url": tokens.link_url(base, t)}
+                              for did, t in issued.items()]}), 200
 
 
 @bp.get("/vote/<token>")
 @public("delegate voting: the token in the URL is the credential")
 def api_vote_status(token: str):
     voter = voter_for_request(token)
-    choices = services.voter_ballots(db.session, voter=voter)
+    choices = services.voter_ballots(db.session, voter=voter, token=token)
     return jsonify({
         "congress": {"id": voter.congress.id, "name": voter.congress.name},
         "kind": voter.kind,
         "elections": [{"id": c.election.id, "title": c.election.title, "round": c.round.number,
                        "seats": c.round.seats, "candidates": c.candidates,
-                       "may_vote": c.can_vote, "status": c.status, "refusal": c.refusal}
+                       "may_vote": c.can_vote, "status": c.status, "refusal": c.refusal,
+                       "receipt": c.receipt}
                       for c in choices]})
 
 
@@ -110,7 +170,7 @@ def api_cast(token: str, eid: int):
                                [{"field": "kept", "message": "Bắt buộc (có thể là danh sách rỗng)."}])
     election = elections.get_election(db.session, eid)
     code = commit_with_retry(lambda: services.cast_ballot(db.session, voter=voter, election=election,
-                                                          kept=data["kept"]))
+                                                          kept=data["kept"], token=token))
     return jsonify({"receipt": code}), 201
 
 
@@ -142,12 +202,11 @@ def api_turnout(eid: int):
 def api_slips(eid: int):
     election = elections.get_election(db.session, eid)
     _check_congress(election)
-    rnd = elections.current_round(db.session, election)
-    if rnd is None:
+    if elections.current_round(db.session, election) is None:
         raise Conflict("Cuộc bầu cử chưa có lần bầu nào: hãy mở lần bầu trước.", code="no_round")
-    issued = services.generate_slips(db.session, round=rnd, count=json_body().get("count"))
+    rnd, issued = api_run(actions.generate_slips, {"count": json_body().get("count")}, election_id=eid)
     base = public_base_url()
-    return created({"round": rnd.number, "urls": [tokens.slip_url(base, t) for t in issued]})
+    return jsonify({"round": rnd.number, "urls": [tokens.slip_url(base, t) for t in issued]}), 201
 
 
 @bp.post("/elections/<int:eid>/issue-slip")
@@ -159,22 +218,8 @@ def api_issue_slip(eid: int):
     if not isinstance(ids, list) or not ids:
         raise ValidationFailed("Cần trường «delegate_ids» là danh sách mã đại biểu.",
                                [{"field": "delegate_ids", "message": "Cần một danh sách không rỗng."}])
-    rnd = elections.current_round(db.session, election)
-    if rnd is None:
-        raise Conflict("Cuộc bầu cử chưa có lần bầu nào đang mở.", code="round_not_open")
-
-    def strike_all():
-        done = []
-        for raw in ids:
-            did = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
-            if did is None:
-                raise ValidationFailed("Mã đại biểu không hợp lệ.",
-                                       [{"field": "delegate_ids", "message": f"«{raw}» không phải mã đại biểu."}])
-            services.issue_slip(db.session, round=rnd, delegate=get_delegate(db.session, election.congress_id, did))
-            done.append(did)
-        return done
-    done = commit_with_retry(strike_all)
-    return jsonify({"issued": done}), 200
+    people = api_run(actions.issue_slips, {"delegate_ids": ids}, election_id=eid)
+    return jsonify({"issued": [d.id for d in people]}), 200
 
 
 def _check_congress(election) -> None:

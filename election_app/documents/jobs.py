@@ -9,7 +9,8 @@ and finally the PDF bytes. ``RENDER_INLINE`` (tests) runs a job at once in the c
 
 Personal voting links on delegate cards are issued by the job itself, right before the
 cards are laid out: the tokens never sit in the job's parameters, and the result holding
-them is handed out once and then deleted."""
+them is stored encrypted (voting.box.seal_document: a key derived from SECRET_KEY and the
+job id, so a copy of the database alone holds no token), handed out once and then deleted."""
 from __future__ import annotations
 
 import datetime as dt
@@ -27,6 +28,7 @@ from ..elections import services as el
 from ..elections.models import Election
 from ..errors import Conflict, NotFound, ValidationFailed
 from .. import addresses
+from ..elections import box
 from ..omr import sheets as omr_sheets
 from . import render, services, text
 from .models import RenderJob
@@ -313,7 +315,14 @@ def take_result(session, job: RenderJob) -> Produced:
         raise Conflict("Tệp này đã được tải về một lần và đã xoá vì chứa liên kết bỏ phiếu cá nhân. "
                        "Hãy tạo lại (liên kết cũ sẽ hết hiệu lực).", code="collected")
     params = json.loads(job.params or "{}")
-    produced = Produced(_job_filename(job, params), job.result)
+    pdf = job.result
+    if params.get("voting_links"):
+        try:
+            pdf = box.open_document(pdf, secret=current_app.config["SECRET_KEY"], name=job.id)
+        except box.BoxError:
+            raise Conflict("Không mở được tệp thẻ có liên kết bỏ phiếu (khoá bí mật của máy chủ đã đổi). "
+                           "Hãy tạo lại.", code="failed")
+    produced = Produced(_job_filename(job, params), pdf)
     if params.get("voting_links"):
         job.result = None
         session.flush()
@@ -378,7 +387,10 @@ def run_claimed(job_id: str) -> None:
         produced = produce(session, congress=congress, kind=kind, params=params,
                            secret=current_app.config["SECRET_KEY"], progress=progress)
         session.rollback()
-        _set(job_id, status="done", result=produced.pdf, progress=total, finished_at=utcnow(), error="")
+        result = produced.pdf
+        if params.get("voting_links"):   # tokens inside: never stored in clear (issue 10)
+            result = box.seal_document(result, secret=current_app.config["SECRET_KEY"], name=job_id)
+        _set(job_id, status="done", result=result, progress=total, finished_at=utcnow(), error="")
     except Exception as err:  # noqa: BLE001 - the job must end as failed, whatever broke
         session.rollback()
         message = getattr(err, "message", None) or "Lỗi hệ thống khi tạo tệp PDF."

@@ -110,14 +110,21 @@ def _round_summary(r) -> str:
     return f"lần {r.number}: {r.status}" + (f", {r.outcome}" if getattr(r, "outcome", None) else "")
 
 
-@action("rounds.open", permission="elections.count", input=ElectionRef, summary=_round_summary)
-def open_round(session: Session, *, actor: Actor, cmd: ElectionRef):
-    return el.open_round(session, election=_election(session, cmd))
+class SealedRoundRef(ElectionRef):
+    # The board's passphrase for the sealed ballot box (issue 10): excluded from every dump,
+    # so it never reaches the audit log.
+    passphrase: Any = Field(default=None, exclude=True)
 
 
-@action("rounds.close", permission="elections.count", input=ElectionRef, summary=_round_summary)
-def close_round(session: Session, *, actor: Actor, cmd: ElectionRef):
-    return el.close_round(session, election=_election(session, cmd))
+@action("rounds.open", permission="elections.count", input=SealedRoundRef, summary=_round_summary)
+def open_round(session: Session, *, actor: Actor, cmd: SealedRoundRef):
+    audit_note(session, sealed_with="passphrase" if cmd.passphrase else "server key")
+    return el.open_round(session, election=_election(session, cmd), passphrase=cmd.passphrase)
+
+
+@action("rounds.close", permission="elections.count", input=SealedRoundRef, summary=_round_summary)
+def close_round(session: Session, *, actor: Actor, cmd: SealedRoundRef):
+    return el.close_round(session, election=_election(session, cmd), passphrase=cmd.passphrase)
 
 
 class FurtherRound(ElectionRef):

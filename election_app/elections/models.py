@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (CheckConstraint, ForeignKey, Integer, String, Text,
+from sqlalchemy import (CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text,
                         UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -114,6 +114,13 @@ class Round(Base):
     invalid_by_reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON
     outcome: Mapped[str | None] = mapped_column(String(15), nullable=True)
     seal_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The sealed ballot box (elections/box.py): the public key ballots are encrypted to while the
+    # round is open, and its private key wrapped (SECRET_KEY-derived or board passphrase);
+    # the wrapped key is erased at close.
+    box_mode: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    box_public_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    box_wrapped_key: Mapped[str | None] = mapped_column(Text, nullable=True)
+    box_salt: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # "Số: NN/BB-BBC" of this round's count minutes: given once at close, never renumbered.
     minutes_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
@@ -131,10 +138,13 @@ class RoundCandidate(Base):
 
 class RoundParticipation(Base):
     """Who received a ballot in a round (strike-off). The primary key *is* the rule
-    "one delegate, one ballot per round" (RULES §4.5). No timestamp, on purpose."""
+    "one delegate, one ballot per round" (RULES §4.5). No timestamp, on purpose; on SQLite
+    a WITHOUT ROWID table (no hidden insertion counter), and the round's rows are rewritten
+    in random order when it closes."""
     __tablename__ = "round_participations"
     __table_args__ = (
         CheckConstraint("method IN ('paper','electronic','slip')", name="method_known"),
+        {"sqlite_with_rowid": False},
     )
 
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
@@ -143,8 +153,10 @@ class RoundParticipation(Base):
 
 
 class Ballot(Base):
-    """An electronically cast ballot (personal link or anonymous slip). Random id; no
-    delegate, no time, no serial number. ``kept`` is a JSON list of candidate ids, sorted."""
+    """An electronically cast ballot (personal link or anonymous slip), in clear: written
+    only when its round closes, all of the round's in one random order (while the round is
+    open a ballot exists only as a ``SealedBallot``). Random id; no delegate, no time, no
+    serial number. ``kept`` is a JSON list of candidate ids, sorted."""
     __tablename__ = "ballots"
     __table_args__ = ({"sqlite_with_rowid": False},)
 
@@ -157,7 +169,8 @@ class Ballot(Base):
 
 class Receipt(Base):
     """Receipt codes handed to e-voters; published sorted after close. Linked to neither
-    the voter nor the ballot content."""
+    the voter nor the ballot content. Written at close, in random order, from the sealed
+    ballots (a voter's code is derived from their token, never stored beside them)."""
     __tablename__ = "receipts"
     __table_args__ = ({"sqlite_with_rowid": False},)
 
@@ -202,3 +215,45 @@ class PaperBallotCorrection(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     corrected_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     corrected_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SealedBallot(Base):
+    """One electronic ballot while its round is open: the kept ids and the receipt code,
+    padded and encrypted to the round's public key (voting/box.py). Random id, no delegate,
+    no time; deleted when the round closes."""
+    __tablename__ = "sealed_ballots"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class VotingPolicy(Base):
+    """A congress's rules for its voting credentials. ``two_person_reissue``: while a round is
+    open, reissuing a delegate's voting link needs a second staff account to confirm."""
+    __tablename__ = "voting_policies"
+
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), primary_key=True)
+    two_person_reissue: Mapped[bool] = mapped_column(default=False)
+
+
+class CredentialEvent(Base):
+    """Who handed out a voting credential, and when (issue 10: one insider must not add a
+    ballot unseen): a link issued or reissued (and who confirmed it under the two-person
+    rule, or a request still waiting), slips printed, a delegate struck off for a slip.
+    Shown on the board's monitor while a round is open; the hall display counts the links
+    reissued during the round. Never a token, never anything about a ballot."""
+    __tablename__ = "credential_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))      # link_issued | link_reissued | slips_printed | slip_issued
+    status: Mapped[str] = mapped_column(String(10), default="done")   # done | pending | cancelled
+    delegate_id: Mapped[int | None] = mapped_column(ForeignKey("delegates.id", ondelete="CASCADE"), nullable=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), nullable=True)
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    in_open_round: Mapped[bool] = mapped_column(default=False)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -23,11 +23,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import random
+import secrets
+import time
 from collections.abc import Iterable
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, event, func, select, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..congress.models import KIND_LABELS, Congress
@@ -41,8 +45,10 @@ from ..rules import (DEFECT_REASONS, INVALID_REASONS, BallotError, BallotVerdict
                      get_preset, judge_ballot, name_sort_key, normalize_text, percent,
                      reconcile, split_full_name)
 from .models import (BODY_LABELS, NOMINATION_LABELS, Ballot, Candidate, Election,
-                     PaperBallotCorrection, PaperBallotEntry, Round, RoundCandidate,
-                     RoundParticipation)
+                     CredentialEvent, PaperBallotCorrection, PaperBallotEntry, Receipt, Round,
+                     RoundCandidate, RoundParticipation, SealedBallot)
+
+log = logging.getLogger(__name__)
 
 OUTCOME_LABELS = {
     "pending": "Đang bỏ phiếu / kiểm phiếu",
@@ -463,9 +469,21 @@ def _attendance(session: Session, election: Election) -> dict:
     return attendance(session, _congress(session, election))
 
 
-def open_round(session: Session, *, election: Election) -> Round:
+def open_round(session: Session, *, election: Election, passphrase: str | None = None,
+               secret: str | None = None) -> Round:
     """Open voting. The first call builds round 1 from the list not withdrawn; a further
-    round created by ``create_further_round`` is opened as it is."""
+    round created by ``create_further_round`` is opened as it is. The round gets its sealed
+    ballot box (voting/box.py): its private key wrapped with a SECRET_KEY-derived key, or
+    with ``passphrase`` (the board's, typed again at close) when one is given."""
+    from . import box
+    if passphrase is not None and not isinstance(passphrase, str):
+        raise ValidationFailed("Mật khẩu niêm phong không hợp lệ.",
+                               [{"field": "passphrase", "message": "Mật khẩu phải là một chuỗi ký tự."}])
+    passphrase = (passphrase or "").strip() or None
+    if passphrase is not None and len(passphrase) < box.MIN_PASSPHRASE:
+        raise ValidationFailed(
+            f"Mật khẩu niêm phong hòm phiếu cần ít nhất {box.MIN_PASSPHRASE} ký tự.",
+            [{"field": "passphrase", "message": f"Ít nhất {box.MIN_PASSPHRASE} ký tự."}])
     r = current_round(session, election)
     if r is not None and r.status == "open":
         raise Conflict(f"Lần bầu thứ {r.number} đang mở.")
@@ -483,6 +501,10 @@ def open_round(session: Session, *, election: Election) -> Round:
         for number, c in enumerate(people, start=1):
             session.add(RoundCandidate(round_id=r.id, candidate_id=c.id, ballot_number=number))
     seen = _attendance(session, election)
+    sealed = box.new_box(round_id=r.id, secret=secret if secret is not None else _current_secret(),
+                         passphrase=passphrase)
+    r.box_mode, r.box_public_key = sealed["mode"], sealed["public_key"]
+    r.box_wrapped_key, r.box_salt = sealed["wrapped_key"], sealed["salt"]
     r.status = "open"
     r.opened_at = utcnow()
     r.summoned_at_open = seen["summoned"]
@@ -546,25 +568,105 @@ def create_further_round(session: Session, *, election: Election, candidate_ids:
     return new
 
 
-def _require_open(session: Session, election: Election) -> Round:
+def _current_secret() -> str:
+    """SECRET_KEY of the running app (pages, API, CLI and jobs all run inside one)."""
+    from flask import current_app  # lazy: services stay importable without an app
+    return current_app.config["SECRET_KEY"]
+
+
+def _take_write_lock(session: Session) -> None:
+    """SQLite: take the database write lock before reading what a decision depends on
+    (BEGIN IMMEDIATE), so concurrent writers queue on the busy timeout instead of failing
+    with "database is locked" when a deferred transaction tries to upgrade. PostgreSQL
+    needs nothing here (row locks)."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.dbapi_connection
+    if not raw.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def lock_round(session: Session, *, round: Round, exclusive: bool = True) -> Round:
+    """Take the round's lock and re-read it: on SQLite the database write lock (BEGIN
+    IMMEDIATE), on PostgreSQL the round row (FOR UPDATE, or FOR SHARE when not
+    ``exclusive``). Everything that issues or records a ballot takes it (shared) and
+    closing takes it exclusive, so the close waits for whatever is in flight and anything
+    arriving after the close finds the round closed."""
+    _take_write_lock(session)
+    return session.scalars(select(Round).where(Round.id == round.id)
+                           .with_for_update(read=not exclusive)
+                           .execution_options(populate_existing=True)).one()
+
+
+def _require_open(session: Session, election: Election, *, exclusive: bool = False) -> Round:
+    """The election's open round, re-read under the round lock (see ``lock_round``)."""
     r = current_round(session, election)
     if r is None or r.status != "open":
-        raise Conflict("Không có lần bầu nào đang mở cho cuộc bầu cử này.")
+        raise Conflict("Không có lần bầu nào đang mở cho cuộc bầu cử này.", code="round_not_open")
+    r = lock_round(session, round=r, exclusive=exclusive)
+    if r.status != "open":
+        raise Conflict(f"Lần bầu thứ {r.number} không còn mở.", code="round_not_open")
     return r
 
 
-def close_round(session: Session, *, election: Election) -> Round:
+def sealed_count(session: Session, round: Round) -> int:
+    return int(session.scalar(select(func.count()).select_from(SealedBallot)
+                              .where(SealedBallot.round_id == round.id)) or 0)
+
+
+def open_ballot_box(session: Session, *, round: Round, passphrase: str | None = None,
+                    secret: str | None = None) -> list[dict]:
+    """Decrypt, in memory, every sealed ballot of the round: [{"kept", "receipt"}]. Refused
+    (422, nothing changes) without the right passphrase for a passphrase-sealed round."""
+    from . import box
+    if round.box_public_key is None:
+        return []
+    if round.box_wrapped_key is None:
+        # Already opened (e.g. a round restored from the backup written just before its close:
+        # its ballots are in clear, in random order); nothing sealed may remain.
+        if sealed_count(session, round):
+            raise Conflict("Hòm phiếu của lần bầu này đã được mở và khoá huỷ, nhưng vẫn còn phiếu niêm phong.",
+                           code="box_opened")
+        return []
+    if round.box_mode == box.MODE_PASSPHRASE and not (passphrase or "").strip():
+        raise ValidationFailed(
+            "Lần bầu này được niêm phong bằng mật khẩu của Ban bầu cử: hãy nhập mật khẩu để mở hòm phiếu.",
+            [{"field": "passphrase", "message": "Cần mật khẩu niêm phong."}], code="passphrase_required")
+    try:
+        key = box.unwrap(round_id=round.id, wrapped_key=round.box_wrapped_key, salt=round.box_salt or "",
+                         mode=round.box_mode or box.MODE_SERVER,
+                         secret=secret if secret is not None else _current_secret(),
+                         passphrase=(passphrase or "").strip() or None)
+    except box.BoxError:
+        if round.box_mode == box.MODE_PASSPHRASE:
+            raise ValidationFailed("Mật khẩu niêm phong không đúng: hòm phiếu chưa được mở, lần bầu vẫn đang mở.",
+                                   [{"field": "passphrase", "message": "Mật khẩu không đúng."}],
+                                   code="wrong_passphrase")
+        raise Conflict("Không mở được hòm phiếu: khoá bí mật của máy chủ (SECRET_KEY) đã thay đổi từ khi "
+                       "mở lần bầu.", code="box_key_changed")
+    cts = session.scalars(select(SealedBallot.ciphertext).where(SealedBallot.round_id == round.id)).all()
+    try:
+        return box.open_all(key, cts)
+    except box.BoxError:
+        raise Conflict("Có phiếu trong hòm không giải mã được (dữ liệu bị sửa hoặc hỏng): "
+                       "chưa kết thúc lần bầu. Hãy báo quản trị viên.", code="box_damaged")
+
+
+def close_round(session: Session, *, election: Election, passphrase: str | None = None,
+                secret: str | None = None) -> Round:
     """Close the open round and write its official snapshot. Refused (Conflict with every
-    reason) when the double entry disagrees or the numbers do not reconcile (RULES §4.3)."""
-    r = _require_open(session, election)
-    # Imported here: voting.services imports this module.
-    from ..voting.services import lock_round, reshuffle_ballots
-    # Take the lock a ballot being cast takes, so the snapshot and the status change see the
-    # same ballots: one cast in flight is waited for, one arriving later finds the round closed.
-    r = lock_round(session, round=r)
-    if r.status != "open":
-        raise Conflict(f"Lần bầu thứ {r.number} không còn mở.", code="round_not_open")
-    tally = round_tally(session, r)
+    reason) when the double entry disagrees or the numbers do not reconcile (RULES §4.3).
+
+    Under the round lock taken exclusive (a ballot in flight is waited for; one arriving
+    later finds the round closed) the sealed box is opened in memory and counted; then, in
+    this one transaction, the round's ballots and receipts are written in clear in random
+    order, the ciphertexts deleted, the participation rows rewritten in random order and the
+    wrapped private key erased. After the commit the engine's leftovers are wiped
+    (``scrub_storage``)."""
+    r = _require_open(session, election, exclusive=True)
+    opened = open_ballot_box(session, round=r, passphrase=passphrase, secret=secret)
+    tally = round_tally(session, r, opened=opened)
     if tally["disagreements"]:
         details = [{"field": "paper_ballots", "row": d["number"], "message": d["message"]}
                    for d in tally["disagreements"]]
@@ -586,9 +688,11 @@ def close_round(session: Session, *, election: Election) -> Round:
         rc.votes = tally["votes"][c.id]
         rc.is_elected = c.id in elected
         rc.is_tied = c.id in tied
-    # Secrecy (RULES §5): rewrite the round's ballots in random order under new ids, so that
-    # neither physical order nor transaction ids (PostgreSQL xmin) recall the casting order.
-    reshuffle_ballots(session, round=r)
+    electronic = [b for b in tally["ballots"] if b["source"] == "electronic"]
+    write_counted_ballots(session, round=r, ballots=electronic,
+                          receipts=[o["receipt"] for o in opened])
+    r.box_wrapped_key = None
+    r.box_salt = None
     hooks.fire("round_closing", session=session, election=election, round=r)  # the backup before close
     r.status = "closed"
     r.closed_at = utcnow()
@@ -598,7 +702,125 @@ def close_round(session: Session, *, election: Election) -> Round:
         select(func.max(Round.minutes_number)).join(Election, Election.id == Round.election_id)
         .where(Election.congress_id == election.congress_id)) or 0) + 1
     session.flush()
+    session.info["ballot_box_closed"] = True
     return r
+
+
+def write_counted_ballots(session: Session, *, round: Round, ballots: list[dict], receipts: list[str]) -> int:
+    """Secrecy (RULES §5), in the caller's transaction: the round's electronic ballots
+    (``ballots``: {"kept", "valid", "reason"}) and receipt codes (those given plus any
+    already stored) are written in one random order under new random ids, the sealed rows
+    deleted, and the participation rows rewritten in random order. Afterwards no row of the
+    round keeps a physical position (SQLite cell offsets, PostgreSQL ctid) or a transaction
+    id (PostgreSQL xmin) from the time of casting."""
+    rng = random.SystemRandom()
+    rows = [(json.dumps(sorted(b["kept"])), bool(b["valid"]), None if b["valid"] else b["reason"])
+            for b in ballots]
+    codes = list(dict.fromkeys([*session.scalars(select(Receipt.code).where(Receipt.round_id == round.id)),
+                                *receipts]))
+    parts = list(session.execute(select(RoundParticipation.delegate_id, RoundParticipation.method)
+                                 .where(RoundParticipation.round_id == round.id)).all())
+    for seq in (rows, codes, parts):
+        rng.shuffle(seq)
+    for table in (Ballot, Receipt, RoundParticipation):
+        session.execute(delete(table).where(table.round_id == round.id)
+                        .execution_options(synchronize_session=False))
+    _drop_sealed(session, round=round, rng=rng)
+    if rows:
+        session.execute(Ballot.__table__.insert(), [
+            {"id": secrets.token_hex(16), "round_id": round.id, "kept": kept, "is_valid": valid,
+             "invalid_reason": reason} for kept, valid, reason in rows])
+    if codes:
+        session.execute(Receipt.__table__.insert(), [{"code": c, "round_id": round.id} for c in codes])
+    if parts:
+        session.execute(RoundParticipation.__table__.insert(),
+                        [{"round_id": round.id, "delegate_id": d, "method": m} for d, m in parts])
+    session.flush()
+    session.expire_all()
+    return len(rows)
+
+
+def _drop_sealed(session: Session, *, round: Round, rng) -> None:
+    """Delete the round's ciphertexts. SQLite: a DELETE (``secure_delete`` zeroes the cells).
+    PostgreSQL: a DELETE leaves dead tuples in the heap until a vacuum that no open snapshot
+    holds back, so the table is TRUNCATEd instead (a new, empty file at commit; the old one
+    is unlinked) and the other open rounds' ciphertexts are written back in random order
+    (which also gives them all this transaction's xmin)."""
+    if session.connection().dialect.name != "postgresql":
+        session.execute(delete(SealedBallot).where(SealedBallot.round_id == round.id)
+                        .execution_options(synchronize_session=False))
+        return
+    others = [dict(r._mapping) for r in session.execute(
+        select(SealedBallot.id, SealedBallot.round_id, SealedBallot.ciphertext)
+        .where(SealedBallot.round_id != round.id))]
+    # A writer in another open round holds the table only for its short transaction; a
+    # session left idle in a transaction could hold it for ever: wait at most 10 s.
+    session.execute(text("SET LOCAL lock_timeout = '10s'"))
+    try:
+        session.execute(text("TRUNCATE sealed_ballots"))
+    except OperationalError:
+        raise Conflict("Hòm phiếu đang bị một kết nối khác giữ; chưa kết thúc lần bầu. Vui lòng thử lại sau "
+                       "ít giây.", code="box_busy") from None
+    session.execute(text("SET LOCAL lock_timeout = 0"))
+    rng.shuffle(others)
+    if others:
+        session.execute(SealedBallot.__table__.insert(), others)
+
+
+SCRUB_TABLES = ("sealed_ballots", "round_participations", "ballots", "receipts", "rounds")
+
+
+def scrub_storage(engine) -> dict:
+    """After a round's close has committed, wipe what the engine keeps of the deleted rows.
+    SQLite: ``wal_checkpoint(TRUNCATE)`` (the WAL file, which still holds the pages as they
+    were while the round was open, is copied into the database, whose deleted cells
+    ``secure_delete`` zeroed, and cut to 0 bytes); retried while another connection reads.
+    PostgreSQL: ``VACUUM FULL`` of the voting tables (a rewrite into new files that keeps only
+    live rows, so raw pages hold no old participation row or old round key; the ciphertexts
+    were already TRUNCATEd at close; a tuple that a still-open snapshot can see survives
+    until the next scrub). Best effort:
+    returns what was done; a failure is logged, never raised (the close is committed)."""
+    done: dict = {"engine": engine.dialect.name, "ok": False}
+    try:
+        if engine.dialect.name == "sqlite":
+            for attempt in range(20):
+                with engine.connect() as conn:
+                    busy, frames, moved = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+                    conn.rollback()
+                done.update(busy=busy, frames=frames, attempts=attempt + 1)
+                if not busy:
+                    done["ok"] = True
+                    break
+                time.sleep(0.05)
+        elif engine.dialect.name == "postgresql":
+            failed = []
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                # short: while VACUUM waits for its lock, newer queries on the table queue behind it
+                conn.exec_driver_sql("SET lock_timeout = '1s'")
+                for table in SCRUB_TABLES:   # one at a time: a busy table does not hold up the others
+                    try:
+                        conn.exec_driver_sql(f"VACUUM (FULL) {table}")
+                    except OperationalError as exc:
+                        failed.append(f"{table}: {exc.orig}")
+            done["ok"] = not failed
+            if failed:
+                done["error"] = "; ".join(failed)
+    except OperationalError as exc:  # pragma: no cover - logged, the close stands
+        done["error"] = str(exc)
+    if not done["ok"]:
+        log.warning("ballot box: storage scrub after close incomplete: %s", done)
+    return done
+
+
+@event.listens_for(Session, "after_commit")
+def _scrub_after_close(session) -> None:
+    if session.info.pop("ballot_box_closed", False):
+        scrub_storage(session.get_bind())
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_close(session) -> None:
+    session.info.pop("ballot_box_closed", None)
 
 
 def canonical_ballot(kept: Iterable[int], reason: str | None) -> str:
@@ -694,6 +916,11 @@ def set_paper_issued(session: Session, *, election: Election, issued) -> Round:
     if isinstance(issued, bool) or not isinstance(issued, int) or issued < 0:
         raise ValidationFailed("Số phiếu phát ra phải là số nguyên không âm.",
                                [{"field": "issued", "message": "Số phiếu phát ra phải là số nguyên không âm."}])
+    methods = participation(session, r)
+    if methods["electronic"] or methods["slip"] or sealed_count(session, r):
+        raise Conflict("Lần bầu này đã có phiếu điện tử (hoặc đại biểu nhận phiếu QR): không ghi được số phiếu "
+                       "giấy phát ra theo cách đếm tổng, vì cách đó không gạch tên ai (Điều 4.5). Hãy phát phiếu "
+                       "giấy bằng cách gạch tên từng đại biểu.", code="bare_count_with_electronic")
     r.paper_issued_count = issued
     session.flush()
     return r
@@ -755,6 +982,7 @@ def _next_number(session: Session, round: Round, team: int) -> int:
 
 
 def _round_open(session: Session, round: Round) -> None:
+    round = lock_round(session, round=round, exclusive=False)
     if round.status != "open":
         raise Conflict(f"Lần bầu thứ {round.number} không mở: không nhập, sửa hay huỷ phiếu được.",
                        code="round_not_open")
@@ -836,7 +1064,6 @@ def void_paper_ballot(session: Session, *, round: Round, team=1, number, reason:
     void, and counts nowhere; the trace is a correction (old = the entry's reading, new_kept
     "[]", new_defect "void", the reason, who, when). Its number is never reused. Voiding a
     void entry → Conflict."""
-    _round_open(session, round)
     election = session.get(Election, round.election_id)
     team = _coerce_int(team)
     if isinstance(team, bool) or not isinstance(team, int) or not 1 <= team <= election.entry_teams:
@@ -851,6 +1078,7 @@ def void_paper_ballot(session: Session, *, round: Round, team=1, number, reason:
         raise ValidationFailed("Cần ghi lý do huỷ phiếu (ví dụ: bấm Enter hai lần).",
                                [{"field": "reason", "message": "Lý do không được để trống."}])
     entry = get_paper_entry(session, round=round, team=team, number=number)
+    _round_open(session, round)
     # A conditional UPDATE, not check-then-write: of two clerks voiding the same entry at
     # once, one wins and the other is told it is already void (one trace only).
     claimed = session.execute(update(PaperBallotEntry)
@@ -980,8 +1208,13 @@ def compare_teams(session: Session, round: Round) -> dict:
 
 # --- counting ----------------------------------------------------------------------------
 
-def round_tally(session: Session, round: Round) -> dict:
+def round_tally(session: Session, round: Round, *, opened: list[dict] | None = None) -> dict:
     """The live count of a round (see the module docstring for what counts).
+
+    While a round is open its electronic ballots are sealed: they count in issued and
+    returned but their content is unknown (``sealed``: how many; valid, invalid and votes
+    are those of the paper ballots). ``opened`` (the box opened at close: [{"kept"}]) counts
+    them in full.
 
     Returns issued, returned, valid, invalid, invalid_by_reason {code: n}, votes {cid: n},
     decision (rules.RoundDecision), ballots (every counted ballot as {"kept", "valid",
@@ -1000,6 +1233,19 @@ def round_tally(session: Session, round: Round) -> dict:
                         "reason": None if b.is_valid else b.invalid_reason, "source": "electronic"})
         verdicts.append(BallotVerdict(valid=bool(b.is_valid), reason=None if b.is_valid else b.invalid_reason,
                                       kept=frozenset(kept)))
+    sealed = 0
+    if opened is not None:
+        for o in opened:
+            try:
+                verdict = judge_ballot(o["kept"], listed, round.seats)
+            except BallotError:
+                raise Conflict("Có phiếu trong hòm mang tên không thuộc danh sách lần bầu này: chưa kết thúc "
+                               "lần bầu. Hãy báo quản trị viên.", code="box_damaged")
+            verdicts.append(verdict)
+            counted.append({"kept": sorted(o["kept"]), "valid": verdict.valid, "reason": verdict.reason,
+                            "source": "electronic"})
+    elif round.status != "closed":
+        sealed = sealed_count(session, round)
     comparison = compare_teams(session, round)
     paper_counted = 0
     if not comparison["disagreements"]:
@@ -1020,17 +1266,20 @@ def round_tally(session: Session, round: Round) -> dict:
         seen = _attendance(session, election)
         present = max(seen["present"], round.present_at_open or 0)
         summoned = max(seen["summoned"], round.summoned_at_open or 0)
-    decision = decide_round(count.votes, round.seats, count.returned, preset)
-    problems = reconcile(issued=issued, returned=count.returned, valid=count.valid, invalid=count.invalid,
+    returned = count.returned + sealed
+    decision = decide_round(count.votes, round.seats, returned, preset)
+    # Sealed ballots take part in the live reconciliation as ballots of unknown content
+    # (counted as valid with no vote); the close recounts them opened.
+    problems = reconcile(issued=issued, returned=returned, valid=count.valid + sealed, invalid=count.invalid,
                          votes=count.votes, seats=round.seats, voted=issued, present=present,
                          summoned=summoned, names=names)
     return {
-        "round": round.number, "status": round.status, "seats": round.seats,
-        "issued": issued, "returned": count.returned, "valid": count.valid, "invalid": count.invalid,
+        "round": round.number, "status": round.status, "seats": round.seats, "sealed": sealed,
+        "issued": issued, "returned": returned, "valid": count.valid, "invalid": count.invalid,
         "invalid_by_reason": dict(count.invalid_by_reason), "votes": dict(count.votes),
         "decision": decision, "ballots": counted, "participation": methods,
         "paper_issued": paper_issued, "paper_counted": paper_counted,
-        "electronic_counted": len(counted) - paper_counted,
+        "electronic_counted": len(counted) - paper_counted + sealed,
         "team_counts": comparison["counts"], "disagreements": comparison["disagreements"],
         "present": present, "summoned": summoned,
         "problems": [{"code": p.code, "message": p.message} for p in problems],
@@ -1068,7 +1317,7 @@ def round_result(session: Session, election: Election, round: Round | None = Non
         returned = tally["returned"]
         result = {"issued": tally["issued"], "returned": returned, "valid": tally["valid"],
                   "invalid": tally["invalid"], "outcome": "pending", "elected": [], "tied": [],
-                  "invalid_by_reason": tally["invalid_by_reason"]}
+                  "invalid_by_reason": tally["invalid_by_reason"], "sealed": tally["sealed"]}
         votes = tally["votes"]
         elected = set()
     return {
@@ -1080,6 +1329,8 @@ def round_result(session: Session, election: Election, round: Round | None = Non
         "outcome": result["outcome"], "elected": result["elected"], "tied": result["tied"],
         "elected_so_far": so_far, "seats_left": election.seats - len(so_far),
         "invalid_by_reason": result["invalid_by_reason"],
+        # electronic ballots still sealed in the box (content unknown until close)
+        "sealed": result.get("sealed", 0),
     }
 
 
@@ -1217,3 +1468,27 @@ def delete_election(session: Session, *, election: Election) -> None:
     session.execute(delete(Candidate).where(Candidate.election_id == election.id))
     session.delete(election)
     session.flush()
+
+
+# --- what the hall sees of an open round (issue 10) ---------------------------------------------
+
+def hall_counts(session: Session, *, round: Round) -> tuple[int, int]:
+    """What the hall display shows of an open round, in two queries: how many have received
+    a ballot (never who), and how many voting links were reissued during the round."""
+    received = int(session.scalar(select(func.count()).select_from(RoundParticipation)
+                                  .where(RoundParticipation.round_id == round.id)) or 0)
+    return received, links_reissued(session, round=round)
+
+
+def links_reissued(session: Session, *, round: Round) -> int:
+    """Voting links reissued in the round's congress since the round opened (until it
+    closed): the number the hall display shows."""
+    if round.opened_at is None:
+        return 0
+    election = session.get(Election, round.election_id)
+    stmt = select(func.count()).select_from(CredentialEvent).where(
+        CredentialEvent.congress_id == election.congress_id, CredentialEvent.kind == "link_reissued",
+        CredentialEvent.status == "done", CredentialEvent.at >= round.opened_at)
+    if round.closed_at is not None:
+        stmt = stmt.where(CredentialEvent.at <= round.closed_at)
+    return int(session.scalar(stmt) or 0)

@@ -240,7 +240,8 @@ def open_round(cid: int, eid: int):
     _, election = _load(cid, eid)
     if _csrf_ok():
         try:
-            r = run(actions.open_round, actor=current_actor(), cmd={"congress_id": cid, "election_id": eid})
+            r = run(actions.open_round, actor=current_actor(), cmd={
+                "congress_id": cid, "election_id": eid, "passphrase": request.form.get("passphrase") or None})
             flash(gettext("Đã mở lần bầu thứ %(n)s (%(present)s/%(summoned)s đại biểu có mặt).", n=r.number,
                           present=r.present_at_open, summoned=r.summoned_at_open), "success")
         except DomainError as err:
@@ -254,7 +255,8 @@ def close_round(cid: int, eid: int):
     _, election = _load(cid, eid)
     if _csrf_ok():
         try:
-            r = run(actions.close_round, actor=current_actor(), cmd={"congress_id": cid, "election_id": eid})
+            r = run(actions.close_round, actor=current_actor(), cmd={
+                "congress_id": cid, "election_id": eid, "passphrase": request.form.get("passphrase") or None})
             flash(gettext("Đã kết thúc lần bầu thứ %(n)s: %(outcome)s.", n=r.number,
                           outcome=gettext(el.OUTCOME_LABELS[r.outcome])), "success")
             return redirect(url_for("elections.result", cid=cid, eid=eid))

@@ -1,5 +1,6 @@
 """Electronic voting support: anonymous one-time voting slips (the shared rate limiter's
-table lives with it in ``election_app.ratelimit``)."""
+table lives with it in ``election_app.ratelimit``; the credential trail and the link policy,
+which the hall display also reads, live with the round's lifecycle in elections.models)."""
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, String
@@ -17,4 +18,3 @@ class VotingSlip(Base):
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     is_used: Mapped[bool] = mapped_column(default=False)
-

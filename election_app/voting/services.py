@@ -2,21 +2,23 @@
 one-time slips, casting a ballot, live turnout, and the publication of receipts and
 ballots after a round closes.
 
-The contract with the counting code (elections.services): an electronic ballot is one
-``Ballot`` row (random id, the round, ``kept`` = JSON of the sorted kept candidate ids,
-validity from ``rules.judge_ballot``) plus one ``Receipt`` row, written in the same
-transaction as the voter's strike-off: a ``RoundParticipation`` row (method
-``electronic``) for a personal link, or the slip marked used for an anonymous slip (the
-delegate was struck off at the ballot desk with method ``slip``). The participation
-primary key is the rule "one delegate, one ballot per round", across paper and phone.
+The contract with the counting code (elections.services): while the round is open an
+electronic ballot is one ``SealedBallot`` row (random id, the round, the sorted kept
+candidate ids and the receipt code, padded and encrypted to the round's public key: see
+box.py), written in the same transaction as the voter's strike-off: a
+``RoundParticipation`` row (method ``electronic``) for a personal link, or the slip marked
+used for an anonymous slip (the delegate was struck off at the ballot desk with method
+``slip``). The participation primary key is the rule "one delegate, one ballot per
+round", across paper and phone. At close the box is opened and the ``Ballot`` and
+``Receipt`` rows are written in random order (elections.services.close_round).
 
-Nothing here links a ballot to its voter: the ballot row has no delegate, time, serial
-number or address; receipts are linked to neither; reads are ordered by content."""
+The receipt code is derived from the voter's token and the round (tokens.receipt_for):
+the voter's page shows it again after a lost answer, and nothing stored links the voter
+to it. Nothing here links a ballot to its voter: the sealed row has no delegate, time,
+serial number or address and its content is unreadable without the round's key; reads
+are ordered by content."""
 from __future__ import annotations
 
-import json
-import random
-import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -26,9 +28,11 @@ from sqlalchemy.orm import Session
 from ..congress.models import Congress
 from ..delegates.models import Delegate
 from ..elections import services as elections
-from ..elections.models import Ballot, Election, Receipt, Round, RoundParticipation
+from ..elections.models import (CredentialEvent, Election, Receipt, Round, RoundParticipation, SealedBallot,
+                                VotingPolicy)
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..rules import BallotError, judge_ballot
+from ..elections import box
 from . import tokens
 from .models import VotingSlip
 
@@ -54,19 +58,107 @@ class InvalidCredential(Forbidden):
 
 # --- personal voting links -------------------------------------------------------------
 
-def issue_voting_link(session: Session, *, delegate: Delegate, secret: str | None = None) -> str:
+def issue_voting_link(session: Session, *, delegate: Delegate, secret: str | None = None,
+                      actor_id: int | None = None, confirmed_by: int | None = None) -> str:
     """A new personal token for ``delegate``; any earlier link stops working. Returns the
-    token (shown once: only its keyed hash is stored)."""
+    token (shown once: only its keyed hash is stored). Leaves a ``CredentialEvent`` (who,
+    when, a first link or a reissue, during an open round or not)."""
+    reissue = delegate.voting_token_hash is not None
     token = tokens.new_token()
     delegate.voting_token_hash = tokens.hash_token(token, purpose=tokens.PURPOSE_LINK, secret=secret)
+    session.add(CredentialEvent(congress_id=delegate.congress_id, delegate_id=delegate.id,
+                                kind="link_reissued" if reissue else "link_issued",
+                                in_open_round=round_open_in(session, congress_id=delegate.congress_id),
+                                user_id=actor_id, confirmed_by=confirmed_by))
     session.flush()
     return token
 
 
-def issue_voting_links(session: Session, *, congress: Congress, delegate_ids, secret: str | None = None
-                       ) -> dict[int, str]:
+def round_open_in(session: Session, *, congress_id: int) -> bool:
+    return session.scalar(select(func.count()).select_from(Round).join(Election, Election.id == Round.election_id)
+                          .where(Election.congress_id == congress_id, Round.status == "open")) > 0
+
+
+def two_person_reissue(session: Session, *, congress_id: int) -> bool:
+    policy = session.get(VotingPolicy, congress_id)
+    return bool(policy and policy.two_person_reissue)
+
+
+def set_two_person_reissue(session: Session, *, congress: Congress, enabled) -> bool:
+    if not isinstance(enabled, bool):
+        raise ValidationFailed("«two_person_reissue» phải là true hoặc false.",
+                               [{"field": "two_person_reissue", "message": "Cần true hoặc false."}])
+    policy = session.get(VotingPolicy, congress.id)
+    if policy is None:
+        policy = VotingPolicy(congress_id=congress.id)
+        session.add(policy)
+    policy.two_person_reissue = enabled
+    session.flush()
+    return enabled
+
+
+def _needs_second_account(session: Session, delegate: Delegate) -> bool:
+    return (delegate.voting_token_hash is not None
+            and two_person_reissue(session, congress_id=delegate.congress_id)
+            and round_open_in(session, congress_id=delegate.congress_id))
+
+
+def request_voting_link(session: Session, *, delegate: Delegate, actor_id: int | None,
+                        secret: str | None = None) -> tuple[str | None, CredentialEvent | None]:
+    """Issue one delegate's link (the pages' and the API's door), or, when the two-person
+    rule is on, a round is open and the delegate already has a link, record a pending
+    request that another account must confirm: (None, the request)."""
+    if _needs_second_account(session, delegate):
+        pending = session.scalar(select(CredentialEvent).where(
+            CredentialEvent.delegate_id == delegate.id, CredentialEvent.status == "pending"))
+        if pending is None:
+            pending = CredentialEvent(congress_id=delegate.congress_id, delegate_id=delegate.id,
+                                      kind="link_reissued", status="pending", in_open_round=True,
+                                      user_id=actor_id)
+            session.add(pending)
+            session.flush()
+        return None, pending
+    return issue_voting_link(session, delegate=delegate, secret=secret, actor_id=actor_id), None
+
+
+def confirm_link_request(session: Session, *, congress: Congress, request_id, actor_id: int | None,
+                         secret: str | None = None) -> tuple[Delegate, str]:
+    """A second account confirms a pending reissue: the link is issued now and shown to the
+    confirming account only. The account that asked cannot confirm its own request."""
+    try:
+        rid = int(request_id)
+    except (TypeError, ValueError):
+        raise NotFound("Không tìm thấy yêu cầu cấp lại liên kết.")
+    req = session.get(CredentialEvent, rid)
+    if req is None or req.congress_id != congress.id or req.kind != "link_reissued":
+        raise NotFound("Không tìm thấy yêu cầu cấp lại liên kết.")
+    if req.status != "pending":
+        raise Conflict("Yêu cầu này đã được xử lý.", code="not_pending")
+    if actor_id is None or actor_id == req.user_id:
+        raise Forbidden("Quy tắc hai người: tài khoản đã đề nghị cấp lại liên kết không tự xác nhận được; "
+                        "cần một tài khoản khác xác nhận.", code="same_account")
+    claimed = session.execute(update(CredentialEvent).where(CredentialEvent.id == req.id,
+                                                            CredentialEvent.status == "pending")
+                              .values(status="cancelled").execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        raise Conflict("Yêu cầu này đã được xử lý.", code="not_pending")
+    delegate = session.get(Delegate, req.delegate_id)
+    token = issue_voting_link(session, delegate=delegate, secret=secret, actor_id=req.user_id,
+                              confirmed_by=actor_id)
+    return delegate, token
+
+
+def pending_link_requests(session: Session, *, congress: Congress) -> list[CredentialEvent]:
+    return list(session.scalars(select(CredentialEvent).where(
+        CredentialEvent.congress_id == congress.id, CredentialEvent.status == "pending")
+        .order_by(CredentialEvent.at)))
+
+
+def issue_voting_links(session: Session, *, congress: Congress, delegate_ids, secret: str | None = None,
+                       actor_id: int | None = None) -> dict[int, str]:
     """Issue (or re-issue) the links of several delegates of ``congress`` at once, e.g. for
-    printing delegate cards. All or nothing: an id not on this congress's roll → 422."""
+    printing delegate cards. All or nothing: an id not on this congress's roll → 422; a
+    reissue while a round is open under the two-person rule → 409 (one by one, confirmed)."""
     ids: list[int] = []
     for raw in delegate_ids:
         try:
@@ -82,8 +174,12 @@ def issue_voting_links(session: Session, *, congress: Congress, delegate_ids, se
         raise ValidationFailed(
             "Có mã đại biểu không thuộc đại hội này; chưa cấp liên kết nào.",
             [{"field": "delegate_ids", "message": f"Không có đại biểu mã {i} trong đại hội."} for i in missing])
+    if any(_needs_second_account(session, found[i]) for i in ids):
+        raise Conflict("Đang có lần bầu mở và đại hội áp dụng quy tắc hai người: liên kết đã cấp chỉ được cấp lại "
+                       "từng người một, có tài khoản thứ hai xác nhận. Chưa cấp liên kết nào.",
+                       code="two_person_rule")
     secret = secret if secret is not None else tokens.current_secret()
-    return {i: issue_voting_link(session, delegate=found[i], secret=secret) for i in ids}
+    return {i: issue_voting_link(session, delegate=found[i], secret=secret, actor_id=actor_id) for i in ids}
 
 
 def revoke_voting_link(session: Session, *, delegate: Delegate) -> None:
@@ -141,6 +237,7 @@ class BallotChoice:
     status: str | None      # None: may vote; else a status text (Đã bỏ phiếu, ...)
     method: str | None      # participation method, or "slip_used"
     refusal: str | None = None   # why this voter may not vote (not checked in, ...)
+    receipt: str | None = None   # the receipt of the ballot this voter cast in the round (derived)
 
     @property
     def can_vote(self) -> bool:
@@ -163,39 +260,36 @@ def open_rounds(session: Session, *, congress: Congress) -> list[tuple[Election,
     return [(e, r) for e, r in rows]
 
 
-def voter_ballots(session: Session, *, voter: Voter) -> list[BallotChoice]:
-    """What the voter's page shows: each open round they may see, with their status."""
+def voter_ballots(session: Session, *, voter: Voter, token: str | None = None,
+                  secret: str | None = None) -> list[BallotChoice]:
+    """What the voter's page shows: each open round they may see, with their status, and
+    (given the voter's ``token``) the receipt of a ballot they already cast electronically
+    in it, derived again: an answer lost after the commit costs the voter nothing."""
     if voter.kind == "slip":
         rnd = voter.slip_round
         if rnd.status != "open":
             return []
         election = session.get(Election, rnd.election_id)
         status = "Phiếu QR này đã được sử dụng" if voter.slip.is_used else None
+        receipt = voter_receipt(voter, rnd, token=token, secret=secret) if voter.slip.is_used and token else None
         return [BallotChoice(election, rnd, ballot_candidates(session, round=rnd), status,
-                             "slip_used" if voter.slip.is_used else None)]
+                             "slip_used" if voter.slip.is_used else None, receipt=receipt)]
     refusal = elections.voter_may_receive_ballot(voter.delegate)
     out = []
     for election, rnd in open_rounds(session, congress=voter.congress):
         method = participation_method(session, round_id=rnd.id, delegate_id=voter.delegate.id)
+        receipt = voter_receipt(voter, rnd, token=token, secret=secret) \
+            if method == "electronic" and token else None
         out.append(BallotChoice(election, rnd, ballot_candidates(session, round=rnd),
                                 METHOD_STATUS.get(method) if method else None, method,
-                                refusal if not method else None))
+                                refusal if not method else None, receipt=receipt))
     return out
 
 
 # --- casting ---------------------------------------------------------------------------
 
-def _take_write_lock(session: Session) -> None:
-    """SQLite: take the database write lock before reading what the decision depends on
-    (BEGIN IMMEDIATE), so concurrent voters queue on the busy timeout instead of failing
-    with "database is locked" when a deferred transaction tries to upgrade. PostgreSQL
-    needs nothing here (row locks below)."""
-    conn = session.connection()
-    if conn.dialect.name != "sqlite":
-        return
-    raw = conn.connection.dbapi_connection
-    if not raw.in_transaction:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+_take_write_lock = elections._take_write_lock
+lock_round = elections.lock_round
 
 
 def clean_kept(kept, *, candidate_ids: list[int], seats: int) -> list[int]:
@@ -234,19 +328,6 @@ def clean_kept(kept, *, candidate_ids: list[int], seats: int) -> list[int]:
     return sorted(ids)
 
 
-def lock_round(session: Session, *, round: Round, exclusive: bool = True) -> Round:
-    """Take the locks a ballot being cast takes, and re-read the round: on SQLite the
-    database write lock (BEGIN IMMEDIATE), on PostgreSQL the round row (FOR UPDATE, or FOR
-    SHARE when not ``exclusive``). Closing a round should call this first, so that the
-    count it snapshots and the status it sets see the same ballots: casting holds the row
-    FOR SHARE until it commits, so the close waits for ballots in flight, and a ballot
-    arriving after the close finds the round closed."""
-    _take_write_lock(session)
-    return session.scalars(select(Round).where(Round.id == round.id)
-                           .with_for_update(read=not exclusive)
-                           .execution_options(populate_existing=True)).one()
-
-
 def _open_round_locked(session: Session, *, election: Election, exclusive: bool) -> Round:
     """The election's open round, re-read under a row lock (PostgreSQL: FOR SHARE, or FOR
     UPDATE for slips) so that closing the round waits for ballots being cast and a ballot
@@ -260,13 +341,22 @@ def _open_round_locked(session: Session, *, election: Election, exclusive: bool)
     return rnd
 
 
-def cast_ballot(session: Session, *, voter: Voter, election: Election, kept) -> str:
+def voter_receipt(voter: Voter, round: Round, *, token: str, secret: str | None = None) -> str:
+    """The receipt code of ``voter``'s ballot in ``round`` (derived from the token)."""
+    purpose = tokens.PURPOSE_SLIP if voter.kind == "slip" else tokens.PURPOSE_LINK
+    return tokens.receipt_for(token, purpose=purpose, round_id=round.id, secret=secret)
+
+
+def cast_ballot(session: Session, *, voter: Voter, election: Election, kept, token: str,
+                secret: str | None = None) -> str:
     """Record one electronic ballot in the election's open round; returns the receipt code.
 
-    Personal link: participation row (method electronic) + ballot + receipt. Slip: the slip
-    marked used + ballot + receipt, refused if the round would then have more slips used
-    than delegates struck off for a slip. All in the caller's transaction; the caller
-    commits. 403 not eligible, 409 round not open / already voted, 422 bad ``kept``."""
+    Personal link: participation row (method electronic) + sealed ballot. Slip: the slip
+    marked used + sealed ballot, refused if the round would then have more slips used than
+    delegates struck off for a slip. The sealed ballot is the kept ids and the receipt code
+    (derived from ``token``), encrypted to the round's public key (box.py). All in the
+    caller's transaction; the caller commits. 403 not eligible, 409 round not open /
+    already voted / a bare paper count recorded, 422 bad ``kept``."""
     _take_write_lock(session)
     if election.congress_id != voter.congress.id:
         raise NotFound("Không tìm thấy cuộc bầu cử.")
@@ -287,10 +377,14 @@ def cast_ballot(session: Session, *, voter: Voter, election: Election, kept) -> 
         if reason:
             raise Forbidden(reason, code="not_eligible")
 
+    if rnd.paper_issued_count:
+        raise Conflict("Ban bầu cử đã ghi số phiếu giấy phát ra theo cách đếm tổng (không gạch tên) trong lần "
+                       "bầu này, nên không nhận phiếu điện tử (Điều 4.5: mỗi đại biểu một phiếu). Đề nghị "
+                       "đồng chí bỏ phiếu giấy.", code="bare_count_recorded")
     candidate_ids = [c["id"] for c in ballot_candidates(session, round=rnd)]
     kept_ids = clean_kept(kept, candidate_ids=candidate_ids, seats=rnd.seats)
-    try:
-        verdict = judge_ballot(kept_ids, candidate_ids, rnd.seats)
+    try:  # the verdict is given again at close, from the opened box
+        judge_ballot(kept_ids, candidate_ids, rnd.seats)
     except BallotError as err:  # clean_kept already refuses these; belt and braces
         raise ValidationFailed(str(err), [{"field": "kept", "message": str(err)}])
 
@@ -318,10 +412,14 @@ def cast_ballot(session: Session, *, voter: Voter, election: Election, kept) -> 
             raise Conflict("Đồng chí đã nhận phiếu trong lần bầu này (phiếu giấy hoặc điện tử).",
                            code="already_voted")
 
-    code = _fresh_receipt_code(session)
-    session.add(Ballot(round_id=rnd.id, kept=json.dumps(kept_ids), is_valid=verdict.valid,
-                       invalid_reason=verdict.reason))
-    session.add(Receipt(code=code, round_id=rnd.id))
+    if rnd.box_public_key is None:  # a round opened before the sealed box existed
+        fresh = box.new_box(round_id=rnd.id, secret=secret if secret is not None else tokens.current_secret())
+        rnd.box_mode, rnd.box_public_key = fresh["mode"], fresh["public_key"]
+        rnd.box_wrapped_key, rnd.box_salt = fresh["wrapped_key"], fresh["salt"]
+    code = voter_receipt(voter, rnd, token=token, secret=secret)
+    size = box.padded_size(len(candidate_ids))
+    session.add(SealedBallot(round_id=rnd.id, ciphertext=box.seal(rnd.box_public_key, kept=kept_ids,
+                                                                  receipt=code, size=size)))
     session.flush()
     return code
 
@@ -334,17 +432,10 @@ def already_message(method: str) -> str:
     return "Đồng chí đã bỏ phiếu trong lần bầu này. Mỗi đại biểu chỉ được bỏ một phiếu."
 
 
-def _fresh_receipt_code(session: Session) -> str:
-    for _ in range(8):
-        code = tokens.new_receipt_code()
-        if session.get(Receipt, code) is None:
-            return code
-    raise Conflict("Không tạo được mã biên nhận, vui lòng thử lại.")  # pragma: no cover
-
-
 # --- anonymous slips -------------------------------------------------------------------
 
-def generate_slips(session: Session, *, round: Round, count: int, secret: str | None = None) -> list[str]:
+def generate_slips(session: Session, *, round: Round, count: int, secret: str | None = None,
+                   actor_id: int | None = None) -> list[str]:
     """``count`` new one-time slip tokens for ``round`` (shown once, to be printed)."""
     if round.status == "closed":
         raise Conflict("Lần bầu đã kết thúc; không thể in thêm phiếu QR.")
@@ -358,11 +449,14 @@ def generate_slips(session: Session, *, round: Round, count: int, secret: str | 
         session.add(VotingSlip(token_hash=tokens.hash_token(token, purpose=tokens.PURPOSE_SLIP, secret=secret),
                                round_id=round.id))
         out.append(token)
+    election = session.get(Election, round.election_id)
+    session.add(CredentialEvent(congress_id=election.congress_id, kind="slips_printed", round_id=round.id,
+                                count=count, in_open_round=round.status == "open", user_id=actor_id))
     session.flush()
     return out
 
 
-def issue_slip(session: Session, *, round: Round, delegate: Delegate) -> None:
+def issue_slip(session: Session, *, round: Round, delegate: Delegate, actor_id: int | None = None) -> None:
     """The ballot desk strikes ``delegate`` off for this round; they then draw a printed
     slip at random. Nothing records which slip they drew."""
     rnd = lock_round(session, round=round, exclusive=False)
@@ -378,11 +472,17 @@ def issue_slip(session: Session, *, round: Round, delegate: Delegate) -> None:
     reason = elections.voter_may_receive_ballot(delegate)
     if reason:
         raise Forbidden(f"{delegate.full_name}: {reason}", code="not_eligible")
+    if rnd.paper_issued_count:
+        raise Conflict("Ban bầu cử đã ghi số phiếu giấy phát ra theo cách đếm tổng trong lần bầu này: không "
+                       "phát phiếu QR được (Điều 4.5).", code="bare_count_recorded")
     session.add(RoundParticipation(round_id=rnd.id, delegate_id=delegate.id, method="slip"))
     try:
         session.flush()
     except IntegrityError:
         raise Conflict(f"{delegate.full_name} đã nhận phiếu trong lần bầu này.", code="already_voted")
+    session.add(CredentialEvent(congress_id=election.congress_id, kind="slip_issued", round_id=rnd.id,
+                                delegate_id=delegate.id, in_open_round=True, user_id=actor_id))
+    session.flush()
 
 
 def slip_counts(session: Session, *, round: Round) -> dict:
@@ -417,7 +517,50 @@ def turnout(session: Session, round: Round) -> dict:
         "slips_issued": slip_issued,
         "total": paper + electronic + slip_issued,
         "present": int(present),
+        "links_reissued": links_reissued(session, round=round),
     }
+
+
+
+hall_counts = elections.hall_counts
+links_reissued = elections.links_reissued
+
+
+def insider_watch(session: Session, *, congress: Congress) -> dict:
+    """What the board's monitor shows while a round is open (issue 10): since the earliest
+    open round opened, every link issued or reissued (by whom, confirmed by whom), pending
+    reissue requests, slips printed, delegates struck off for a slip, and every check-in
+    made by a staff account (a delegate checked in during the vote can be handed a link)."""
+    from ..auth.models import User
+    from ..delegates.models import AttendanceEvent
+    rounds = [r for _, r in open_rounds(session, congress=congress)]
+    if not rounds:
+        return {"open": False, "since": None, "events": [], "checkins": [], "pending": []}
+    since = min(r.opened_at for r in rounds if r.opened_at is not None)
+    names = {u.id: u.username for u in session.scalars(select(User))}
+    people = {d.id: d for d in session.scalars(select(Delegate).where(Delegate.congress_id == congress.id))}
+
+    def who(uid):
+        return names.get(uid, "—") if uid is not None else "—"
+    events = []
+    for e in session.scalars(select(CredentialEvent).where(CredentialEvent.congress_id == congress.id,
+                                                           CredentialEvent.at >= since)
+                             .order_by(CredentialEvent.at.desc())):
+        d = people.get(e.delegate_id)
+        events.append({"id": e.id, "kind": e.kind, "status": e.status, "at": e.at, "count": e.count,
+                       "delegate": d.full_name if d else None, "code": d.code if d else None,
+                       "by": who(e.user_id), "confirmed_by": who(e.confirmed_by) if e.confirmed_by else None})
+    checkins = []
+    for a in session.scalars(select(AttendanceEvent).where(AttendanceEvent.congress_id == congress.id,
+                                                           AttendanceEvent.action == "check_in",
+                                                           AttendanceEvent.at >= since)
+                             .order_by(AttendanceEvent.at.desc())):
+        d = people.get(a.delegate_id)
+        checkins.append({"at": a.at, "delegate": d.full_name if d else "—", "code": d.code if d else None,
+                         "by": who(a.user_id)})
+    return {"open": True, "since": since, "events": events, "checkins": checkins,
+            "pending": [e for e in events if e["status"] == "pending"],
+            "reissued": sum(1 for e in events if e["kind"] == "link_reissued" and e["status"] == "done")}
 
 
 # --- publication after close -----------------------------------------------------------
@@ -464,28 +607,3 @@ def published_ballots(session: Session, *, round: Round) -> dict:
     entries = sorted((_entry(b["kept"], b["valid"], b["reason"]) for b in counted), key=content_order)
     return {"round": round.number, "receipts": round_receipts(session, round=round),
             "ballots": entries, "seal_sha256": round.seal_sha256}
-
-
-# --- scrubbing the traces of casting order ----------------------------------------------
-
-def reshuffle_ballots(session: Session, *, round: Round) -> int:
-    """Rewrite the round's ballot and receipt rows in a random order under new random ids,
-    in the caller's transaction (meant for closing a round). Afterwards every row has the
-    same transaction id (PostgreSQL ``xmin``) and a physical position unrelated to casting
-    (heap order on PostgreSQL; key order on SQLite). Contents are unchanged."""
-    rows = list(session.execute(select(Ballot.kept, Ballot.is_valid, Ballot.invalid_reason)
-                                .where(Ballot.round_id == round.id)).all())
-    codes = list(session.scalars(select(Receipt.code).where(Receipt.round_id == round.id)))
-    rng = random.SystemRandom()
-    rng.shuffle(rows)
-    rng.shuffle(codes)
-    session.execute(Ballot.__table__.delete().where(Ballot.round_id == round.id))
-    session.execute(Receipt.__table__.delete().where(Receipt.round_id == round.id))
-    if rows:
-        session.execute(Ballot.__table__.insert(), [
-            {"id": secrets.token_hex(16), "round_id": round.id, "kept": kept, "is_valid": valid,
-             "invalid_reason": reason} for kept, valid, reason in rows])
-    if codes:
-        session.execute(Receipt.__table__.insert(), [{"code": c, "round_id": round.id} for c in codes])
-    session.flush()
-    return len(rows)

@@ -52,6 +52,18 @@ def hash_token(token: str, *, purpose: str = PURPOSE_LINK, secret: str | None = 
     return hmac.new(key, f"{purpose}:{token}".encode(), hashlib.sha256).hexdigest()
 
 
+def receipt_for(token: str, *, purpose: str, round_id: int, secret: str | None = None) -> str:
+    """The receipt code of the ballot cast with ``token`` in round ``round_id``: derived
+    (HMAC under the derived key), never stored beside the voter, so the voter's page can
+    show it again after an answer was lost, and only the token's holder can recompute it.
+    12 base32 characters (60 bits) as ``XXXX-XXXX-XXXX``."""
+    key = _derived_key(secret if secret is not None else current_secret())
+    digest = hmac.new(key, f"receipt:{purpose}:{round_id}:{token}".encode(), hashlib.sha256).digest()
+    value = int.from_bytes(digest[:8], "big") >> 4          # 60 bits
+    chars = "".join(RECEIPT_ALPHABET[(value >> (5 * i)) & 31] for i in range(11, -1, -1))
+    return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
 def new_receipt_code() -> str:
     """12 random base32 characters (60 bits) as ``XXXX-XXXX-XXXX``."""
     chars = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))

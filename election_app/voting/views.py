@@ -19,7 +19,9 @@ from flask import (Blueprint, Response, current_app, flash, get_flashed_messages
                    redirect, render_template, request, url_for)
 from flask_babel import gettext as _
 
-from ..auth.permissions import public, require
+from flask_login import current_user
+
+from ..auth.permissions import has_permission, public, require
 from ..congress.services import get_congress
 from ..db import db
 from ..delegates.qr import qr_svg
@@ -29,7 +31,8 @@ from ..elections.models import RoundParticipation
 from ..errors import Conflict, DomainError, ValidationFailed
 from ..extensions import csrf
 from .. import ratelimit
-from . import services, tokens
+from ..door import page_run
+from . import actions, services, tokens
 from .forms import BallotForm, DeskForm, IssueLinksForm, SlipsForm
 
 bp = Blueprint("voting", __name__)
@@ -159,23 +162,23 @@ def _phone_page(token: str, kind: str):
         return _phone_error(err)
     receipts = [m for c, m in get_flashed_messages(with_categories=True) if c == "receipt"]
     if request.method == "POST":
-        return _phone_post(voter, receipts)
-    choices = services.voter_ballots(db.session, voter=voter)
+        return _phone_post(voter, receipts, token)
+    choices = services.voter_ballots(db.session, voter=voter, token=token)
     return _render_phone("voting/phone.html", voter=voter, congress=voter.congress, choices=choices,
                          form=BallotForm(), receipts=receipts, selections={}, errors={},
                          phone_agenda=_phone_agenda(voter.congress), kind=kind)
 
 
-def _phone_post(voter: services.Voter, receipts):
+def _phone_post(voter: services.Voter, receipts, token: str):
     form = BallotForm()
     congress = voter.congress
     if not _same_origin() or not form.validate_on_submit():
-        choices = services.voter_ballots(db.session, voter=voter)
+        choices = services.voter_ballots(db.session, voter=voter, token=token)
         return _render_phone("voting/phone.html", status=400, voter=voter, congress=congress,
                              choices=choices, form=BallotForm(formdata=None), receipts=receipts,
                              selections={}, phone_agenda=_phone_agenda(congress), kind=voter.kind,
                              errors={"_": _("Phiên làm việc đã hết hạn. Vui lòng tải lại trang và bỏ phiếu lại.")})
-    choices = services.voter_ballots(db.session, voter=voter)
+    choices = services.voter_ballots(db.session, voter=voter, token=token)
     choice = _choice_for(choices, form.election_id.data)
     kept_raw = request.form.getlist("kept")
     step = form.step.data or "review"
@@ -214,10 +217,10 @@ def _phone_post(voter: services.Voter, receipts):
                                   _("Hãy đánh dấu ô xác nhận nếu đồng chí vẫn muốn gửi phiếu gạch hết tên."))
         try:
             code = commit_with_retry(lambda: services.cast_ballot(
-                db.session, voter=voter, election=choice.election, kept=kept))
+                db.session, voter=voter, election=choice.election, kept=kept, token=token))
         except DomainError as err:
             db.session.rollback()
-            choices = services.voter_ballots(db.session, voter=voter)
+            choices = services.voter_ballots(db.session, voter=voter, token=token)
             return _render_phone("voting/phone.html", status=err.status, voter=voter, congress=congress,
                                  choices=choices, form=BallotForm(formdata=None), receipts=receipts,
                                  selections={}, errors={"_": err.message},
@@ -282,7 +285,14 @@ def hub(cid: int):
         rows.append({"election": election, "round": rnd,
                      "turnout": services.turnout(db.session, rnd) if rnd is not None else None})
     linked = sum(1 for d in list_delegates(db.session, cid) if d.voting_token_hash)
-    return render_template("voting/hub.html", congress=congress, rows=rows, linked=linked)
+    watch = services.insider_watch(db.session, congress=congress) if has_permission(current_user, "elections.count") \
+        else None
+    return render_template("voting/hub.html", congress=congress, rows=rows, linked=linked, watch=watch,
+                           kind_labels=WATCH_LABELS, action=DeskForm())
+
+
+WATCH_LABELS = {"link_issued": "Cấp liên kết", "link_reissued": "Cấp lại liên kết",
+                "slips_printed": "In phiếu QR ẩn danh", "slip_issued": "Gạch tên nhận phiếu QR"}
 
 
 # --- staff: voting links ---------------------------------------------------------------------
@@ -292,8 +302,44 @@ def hub(cid: int):
 def links(cid: int):
     congress = get_congress(db.session, cid)
     delegates = list_delegates(db.session, cid, query=request.args.get("q", ""))
+    names = {d.id: d for d in list_delegates(db.session, cid)}
+    pending = [{"id": e.id, "delegate": names.get(e.delegate_id), "by": e.user_id, "at": e.at}
+               for e in services.pending_link_requests(db.session, congress=congress)]
     return render_template("voting/links.html", congress=congress, delegates=delegates,
-                           form=IssueLinksForm(), q=request.args.get("q", ""))
+                           form=IssueLinksForm(), q=request.args.get("q", ""), pending=pending,
+                           two_person=services.two_person_reissue(db.session, congress_id=cid),
+                           round_open=services.round_open_in(db.session, congress_id=cid),
+                           action=DeskForm(), me=current_user.id)
+
+
+@bp.route("/congresses/<int:cid>/voting-policy", methods=["POST"])
+@require("delegates.manage")
+def set_policy(cid: int):
+    congress = get_congress(db.session, cid)
+    if DeskForm().validate_on_submit():
+        enabled = request.form.get("two_person_reissue") == "1"
+        page_run(actions.set_policy, {"congress_id": congress.id, "two_person_reissue": enabled},
+                 success=_("Đã bật quy tắc hai người khi cấp lại liên kết trong lúc bỏ phiếu.") if enabled
+                 else _("Đã tắt quy tắc hai người."))
+    return redirect(url_for("voting.links", cid=cid))
+
+
+@bp.route("/congresses/<int:cid>/voting-link-requests/<int:rid>/confirm", methods=["POST"])
+@require("delegates.manage")
+def confirm_link(cid: int, rid: int):
+    congress = get_congress(db.session, cid)
+    if not DeskForm().validate_on_submit():
+        flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
+        return redirect(url_for("voting.links", cid=cid))
+    done, result = page_run(actions.confirm_link, {"congress_id": cid, "request_id": rid})
+    if not done:
+        return redirect(url_for("voting.links", cid=cid))
+    delegate, token = result
+    url = tokens.link_url(public_base_url(), token)
+    cards = [{"delegate": delegate, "url": url, "qr": qr_svg(url, scale=3)}]
+    resp = Response(render_template("voting/links_print.html", congress=congress, cards=cards))
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
 
 @bp.route("/congresses/<int:cid>/voting-links", methods=["POST"])
@@ -317,12 +363,8 @@ def issue_links(cid: int):
     if not ids:
         flash(_("Không có đại biểu nào để cấp liên kết."), "warning")
         return redirect(url_for("voting.links", cid=cid))
-    try:
-        issued = services.issue_voting_links(db.session, congress=congress, delegate_ids=ids)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
+    done, issued = page_run(actions.issue_links, {"congress_id": cid, "delegate_ids": ids})
+    if not done:
         return redirect(url_for("voting.links", cid=cid))
     base = public_base_url()
     by_id = {d.id: d for d in roll}
@@ -341,8 +383,14 @@ def issue_link(cid: int, did: int):
     if not DeskForm().validate_on_submit():
         flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
         return redirect(url_for("voting.links", cid=cid))
-    token = services.issue_voting_link(db.session, delegate=delegate)
-    db.session.commit()
+    done, result = page_run(actions.issue_link, {"congress_id": cid, "delegate_id": did})
+    if not done:
+        return redirect(url_for("voting.links", cid=cid))
+    token = result[1]
+    if token is None:
+        flash(_("Đang có lần bầu mở và đại hội áp dụng quy tắc hai người: đã ghi đề nghị cấp lại liên kết cho "
+                "%(name)s; một tài khoản khác phải xác nhận.", name=delegate.full_name), "warning")
+        return redirect(url_for("voting.links", cid=cid))
     url = tokens.link_url(public_base_url(), token)
     cards = [{"delegate": delegate, "url": url, "qr": qr_svg(url, scale=3)}]
     resp = Response(render_template("voting/links_print.html", congress=congress, cards=cards))
@@ -367,13 +415,11 @@ def slips(cid: int, eid: int):
         if rnd is None:
             flash(_("Cuộc bầu cử chưa có lần bầu nào: hãy mở lần bầu trước khi in phiếu QR."), "error")
             return redirect(url_for("voting.slips", cid=cid, eid=eid))
-        try:
-            issued = services.generate_slips(db.session, round=rnd, count=form.count.data)
-            db.session.commit()
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
+        done, result = page_run(actions.generate_slips, {"congress_id": cid, "election_id": eid,
+                                                         "count": form.count.data})
+        if not done:
             return redirect(url_for("voting.slips", cid=cid, eid=eid))
+        rnd, issued = result
         base = public_base_url()
         items = [{"url": tokens.slip_url(base, t), "qr": qr_svg(tokens.slip_url(base, t), scale=3)} for t in issued]
         html = render_template("voting/slips_print.html", congress=congress, election=election,
@@ -430,12 +476,8 @@ def desk_issue_slip(cid: int, eid: int, did: int):
     elif rnd is None:
         flash(_("Cuộc bầu cử chưa có lần bầu nào đang mở."), "error")
     else:
-        try:
-            commit_with_retry(lambda: services.issue_slip(db.session, round=rnd, delegate=delegate))
-            flash(_("Đã gạch tên %(name)s: mời đồng chí rút một phiếu QR bất kỳ.", name=delegate.full_name), "success")
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
+        page_run(actions.issue_slips, {"congress_id": cid, "election_id": eid, "delegate_ids": [delegate.id]},
+                 success=_("Đã gạch tên %(name)s: mời đồng chí rút một phiếu QR bất kỳ.", name=delegate.full_name))
     return redirect(url_for("voting.desk", cid=cid, eid=eid, q=q), code=303)
 
 

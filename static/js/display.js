@@ -24,7 +24,8 @@
         return '<section class="hall-panel hall-voting"><p class="hall-panel-title">Đang bỏ phiếu: ' +
           esc(e.title) + ' · lần thứ ' + esc(e.round) + '</p><p class="hall-turnout"><span class="hall-big">' +
           esc(e.turnout) + '</span><span class="hall-of">/ ' + esc(e.present) +
-          ' đại biểu có mặt đã nhận phiếu</span></p></section>';
+          ' đại biểu có mặt đã nhận phiếu</span></p><p class="hall-reissued">Liên kết bỏ phiếu được cấp lại ' +
+          'trong lần bầu này: <b>' + esc(e.links_reissued || 0) + '</b></p></section>';
       case 'result': {
         var r = e.result, n = r.rows.length;
         var cols = n <= 12 ? 1 : (n <= 30 ? 2 : 3);

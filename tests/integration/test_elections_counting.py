@@ -327,12 +327,13 @@ def test_issue_paper_race_with_another_desk_becomes_conflict(session, congress, 
     session.commit()
     other = Session(db.engine)
 
-    def other_desk_first(sess, flush_context, instances):
-        if any(isinstance(o, RoundParticipation) for o in sess.new):
-            other.add(RoundParticipation(round_id=r.id, delegate_id=present[0].id, method="electronic"))
-            other.commit()
+    # The other desk writes right after our first read, before we take the round lock (once
+    # we hold it, SQLite serialises every writer and PostgreSQL's primary key decides).
+    def other_desk_first(state):
+        other.add(RoundParticipation(round_id=r.id, delegate_id=present[0].id, method="electronic"))
+        other.commit()
 
-    event.listen(session(), "before_flush", other_desk_first, once=True)
+    event.listen(session(), "do_orm_execute", other_desk_first, once=True)
     with pytest.raises(Conflict) as refused:
         el.issue_paper(session, election=e, delegate_ids=[present[0].id])
     assert refused.value.code == "already_voted"

@@ -84,6 +84,12 @@ def test_wrong_json_types_are_422_with_the_shape(api, congress, roll):
     _error_shape(admin.post(f"/api/v1/congresses/{congress.id}/elections", json={
         "title": "Bầu BCH", "body": "executive_committee", "seats": "hai", "candidates": []}), 422)
     _error_shape(admin.post(f"/api/v1/congresses/{congress.id}/elections", json=[1, 2]), 422)
+    # found by Schemathesis: an object where a candidate's name should be
+    resp = admin.post(f"/api/v1/congresses/{congress.id}/elections", json={
+        "body": "executive_committee", "seats": 0, "title": "", "entry_teams": 1, "follows_election_id": 0,
+        "candidates": [{"birth_year": 0, "full_name": {}, "gender": "nam", "nomination": "self"}]})
+    assert 400 <= resp.status_code < 500
+    _error_shape(resp)
 
 
 @pytest.mark.parametrize("raw", [b'{"kept": [Infinity]}', b'{"kept": [NaN]}', b'{"kept": [1e999]}',

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from election_app.elections import services as elections
-from election_app.elections.models import Ballot, Receipt, RoundParticipation
+from election_app.elections.models import Ballot, Receipt, RoundParticipation, SealedBallot
 from election_app.voting import services as voting
 from election_app.voting.models import VotingSlip
 from test_voting_support import fresh, link_for, open_election, vote_url
@@ -16,8 +16,8 @@ from test_voting_support import fresh, link_for, open_election, vote_url
 
 def _counts(session):
     session = fresh(session)
-    return (session.scalar(select(func.count()).select_from(Ballot)),
-            session.scalar(select(func.count()).select_from(Receipt)),
+    return ((session.scalar(select(func.count()).select_from(Ballot)) + session.scalar(select(func.count()).select_from(SealedBallot))),
+            (session.scalar(select(func.count()).select_from(Receipt)) + session.scalar(select(func.count()).select_from(SealedBallot))),
             session.scalar(select(func.count()).select_from(RoundParticipation)))
 
 
@@ -98,17 +98,27 @@ def test_cast_writes_one_ballot_one_receipt_one_participation(client, session, c
     receipt = resp.get_json()["receipt"]
     assert len(receipt) == 14 and receipt.count("-") == 2
     session = fresh(session)
+    # while the round is open: one sealed ballot, nothing in clear, no receipt row
+    sealed = session.scalars(select(SealedBallot)).one()
+    assert len(sealed.id) == 32                        # random hex, not a serial number
+    assert str(ids[2]).encode() + b"," not in sealed.ciphertext and receipt.encode() not in sealed.ciphertext
+    assert session.scalar(select(func.count()).select_from(Ballot)) == 0
+    assert session.scalar(select(func.count()).select_from(Receipt)) == 0
+    part = session.scalars(select(RoundParticipation)).one()
+    assert (part.delegate_id, part.method) == (roll[6].id, "electronic")
+    # the count sees it as a sealed ballot: issued and returned, content unknown until close
+    headers = _bearer(client, session)
+    result = client.get(f"/api/v1/elections/{election.id}/result", headers=headers).get_json()
+    assert (result["issued"], result["returned"], result["valid"], result["sealed"]) == (1, 1, 0, 1)
+    closed = client.post(f"/api/v1/elections/{election.id}/close", headers=headers)
+    assert closed.status_code == 200, closed.get_json()
+    assert (closed.get_json()["issued"], closed.get_json()["returned"], closed.get_json()["valid"]) == (1, 1, 1)
+    session = fresh(session)
     ballot = session.scalars(select(Ballot)).one()
     assert json.loads(ballot.kept) == sorted([ids[2], ids[0]])
     assert ballot.is_valid and ballot.invalid_reason is None
-    assert len(ballot.id) == 32                        # random hex, not a serial number
     assert session.scalars(select(Receipt.code)).one() == receipt
-    part = session.scalars(select(RoundParticipation)).one()
-    assert (part.delegate_id, part.method) == (roll[6].id, "electronic")
-    # the count sees it
-    result = client.get(f"/api/v1/elections/{election.id}/result",
-                        headers=_bearer(client, session)).get_json()
-    assert (result["issued"], result["returned"], result["valid"]) == (1, 1, 1)
+    assert session.scalar(select(func.count()).select_from(SealedBallot)) == 0
 
 
 def _bearer(client, session):
@@ -129,6 +139,8 @@ def test_kept_empty_and_partial(client, session, congress, roll, n_candidates, s
     token = link_for(session, roll[0])
     resp = client.post(vote_url(token, election.id), json={"kept": [ids[i] for i in kept_index]})
     assert resp.status_code == 201
+    elections.close_round(fresh(session), election=election)
+    session.commit()
     ballot = fresh(session).scalars(select(Ballot)).one()
     assert (ballot.is_valid, ballot.invalid_reason) == (valid, reason)
 

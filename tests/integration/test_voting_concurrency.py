@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from election_app import create_app
 from election_app.db import db
 from election_app.delegates.services import add_delegates, decide_credentials
-from election_app.elections.models import Ballot, Receipt, RoundParticipation
+from election_app.elections.models import Ballot, Receipt, RoundParticipation, SealedBallot
 from election_app.voting.models import VotingSlip
 from test_voting_support import SECRET, fresh, link_for, open_election, vote_url
 
@@ -75,8 +75,8 @@ def _run_processes(app, job_groups):
 
 def _counts(session):
     s = fresh(session)
-    return {"ballots": s.scalar(select(func.count()).select_from(Ballot)),
-            "receipts": s.scalar(select(func.count()).select_from(Receipt)),
+    return {"ballots": (s.scalar(select(func.count()).select_from(Ballot)) + s.scalar(select(func.count()).select_from(SealedBallot))),
+            "receipts": (s.scalar(select(func.count()).select_from(Receipt)) + s.scalar(select(func.count()).select_from(SealedBallot))),
             "participations": s.scalar(select(func.count()).select_from(RoundParticipation))}
 
 

@@ -113,12 +113,15 @@ def test_mixed_round_from_the_pages(app, client, login, session, congress, roll)
 
     # after close: every e-voter finds their receipt on the public page (no login)
     public = app.test_client()
-    page = f"/congresses/{cid}/elections/{eid}/receipts"
+    from flask import url_for
+    with app.test_request_context():
+        page = url_for("voting.receipts", cid=cid, eid=eid)       # the public link carries its key (issue 11)
+    key = page.split("k=")[1]
     listed = re.findall(r"<li(?: class=\"hit\")?>([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})</li>",
                         public.get(page).get_data(as_text=True))
     assert listed == sorted(receipts)
     for code in receipts:
-        found = public.get(page, query_string={"code": code}).get_data(as_text=True)
+        found = public.get(page.split("?")[0], query_string={"k": key, "code": code}).get_data(as_text=True)
         assert "đã được kiểm" in found
     # and the published ballots let anyone recount: same votes, same seal
     published = public.get(page).get_data(as_text=True)

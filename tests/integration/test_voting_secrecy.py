@@ -36,17 +36,22 @@ def _content(kept_json):
 def test_schema_holds_nothing_that_links_or_orders(app, session):
     insp = sa.inspect(db.engine)
     cols = {t: {c["name"] for c in insp.get_columns(t)} for t in
-            ("ballots", "receipts", "round_participations", "voting_slips")}
+            ("ballots", "receipts", "round_participations", "voting_slips", "sealed_ballots")}
     assert cols["ballots"] == {"id", "round_id", "kept", "is_valid", "invalid_reason"}
+    assert cols["sealed_ballots"] == {"id", "round_id", "ciphertext"}
     assert cols["receipts"] == {"code", "round_id"}
     assert cols["round_participations"] == {"round_id", "delegate_id", "method"}
     assert cols["voting_slips"] == {"token_hash", "round_id", "is_used"}
-    for table in ("ballots", "receipts", "voting_slips"):
+    for table in ("ballots", "receipts", "voting_slips", "sealed_ballots"):
         fks = {fk["referred_table"] for fk in insp.get_foreign_keys(table)}
         assert fks == {"rounds"}, table                   # no delegate, no user
     if db.engine.dialect.name == "sqlite":
         with db.engine.connect() as conn:
-            for table in ("ballots", "receipts", "voting_slips"):
+            # the migrated database itself, not only the models: no table of the ballot
+            # box keeps a hidden rowid (an insertion counter)
+            for table in ("ballots", "receipts", "voting_slips", "sealed_ballots", "round_participations"):
+                sql = conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE name = :t"), {"t": table}).scalar()
+                assert "WITHOUT ROWID" in sql.upper(), table
                 try:
                     conn.execute(sa.text(f"SELECT rowid FROM {table}"))
                     has_rowid = True
@@ -55,24 +60,25 @@ def test_schema_holds_nothing_that_links_or_orders(app, session):
                 assert has_rowid is False, table          # WITHOUT ROWID: no hidden insert order
 
 
-def test_casting_order_is_not_recoverable(client, session, congress, roll):
+def test_casting_order_is_not_recoverable(client, session, congress, roll, api):
+    """While open nothing is in clear; after close the ballots' physical order (no ORDER
+    BY) is that of their random key, their ids are new random hex, and receipts likewise."""
     election, ids = open_election(session, congress, roll, seats=3, n_candidates=5)
     cast_order = list(range(9))       # 9 delegates: patterns 0..8 cast in that order
     _cast_in_order(client, session, congress, roll, election, ids, cast_order)
     s = fresh(session)
+    assert s.execute(sa.text("SELECT count(*) FROM ballots")).scalar() == 0
+    sealed = s.execute(sa.text("SELECT ciphertext FROM sealed_ballots")).scalars().all()
+    assert len(sealed) == 9 and len({len(bytes(c)) for c in sealed}) == 1    # one padded length
+    assert api("board").post(f"/api/v1/elections/{election.id}/close").status_code == 200
+    s = fresh(session)
     cast_contents = [json.dumps(sorted(ids[k] for k in PATTERNS[i])) for i in cast_order]
-
-    # physical order (no ORDER BY) is the order of the random key, not of casting
     raw = s.execute(sa.text("SELECT id, kept FROM ballots")).all()
     assert len(raw) == 9
     if db.engine.dialect.name == "sqlite":
         assert [r.id for r in raw] == sorted(r.id for r in raw)
-        assert [_content(r.kept) for r in raw] != cast_contents
-    # ids are random 128-bit hex: neither serial nor time-based
+    assert sorted(_content(r.kept) for r in raw) == sorted(cast_contents)
     assert all(len(r.id) == 32 and int(r.id, 16) >= 0 for r in raw)
-    assert [r.id for r in sorted(raw, key=lambda r: cast_contents.index(_content(r.kept)))] != \
-        sorted(r.id for r in raw)
-    # receipts: no order column; read back sorted
     receipts = s.scalars(select(Receipt.code)).all()
     if db.engine.dialect.name == "sqlite":
         assert list(receipts) == sorted(receipts)
@@ -100,35 +106,35 @@ def test_published_ballots_do_not_depend_on_casting_order(client, api, session, 
     assert all(set(b) <= {"kept", "invalid", "reason"} for b in out1["ballots"])   # no id, no time
 
 
-def test_reshuffle_removes_insert_traces(client, session, congress, roll):
-    """After ``reshuffle_ballots`` (meant for the close of a round) contents and the count
-    are unchanged, every id is new, and on PostgreSQL no ballot shares a transaction id
-    (xmin) with a participation row any more (before it, each one did)."""
+def test_close_rewrites_every_trace_of_casting(client, session, congress, roll):
+    """``close_round`` opens the box, writes ballots and receipts in random order under new
+    ids, deletes the ciphertexts, rewrites the participations and erases the wrapped key;
+    on PostgreSQL every row of the round then shares one transaction id (xmin) that no
+    casting transaction had (before it, each ciphertext shared its voter's xmin)."""
     election, ids = open_election(session, congress, roll, seats=3, n_candidates=5)
     _cast_in_order(client, session, congress, roll, election, ids, list(range(9)))
     s = fresh(session)
-    rnd = elections.current_round(s, election)
     pg = db.engine.dialect.name == "postgresql"
     if pg:
         part_x = set(s.execute(sa.text("SELECT xmin::text FROM round_participations")).scalars())
-        ballot_x = set(s.execute(sa.text("SELECT xmin::text FROM ballots")).scalars())
-        assert ballot_x == part_x          # the honest limit: same transaction, same xmin
-    before_ids = set(s.scalars(select(Ballot.id)))
-    before = sorted(_content(k) for k in s.scalars(select(Ballot.kept)))
-    votes_before = elections.round_tally(s, rnd)["votes"]
-    codes_before = sorted(s.scalars(select(Receipt.code)))
-    assert voting.reshuffle_ballots(s, round=rnd) == 9
+        sealed_x = set(s.execute(sa.text("SELECT xmin::text FROM sealed_ballots")).scalars())
+        assert sealed_x == part_x and len(part_x) == 9   # while open: linkable, but only to ciphertext
+    before_ids = set(s.execute(sa.text("SELECT id FROM sealed_ballots")).scalars())
+    elections.close_round(s, election=election)
     s.commit()
     s = fresh(session)
-    assert sorted(_content(k) for k in s.scalars(select(Ballot.kept))) == before
+    rnd = elections.current_round(s, election)
+    assert rnd.box_wrapped_key is None and rnd.box_public_key
+    assert s.execute(sa.text("SELECT count(*) FROM sealed_ballots")).scalar() == 0
     assert set(s.scalars(select(Ballot.id))).isdisjoint(before_ids)
-    assert sorted(s.scalars(select(Receipt.code))) == codes_before
-    assert elections.round_tally(s, elections.current_round(s, election))["votes"] == votes_before
+    assert sorted(_content(k) for k in s.scalars(select(Ballot.kept))) == \
+        sorted(json.dumps(sorted(ids[k] for k in PATTERNS[i])) for i in range(9))
+    assert s.scalar(select(sa.func.count()).select_from(Receipt)) == 9
     if pg:
-        part_x = set(s.execute(sa.text("SELECT xmin::text FROM round_participations")).scalars())
-        ballot_x = set(s.execute(sa.text("SELECT xmin::text FROM ballots")).scalars())
-        receipt_x = set(s.execute(sa.text("SELECT xmin::text FROM receipts")).scalars())
-        assert len(ballot_x) == 1 and ballot_x.isdisjoint(part_x) and receipt_x == ballot_x
+        xs = {t: set(s.execute(sa.text(f"SELECT xmin::text FROM {t}")).scalars())
+              for t in ("round_participations", "ballots", "receipts")}
+        assert len(xs["ballots"]) == 1 and xs["ballots"] == xs["receipts"] == xs["round_participations"]
+        assert xs["ballots"].isdisjoint(part_x)
 
 
 # --- logs ------------------------------------------------------------------------------
@@ -175,20 +181,32 @@ def test_app_and_gunicorn_loggers_redact(app, caplog):
     assert not [m for m in messages if token in m], messages
 
 
-def test_closing_a_round_reshuffles_its_ballots(client, session, congress, roll, api):
-    """close_round itself rewrites the ballots (new ids; on PostgreSQL a transaction id no
-    participation row has), so the live tables never keep the casting link after close."""
-    election, ids = open_election(session, congress, roll, seats=3, n_candidates=5)
-    _cast_in_order(client, session, congress, roll, election, ids, list(range(9)))
-    s = fresh(session)
-    before_ids = set(s.scalars(select(Ballot.id)))
-    before = sorted(_content(k) for k in s.scalars(select(Ballot.kept)))
-    resp = api("board").post(f"/api/v1/elections/{election.id}/close")
-    assert resp.status_code == 200, resp.get_json()
-    s = fresh(session)
-    assert set(s.scalars(select(Ballot.id))).isdisjoint(before_ids)
-    assert sorted(_content(k) for k in s.scalars(select(Ballot.kept))) == before
-    if db.engine.dialect.name == "postgresql":
-        part_x = set(s.execute(sa.text("SELECT xmin::text FROM round_participations")).scalars())
-        ballot_x = set(s.execute(sa.text("SELECT xmin::text FROM ballots")).scalars())
-        assert ballot_x.isdisjoint(part_x)
+def test_cards_with_voting_links_never_sit_in_clear(app, api, session, congress, roll, monkeypatch):
+    """The delegate cards with personal voting QRs wait for their download encrypted: no
+    PDF (hence no token) in the database, its file or its WAL, before or after download;
+    the download itself is the real PDF, once."""
+    from pathlib import Path
+
+    from election_app.documents.models import RenderJob
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "http://192.168.1.10:5000")   # the hall's address
+    organizer = api("organizer")
+    resp = organizer.post(f"/api/v1/congresses/{congress.id}/documents/jobs",
+                          json={"kind": "delegate-cards", "params": {"voting_links": True}})
+    assert resp.status_code == 202, resp.get_json()
+    body = resp.get_json()
+
+    def raw_bytes() -> bytes:
+        if db.engine.dialect.name != "sqlite":
+            return b""
+        path = Path(sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database)
+        wal = Path(str(path) + "-wal")
+        return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+    stored = fresh(session).get(RenderJob, body["id"]).result
+    assert stored and b"%PDF" not in stored
+    assert b"%PDF-" not in raw_bytes()
+    pdf = organizer.get(body["result_url"])
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+    assert fresh(session).get(RenderJob, body["id"]).result is None
+    assert b"%PDF-" not in raw_bytes()
+    assert organizer.get(body["result_url"]).status_code == 409
