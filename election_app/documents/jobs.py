@@ -29,6 +29,7 @@ from ..elections.models import Election
 from ..errors import Conflict, NotFound, ValidationFailed
 from .. import addresses
 from ..elections import box
+from ..omr import sheets as omr_sheets
 from . import render, services, text
 from .models import RenderJob
 
@@ -163,15 +164,31 @@ def _minutes_parts(session, congress: Congress, base_url: str) -> list[str]:
             *_count_minutes_parts(session, services.closed_rounds(session, congress=congress), base_url)]
 
 
+def ballot_layout(session, election: Election, round_number: int | None = None):
+    """The ballot of a round laid out for printing and for the camera reader (issue 18):
+    corner markers and a sheet code per page (election, round, page, layout; no serial).
+    Returns (renderer, omr ``LaidOutBallot``, the ballot data)."""
+    data = services.ballot_data(session, election=election, round_number=round_number)
+    renderer, laid = lay_out_ballot_data(data, election_id=election.id)
+    return renderer, laid, data
+
+
+def lay_out_ballot_data(data: dict, *, election_id: int):
+    """``ballot_layout`` from the ballot's plain data (``services.ballot_data``)."""
+    renderer = render.Renderer()
+    multipage = len(renderer.layout(_html("ballot.html", **data, multipage=False, omr_sheet=None)).pages) > 1
+    laid = omr_sheets.lay_out(lambda sheet: _html("ballot.html", **data, multipage=multipage, omr_sheet=sheet),
+                              renderer.layout, election_id=election_id, round_number=int(data["round"]))
+    return renderer, laid
+
+
 def _ballot_pdf(session, congress: Congress, params: dict) -> bytes:
     """The ballot, laid out once; if it runs over one page it is laid out again with
-    "(tiếp theo) – trang n/N" on the continued pages. Copies repeat the laid-out pages."""
+    "(tiếp theo) – trang n/N" on the continued pages, then with the reading aids of
+    ``ballot_layout``. Copies repeat the laid-out pages."""
     election = _election(session, congress, params)
-    data = services.ballot_data(session, election=election, round_number=params.get("round"))
-    renderer = render.Renderer()
-    document = renderer.layout(_html("ballot.html", **data, multipage=False))
-    if len(document.pages) > 1:
-        document = renderer.layout(_html("ballot.html", **data, multipage=True))
+    renderer, laid, _data = ballot_layout(session, election, params.get("round"))
+    document = laid.document
     copies = params.get("copies") or 1
     blank = None
     if copies > 1 and len(document.pages) > 1 and len(document.pages) % 2 == 1:

@@ -1,0 +1,100 @@
+"""Camera counting accuracy and speed (issue 18): synthetic phone photos of marked ballots,
+made from the real ballot PDFs (tests/omr_synth.py), read by ``election_app.omr.reader``.
+
+Per distortion: ballots, photos, rows, rows read right, rows put to a person (unsure), rows
+read WRONG without being flagged (must be 0), photos not read, and ms per photo. A row is
+"right" when the reading equals the truth (kept / struck); a tick or circle (truth: kept)
+read as unsure counts as unsure, not right. ``OMR_BENCH_BALLOTS`` (default 2000) sets the
+size; results are written every 20 ballots so a long run can be watched."""
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from .common import write_results
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (5, 8, 12, 18, 25, 32, 40, 48, 55, 60)
+
+
+def run(ballots: int | None = None, seed: int = 20261130) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from election_app import create_app
+    from election_app.omr import reader
+    from tests import omr_synth
+
+    ballots = ballots or int(os.environ.get("OMR_BENCH_BALLOTS", "2000"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "bench-" + "x" * 30})
+    rng = random.Random(seed)
+    t0 = time.perf_counter()
+    printed = [omr_synth.printed_ballot(app, omr_synth.ballot_data(n, rng), 900 + i) for i, n in enumerate(SIZES)]
+    layout_s = time.perf_counter() - t0
+    per: dict[str, dict] = {d: {"ballots": 0, "photos": 0, "rows": 0, "right": 0, "unsure": 0,
+                                "wrong_unflagged": 0, "photos_not_read": 0, "ms": []}
+                            for d in omr_synth.DISTORTIONS}
+    by_kind: dict[str, dict] = {}
+    result = {}
+    for i in range(ballots):
+        d = omr_synth.DISTORTIONS[i % len(omr_synth.DISTORTIONS)]
+        ballot = rng.choice(printed)
+        photos, truth, kinds = omr_synth.photograph(ballot, rng, d)
+        f = per[d]
+        f["ballots"] += 1
+        for photo in photos:
+            f["photos"] += 1
+            t = time.perf_counter()
+            try:
+                reading = reader.read_photo(photo, ballot.lookup)
+            except reader.ReadError:
+                f["photos_not_read"] += 1
+                continue
+            f["ms"].append((time.perf_counter() - t) * 1000)
+            for row in reading.rows:
+                f["rows"] += 1
+                k = by_kind.setdefault(kinds[row.number], {"rows": 0, "right": 0, "unsure": 0, "wrong_unflagged": 0})
+                k["rows"] += 1
+                if row.state == reader.UNSURE:
+                    f["unsure"] += 1
+                    k["unsure"] += 1
+                elif row.state == truth[row.number]:
+                    f["right"] += 1
+                    k["right"] += 1
+                else:
+                    f["wrong_unflagged"] += 1
+                    k["wrong_unflagged"] += 1
+        if (i + 1) % 20 == 0 or i + 1 == ballots:
+            result = _write(per, by_kind, i + 1, ballots, layout_s)
+    return result
+
+
+def _write(per, by_kind, done, planned, layout_s):
+    out, tot = {}, {"ballots": 0, "photos": 0, "rows": 0, "right": 0, "unsure": 0, "wrong_unflagged": 0,
+                    "photos_not_read": 0}
+    all_ms = []
+    for d, f in per.items():
+        ms = f["ms"]
+        all_ms += ms
+        out[d] = {k: v for k, v in f.items() if k != "ms"}
+        out[d]["rows_right_pct"] = round(100 * f["right"] / f["rows"], 2) if f["rows"] else None
+        out[d]["ms_per_photo_median"] = round(statistics.median(ms)) if ms else None
+        for k in tot:
+            tot[k] += f[k]
+    tot["rows_right_pct"] = round(100 * tot["right"] / tot["rows"], 3) if tot["rows"] else None
+    tot["rows_unsure_pct"] = round(100 * tot["unsure"] / tot["rows"], 3) if tot["rows"] else None
+    tot["rows_wrong_unflagged_pct"] = round(100 * tot["wrong_unflagged"] / tot["rows"], 3) if tot["rows"] else None
+    ms_sorted = sorted(all_ms)
+    timing = {"ms_per_photo_median": round(statistics.median(all_ms)) if all_ms else None,
+              "ms_per_photo_p95": round(ms_sorted[int(0.95 * (len(ms_sorted) - 1))]) if all_ms else None,
+              "ballot_layout_and_reference_s_per_list": round(layout_s / 10, 2),
+              "note": "one core of a shared 2-core machine; photos about 1,600 × 2,200 px"}
+    return write_results("omr", {"ballots_done": done, "ballots_planned": planned, "names_per_list": "5–60",
+                                 "target": {"rows_right_pct": 99.5, "rows_wrong_unflagged": 0},
+                                 "total": tot, "per_distortion": out, "per_marking": by_kind, "timing": timing})
+
+
+if __name__ == "__main__":
+    run()
