@@ -9,11 +9,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from ..db import db
-from ..errors import DomainError, TooManyRequests
+from ..errors import TooManyRequests
 from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, UserForm
 from ..auth.models import User
 from ..auth.permissions import public, require
-from ..auth.services import create_user, guarded_authenticate
+from ..auth.services import guarded_authenticate
 from ..door import current_actor, page_run, run
 from . import actions
 
@@ -77,17 +77,12 @@ def set_language(code: str):
 def list_users():
     form = UserForm()
     if form.validate_on_submit():
-        try:
-            create_user(db.session, username=form.username.data, password=form.password.data,
-                        role=form.role.data, full_name=form.full_name.data or "")
-            db.session.commit()
-            flash(_("Đã tạo tài khoản %(name)s.", name=form.username.data), "success")
+        done, _user = page_run(actions.create_user, {
+            "username": form.username.data or "", "password": form.password.data or "",
+            "role": form.role.data, "full_name": form.full_name.data or ""},
+            success=_("Đã tạo tài khoản %(name)s.", name=form.username.data))
+        if done:
             return redirect(url_for("auth.list_users"))
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-            for d in err.details:
-                flash(d["message"], "error")
     users = db.session.scalars(select(User).order_by(User.username)).all()
     return render_template("auth/users.html", users=users, form=form)
 

@@ -5,9 +5,11 @@ from flask import jsonify, request
 
 from ..agenda import services
 from ..congress.services import get_congress
+from ..agenda import actions as agenda_actions
 from ..db import db
+from ..door import api_run
 from ..errors import ValidationFailed
-from .core import api_auth, bp, created, json_body, ok
+from .core import api_auth, bp, json_body
 from .openapi import B, I, S, obj, op
 
 ITEM = obj(["id", "position", "section", "title", "status"], id=I, position=I,
@@ -52,9 +54,9 @@ def api_agenda(cid: int):
 def api_agenda_from_template(cid: int):
     congress = get_congress(db.session, cid)
     data = json_body()
-    services.create_agenda_from_template(db.session, congress=congress, replace=bool(data.get("replace")),
-                                         start=str(data.get("start") or "07:30"))
-    return created(_agenda(cid, congress))
+    api_run(agenda_actions.from_template, {"replace": bool(data.get("replace")),
+                                           "start": str(data.get("start") or "07:30")[:5]}, congress_id=cid)
+    return jsonify(_agenda(cid, congress)), 201
 
 
 @bp.post("/congresses/<int:cid>/agenda/current")
@@ -65,9 +67,8 @@ def api_agenda_current(cid: int):
     if isinstance(item_id, bool) or not isinstance(item_id, int):
         raise ValidationFailed("Cần «item_id» là mã số của một mục trong chương trình.",
                                [{"field": "item_id", "message": "Cần một số nguyên."}])
-    item = services.get_item(db.session, cid, item_id)
-    services.set_current_item(db.session, congress=congress, item=item)
-    return ok(_agenda(cid, congress))
+    api_run(agenda_actions.set_current, {}, congress_id=cid, item_id=item_id)
+    return jsonify(_agenda(cid, congress)), 200
 
 
 @bp.post("/congresses/<int:cid>/agenda/next")
@@ -79,6 +80,6 @@ def api_agenda_next(cid: int):
     if expected is not None and (isinstance(expected, bool) or not isinstance(expected, int)):
         raise ValidationFailed("«expected_current_id» phải là số nguyên.",
                                [{"field": "expected_current_id", "message": "Cần một số nguyên."}])
-    services.advance_item(db.session, congress=congress, expected_current_id=expected)
-    return ok(_agenda(cid, congress))
+    api_run(agenda_actions.advance, {"expected_current_id": expected}, congress_id=cid)
+    return jsonify(_agenda(cid, congress)), 200
 

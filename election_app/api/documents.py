@@ -8,6 +8,8 @@ from flask import g, jsonify, request, url_for
 from ..auth.permissions import can_access_congress, has_permission
 from ..congress.services import get_congress
 from ..db import db
+from ..documents import actions as doc_actions
+from ..door import api_run
 from ..documents import jobs
 from ..addresses import public_base_url
 from ..documents.web import pdf_response, produce_now
@@ -126,8 +128,7 @@ def api_create_document_job(cid: int):
     if not isinstance(kind, str) or kind not in jobs.KINDS:
         raise ValidationFailed("Loại tài liệu không hợp lệ.",
                                [{"field": "kind", "message": "Chọn một trong: " + ", ".join(jobs.KINDS)}])
-    job = jobs.create_job(db.session, congress=congress, kind=kind, params=params)
-    db.session.commit()
+    job = api_run(doc_actions.create_job, {"kind": kind, "params": params}, congress_id=congress.id)
     jobs.start(job)
     job = jobs.get_job(db.session, cid, job.id)
     return jsonify(_job_payload(cid, job)), 202

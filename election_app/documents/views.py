@@ -12,8 +12,9 @@ from ..auth.permissions import has_permission, public, require
 from ..congress.services import get_congress
 from ..db import db
 from ..elections import services as el
-from ..errors import DomainError
 from ..addresses import public_base_url
+from ..door import page_run
+from . import actions as doc_actions
 from . import jobs, services
 from .web import pdf_response, produce_now
 from .forms import ConfirmForm, JobForm, ResolutionForm
@@ -71,12 +72,9 @@ def create_job(cid: int):
               "base_url": public_base_url()}
     if form.voting_links.data and not has_permission(current_user, "delegates.manage"):
         abort(403)  # issuing voting links replaces the delegates' credentials
-    try:
-        job = jobs.create_job(db.session, congress=congress, kind=form.kind.data, params=params)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
+    done, job = page_run(doc_actions.create_job, {"congress_id": congress.id, "kind": form.kind.data,
+                                                  "params": params})
+    if not done:
         return redirect(url_for("documents.index", cid=cid))
     jobs.start(job)
     return redirect(url_for("documents.job_page", cid=cid, job_id=job.id))
@@ -118,15 +116,10 @@ def resolution_text(cid: int):
     if request.method == "GET":
         form.text.data = services.resolution_text(db.session, congress=congress)
     elif form.validate_on_submit():
-        try:
-            services.save_resolution_text(db.session, congress=congress, text=form.text.data)
-            db.session.commit()
-            flash(_("Đã lưu nội dung nghị quyết."), "success")
+        done, _result = page_run(doc_actions.save_resolution, {"congress_id": cid, "text": form.text.data or ""},
+                                 success=_("Đã lưu nội dung nghị quyết."))
+        if done:
             return redirect(url_for("documents.resolution_text", cid=cid))
-        except DomainError as err:
-            db.session.rollback()
-            for item in err.details or [{"message": err.message}]:
-                flash(item["message"], "error")
     else:
         for errors in form.errors.values():
             for message in errors:
@@ -140,9 +133,8 @@ def resolution_text(cid: int):
 def resolution_reset(cid: int):
     congress = get_congress(db.session, cid)
     if ConfirmForm().validate_on_submit():
-        services.reset_resolution_text(db.session, congress=congress)
-        db.session.commit()
-        flash(_("Đã khôi phục nội dung nghị quyết theo mẫu."), "success")
+        page_run(doc_actions.reset_resolution, {"congress_id": congress.id},
+                 success=_("Đã khôi phục nội dung nghị quyết theo mẫu."))
     return redirect(url_for("documents.resolution_text", cid=cid))
 
 
