@@ -290,6 +290,11 @@ def flash_form_errors(form) -> None:
 def api_run(act_or_name, payload: Any = None, **route_values) -> Any:
     """Run an action for the JSON API: the body and the route values make the command."""
     act = _resolve(act_or_name)
+    for value in route_values.values():
+        # An id from the URL that no row can have (0, or a huge one the converter turned to 0)
+        # names nothing: 404, as for any other missing row, not a 422 on the field.
+        if isinstance(value, int) and not isinstance(value, bool) and not (0 < value <= MAX_DB_INT):
+            raise NotFound("Không tìm thấy dữ liệu yêu cầu.")
     if act.input is not None:
         if payload is None:
             payload = {}

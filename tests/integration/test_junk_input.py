@@ -135,3 +135,14 @@ def test_openapi_says_null_where_answers_may_be_null(client):
     for ops in spec["paths"].values():
         for op in ops.values():
             assert "400" in op["responses"]
+
+
+def test_a_route_id_of_zero_is_404_on_actions_too(api, congress):
+    """Found by Schemathesis: the door answered 422 on «request_id» for /voting-link-requests/0/confirm."""
+    caller = api("admin")
+    for url in (f"/api/v1/congresses/{congress.id}/voting-link-requests/0/confirm",
+                f"/api/v1/congresses/{congress.id}/voting-link-requests/{2**40}/confirm",
+                "/api/v1/elections/0/open", "/api/v1/motions/0/result"):
+        resp = caller.post(url, json={})
+        assert resp.status_code == 404, (url, resp.status_code, resp.get_json())
+        assert resp.get_json()["error"] == "not_found"
