@@ -134,12 +134,12 @@ def register_cli(app: Flask) -> None:
         under instance/backups/) as a new congress with new ids."""
         from pathlib import Path
         from .backup.files import load_file
-        from .backup.services import import_congress
+        from .backup.actions import import_congress_file
         try:
-            cid = import_congress(db.session, data=load_file(Path(file)))
-            db.session.commit()
+            data = load_file(Path(file))
         except DomainError as err:
             _fail(err)
+        cid = _cli_run(import_congress_file, {"data": data, "source": Path(file).name})
         click.echo(f"Đã nhập đại hội: số {cid}.")
 
     @congress_group.command("backup")

@@ -11,6 +11,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from .auth.permissions import has_permission
+from .rules import get_preset
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -63,5 +64,7 @@ def register_template_helpers(app: Flask) -> None:
     def _inject():
         return {
             "can": lambda perm: has_permission(current_user, perm),
+            # the rulebook in force for a congress: pages print its fractions, never their own
+            "preset_of": lambda congress: get_preset(congress.preset_code),
             "current_lang": str(get_locale() or "vi"),
         }

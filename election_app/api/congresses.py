@@ -18,7 +18,7 @@ from ..delegates.report import credentials_summary
 from ..delegates.services import (attendance, delegate_json, list_delegates)
 from ..door import api_run
 from ..errors import Unauthorized, ValidationFailed
-from .core import api_auth, bp, json_body, ok
+from .core import api_auth, bp, json_body
 from .openapi import B, I, S, obj, op
 
 CONGRESS = obj(["id", "name", "organization", "term", "kind"], id=I, name=S, organization=S,
@@ -87,7 +87,10 @@ def auth_token():
         db.session.commit()  # keeps the failure count
         raise Unauthorized("Tên đăng nhập hoặc mật khẩu không đúng.")
     token = issue_api_token(db.session, user=user, hours=current_app.config["API_TOKEN_HOURS"])
-    return ok({"token": token, "role": user.role})
+    # Signing in is not a staff action yet (no actor until the token exists): the token and
+    # the refunded failure count are committed here, as the page login does.
+    db.session.commit()
+    return jsonify({"token": token, "role": user.role}), 200
 
 
 @bp.post("/congresses")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, request
 
 from ..auth.permissions import PERMISSIONS, route_scope_allows
 from ..auth.services import user_for_token
@@ -133,11 +133,3 @@ def schema_problems(schema: dict, value, field: str = "") -> list[dict]:
     return problems
 
 
-def created(payload: dict):
-    db.session.commit()
-    return jsonify(payload), 201
-
-
-def ok(payload: dict):
-    db.session.commit()
-    return jsonify(payload), 200

@@ -145,7 +145,5 @@ def api_document_job(cid: int, job_id: str):
 @bp.get("/congresses/<int:cid>/documents/jobs/<job_id>/result")
 @api_auth("documents.print")
 def api_document_job_result(cid: int, job_id: str):
-    job = jobs.get_job(db.session, cid, job_id)
-    produced = jobs.take_result(db.session, job)
-    db.session.commit()
+    produced = api_run(doc_actions.take_result, {}, congress_id=cid, job_id=job_id)
     return pdf_response(produced, download=True)

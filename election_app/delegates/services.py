@@ -503,6 +503,7 @@ def attendance(session: Session, congress: Congress) -> dict:
         "absent": int(summoned) - int(present),
         "quorum_met": quorum_met(int(present), int(summoned), preset),
         "quorum_needed": quorum_needed(int(summoned), preset),
+        "quorum_fraction": preset.fraction("quorum"),   # the preset in force says it, not a template
     }
 
 

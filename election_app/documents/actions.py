@@ -72,3 +72,19 @@ class CongressOnly(Command):
 def reset_resolution(session: Session, *, actor: Actor, cmd: CongressOnly):
     from . import services
     services.reset_resolution_text(session, congress=get_congress(session, cmd.congress_id))
+
+
+class TakeResult(Command):
+    congress_id: int = Field(gt=0, le=2**63 - 1)
+    job_id: str = Field(max_length=64)
+
+
+@action("documents.download", permission="documents.print", input=TakeResult,
+        summary=lambda produced: produced.filename)
+def take_result(session: Session, *, actor: Actor, cmd: TakeResult):
+    """Hand out a finished document; cards with personal voting QRs are handed out once and
+    then deleted, so who collected them is in the log."""
+    from . import jobs
+    job = jobs.get_job(session, cmd.congress_id, cmd.job_id)
+    audit_note(session, kind=job.kind)
+    return jobs.take_result(session, job)

@@ -13,7 +13,7 @@ from ..congress.services import get_congress
 from ..db import db
 from ..elections import services as el
 from ..addresses import public_base_url
-from ..door import page_run
+from ..door import current_actor, page_run, run
 from . import actions as doc_actions
 from . import jobs, services
 from .web import pdf_response, produce_now
@@ -102,9 +102,7 @@ def job_status(cid: int, job_id: str):
 @bp.route("/congresses/<int:cid>/documents/jobs/<job_id>/download")
 @require("documents.print")
 def job_download(cid: int, job_id: str):
-    job = jobs.get_job(db.session, cid, job_id)
-    produced = jobs.take_result(db.session, job)
-    db.session.commit()
+    produced = run(doc_actions.take_result, actor=current_actor(), cmd={"congress_id": cid, "job_id": job_id})
     return pdf_response(produced, download=True)
 
 

@@ -24,5 +24,6 @@ def produce_now(congress, kind: str, params: dict) -> jobs.Produced:
     cleaned = jobs.clean_params(kind, {**params, "base_url": public_base_url()})
     produced = jobs.produce(db.session, congress=congress, kind=kind, params=cleaned,
                             secret=current_app.config["SECRET_KEY"])
+    # Rendering reads; what it may write (a render's own bookkeeping) is not a staff action.
     db.session.commit()
     return produced

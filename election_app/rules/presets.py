@@ -31,6 +31,21 @@ _FRACTION_LABELS = {
 }
 
 
+_UNITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+
+
+def _number_words(n: int) -> str:
+    """0–99 in Vietnamese words (the denominators of a rulebook are small)."""
+    if n < 10:
+        return _UNITS[n]
+    tens, unit = divmod(n, 10)
+    head = "mười" if tens == 1 else f"{_UNITS[tens]} mươi"
+    if unit == 0:
+        return head
+    tail = {1: "mốt" if tens > 1 else "một", 4: "tư" if tens > 1 else "bốn", 5: "lăm"}.get(unit, _UNITS[unit])
+    return f"{head} {tail}"
+
+
 @dataclass(frozen=True)
 class RulePreset:
     """One rulebook. Fractions are kept as integer pairs so thresholds stay exact."""
@@ -47,6 +62,14 @@ class RulePreset:
     motion_base: str = "present"
     surplus_warn_max_percent: int | None = 30
     surplus_warn_when_none: bool = True
+
+    def fraction(self, name: str) -> str:
+        """"2/3": the fraction ``name`` (quorum, elect, motion) as pages print it."""
+        return f"{getattr(self, f'{name}_num')}/{getattr(self, f'{name}_den')}"
+
+    def fraction_words(self, name: str) -> str:
+        """"hai phần ba": the fraction in words, as official papers write it."""
+        return f"{_number_words(getattr(self, f'{name}_num'))} phần {_number_words(getattr(self, f'{name}_den'))}"
 
     def __post_init__(self) -> None:
         if not self.code or not self.title:

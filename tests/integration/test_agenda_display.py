@@ -94,7 +94,7 @@ def test_state_content_and_cache_headers(client, session, congress, live):
     assert state["item"]["title"] == items[0].title
     assert state["item"]["section_label"] == "Phần nghi thức"
     assert state["next"]["title"] == items[1].title
-    assert state["quorum"] == {"present": 7, "summoned": 9, "needed": 6, "met": True}
+    assert state["quorum"] == {"present": 7, "summoned": 9, "needed": 6, "met": True, "fraction": "2/3"}
     assert resp.headers["ETag"].strip('"') == state["version"]
     # the same state again: same version, and a conditional request costs a 304
     again = client.get(f"/display/{live}/state.json", headers={"If-None-Match": resp.headers["ETag"]})
