@@ -29,7 +29,7 @@ DELEGATE_IN = obj(["full_name"], full_name=S, gender={"enum": ["nam", "nữ"]}, 
                   position=S, category={"enum": ["official", "ex_officio", "appointed", "alternate", "guest"]},
                   is_party_member=B, ethnicity=S)
 ATTENDANCE = obj(["summoned", "present", "quorum_met"], summoned=I, present=I, absent=I, quorum_met=B,
-                 quorum_needed=I)
+                 quorum_needed=I, quorum_fraction=S)
 CREATED = obj(["created", "ids"], created=I, ids={"type": "array", "items": I})
 
 OPENAPI_PATHS = {

@@ -154,5 +154,5 @@ def test_english_pages_in_the_browser(page, live_server, staff, shot):
     expect(page.get_by_text("Summoned", exact=True)).to_be_visible()
     # After the first poll the verdict is still English.
     page.wait_for_timeout(2500)
-    expect(page.locator('[data-k="verdict"]')).to_have_text("Not yet two-thirds of those summoned")
+    expect(page.locator('[data-k="verdict"]')).to_have_text("Fewer than 2/3 of those summoned")
     shot(page, "foundation-attendance-en-390")

@@ -153,7 +153,8 @@ def test_attendance_panel_and_its_json(session, client, login, congress, roll):
     assert "Chưa đủ 2/3 số được triệu tập" in html and "js/poll.js" in html
     resp = client.get(f"/congresses/{congress.id}/attendance.json")
     assert resp.headers["Cache-Control"] == "no-store"
-    assert resp.get_json() == {"summoned": 9, "present": 5, "absent": 4, "quorum_met": False, "quorum_needed": 6}
+    assert resp.get_json() == {"summoned": 9, "present": 5, "absent": 4, "quorum_met": False, "quorum_needed": 6,
+                                "quorum_fraction": "2/3"}
     check_in(session, delegate=roll[5])
     session.commit()
     assert client.get(f"/congresses/{congress.id}/attendance.json").get_json()["quorum_met"] is True

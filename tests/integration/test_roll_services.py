@@ -216,7 +216,7 @@ def test_quorum_boundaries_through_attendance(session, congress, summoned, prese
     session.commit()
     att = attendance(session, congress)
     assert att == {"summoned": summoned, "present": present, "absent": summoned - present,
-                   "quorum_met": met, "quorum_needed": needed}
+                   "quorum_met": met, "quorum_needed": needed, "quorum_fraction": "2/3"}
 
 
 def test_quorum_follows_undo(session, congress):
