@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from . import codes
+from . import codes, lines
 from .layout import PageLayout, Row
 
 PX_PER_MM = 5.0
@@ -585,6 +585,10 @@ def read_page(gray: np.ndarray, lookup: Lookup) -> SheetReading:
                 reading = RowReading(row.number, UNSURE, "Có nét mực trên tên mà máy không chắc là gạch.",
                                      reading.given, reading.family)
             readings.append(reading)
+    if page.rows:
+        # a second, independent reading by the line through each name: both must see a strike
+        second, _segs, _explained = lines.classify_rows(page.rows, *lines.masks(ratio, reference, 0.72))
+        readings = [combine(a, b) for a, b in zip(readings, second)]
     for m in marks_mm:
         cy = (m[1] + m[3]) / 2
         if not any(r.box[1] - 0.5 <= cy < r.box[3] + 0.5 for r in page.rows):
@@ -592,6 +596,31 @@ def read_page(gray: np.ndarray, lookup: Lookup) -> SheetReading:
     return SheetReading(code=code, rows=readings, marks=outside, strokes=segs_mm,
                         row_marks=[m for m in marks_mm if m not in outside],
                         seconds=time.perf_counter() - t0)
+
+
+SECOND_DECIDES = ("Gạch không hết họ và tên.", "Nét gạch không đi qua giữa tên.",
+                  "Một nét gạch đi qua cả tên này và tên bên cạnh.")
+
+
+def combine(first: RowReading, second) -> RowReading:
+    """The stroke finder's reading and the line reading (``lines``) of one row → what is
+    proposed: "struck" only when both see a strike through the whole name; "kept" when one
+    sees a clean name (or a strike through the họ or tên đệm only) and the other sees no
+    strike; otherwise the row is put to a person, with the reason of the one in doubt."""
+    if first.state == STRUCK and second.state == STRUCK:
+        return first
+    if second.state == STRUCK and first.state == UNSURE and first.reason in SECOND_DECIDES:
+        # the stroke finder lost the line in the letters; the line reading saw it whole
+        return RowReading(first.number, STRUCK, "", second.given, second.family)
+    if STRUCK in (first.state, second.state):
+        doubt = first if first.state != STRUCK else second
+        return RowReading(first.number, UNSURE, doubt.reason or "Hai cách đọc không khớp: xem lại dòng này.",
+                          second.given, second.family)
+    if first.state == KEPT:
+        return first
+    if second.state == KEPT:
+        return RowReading(first.number, KEPT, second.reason, second.given, second.family)
+    return first
 
 
 def _encloses(comp: np.ndarray) -> bool:

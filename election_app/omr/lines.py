@@ -1,0 +1,230 @@
+"""A second, independent reading of the name rows (issue 18): for each name, the straight
+line through the middle of its letters (±17°) that follows the voter's ink best, measured on
+the paper between and inside the printed letters. ``reader`` asks it beside its own stroke
+finder and proposes "struck" only when both see a strike, "kept" when either sees a clean
+name and the other no strike; anything else is put to a person.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .layout import Row
+
+PX_PER_MM = 5.0
+KEPT, STRUCK, UNSURE = "kept", "struck", "unsure"
+SOFT_INK = 0.85             # faint ink (a light pen, a blurred photo), for the safety checks
+
+
+@dataclass
+class LineReading:
+    number: int
+    state: str
+    reason: str = ""
+    given: float = 0.0
+    family: float = 0.0
+
+
+LINE_ANGLES = np.radians(np.arange(-17.0, 17.01, 1.0))
+STRUCK_MIN = 0.7            # every part of the name this much under one line: struck
+MIDDLE_MM = 1.2            # a strike passes this near the middle of the letters
+OFF_MAX_MM = 1.8           # a strike crosses the name's middle this near the middle of its letters
+FAINT_MAX = 0.3             # the given name less than this under the line (and no ink on it): kept
+
+
+@dataclass
+class LineFit:
+    """The straight line that best follows the voter's ink over a name (pixels): its slope,
+    where it crosses the middle of the name, and how much of the name it covers (share of
+    the paper between the printed letters with ink on the line), as a whole and per part."""
+    tan: float
+    x_mid: float
+    y_mid: float
+    whole: float
+    parts: dict[str, float]
+    firm: dict[str, float]
+
+    def y_at(self, x):
+        return self.y_mid + self.tan * (x - self.x_mid)
+
+
+def name_parts(row: Row) -> dict[str, tuple[float, float]]:
+    parts = {}
+    if row.family:
+        parts["family"] = row.family
+    if row.middle:
+        parts["middle"] = row.middle
+    # the given name with the space before it and a little after: a bold short name (Hà, Vy)
+    # has hardly any paper between its letters, a line through it crosses those
+    before = (row.middle or row.family or (row.given[0] - 1.0, row.given[0] - 1.0))[1]
+    parts["given"] = (min(before, row.given[0]), row.given[1] + 1.0)
+    return parts
+
+
+def fit_line(voter: np.ndarray, blank: np.ndarray, row: Row, y_lo_mm: float, y_hi_mm: float,
+             firm: tuple[np.ndarray, np.ndarray] | None = None) -> LineFit | None:
+    """Try every straight line (±17°, 1° steps) crossing the middle of the name between
+    ``y_lo_mm`` and ``y_hi_mm``; keep the one with the most ink on the paper between the
+    printed letters over the whole name. ``voter`` is the voter's ink widened ±2 px across
+    (a wobbling hand); ``blank`` the paper where nothing is printed. ``firm`` (ink, paper)
+    measures the parts again on the chosen line with only the paper well away from the
+    letters (fewer points, but no letter edges blurred into "ink")."""
+    k = PX_PER_MM
+    x0 = (row.family or row.given)[0]
+    x1 = row.given[1] + 1.0
+    h, w = voter.shape
+    xs = np.clip(np.arange(int(x0 * k), int(x1 * k) + 1), 0, w - 1)
+    if len(xs) < 5:
+        return None
+    xm = (x0 + x1) / 2 * k
+    cs = np.arange(int(y_lo_mm * k), int(y_hi_mm * k) + 1)
+    tans = np.tan(LINE_ANGLES)
+    ys = np.rint(cs[None, :, None] + tans[:, None, None] * (xs - xm)[None, None, :]).astype(np.intp)
+    np.clip(ys, 0, h - 1, out=ys)
+    b = blank[ys, xs]
+    v = voter[ys, xs] & b
+    score = v.sum(axis=2) / np.maximum(b.sum(axis=2), 1)
+    # only lines that pass through the middle of the letters somewhere over the name: the
+    # top and bottom of a circle round the name never do
+    centre = (row.text[0] + row.text[1]) / 2 * k
+    ends = ys[:, :, [0, -1]]
+    through = (ends.min(axis=2) - MIDDLE_MM * k <= centre) & (ends.max(axis=2) + MIDDLE_MM * k >= centre)
+    score = np.where(through, score, -1.0)
+    ai, ci = np.unravel_index(int(np.argmax(score)), score.shape)
+    cover = {}
+    for name, (p0, p1) in name_parts(row).items():
+        cols = (xs >= p0 * k) & (xs <= p1 * k)
+        nb = int(b[ai, ci, cols].sum())
+        cover[name] = float(v[ai, ci, cols].sum() / nb) if nb >= 3 else -1.0
+    firm_cover = {}
+    if firm is not None:
+        yy, bb = ys[ai, ci], firm[1][ys[ai, ci], xs]
+        vv = firm[0][yy, xs] & bb
+        for name, (p0, p1) in name_parts(row).items():
+            cols = (xs >= p0 * k) & (xs <= p1 * k)
+            nb = int(bb[cols].sum())
+            firm_cover[name] = float(vv[cols].sum() / nb) if nb >= 3 else -1.0
+    return LineFit(float(tans[ai]), float(xm), float(cs[ci]), float(score[ai, ci]), cover, firm_cover)
+
+
+def _line_band(shape, fit: LineFit, x0: float, x1: float, half_px: int) -> np.ndarray:
+    band = np.zeros(shape, np.uint8)
+    cv2.line(band, (int(x0), int(round(fit.y_at(x0)))), (int(x1), int(round(fit.y_at(x1)))), 1, 2 * half_px + 1)
+    return band.astype(bool)
+
+
+def _share_cols(mask: np.ndarray, xr_mm, yr_mm) -> float:
+    """Share of the columns over ``xr_mm`` with some of ``mask`` between ``yr_mm`` (mm)."""
+    k = PX_PER_MM
+    x0, x1 = int(xr_mm[0] * k), int(xr_mm[1] * k)
+    y0, y1 = int(yr_mm[0] * k), int(yr_mm[1] * k)
+    crop = mask[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    if crop.size == 0:
+        return 0.0
+    return float(crop.any(axis=0).mean())
+
+
+def _along(mask: np.ndarray, fit: LineFit, x0_px: float, x1_px: float) -> float:
+    """Share of the points of the line between x0 and x1 (px) that are on ``mask``."""
+    if x1_px - x0_px < 2:
+        return 0.0
+    xs = np.arange(int(x0_px), int(x1_px) + 1)
+    ys = np.clip(np.rint(fit.y_at(xs)).astype(int), 0, mask.shape[0] - 1)
+    xs = np.clip(xs, 0, mask.shape[1] - 1)
+    return float(mask[ys, xs].mean())
+
+
+def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: np.ndarray,
+                  firm: tuple[np.ndarray, np.ndarray]) -> tuple[list[LineReading], list[tuple[float, float, float, float]], np.ndarray]:
+    """Each name row → kept / struck / unsure (RULES §4.2); the strokes found (mm); the
+    mask of the ink those strokes explain.
+
+    ``voter``: the voter's ink (not printed), widened ±2 px across; ``soft``: the voter's
+    ink at a lighter threshold (a faint pen, a blurred photo); ``blank``: the paper where
+    nothing is printed. A row is struck when one straight line through the middle of the
+    name covers every part of it (họ, tên đệm, tên); kept when no line covers the given name
+    (tên) and no faint ink lies on it, so a strike through the họ or tên đệm only is "not
+    struck"; anything else is put to a person. A steep strike through one name runs on over
+    its neighbours' ends: that ink is explained by its line and does not trouble them."""
+    k = PX_PER_MM
+    fits: dict[int, LineFit | None] = {}
+    owner = np.zeros(voter.shape, np.int32)
+    strokes = []
+    for row in rows:
+        fit = fit_line(voter, blank, row, row.text[0], row.text[1], firm) if row.given else None
+        fits[row.number] = fit
+        if fit is None or max(fit.parts.values()) < 0.6:
+            continue
+        parts = name_parts(row)
+        x0, x1 = ((row.family or row.given)[0] - 15) * k, (row.given[1] + 15) * k
+        owner[_line_band(voter.shape, fit, x0, x1, 4) & soft & (owner == 0)] = row.number
+        lo = min(parts[n][0] for n, c in fit.parts.items() if c >= 0.6)
+        hi = max(parts[n][1] for n, c in fit.parts.items() if c >= 0.6)
+        strokes.append((lo, fit.y_at(lo * k) / k, hi, fit.y_at(hi * k) / k))
+    readings = []
+    for row in rows:
+        fit = fits[row.number]
+        if fit is None:
+            readings.append(LineReading(row.number, UNSURE, "Không tìm thấy chỗ của tên trên tờ phiếu."))
+            continue
+        cover = fit.parts
+        g = cover["given"]
+        f = cover.get("family", g)
+        measured = [c for c in cover.values() if c >= 0]
+        mine = soft & ~((owner != 0) & (owner != row.number))
+        t0, t1 = row.text
+        name0 = (row.family or row.given)[0]
+        if g >= STRUCK_MIN and len(measured) >= 2 and min(measured) >= STRUCK_MIN and fit.whole >= STRUCK_MIN + 0.05:
+            # ink both above and below the letters besides the line: a circle round the name
+            rest = mine & ~_line_band(voter.shape, fit, name0 * k - 10, (row.given[1] + 10) * k, 4)
+            above = _share_cols(rest, (name0, row.given[1]), (t0 - 2.0, t0 + 0.8))
+            below = _share_cols(rest, (name0, row.given[1]), (t1 - 0.8, t1 + 2.0))
+            off = fit.y_mid / k - (t0 + t1) / 2
+            if abs(off) > OFF_MAX_MM or min(above, below) >= 0.4 or (off > 0.8 and above >= 0.4) \
+                    or (off < -0.8 and below >= 0.4):
+                readings.append(LineReading(row.number, UNSURE, "Có nét cong quanh tên (khoanh tròn?).", g, f))
+            else:
+                readings.append(LineReading(row.number, STRUCK, "", g, f))
+            continue
+        # ink on the given name itself (the middle of its letters), or along the line over
+        # it and a little past: not a clean "kept"
+        on_given = _share_cols(mine, (row.given[0] + 0.6, row.given[1] - 0.2), (t0 + 0.6, t1 - 0.6))
+        follow = _along(mine, fit, row.given[0] * k, (row.given[1] + 3) * k)
+        g_firm = fit.firm.get("given", -1.0)
+        if g >= STRUCK_MIN or not (0 <= g < FAINT_MAX or 0 <= g_firm < 0.15) or on_given >= 0.15 or follow >= 0.3:
+            if g >= STRUCK_MIN:
+                why = "Gạch qua tên nhưng không hết họ và tên đệm."
+            elif max(cover.values()) >= 0.5:
+                why = "Gạch không hết họ và tên."
+            else:
+                why = "Có nét mực trên tên mà máy không chắc là gạch."
+            readings.append(LineReading(row.number, UNSURE, why, g, f))
+            continue
+        # a long line along the top or the bottom of the row only (a circle has both)
+        upper = _share_cols(mine, (name0, row.given[1]), (row.box[1] - 0.3, t0 + 0.6))
+        lower = _share_cols(mine, (name0, row.given[1]), (t1 - 0.6, row.box[3] + 0.3))
+        if max(upper, lower) >= 0.7 and min(upper, lower) < 0.35:
+            readings.append(LineReading(row.number, UNSURE, "Có nét dài sát mép dòng: xem có phải gạch tên không.",
+                                       g, f))
+            continue
+        why = "Chỉ gạch họ hoặc tên đệm: tính là không gạch." if max(cover.values()) >= 0.6 else ""
+        readings.append(LineReading(row.number, KEPT, why, g, f))
+    return readings, strokes, owner != 0
+
+
+def masks(ratio: np.ndarray, reference: np.ndarray, ink_level: float):
+    """(voter, soft, paper, firm) for ``classify_rows`` from the straightened photo (ink
+    ratio) and the clean page."""
+    ink = ratio < ink_level
+    ref_ink = (reference < 170).astype(np.uint8)
+    blank = ~cv2.dilate(ref_ink, np.ones((5, 5), np.uint8)).astype(bool)
+    new = cv2.morphologyEx((ink & blank).astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    # between and inside the printed letters: the paper a line through the name must cross
+    near = ~cv2.dilate(ref_ink, np.ones((3, 3), np.uint8)).astype(bool)
+    voter = cv2.dilate((ink & near).astype(np.uint8), np.ones((5, 1), np.uint8)).astype(bool)
+    soft = cv2.morphologyEx(((ratio < SOFT_INK) & blank).astype(np.uint8), cv2.MORPH_OPEN,
+                            np.ones((2, 2), np.uint8)).astype(bool)
+    firm = (cv2.dilate(new, np.ones((5, 1), np.uint8)).astype(bool), blank)
+    return voter, soft, near, firm
