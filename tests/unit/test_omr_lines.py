@@ -1,0 +1,78 @@
+"""The line reading of a name row (election_app/omr/lines.py) and how the reader combines it
+with its stroke finder: struck only when both see a strike (issue 18, RULES §4.2)."""
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from election_app.omr import lines, reader
+from election_app.omr.layout import Row
+
+K = lines.PX_PER_MM
+ROW = Row(number=1, box=(15, 20, 198, 27), name_cell=(24, 20, 94, 27), text=(21, 26),
+          family=(25, 40), middle=(41, 52), given=(53, 62))
+
+
+def _read(draw):
+    """Draw the voter's ink (mm coordinates) on a blank page strip and read the row."""
+    ink = np.zeros((int(50 * K), int(120 * K)), np.uint8)
+    draw(ink)
+    paper = np.ones(ink.shape, bool)                     # nothing printed: every point is paper
+    voter = cv2.dilate(ink, np.ones((5, 1), np.uint8)).astype(bool)
+    readings, strokes, _explained = lines.classify_rows([ROW], voter, ink.astype(bool), paper,
+                                                        (voter, paper))
+    return readings[0], strokes
+
+
+def _line(x0, y0, x1, y1, width_mm=0.5):
+    return lambda img: cv2.line(img, (int(x0 * K), int(y0 * K)), (int(x1 * K), int(y1 * K)), 1,
+                                max(1, int(width_mm * K)))
+
+
+def test_a_line_through_the_whole_name_is_struck_at_any_angle_up_to_15_degrees():
+    for angle in (0, 8, -15, 15):
+        t = math.tan(math.radians(angle))
+        reading, strokes = _read(_line(22, 23.5 - 21 * t, 66, 23.5 + 21 * t))
+        assert reading.state == lines.STRUCK, angle
+        assert strokes
+
+
+def test_a_strike_through_the_family_or_middle_name_only_is_not_struck():
+    assert _read(_line(24, 23.4, 40.5, 23.6))[0].state == lines.KEPT
+    assert _read(_line(40.5, 23.5, 52.2, 23.5))[0].state != lines.STRUCK
+
+
+def test_a_strike_through_the_given_name_only_is_put_to_a_person():
+    assert _read(_line(52, 23.5, 64, 23.5))[0].state == lines.UNSURE
+
+
+def test_a_circle_round_the_name_is_not_a_strike():
+    def circle(img):
+        cv2.ellipse(img, (int(43.5 * K), int(23.5 * K)), (int(22.5 * K), int(3.6 * K)), 0, 0, 360, 1,
+                    int(0.5 * K))
+    assert _read(circle)[0].state != lines.STRUCK
+
+
+def test_a_line_along_the_top_of_the_letters_only_is_not_struck():
+    assert _read(_line(22, 20.6, 66, 20.6))[0].state != lines.STRUCK
+
+
+def test_both_readings_must_see_a_strike():
+    struck = reader.RowReading(1, reader.STRUCK)
+    kept = reader.RowReading(1, reader.KEPT)
+    circle = reader.RowReading(1, reader.UNSURE, "Có nét khép kín quanh tên (khoanh tròn?).")
+    lost = reader.RowReading(1, reader.UNSURE, "Gạch không hết họ và tên.")
+    second_struck = lines.LineReading(1, lines.STRUCK)
+    second_kept = lines.LineReading(1, lines.KEPT)
+    second_unsure = lines.LineReading(1, lines.UNSURE, "Có nét cong quanh tên (khoanh tròn?).")
+    assert reader.combine(struck, second_struck).state == reader.STRUCK
+    assert reader.combine(struck, second_unsure).state == reader.UNSURE
+    assert reader.combine(struck, second_kept).state == reader.UNSURE
+    assert reader.combine(kept, second_struck).state == reader.UNSURE
+    assert reader.combine(circle, second_struck).state == reader.UNSURE       # a loop: never struck
+    assert reader.combine(lost, second_struck).state == reader.STRUCK         # line lost in the letters
+    assert reader.combine(circle, second_kept).state == reader.KEPT
+    assert reader.combine(kept, second_unsure).state == reader.KEPT
+    assert reader.combine(lost, second_unsure).state == reader.UNSURE
