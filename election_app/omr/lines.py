@@ -31,6 +31,7 @@ LINE_ANGLES = np.radians(np.arange(-17.0, 17.01, 1.0))
 STRUCK_MIN = 0.7            # every part of the name this much under one line: struck
 MIDDLE_MM = 1.2            # a strike passes this near the middle of the letters
 OFF_MAX_MM = 1.8           # a strike crosses the name's middle this near the middle of its letters
+FIRM_MIN = 0.15            # ... and on the paper well away from the letters
 FAINT_MAX = 0.3             # the given name less than this under the line (and no ink on it): kept
 
 
@@ -176,7 +177,12 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
         mine = soft & ~((owner != 0) & (owner != row.number))
         t0, t1 = row.text
         name0 = (row.family or row.given)[0]
-        if g >= STRUCK_MIN and len(measured) >= 2 and min(measured) >= STRUCK_MIN and fit.whole >= STRUCK_MIN + 0.05:
+        # where there is paper well away from the letters, the line must have ink there too
+        # (blur spreads the tops of the letters into the paper between them, not that far)
+        low = [n for n, c in fit.firm.items() if 0 <= c < FIRM_MIN]
+        firm_low = "given" in low or len(low) >= 2
+        if g >= STRUCK_MIN and len(measured) >= 2 and min(measured) >= STRUCK_MIN and fit.whole >= STRUCK_MIN + 0.05 \
+                and not firm_low:
             # ink both above and below the letters besides the line: a circle round the name
             rest = mine & ~_line_band(voter.shape, fit, name0 * k - 10, (row.given[1] + 10) * k, 4)
             above = _share_cols(rest, (name0, row.given[1]), (t0 - 2.0, t0 + 0.8))
