@@ -28,7 +28,7 @@ CONGRESS = obj(["id", "name", "organization", "term", "kind"], id=I, name=S, org
                chair_mode=S)
 DELEGATE_IN = obj(["full_name"], full_name=S, gender={"enum": ["nam", "nữ"]}, birth_year=I, unit=S,
                   position=S, category={"enum": ["official", "ex_officio", "appointed", "alternate", "guest"]},
-                  is_party_member=B, ethnicity=S)
+                  is_party_member=B, ethnicity=S, nationality=S)
 ATTENDANCE = obj(["summoned", "present", "quorum_met"], summoned=I, present=I, absent=I, quorum_met=B,
                  quorum_needed=I, quorum_fraction=S)
 CREATED = obj(["created", "ids"], created=I, ids={"type": "array", "items": I})
