@@ -96,8 +96,9 @@ def _preset(session: Session, election: Election):
     return get_preset(_congress(session, election).preset_code)
 
 
-def _sort_key(c: Candidate) -> tuple:
-    return (name_sort_key(c.ho, c.ten_dem, c.ten, c.birth_year), c.id or 0)
+def _sort_key(order: str):
+    """The ballot order of the rulebook (RULES §4.1: tên, họ, tên đệm, birth year)."""
+    return lambda c: (name_sort_key(c.ho, c.ten_dem, c.ten, c.birth_year, order=order), c.id or 0)
 
 
 def list_candidates(session: Session, election: Election, *, include_withdrawn: bool = False
@@ -106,7 +107,7 @@ def list_candidates(session: Session, election: Election, *, include_withdrawn: 
     stmt = select(Candidate).where(Candidate.election_id == election.id)
     if not include_withdrawn:
         stmt = stmt.where(Candidate.is_withdrawn.is_(False))
-    return sorted(session.scalars(stmt), key=_sort_key)
+    return sorted(session.scalars(stmt), key=_sort_key(_preset(session, election).name_order))
 
 
 def get_candidate(session: Session, election: Election, candidate_id: int) -> Candidate:
@@ -513,7 +514,7 @@ def create_further_round(session: Session, *, election: Election, candidate_ids:
     new = Round(election_id=election.id, number=r.number + 1, seats=seats, status="draft")
     session.add(new)
     session.flush()
-    for number, c in enumerate(sorted(chosen, key=_sort_key), start=1):
+    for number, c in enumerate(sorted(chosen, key=_sort_key(_preset(session, election).name_order)), start=1):
         session.add(RoundCandidate(round_id=new.id, candidate_id=c.id, ballot_number=number))
     session.flush()
     return new

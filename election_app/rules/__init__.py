@@ -14,12 +14,15 @@ from .ballots import DEFECT_REASONS, INVALID_REASONS, BallotError, BallotVerdict
 from .candidates import CandidateCheck, check_candidate_list
 from .motions import motion_passed, validate_motion
 from .names import (
+    DEFAULT_NAME_ORDER,
     INVISIBLE,
+    NAME_ORDERS,
     control_characters,
     foreign_letters,
     duplicate_key,
     full_name_sort_key,
     join_name,
+    letter_tone_key,
     name_sort_key,
     normalize_text,
     sort_people,
@@ -44,7 +47,10 @@ from .tally import (
 )
 
 __all__ = [
+    "DEFAULT_NAME_ORDER",
     "INVISIBLE",
+    "NAME_ORDERS",
+    "letter_tone_key",
     "control_characters",
     "foreign_letters",
     "DEFAULT_PRESET",

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ._checks import is_int
+from .names import DEFAULT_NAME_ORDER, NAME_ORDERS
 
 ELECT_BASES = ("returned", "valid")
 """Bases of the election majority: ballots returned (invalid ones included) or valid."""
@@ -62,6 +63,7 @@ class RulePreset:
     motion_base: str = "present"
     surplus_warn_max_percent: int | None = 30
     surplus_warn_when_none: bool = True
+    name_order: str = DEFAULT_NAME_ORDER
 
     def fraction(self, name: str) -> str:
         """"2/3": the fraction ``name`` (quorum, elect, motion) as pages print it."""
@@ -93,6 +95,11 @@ class RulePreset:
             raise ValueError(
                 f"Cơ sở tính tỷ lệ biểu quyết không hợp lệ: {self.motion_base!r} "
                 f"(chỉ nhận {', '.join(MOTION_BASES)})."
+            )
+        if self.name_order not in NAME_ORDERS:
+            raise ValueError(
+                f"Cách xếp tên của bộ quy tắc không hợp lệ: {self.name_order!r} "
+                f"(chỉ nhận {', '.join(NAME_ORDERS)})."
             )
         limit = self.surplus_warn_max_percent
         if limit is not None and (not is_int(limit) or limit < 0):
