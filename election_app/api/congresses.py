@@ -73,7 +73,7 @@ OPENAPI_PATHS = {
     "/congresses/{cid}/credentials/accept-pending": {
         "post": op("Công nhận tư cách tất cả đại biểu còn chờ (đại hội biểu quyết báo cáo thẩm tra)",
                    errors=(404,), params=["cid"], response=obj(["accepted"], accepted=I))},
-    "/congresses/{cid}/attendance": {"get": op("Số triệu tập, có mặt, đủ 2/3", errors=(404,),
+    "/congresses/{cid}/attendance": {"get": op("Số triệu tập, có mặt, đủ điều kiện tiến hành (tỷ lệ của bộ quy tắc)", errors=(404,),
                                               response=ATTENDANCE, params=["cid"])},
     "/congresses/{cid}/credentials": {"get": op("Số liệu báo cáo thẩm tra tư cách", errors=(404,),
                                                params=["cid"])},

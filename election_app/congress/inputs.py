@@ -3,11 +3,12 @@ shows them; the service judges the rest (required names, the term's years, the r
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
 from ..door import Command, blank_is_none
+from ..rules import PRESETS
 
 Text300 = Field(default=None, max_length=300)
 
@@ -22,7 +23,7 @@ class CongressFields(Command):
     date: Annotated[dt.date | None, BeforeValidator(blank_is_none)] = None
     venue: str | None = Text300
     place: str | None = Field(default=None, max_length=100)
-    preset_code: str | None = Field(default=None, max_length=40)
+    preset_code: Annotated[Literal[tuple(PRESETS)] | None, BeforeValidator(blank_is_none)] = None  # type: ignore[valid-type]
     chair_mode: str | None = Field(default=None, max_length=20)
 
     def data(self) -> dict[str, Any]:
