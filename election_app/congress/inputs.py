@@ -3,12 +3,11 @@ shows them; the service judges the rest (required names, the term's years, the r
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
 from ..door import Command, blank_is_none
-from ..rules import PRESETS
 
 Text300 = Field(default=None, max_length=300)
 
@@ -23,7 +22,8 @@ class CongressFields(Command):
     date: Annotated[dt.date | None, BeforeValidator(blank_is_none)] = None
     venue: str | None = Text300
     place: str | None = Field(default=None, max_length=100)
-    preset_code: Annotated[Literal[tuple(PRESETS)] | None, BeforeValidator(blank_is_none)] = None  # type: ignore[valid-type]
+    # a rulebook's code (the registry can grow at run time: the service checks it is one)
+    preset_code: str | None = Field(default=None, max_length=40, description="mã bộ quy tắc (xem /rulebooks)")
     chair_mode: str | None = Field(default=None, max_length=20)
 
     def data(self) -> dict[str, Any]:
