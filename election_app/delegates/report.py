@@ -64,7 +64,7 @@ def credentials_summary(session: Session, congress: Congress, *, reference_year:
         "women": share(summoned, lambda d: d.gender == "nữ"),
         "party_members": share(summoned, lambda d: d.is_party_member),
         "ethnic_minorities": share(summoned, lambda d: d.ethnicity and d.ethnicity.casefold() != "kinh"),
-        # Luật Công đoàn 2024: members who are not Vietnamese citizens (shown only when there are some).
+        # The 2024 union law: members who are not Vietnamese citizens (shown only when there are some).
         "foreigners": share(summoned, lambda d: not is_citizen(d.nationality)),
         "age": age,
         "rejected": [{"full_name": d.full_name, "code": d.code, "reason": d.credential_reason}
