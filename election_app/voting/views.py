@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from flask import (Blueprint, Response, flash, get_flashed_messages, jsonify,
+from flask import (Blueprint, Response, current_app, flash, g, get_flashed_messages, jsonify,
                    redirect, render_template, request, url_for)
 from flask_babel import gettext as _
 
@@ -88,6 +88,11 @@ def _phone_agenda(congress):
 
 
 def _render_phone(template: str, status: int = 200, **ctx):
+    congress = ctx.get("congress")
+    if congress is not None:
+        ctx.setdefault("live_url", _live_url(congress))
+        # Read before the page's content (see _phone_page): never newer than what is shown.
+        ctx.setdefault("live_version", g.get("phone_live_version") or _live_version(congress))
     html = render_template(template, **ctx)
     return Response(html, status=status, mimetype="text/html")
 
@@ -109,6 +114,9 @@ def _phone_page(token: str, kind: str):
         voter = voter_for_request(token, kind)
     except DomainError as err:
         return _phone_error(err)
+    # The version first, the content after: a change in between makes the phone fetch the
+    # page once more, never miss the change.
+    g.phone_live_version = _live_version(voter.congress)
     receipts = [m for c, m in get_flashed_messages(with_categories=True) if c == "receipt"]
     if request.method == "POST":
         return _phone_post(voter, receipts, token)
@@ -202,6 +210,35 @@ def phone(token: str):
 @csrf.exempt  # as above
 def slip(token: str):
     return _phone_page(token, "slip")
+
+
+# --- the phone page follows the hall (issue 13 §4) -------------------------------------
+
+@bp.route("/live/<int:cid>.json")
+@public("what the delegates' phone pages poll: one opaque version per congress, nothing about anyone "
+        "(signed ``k`` in the URL, as the published receipts)")
+def phone_live(cid: int):
+    """The version of what every phone page of the congress shows (open rounds, the item
+    on the floor). Cheap on purpose (two indexed queries, cached 0.3 s per process) and
+    revalidated by ETag: a phone that is up to date gets a bodiless 304. The phone page
+    then fetches itself again only when the version changed."""
+    version = services.phone_live_version(db.session, congress_id=cid,
+                                          ttl=float(current_app.config.get("PHONE_LIVE_TTL", 0.3)))
+    db.session.rollback()
+    resp = jsonify({"v": version})
+    resp.set_etag(version)
+    resp.headers["Cache-Control"] = "no-cache"
+    resp.headers["X-Robots-Tag"] = "noindex"
+    return resp.make_conditional(request)
+
+
+def _live_url(congress) -> str | None:
+    return url_for("voting.phone_live", cid=congress.id) if congress is not None else None
+
+
+def _live_version(congress) -> str:
+    return services.phone_live_version(db.session, congress_id=congress.id,
+                                       ttl=float(current_app.config.get("PHONE_LIVE_TTL", 0.3)))
 
 
 # --- published receipts ------------------------------------------------------------------
