@@ -289,19 +289,19 @@ def voter_ballots(session: Session, *, voter: Voter, token: str | None = None,
 # --- the phone page's live version (issue 13 §4) -----------------------------------------
 
 _LIVE_TTL = 0.3            # seconds a process keeps a congress's version (well under the 2 s promise)
-_live_cache: dict[tuple[str, int], tuple[float, str]] = {}
 
 
-def phone_live_version(session: Session, *, congress_id: int, ttl: float = _LIVE_TTL) -> str:
+def phone_live_version(session: Session, *, congress_id: int, ttl: float = _LIVE_TTL,
+                       cache: dict | None = None) -> str:
     """What the delegate's phone page depends on, as one short opaque string: the open rounds
-    of the congress (id and number) and the agenda item on the floor. Two indexed queries,
-    kept 0.3 s per process, so a thousand phones polling cost a few queries a second. Nothing
-    about any delegate or ballot: the same value for every phone of the congress."""
+    of the congress (id and number) and the agenda item on the floor. Two indexed queries;
+    with ``cache`` (a dict the caller keeps per app) the value is kept ``ttl`` seconds, so a
+    thousand phones polling cost a few queries a second. Nothing about any delegate or
+    ballot: the same value for every phone of the congress."""
     import hashlib
     import time
     now = time.monotonic()
-    key = (str(session.get_bind().url), congress_id)
-    hit = _live_cache.get(key)
+    hit = cache.get(congress_id) if cache is not None else None
     if hit is not None and now - hit[0] < ttl:
         return hit[1]
     current = session.scalar(select(Congress.current_agenda_item_id).where(Congress.id == congress_id))
@@ -311,9 +311,10 @@ def phone_live_version(session: Session, *, congress_id: int, ttl: float = _LIVE
         .order_by(Round.id)).all()
     raw = f"{current}|" + ",".join(f"{r}:{n}" for r, n in rounds)
     version = hashlib.sha256(raw.encode()).hexdigest()[:12]
-    if len(_live_cache) > 1000:
-        _live_cache.clear()
-    _live_cache[key] = (now, version)
+    if cache is not None:
+        if len(cache) > 1000:
+            cache.clear()
+        cache[congress_id] = (now, version)
     return version
 
 

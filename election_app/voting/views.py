@@ -222,9 +222,7 @@ def phone_live(cid: int):
     on the floor). Cheap on purpose (two indexed queries, cached 0.3 s per process) and
     revalidated by ETag: a phone that is up to date gets a bodiless 304. The phone page
     then fetches itself again only when the version changed."""
-    version = services.phone_live_version(db.session, congress_id=cid,
-                                          ttl=float(current_app.config.get("PHONE_LIVE_TTL", 0.3)))
-    db.session.rollback()
+    version = _live_version_of(cid)
     resp = jsonify({"v": version})
     resp.set_etag(version)
     resp.headers["Cache-Control"] = "no-cache"
@@ -236,9 +234,14 @@ def _live_url(congress) -> str | None:
     return url_for("voting.phone_live", cid=congress.id) if congress is not None else None
 
 
+def _live_version_of(cid: int) -> str:
+    app = current_app
+    return services.phone_live_version(db.session, congress_id=cid, ttl=float(app.config.get("PHONE_LIVE_TTL", 0.3)),
+                                       cache=app.extensions.setdefault("phone_live_versions", {}))
+
+
 def _live_version(congress) -> str:
-    return services.phone_live_version(db.session, congress_id=congress.id,
-                                       ttl=float(current_app.config.get("PHONE_LIVE_TTL", 0.3)))
+    return _live_version_of(congress.id)
 
 
 # --- published receipts ------------------------------------------------------------------

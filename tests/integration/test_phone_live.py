@@ -99,11 +99,13 @@ def test_the_endpoint_is_signed_cheap_and_says_nothing(client, session, congress
 def test_the_version_is_kept_a_moment_per_process(client, session, congress, roll, app):
     from election_app.voting import services
     election, _ = open_election(session, congress, roll, opened=False)
-    v1 = services.phone_live_version(session, congress_id=congress.id, ttl=0)
+    cache: dict = {}
+    v1 = services.phone_live_version(session, congress_id=congress.id, cache=cache)
     elections.open_round(fresh(session), election=election)
     session.commit()
-    assert services.phone_live_version(session, congress_id=congress.id, ttl=60) == v1   # cached
-    assert services.phone_live_version(session, congress_id=congress.id, ttl=0) != v1    # read again
+    assert services.phone_live_version(session, congress_id=congress.id, ttl=60, cache=cache) == v1  # kept
+    assert services.phone_live_version(session, congress_id=congress.id, ttl=0, cache=cache) != v1   # read again
+    assert services.phone_live_version(session, congress_id=congress.id) != v1                       # no cache
 
 
 def test_the_script_runs_under_the_csp_and_the_page_stays_usable_without_it(client, session, congress, roll):
