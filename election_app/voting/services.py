@@ -272,8 +272,10 @@ def voter_ballots(session: Session, *, voter: Voter, token: str | None = None,
         election = session.get(Election, rnd.election_id)
         status = "Phiếu QR này đã được sử dụng" if voter.slip.is_used else None
         receipt = voter_receipt(voter, rnd, token=token, secret=secret) if voter.slip.is_used and token else None
+        # A surplus slip is refused before the ballot is filled, not after (issue 13 §6).
+        refusal = None if voter.slip.is_used else slip_surplus(session, round=rnd)
         return [BallotChoice(election, rnd, ballot_candidates(session, round=rnd), status,
-                             "slip_used" if voter.slip.is_used else None, receipt=receipt)]
+                             "slip_used" if voter.slip.is_used else None, refusal=refusal, receipt=receipt)]
     refusal = elections.voter_may_receive_ballot(voter.delegate)
     out = []
     for election, rnd in open_rounds(session, congress=voter.congress):
@@ -499,11 +501,12 @@ def issue_slip(session: Session, *, round: Round, delegate: Delegate, actor_id: 
         raise NotFound("Không tìm thấy đại biểu.")
     method = participation_method(session, round_id=rnd.id, delegate_id=delegate.id)
     if method is not None:
-        raise Conflict(f"{delegate.full_name}: {METHOD_STATUS[method].lower()} trong lần bầu này.",
-                       code="already_voted")
+        said = METHOD_STATUS[method]
+        raise Conflict(f"KHÔNG phát phiếu: {delegate.full_name} {said[0].lower()}{said[1:]} trong lần bầu này "
+                       "(mỗi đại biểu một phiếu).", code="already_voted")
     reason = elections.voter_may_receive_ballot(delegate)
     if reason:
-        raise Forbidden(f"{delegate.full_name}: {reason}", code="not_eligible")
+        raise Forbidden(f"KHÔNG phát phiếu: {reason}", code="not_eligible")
     if rnd.paper_issued_count:
         raise Conflict("Ban bầu cử đã ghi số phiếu giấy phát ra theo cách đếm tổng trong lần bầu này: không "
                        "phát phiếu QR được (Điều 4.5).", code="bare_count_recorded")
@@ -515,6 +518,17 @@ def issue_slip(session: Session, *, round: Round, delegate: Delegate, actor_id: 
     session.add(CredentialEvent(congress_id=election.congress_id, kind="slip_issued", round_id=rnd.id,
                                 delegate_id=delegate.id, in_open_round=True, user_id=actor_id))
     session.flush()
+
+
+SLIP_SURPLUS_MESSAGE = ("Phiếu QR này chưa dùng được: mọi đại biểu đã được gạch tên tại bàn phát phiếu đều đã bỏ "
+                        "phiếu QR. Mời đồng chí đến bàn phát phiếu để Ban bầu cử gạch tên trước, rồi tải lại trang.")
+
+
+def slip_surplus(session: Session, *, round: Round) -> str | None:
+    """Why one more slip may not vote now (as many slips used as delegates struck off for a
+    slip), or None. Casting checks it again under the round's lock."""
+    counts = slip_counts(session, round=round)
+    return SLIP_SURPLUS_MESSAGE if counts["used"] >= counts["struck_off"] else None
 
 
 def slip_counts(session: Session, *, round: Round) -> dict:

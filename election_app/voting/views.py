@@ -440,12 +440,22 @@ def _html_to_pdf(html: str) -> bytes:
     return out.getvalue()
 
 
+def _desk_matches(cid: int, q: str) -> list:
+    """Who the desk's search box names: a card number typed or scanned is one person; else
+    the roll's search (a part of the name, the unit)."""
+    found = list_delegates(db.session, cid, query=q) if q else []
+    key = q.strip().casefold()
+    exact = [d for d in found if d.code and (d.code.casefold() == key
+                                             or (key.isdigit() and d.code.lstrip("0") == key.lstrip("0")))]
+    return exact if len(exact) == 1 else found
+
+
 @bp.route("/congresses/<int:cid>/elections/<int:eid>/desk", methods=["GET"])
 @require("elections.count")
 def desk(cid: int, eid: int):
     congress, election, rnd = _election_round(cid, eid)
     q = request.args.get("q", "")
-    delegates = list_delegates(db.session, cid, query=q) if q else []
+    delegates = _desk_matches(cid, q)
     methods = {}
     if rnd is not None and delegates:
         methods = dict(db.session.execute(
@@ -459,12 +469,40 @@ def desk(cid: int, eid: int):
                            may=elections.voter_may_receive_ballot)
 
 
+@bp.route("/congresses/<int:cid>/elections/<int:eid>/desk", methods=["POST"])
+@require("elections.count")
+def desk_strike(cid: int, eid: int):
+    """The desk in one step (issue 13 §6): the name or card number typed (or scanned), Enter:
+    exactly one person → struck off at once, or refused here with the reason (already has a
+    ballot, not checked in…) before any slip is drawn; several → the list to pick from; the
+    search box is empty and focused again for the next voter."""
+    congress, election, rnd = _election_round(cid, eid)
+    q = (request.form.get("q") or "").strip()[:200]
+    if not DeskForm().validate_on_submit():
+        flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
+        return redirect(url_for("voting.desk", cid=cid, eid=eid), code=303)
+    if not q:
+        return redirect(url_for("voting.desk", cid=cid, eid=eid), code=303)
+    matches = _desk_matches(cid, q)
+    if not matches:
+        flash(_("Không tìm thấy đại biểu «%(q)s».", q=q), "error")
+        return redirect(url_for("voting.desk", cid=cid, eid=eid), code=303)
+    if len(matches) > 1:
+        return redirect(url_for("voting.desk", cid=cid, eid=eid, q=q), code=303)
+    delegate = matches[0]
+    if rnd is None:
+        flash(_("Cuộc bầu cử chưa có lần bầu nào đang mở."), "error")
+    else:
+        page_run(actions.issue_slips, {"congress_id": cid, "election_id": eid, "delegate_ids": [delegate.id]},
+                 success=_("Đã gạch tên %(name)s: mời đồng chí rút một phiếu QR bất kỳ.", name=delegate.full_name))
+    return redirect(url_for("voting.desk", cid=cid, eid=eid), code=303)
+
+
 @bp.route("/congresses/<int:cid>/elections/<int:eid>/desk/<int:did>/slip", methods=["POST"])
 @require("elections.count")
 def desk_issue_slip(cid: int, eid: int, did: int):
     congress, election, rnd = _election_round(cid, eid)
     delegate = get_delegate(db.session, cid, did)
-    q = request.form.get("q", "")
     if not DeskForm().validate_on_submit():
         flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
     elif rnd is None:
@@ -472,7 +510,8 @@ def desk_issue_slip(cid: int, eid: int, did: int):
     else:
         page_run(actions.issue_slips, {"congress_id": cid, "election_id": eid, "delegate_ids": [delegate.id]},
                  success=_("Đã gạch tên %(name)s: mời đồng chí rút một phiếu QR bất kỳ.", name=delegate.full_name))
-    return redirect(url_for("voting.desk", cid=cid, eid=eid, q=q), code=303)
+    # The list picked from stays (the box itself is empty and focused for the next voter).
+    return redirect(url_for("voting.desk", cid=cid, eid=eid, q=request.form.get("q", "")), code=303)
 
 
 @bp.route("/congresses/<int:cid>/elections/<int:eid>/turnout.json")
