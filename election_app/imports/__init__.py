@@ -68,7 +68,8 @@ class Reading:
         """The sheet column letter a record field came from (for error messages)."""
         wanted = {"birth_year": ("birth", "birth_male", "birth_female"),
                   "gender": ("gender", "gender_male", "gender_female", "birth_male", "birth_female"),
-                  "position": ("position", "position_unit"), "unit": ("unit", "position_unit")}.get(
+                  "position": ("position", "position_unit"), "unit": ("unit", "position_unit"),
+                  "nomination": ("nomination", "nomination_self", "nomination_nominated")}.get(
             field_name, (field_name,))
         for col in self.layout.columns:
             if col.field in wanted:
@@ -153,7 +154,10 @@ def read_list(filename: str, data: bytes, *, kind: str = "roll", limits: Limits 
                                  "message": "Hãy chọn cột chứa họ và tên."}])
     reading = Reading(filename, kind, sheet, rows, chosen, detected, (evidence or {}).get("example"), layout)
     kept = [c for c in layout.columns if c.field == "_keep"]
-    if kept:
+    if kept and kind == "candidates":
+        reading.warnings.append("Các cột không dùng cho danh sách bầu cử (không lưu): "
+                                + ", ".join(f"«{c.label}» (cột {c.letter})" for c in kept) + ".")
+    elif kept:
         reading.warnings.append("Các cột không thuộc mẫu được giữ lại nguyên văn (không dùng để tính toán): "
                                 + ", ".join(f"«{c.label}» (cột {c.letter})" for c in kept) + ".")
     if chosen != legacy.UNICODE:
@@ -177,7 +181,8 @@ NO = {"", "0", "khong", "no", "false", "-"}
 NOMINATION_WORDS = {"ung cu": "self", "tu ung cu": "self", "de cu": "nominated", "duoc de cu": "nominated",
                     "gioi thieu": "nominated", "self": "self", "nominated": "nominated"}
 REPORTED = {"birth": "birth_year", "birth_male": "birth_year", "birth_female": "birth_year",
-            "gender_male": "gender", "gender_female": "gender", "position_unit": "position"}
+            "gender_male": "gender", "gender_female": "gender", "position_unit": "position",
+            "nomination_self": "nomination", "nomination_nominated": "nomination"}
 
 
 def parse_birth(v) -> tuple[int | None, dt.date | None]:
@@ -292,6 +297,14 @@ def records(reading: Reading, *, limits: Limits | None = None) -> list[dict]:
                 if code is None:
                     bad(col, f"Ghi «ứng cử» hoặc «đề cử», không phải «{text}».")
                 rec[f] = code or "nominated"
+            elif f in ("nomination_self", "nomination_nominated"):
+                if fold(text) in NO:
+                    continue
+                code = "self" if f == "nomination_self" else "nominated"
+                if rec.get("nomination") not in (None, code):
+                    bad(col, "Đánh dấu ở cả cột Ứng cử và cột Đề cử: chỉ đánh một cột.")
+                    continue
+                rec["nomination"] = code
             elif f in ("full_name", "ho", "ten_dem", "ten"):
                 rec[f] = _title_words(text) if legacy_font else text
             else:

@@ -34,14 +34,20 @@ FIELD_LABELS = {
     "category": "Loại đại biểu", "is_party_member": "Đảng viên", "ethnicity": "Dân tộc",
     "education": "Trình độ học vấn", "qualification": "Chuyên môn nghiệp vụ",
     "political_theory": "Lý luận chính trị", "nomination": "Ứng cử / đề cử",
+    "nomination_self": "Ứng cử (đánh dấu x)", "nomination_nominated": "Đề cử (đánh dấu x)",
 }
-ROLL_FIELDS = [k for k in FIELD_LABELS if k != "nomination"]
+ROLL_FIELDS = [k for k in FIELD_LABELS if not k.startswith("nomination")]
 CANDIDATE_FIELDS = ["_ignore", "_keep", "_index", "full_name", "ho", "ten_dem", "ten", "gender",
                     "gender_male", "gender_female", "birth", "birth_male", "birth_female", "position",
-                    "unit", "position_unit", "nomination"]
+                    "unit", "position_unit", "nomination", "nomination_self", "nomination_nominated"]
 SINGLE = {"full_name", "ho", "ten_dem", "ten", "gender", "birth", "position", "unit", "position_unit",
           "category", "is_party_member", "ethnicity", "education", "qualification", "political_theory",
-          "nomination", "gender_male", "gender_female", "birth_male", "birth_female", "_index"}
+          "nomination", "gender_male", "gender_female", "birth_male", "birth_female", "_index",
+          "nomination_self", "nomination_nominated"}
+# "Ứng cử" and "Đề cử" as two columns of marks (often under one merged "Hình thức" cell).
+_NOMINATION_MARKS = {"ung cu": "nomination_self", "tu ung cu": "nomination_self",
+                     "de cu": "nomination_nominated", "duoc de cu": "nomination_nominated",
+                     "gioi thieu": "nomination_nominated"}
 
 
 def fold(text) -> str:
@@ -216,6 +222,11 @@ def find_layout(rows: list[list], merges, *, choices: list[str], mapping: list[s
                 col.field, col.sure = ("birth_male" if child == "nam" else "birth_female"), True
             else:
                 col.field, col.sure = ("gender_male" if child == "nam" else "gender_female"), True
+            continue
+        own = child or fold(col.label)
+        if own in _NOMINATION_MARKS and "nomination_self" in choices and (
+                child or any(fold(c.label) in _NOMINATION_MARKS for c in columns if c is not col)):
+            col.field, col.sure = _NOMINATION_MARKS[own], True
             continue
         guess = guess_field(col.label.split(" / ")[-1]) if child else guess_field(col.label)
         if child and not guess[1]:
