@@ -67,6 +67,7 @@ class Reading:
     def column_of(self, field_name: str) -> str | None:
         """The sheet column letter a record field came from (for error messages)."""
         wanted = {"birth_year": ("birth", "birth_male", "birth_female"),
+                  "full_name": ("full_name", "ho_dem", "ho", "ten_dem", "ten"),
                   "gender": ("gender", "gender_male", "gender_female", "birth_male", "birth_female"),
                   "position": ("position", "position_unit"), "unit": ("unit", "position_unit"),
                   "nomination": ("nomination", "nomination_self", "nomination_nominated")}.get(
@@ -182,7 +183,7 @@ NOMINATION_WORDS = {"ung cu": "self", "tu ung cu": "self", "de cu": "nominated",
                     "gioi thieu": "nominated", "self": "self", "nominated": "nominated"}
 REPORTED = {"birth": "birth_year", "birth_male": "birth_year", "birth_female": "birth_year",
             "gender_male": "gender", "gender_female": "gender", "position_unit": "position",
-            "nomination_self": "nomination", "nomination_nominated": "nomination"}
+            "nomination_self": "nomination", "nomination_nominated": "nomination", "ho_dem": "full_name"}
 
 
 def parse_birth(v) -> tuple[int | None, dt.date | None]:
@@ -305,10 +306,15 @@ def records(reading: Reading, *, limits: Limits | None = None) -> list[dict]:
                     bad(col, "Đánh dấu ở cả cột Ứng cử và cột Đề cử: chỉ đánh một cột.")
                     continue
                 rec["nomination"] = code
+            elif f == "ho_dem":                  # "Nguyễn Thị" of "Nguyễn Thị | Hoà"
+                ho, _sep, dem = (_title_words(text) if legacy_font else text).partition(" ")
+                rec["ho"], rec["ten_dem"] = ho, dem.strip()
             elif f in ("full_name", "ho", "ten_dem", "ten"):
                 rec[f] = _title_words(text) if legacy_font else text
             else:
                 rec[f] = text
+        if rec.get("ten") and not rec.get("full_name"):
+            rec["full_name"] = " ".join(x for x in (rec.get("ho"), rec.get("ten_dem"), rec["ten"]) if x)
         if "category" not in rec and section and reading.kind == "roll":
             rec["category"] = section
         if extra:
