@@ -142,3 +142,46 @@ def test_time_of_an_office_roll_import_through_the_page(page, live_server, staff
     out.write_text(json.dumps(known, ensure_ascii=False, indent=1))
     print(f"\n{name}: {seconds:.2f} s, {clicks} click(s)")
     assert seconds < 60
+
+
+def test_every_office_file_through_the_page(page, live_server, staff, tmp_path):
+    """Each of the 15 office rolls and the 10 candidate lists, one after another in the browser:
+    the mapping step whenever the page shows it (an old font is always shown, with the encoding
+    found selected), then the roll or the election holds exactly the people of the file."""
+    from election_app.congress.models import Congress
+    from tests.e2e.test_import_page import _names
+    rolls, lists = office_files(), candidate_files()
+    cids = {n: _congress_with_roll(live_server) for n in [*rolls, *lists]}
+    with live_server.ctx():
+        ids = list(db.session.scalars(select(Congress.id)))
+    user, pw = staff("organizer", congresses=ids)
+    ui_login(page, live_server.url, user, pw)
+    seen_mapping = 0
+    for name, data in rolls.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        page.goto(f"{live_server.url}/congresses/{cids[name]}/delegates/import")
+        page.set_input_files("input[type=file]", str(path))
+        page.click("main form button[type=submit]")
+        if name.startswith(("tcvn3", "vni")):
+            expect(page.locator("#encoding")).to_have_value(name.split(".")[0])
+        if page.locator("#mapping-form").count():
+            seen_mapping += 1
+            expect(page.locator("#map-preview")).to_contain_text("Nguyễn Thị Hoà")
+            page.click("#do-import")
+        expect(page.locator(".flashes .flash-success")).to_contain_text("Đã nhập 6 người")
+        names = [n for n in _names(live_server, cids[name]) if n not in ("Nguyễn Văn An", "Trần Thị Bình", "Vũ Thị Hoa")]
+        assert names == sorted(ROLL_EXPECTED), name
+    for name in lists:
+        _new_election(page, f"{live_server.url}/congresses/{cids[name]}", name, tmp_path)
+        if name.startswith(("tcvn3", "vni")):
+            expect(page.locator("#encoding")).to_have_value(name.split("-")[0])
+        if page.locator("#mapping-form").count():
+            seen_mapping += 1
+            expect(page.locator("#map-preview")).to_contain_text("Đặng Thị Ngữ")
+            page.click("#do-import")
+        expect(page.locator(".flashes .flash-success")).to_contain_text("với 6 người")
+        assert sorted(_candidates(live_server, cids[name])) == sorted(EXPECTED), name
+    # The 6 old-font rolls and 4 old-font candidate lists always stop for the organizer; of the
+    # 4 Unicode lists of shape A ("Thâm niên" not sure) only the first: its choice is remembered.
+    assert seen_mapping == 11
