@@ -55,7 +55,7 @@ def create_election(session: Session, *, actor: Actor, cmd: CreateElection):
 # --- a candidate list from a file, through the mapping step (issue 15 §3–4) -----------------
 
 class KeepCandidateUpload(Command):
-    congress_id: int = Id
+    congress_id: DbId
     filename: str = Field(default="", max_length=1000)
     data: bytes = Field(exclude=True, repr=False)      # the file itself never goes to the audit log
 
