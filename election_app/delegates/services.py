@@ -642,8 +642,8 @@ def _in_order(qwords, words, *, prefix: bool) -> bool:
 def _door_rank(d: Delegate, query: str, qwords, number: str | None) -> tuple[int, bool] | None:
     """How well a person fits what the organizer typed (lower is better), or None. Tiers:
     the card number; the whole name; the given name (tên) with the other words before it;
-    the tên begun; whole words of the name in order; words begun; any part of the name;
-    the unit."""
+    the tên begun; whole words of the name in order; words begun; any part of the name or
+    the unit (three letters or more)."""
     if number is not None and d.code.lstrip("0") == number:
         return (0, True)
     words = _word_forms(d.full_name)
@@ -662,6 +662,8 @@ def _door_rank(d: Delegate, query: str, qwords, number: str | None) -> tuple[int
         return (4, not exact)
     if _in_order(qwords, words, prefix=True):
         return (5, not exact)
+    if len(query) < 3:
+        return None                      # «an» inside «Văn» would match nearly everyone
     qkey, qplain = duplicate_key(query), _plain(query)
     accented = qplain != query
     if exact or qkey in duplicate_key(d.full_name) or (not accented and qplain in _plain(d.full_name)):
