@@ -7,7 +7,7 @@ from ..formkit import options
 
 # services.FIELD_LABELS name the columns of import problems (``_(label)``); all but this one are
 # form labels below. Listed for `make i18n`; the i18n test checks every one has English.
-LABEL_MSGIDS = (_l("Tệp"),)
+LABEL_MSGIDS = (_l("Tệp"), _l("Số CCCD"))
 # The import mapping step shows election_app.imports FIELD_LABELS and legacy.LABELS through _().
 IMPORT_LABEL_MSGIDS = (
     _l("— Bỏ qua cột này —"),
