@@ -7,7 +7,8 @@ the card's format (segno) and read back (OpenCV) before use:
 - the camera path: Chromium's fake camera plays a .y4m video of the card's QR
   (``--use-fake-device-for-media-stream --use-file-for-fake-video-capture``) and the page's own
   decoder (jsQR) checks the delegate in;
-- the name search: «Nguyễn» lists 20 of 24, says so; «nguyen van h» puts the tên first.
+- the name search: «Nguyễn» lists 20 of 24, says so; «nguyen van h» puts the tên first; «an»
+  lists the two whose tên is An/Ánh (before: all 29, every «Văn» holds «an»; cccd-BEFORE-*.png).
 
 Screenshots at 390×844 and 1366×768: test-artifacts/screenshots/cccd-*.png."""
 from __future__ import annotations
@@ -164,6 +165,10 @@ def test_id_card_through_the_usb_scanner_and_the_search(browser, live_server, st
         names = page.locator(".pick-list li b").all_inner_texts()
         assert names[:3] == ["Nguyễn Văn Hải", "Nguyễn Văn Hiếu", "Nguyễn Văn Hùng"], names
         page.screenshot(path=str(ARTIFACTS / f"cccd-search-nguyen-van-h-{w}.png"), full_page=True)
+        # «an» heard: the tên An/Ân, then the tên begun (Ánh) — not everyone whose «Văn» holds «an»
+        page.goto(f"{live_server.url}/congresses/{cid}/checkin?q=an")
+        assert page.locator(".pick-list li b").all_inner_texts() == ["Nguyễn Văn Ân", "Nguyễn Thị Ánh"]
+        page.screenshot(path=str(ARTIFACTS / f"cccd-search-an-{w}.png"), full_page=True)
         ctx.close()
     assert _present(live_server, cid) == {"Trần Thị Mai", "Nguyễn Thị Ánh", "Đỗ Văn Hùng"}
 
