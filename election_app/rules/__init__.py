@@ -10,7 +10,7 @@ Thresholds are integer comparisons; ties are reported, never broken; every messa
 Vietnamese. Services load data, call these functions, and store what they return.
 """
 
-from .ballots import DEFECT_REASONS, INVALID_REASONS, BallotError, BallotVerdict, judge_ballot
+from .ballots import DEFECT_REASONS, INVALID_REASONS, BallotError, BallotJudge, BallotVerdict, judge_ballot
 from .candidates import CandidateCheck, check_candidate_list
 from .motions import motion_passed, validate_motion
 from .names import (
@@ -60,6 +60,7 @@ __all__ = [
     "OUTCOMES",
     "PRESETS",
     "BallotError",
+    "BallotJudge",
     "BallotVerdict",
     "CandidateCheck",
     "Problem",

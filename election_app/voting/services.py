@@ -84,10 +84,7 @@ def two_person_reissue(session: Session, *, congress_id: int) -> bool:
     return bool(policy and policy.two_person_reissue)
 
 
-def set_two_person_reissue(session: Session, *, congress: Congress, enabled) -> bool:
-    if not isinstance(enabled, bool):
-        raise ValidationFailed("«two_person_reissue» phải là true hoặc false.",
-                               [{"field": "two_person_reissue", "message": "Cần true hoặc false."}])
+def set_two_person_reissue(session: Session, *, congress: Congress, enabled: bool) -> bool:
     policy = session.get(VotingPolicy, congress.id)
     if policy is None:
         policy = VotingPolicy(congress_id=congress.id)
@@ -154,19 +151,12 @@ def pending_link_requests(session: Session, *, congress: Congress) -> list[Crede
         .order_by(CredentialEvent.at)))
 
 
-def issue_voting_links(session: Session, *, congress: Congress, delegate_ids, secret: str | None = None,
+def issue_voting_links(session: Session, *, congress: Congress, delegate_ids: list[int], secret: str | None = None,
                        actor_id: int | None = None) -> dict[int, str]:
     """Issue (or re-issue) the links of several delegates of ``congress`` at once, e.g. for
     printing delegate cards. All or nothing: an id not on this congress's roll → 422; a
     reissue while a round is open under the two-person rule → 409 (one by one, confirmed)."""
-    ids: list[int] = []
-    for raw in delegate_ids:
-        try:
-            ids.append(int(raw))
-        except (TypeError, ValueError):
-            raise ValidationFailed("Mã đại biểu không hợp lệ.",
-                                   [{"field": "delegate_ids", "message": f"«{raw}» không phải mã đại biểu."}])
-    ids = list(dict.fromkeys(ids))
+    ids = list(dict.fromkeys(delegate_ids))
     found = {d.id: d for d in session.scalars(
         select(Delegate).where(Delegate.congress_id == congress.id, Delegate.id.in_(ids)))} if ids else {}
     missing = [i for i in ids if i not in found]
@@ -439,7 +429,7 @@ def generate_slips(session: Session, *, round: Round, count: int, secret: str | 
     """``count`` new one-time slip tokens for ``round`` (shown once, to be printed)."""
     if round.status == "closed":
         raise Conflict("Lần bầu đã kết thúc; không thể in thêm phiếu QR.")
-    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_SLIPS_PER_BATCH:
+    if not 1 <= count <= MAX_SLIPS_PER_BATCH:
         raise ValidationFailed(f"Số phiếu QR phải từ 1 đến {MAX_SLIPS_PER_BATCH}.",
                                [{"field": "count", "message": f"Nhập số từ 1 đến {MAX_SLIPS_PER_BATCH}."}])
     secret = secret if secret is not None else tokens.current_secret()
