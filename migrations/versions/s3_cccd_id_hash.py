@@ -1,7 +1,7 @@
 """delegates: keyed hash of the citizen ID number (CCCD) for check-in by the ID card's QR
 
 Revision ID: s3_cccd
-Revises: 0007
+Revises: s3_rules
 Create Date: 2026-11-30 07:20:00
 
 A plain ADD COLUMN and a unique index: no table rebuild, the roll stays as it is. Rolls imported
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 
 revision = 's3_cccd'
-down_revision = '0007'
+down_revision = 's3_rules'
 branch_labels = None
 depends_on = None
 
