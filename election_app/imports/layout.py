@@ -34,14 +34,15 @@ FIELD_LABELS = {
     "category": "Loại đại biểu", "is_party_member": "Đảng viên", "ethnicity": "Dân tộc",
     "nationality": "Quốc tịch", "education": "Trình độ học vấn", "qualification": "Chuyên môn nghiệp vụ",
     "political_theory": "Lý luận chính trị", "nomination": "Ứng cử / đề cử",
+    "id_number": "Số CCCD (chỉ lưu dạng mã hoá)",
 }
-ROLL_FIELDS = [k for k in FIELD_LABELS if k != "nomination"]
+ROLL_FIELDS = [k for k in FIELD_LABELS if k != "nomination"]   # id_number: the roll only
 CANDIDATE_FIELDS = ["_ignore", "_keep", "_index", "full_name", "ho", "ten_dem", "ten", "gender",
                     "gender_male", "gender_female", "birth", "birth_male", "birth_female", "position",
                     "unit", "position_unit", "nomination"]
 SINGLE = {"full_name", "ho", "ten_dem", "ten", "gender", "birth", "position", "unit", "position_unit",
           "category", "is_party_member", "ethnicity", "nationality", "education", "qualification", "political_theory",
-          "nomination", "gender_male", "gender_female", "birth_male", "birth_female", "_index"}
+          "nomination", "gender_male", "gender_female", "birth_male", "birth_female", "_index", "id_number"}
 
 
 def fold(text) -> str:
@@ -70,6 +71,7 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"chuyen mon|nghiep vu|^cm$|^cmnv$|^chuyen nganh", "qualification"),
     (r"ly luan|chinh tri|^llct$", "political_theory"),
     (r"ung cu|de cu|hinh thuc gioi thieu|^nguon$", "nomination"),
+    (r"^(so )?(cccd|cmnd|cmt|can cuoc|dinh danh)( cccd| cmnd| cong dan| ca nhan| so)*$|^so dinh danh", "id_number"),
     (r"^ghi chu|^ton giao|^que quan|dien thoai|^email|^cccd|^cmnd|ngay vao|^ngay vao dang", "_keep"),
 ]
 _NAME_HEADER = re.compile(r"\bho (va )?ten\b|\bho ten\b|^ten day du$")
