@@ -15,7 +15,7 @@ from ..errors import ValidationFailed
 from ..rules import normalize_text
 from . import legacy
 from .layout import (CANDIDATE_FIELDS, FIELD_LABELS, ROLL_FIELDS, Layout, data_rows, find_layout, fold,
-                     header_score)
+                     guess_field, header_score)
 from .readers import ACCEPTED, Formula, Limits, Sheet, column_letter, read_sheet
 
 __all__ = ["ACCEPTED", "FIELD_LABELS", "Limits", "Reading", "fold", "legacy", "parse_birth", "read_list", "records"]
@@ -47,9 +47,12 @@ class Reading:
     def samples(self, n: int = 3) -> list[list[str]]:
         """For each column, its first ``n`` values (as converted)."""
         out: list[list[str]] = [[] for _ in self.layout.columns]
+        secret = {c.index for c in self.layout.columns if c.field == "id_number" or guess_field(c.label)[0] == "id_number"}
         for count, (_line, cells, _section) in enumerate(data_rows(self.rows, self.sheet.merges, self.layout)):
             for i, c in enumerate(self.layout.columns):
                 v = display(cells.get(c.index))
+                if v and c.index in secret:       # an ID card number is never shown whole (any list)
+                    v = "•" * 8 + v[-4:]
                 if v and len(out[i]) < n:
                     out[i].append(v)
             if count > 50:
@@ -127,6 +130,10 @@ def read_list(filename: str, data: bytes, *, kind: str = "roll", limits: Limits 
     if not any(any(v not in (None, "") for v in row) for row in rows):
         raise ValidationFailed("Tệp trống: không có dữ liệu.", [{"row": 1, "field": "", "message": "Tệp không có dòng nào."}])
     layout = find_layout(rows, sheet.merges, choices=CHOICES[kind], mapping=mapping)
+    if layout is not None and kind != "roll":
+        for col in layout.columns:        # an ID card number is the roll's only: never kept elsewhere
+            if col.field == "_keep" and guess_field(col.label)[0] == "id_number":
+                col.field, col.sure = "_ignore", True
     if layout is None:
         raise ValidationFailed(
             "Không tìm thấy dòng tiêu đề có cột «Họ và tên» (hoặc «Họ tên», «Họ», «Tên»).",

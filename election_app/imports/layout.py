@@ -35,15 +35,16 @@ FIELD_LABELS = {
     "nationality": "Quốc tịch", "education": "Trình độ học vấn", "qualification": "Chuyên môn nghiệp vụ",
     "political_theory": "Lý luận chính trị", "nomination": "Ứng cử / đề cử",
     "nomination_self": "Ứng cử (đánh dấu x)", "nomination_nominated": "Đề cử (đánh dấu x)",
+    "id_number": "Số CCCD (chỉ lưu dạng mã hoá)",
 }
-ROLL_FIELDS = [k for k in FIELD_LABELS if not k.startswith("nomination")]
+ROLL_FIELDS = [k for k in FIELD_LABELS if not k.startswith("nomination")]   # id_number: the roll only
 CANDIDATE_FIELDS = ["_ignore", "_keep", "_index", "full_name", "ho", "ten_dem", "ten", "ho_dem", "gender",
                     "gender_male", "gender_female", "birth", "birth_male", "birth_female", "position",
                     "unit", "position_unit", "nomination", "nomination_self", "nomination_nominated"]
 SINGLE = {"full_name", "ho", "ten_dem", "ten", "ho_dem", "gender", "birth", "position", "unit", "position_unit",
           "category", "is_party_member", "ethnicity", "nationality", "education", "qualification", "political_theory",
           "nomination", "gender_male", "gender_female", "birth_male", "birth_female", "_index",
-          "nomination_self", "nomination_nominated"}
+          "nomination_self", "nomination_nominated", "id_number"}
 # "Ứng cử" and "Đề cử" as two columns of marks (often under one merged "Hình thức" cell).
 _NOMINATION_MARKS = {"ung cu": "nomination_self", "tu ung cu": "nomination_self",
                      "de cu": "nomination_nominated", "duoc de cu": "nomination_nominated",
@@ -77,6 +78,7 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"chuyen mon|nghiep vu|^cm$|^cmnv$|^chuyen nganh", "qualification"),
     (r"ly luan|chinh tri|^llct$", "political_theory"),
     (r"ung cu|de cu|hinh thuc gioi thieu|^nguon$", "nomination"),
+    (r"^(so )?(cccd|cmnd|cmt|can cuoc|dinh danh)( cccd| cmnd| cong dan| ca nhan| so)*$|^so dinh danh", "id_number"),
     (r"^ghi chu|^ton giao|^que quan|dien thoai|^email|^cccd|^cmnd|ngay vao|^ngay vao dang", "_keep"),
 ]
 _NAME_HEADER = re.compile(r"\bho (va )?ten\b|\bho ten\b|^ten day du$")
