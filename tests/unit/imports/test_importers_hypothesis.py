@@ -203,7 +203,7 @@ def test_random_candidate_header_layouts_are_understood(order, data, title_rows,
     over "Nam | Nữ" (replacing birth and sex) and "Hình thức" over "Ứng cử | Đề cử" (an x);
     the name whole or over two columns ("Nguyễn Văn" | "Đức": merged header, or "Họ đệm | Tên"
     under it)."""
-    top, sub, values, merges = [], [], [], []
+    top, sub, values, merges, name_merge = [], [], [], [], []
     two_rows = birth_by_sex or marks
     for f in order:
         c = len(top)
@@ -213,7 +213,8 @@ def test_random_candidate_header_layouts_are_understood(order, data, title_rows,
             top += [data.draw(st.sampled_from(["Họ và tên", "Họ tên", "HỌ VÀ TÊN"])), None]
             sub += ["Họ đệm", "Tên"] if two_rows else [None, None]
             values += ["Trần Văn", "Đức"]
-            merges.append((title_rows, c, title_rows, c + 1))
+            name_merge = [(title_rows, c, title_rows, c + 1)]
+            merges += name_merge
             continue
         if f == "birth" and birth_by_sex:
             top += ["Năm sinh", None]
@@ -234,7 +235,7 @@ def test_random_candidate_header_layouts_are_understood(order, data, title_rows,
     width = len(top)
     title = [["DANH SÁCH ỨNG CỬ, ĐỀ CỬ BAN CHẤP HÀNH"] + [None] * (width - 1)] * title_rows
     rows = title + ([top, sub] if two_rows else [top]) + [values, [None, "Tổng cộng: 1 người"] + [None] * (width - 2)]
-    merges = merges if two_rows else []
+    merges = merges if two_rows else name_merge
     if font != "unicode":
         conv = tcvn3 if font == "tcvn3" else vni
         rows = [[conv(v) if isinstance(v, str) else v for v in r] for r in rows]
