@@ -13,7 +13,8 @@ CLI only turn a request into ``cmd`` and call ``run``. ``run`` is the unit of wo
 4. retry the whole unit twice when SQLite answers "database is locked" (a writer's snapshot
    went stale), so the caller never sees that engine detail.
 
-Nothing else commits. ``page_run`` maps a domain error to flashed messages; ``api_run`` lets the
+Nothing else commits: what is not a staff action (a ballot, signing in, a render) goes
+through ``unit``, the same commit/rollback/retry without authorization or audit. ``page_run`` maps a domain error to flashed messages; ``api_run`` lets the
 API's error handler give the JSON error shape.
 """
 from __future__ import annotations
@@ -279,6 +280,33 @@ def run(act_or_name: Action | str | Callable, *, actor: Actor, cmd: Any = None,
         except IntegrityError:
             session.rollback()
             raise Conflict("Dữ liệu vừa bị thay đổi bởi thao tác khác; vui lòng tải lại và thử lại.") from None
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def unit(fn: Callable[[], Any], *, session: Session | None = None, retries: int = LOCK_RETRIES) -> Any:
+    """The same unit of work for what is not a staff action: a delegate's ballot (secret:
+    no actor, no audit entry, nothing linking voter and ballot), signing in (no actor yet),
+    a failed-attempt count, a document's render, the demo seed. ``fn()`` runs in one
+    transaction that is committed when it returns and rolled back on any error; SQLite's
+    "database is locked" runs it again (``retries`` times), then is a 409, like ``run``."""
+    session = session or db.session
+    attempt = 0
+    while True:
+        try:
+            result = fn()
+            session.commit()
+            return result
+        except OperationalError as err:
+            session.rollback()
+            if _is_locked(err) and attempt < retries:
+                attempt += 1
+                time.sleep(0.05 * attempt)
+                continue
+            if _is_locked(err):
+                raise Conflict("Hệ thống đang bận ghi dữ liệu; vui lòng thử lại.") from None
+            raise
         except BaseException:
             session.rollback()
             raise

@@ -17,7 +17,7 @@ from ..imports import Limits, legacy
 from ..imports import services as imports_services
 from ..delegates.report import credentials_summary
 from ..delegates.services import (attendance, delegate_json, list_delegates)
-from ..door import api_run, parse
+from ..door import api_run, parse, unit
 from ..errors import Unauthorized, ValidationFailed
 from .core import api_auth, bp, json_body
 from .openapi import B, I, S, obj, op
@@ -84,15 +84,19 @@ OPENAPI_PATHS = {
 @public("exchanges a password for a token")
 def auth_token():
     data = parse(TokenRequest, json_body())
-    user = guarded_authenticate(db.session, username=data.username, password=data.password,
-                                client=request.remote_addr or "unknown")
+
+    def sign_in():
+        user = guarded_authenticate(db.session, username=data.username, password=data.password,
+                                    client=request.remote_addr or "unknown")
+        token = issue_api_token(db.session, user=user, hours=current_app.config["API_TOKEN_HOURS"]) \
+            if user is not None else None
+        return user, token
+
+    # Signing in is not a staff action (no actor until the token exists): one unit of work
+    # without audit keeps the attempt's bookkeeping and the token, whatever the answer.
+    user, token = unit(sign_in)
     if user is None:
-        db.session.commit()  # keeps the failure count
         raise Unauthorized("Tên đăng nhập hoặc mật khẩu không đúng.")
-    token = issue_api_token(db.session, user=user, hours=current_app.config["API_TOKEN_HOURS"])
-    # Signing in is not a staff action yet (no actor until the token exists): the token and
-    # the refunded failure count are committed here, as the page login does.
-    db.session.commit()
     return jsonify({"token": token, "role": user.role}), 200
 
 

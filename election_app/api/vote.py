@@ -18,7 +18,7 @@ from ..door import api_run, parse
 from ..voting.inputs import CastBallot
 from ..voting import actions, services, tokens
 from ..addresses import public_base_url
-from ..voting.web import commit_with_retry, voter_for_request
+from ..voting.web import cast_in_unit, voter_for_request
 from .core import api_auth, bp, json_body
 from .openapi import I, S, obj, op
 
@@ -162,7 +162,7 @@ def api_cast(token: str, eid: int):
     voter = voter_for_request(token)
     ballot = parse(CastBallot, json_body())
     election = elections.get_election(db.session, eid)
-    code = commit_with_retry(lambda: services.cast_ballot(db.session, voter=voter, election=election,
+    code = cast_in_unit(lambda: services.cast_ballot(db.session, voter=voter, election=election,
                                                           kept=ballot.kept, token=token))
     return jsonify({"receipt": code}), 201
 

@@ -24,6 +24,7 @@ from sqlalchemy import delete, select, update
 
 from ..congress.models import Congress
 from ..db import db, utcnow
+from ..door import unit
 from ..elections import services as el
 from ..elections.models import Election
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -204,11 +205,11 @@ def _cards_pdf(session, congress: Congress, params: dict, progress, secret: str)
         raise Conflict("Chưa có ai trong danh sách để in thẻ.")
     urls: dict[int, str] = {}
     if params.get("voting_links"):
-        urls = services.issue_card_voting_links(session, congress=congress, delegates=people,
-                                                base_url=params["base_url"], secret=secret,
-                                                reissue=bool(params.get("reissue_links")))
-        # Commit now (a short write): the render below must not hold a write lock.
-        session.commit()
+        # Its own short unit of work (committed now): the render below must not hold a write lock.
+        urls = unit(lambda: services.issue_card_voting_links(session, congress=congress, delegates=people,
+                                                             base_url=params["base_url"], secret=secret,
+                                                             reissue=bool(params.get("reissue_links"))),
+                    session=session)
     info = services.congress_info(congress)
     cards = [services.delegate_card(info, d, secret=secret, vote_url=urls.get(d.id)) for d in people]
     chunks = services.chunk_cards(cards, CARDS_PER_CHUNK)

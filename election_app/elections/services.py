@@ -39,7 +39,7 @@ from ..congress.models import KIND_LABELS, Congress
 from .. import hooks
 from ..db import utcnow
 from ..delegates.models import Delegate
-from ..delegates.services import attendance, is_summoned
+from ..delegates.services import attendance, is_citizen, is_summoned
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..rules import (DEFECT_REASONS, INVALID_REASONS, BallotError, BallotVerdict,
                      check_candidate_list, count_votes, decide_round, elect_base_count, format_percent_vi,
@@ -188,6 +188,11 @@ def _candidate_values(session: Session, election_or_congress_id: int, body: str,
             _problem(problems, "delegate_id",
                      f"{d.full_name} không phải đại biểu chính thức của đại hội: chỉ đại biểu "
                      "chính thức mới được ứng cử, đề cử đi dự đại hội cấp trên.", row)
+        if body not in ("upper_delegates", "upper_alternates") and not is_citizen(d.nationality) and \
+                _congress_preset(session, election_or_congress_id).posts_citizens_only:
+            _problem(problems, "delegate_id",
+                     f"{d.full_name} có quốc tịch {d.nationality}: bộ quy tắc của đại hội chỉ cho công dân "
+                     "Việt Nam ứng cử, đề cử vào chức danh.", row)
         values = {"delegate_id": d.id, "ho": d.ho, "ten_dem": d.ten_dem, "ten": d.ten,
                   "full_name": d.full_name, "birth_year": d.birth_year, "gender": d.gender,
                   "is_party_member": d.is_party_member}

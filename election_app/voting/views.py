@@ -33,7 +33,7 @@ from ..extensions import csrf
 from ..door import page_run
 from ..addresses import public_base_url
 from . import actions, services, tokens
-from .web import commit_with_retry, voter_for_request
+from .web import cast_in_unit, voter_for_request
 from .forms import BallotForm, DeskForm, IssueLinksForm, SlipsForm
 
 bp = Blueprint("voting", __name__)
@@ -173,7 +173,7 @@ def _phone_post(voter: services.Voter, receipts, token: str):
             return _render_review(voter, choice, kept, form, 422,
                                   _("Hãy đánh dấu ô xác nhận nếu đồng chí vẫn muốn gửi phiếu gạch hết tên."))
         try:
-            code = commit_with_retry(lambda: services.cast_ballot(
+            code = cast_in_unit(lambda: services.cast_ballot(
                 db.session, voter=voter, election=choice.election, kept=kept, token=token))
         except DomainError as err:
             db.session.rollback()
