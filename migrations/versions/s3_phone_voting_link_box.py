@@ -2,7 +2,7 @@
 cards can be printed again with the links already handed out (issue 13 §5)
 
 Revision ID: s3_phone
-Revises: s3_cccd
+Revises: s3_federation
 Create Date: 2026-11-30 07:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = 's3_phone'
-down_revision = 's3_cccd'
+down_revision = 's3_federation'
 branch_labels = None
 depends_on = None
 
