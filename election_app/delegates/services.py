@@ -392,7 +392,7 @@ def sort_delegates(delegates, order: str | None = None) -> list[Delegate]:
     """The delegates in the name order of their congress's rulebook (RULES §4.1), or in
     ``order`` when given."""
     items = list(delegates)
-    if order is None and items:
+    if order is None and items and object_session(items[0]) is not None:
         congress = object_session(items[0]).get(Congress, items[0].congress_id)
         order = get_preset(congress.preset_code).name_order
     return sorted(items, key=lambda d: (name_sort_key(d.ho, d.ten_dem, d.ten, d.birth_year, order=order or

@@ -240,16 +240,17 @@ def may_have_voting_link(d: Delegate) -> bool:
 
 
 def issue_card_voting_links(session: Session, *, congress: Congress, delegates: list[Delegate],
-                            base_url: str, secret: str) -> dict[int, str]:
-    """New personal voting links for the delegates who may vote (earlier links stop
-    working): {delegate id: URL}. The tokens exist only in the returned URLs (only their
-    hashes are stored), so this runs right when the cards are rendered."""
-    from ..voting.services import issue_voting_links
+                            base_url: str, secret: str, reissue: bool = False) -> dict[int, str]:
+    """The personal voting links of the delegates who may vote, for their cards: {delegate
+    id: URL}. Each keeps the link already handed out (recovered from its sealed copy); a new
+    link only for those without one, or for everyone with ``reissue`` (issue 13 §5). This runs
+    right when the cards are rendered: the tokens live only in the sealed PDF."""
+    from ..voting.services import card_voting_links
     from ..voting.tokens import link_url
     ids = [d.id for d in delegates if may_have_voting_link(d)]
     if not ids:
         return {}
-    tokens = issue_voting_links(session, congress=congress, delegate_ids=ids, secret=secret)
+    tokens, _new = card_voting_links(session, congress=congress, delegate_ids=ids, reissue=reissue, secret=secret)
     return {did: link_url(base_url, token) for did, token in tokens.items()}
 
 
