@@ -11,9 +11,10 @@ from ..audit import audit_note
 from ..congress.services import get_congress
 from ..door import Actor, Command, action
 from ..motions.services import create_motion
+from . import appointments as appointment_services
 from . import display as display_services
 from . import services
-from .inputs import ItemFields
+from .inputs import AppointmentFields, ItemFields
 
 Id = Field(gt=0, le=2**63 - 1)
 OptId = Field(default=None, gt=0, le=2**63 - 1)
@@ -95,6 +96,33 @@ def create_item_motion(session: Session, *, actor: Actor, cmd: ItemRef):
     motion = create_motion(session, congress=congress, title=item.title)
     services.update_item(session, item=item, data={"motion_id": motion.id, "kind": "motion"})
     return motion
+
+
+# --- appointments announced at the congress (issue 16.5) -------------------------------------
+
+class RecordAppointment(AppointmentFields, ItemRef):
+    """The decision of the upper union announced at this item, and the people it appoints."""
+    model_config = ItemRef.model_config
+
+
+@action("agenda.record_appointment", permission="agenda.manage", input=RecordAppointment,
+        summary=lambda row: f"quyết định {row.decision_number}")
+def record_appointment(session: Session, *, actor: Actor, cmd: RecordAppointment):
+    item = services.get_item(session, cmd.congress_id, cmd.item_id)
+    before = appointment_services.get_appointment(session, item)
+    if before is not None:
+        audit_note(session, previous=appointment_services.appointment_json(before))
+    return appointment_services.record_appointment(session, congress=get_congress(session, cmd.congress_id),
+                                                   item=item, data=cmd)
+
+
+@action("agenda.delete_appointment", permission="agenda.manage", input=ItemRef)
+def delete_appointment(session: Session, *, actor: Actor, cmd: ItemRef) -> bool:
+    item = services.get_item(session, cmd.congress_id, cmd.item_id)
+    before = appointment_services.get_appointment(session, item)
+    if before is not None:
+        audit_note(session, previous=appointment_services.appointment_json(before))
+    return appointment_services.delete_appointment(session, item=item)
 
 
 # --- the run-sheet ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ KIND_LABELS = {
     "motion": "Biểu quyết",
     "election": "Bầu cử (bỏ phiếu kín)",
     "discussion": "Thảo luận",
+    "appointment": "Công bố quyết định chỉ định",
     "other": "Khác",
 }
 

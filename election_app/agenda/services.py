@@ -259,6 +259,9 @@ def delete_item(session: Session, *, item: AgendaItem) -> None:
     congress = session.get(Congress, item.congress_id)
     if item.notes.strip():
         raise Conflict("Mục này đã có ghi chép của thư ký; hãy xoá ghi chép trước khi xoá mục.")
+    from .appointments import get_appointment
+    if get_appointment(session, item) is not None:
+        raise Conflict("Mục này đã ghi quyết định chỉ định; hãy xoá quyết định trước khi xoá mục.")
     if congress is not None and congress.current_agenda_item_id == item.id:
         congress.current_agenda_item_id = None
     items = [i for i in list_items(session, item.congress_id) if i.id != item.id]

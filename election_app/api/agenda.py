@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from ..agenda import appointments as appointment_services
 from ..agenda import services
 from ..congress.services import get_congress
 from ..agenda import actions as agenda_actions
@@ -17,6 +18,12 @@ ITEM = obj(["id", "position", "section", "title", "status"], id=I, position=I,
            motion_id={"type": ["integer", "null"]}, election_id={"type": ["integer", "null"]},
            status={"enum": ["pending", "current", "done"]}, notes=S,
            started_at={"type": ["string", "null"]}, ended_at={"type": ["string", "null"]})
+PERSON = obj(["full_name"], full_name=S, position=S, unit=S, gender=S,
+             birth_year={"type": ["integer", "null"]})
+APPOINTMENT = obj(["id", "item_id", "body", "decision_number", "decision_date", "issuer", "people"],
+                  id=I, item_id=I, body=S, body_label=S, decision_number=S,
+                  decision_date={"type": ["string", "null"]}, issuer=S,
+                  people={"type": "array", "items": PERSON}, recorded_at={"type": ["string", "null"]})
 AGENDA = obj(["items", "current_item_id"], items={"type": "array", "items": ITEM},
              current_item_id={"type": ["integer", "null"]})
 
@@ -33,6 +40,14 @@ OPENAPI_PATHS = {
     "/congresses/{cid}/agenda/next": {
         "post": op("Chuyển sang mục tiếp theo", errors=(404, 409), params=["cid"],
                    body=agenda_actions.Advance, optional_body=True, response=AGENDA)},
+    "/congresses/{cid}/appointments": {
+        "get": op("Các quyết định chỉ định đã công bố tại đại hội (theo thứ tự chương trình)",
+                  errors=(404,), params=["cid"],
+                  response=obj(["appointments"], appointments={"type": "array", "items": APPOINTMENT}))},
+    "/congresses/{cid}/agenda/{iid}/appointment": {
+        "post": op("Ghi quyết định chỉ định công bố tại mục này (số, ngày, cơ quan ban hành, người được "
+                   "chỉ định); không tạo cuộc bầu cử nào", errors=(404, 422), params=["cid", "iid"],
+                   body=agenda_actions.RecordAppointment, response=APPOINTMENT)},
 }
 
 
@@ -71,3 +86,18 @@ def api_agenda_next(cid: int):
     api_run(agenda_actions.advance, json_body(optional=True), congress_id=cid)
     return jsonify(_agenda(cid, congress)), 200
 
+
+@bp.get("/congresses/<int:cid>/appointments")
+@api_auth("congress.view")
+def api_appointments(cid: int):
+    get_congress(db.session, cid)
+    return jsonify({"appointments": [appointment_services.appointment_json(a)
+                                     for a in appointment_services.list_appointments(db.session, cid)]})
+
+
+@bp.post("/congresses/<int:cid>/agenda/<int:iid>/appointment")
+@api_auth("agenda.manage")
+def api_record_appointment(cid: int, iid: int):
+    get_congress(db.session, cid)
+    row = api_run(agenda_actions.record_appointment, json_body(), congress_id=cid, item_id=iid)
+    return jsonify(appointment_services.appointment_json(row)), 200

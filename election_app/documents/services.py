@@ -677,6 +677,43 @@ def election_summary(session: Session, election: Election) -> dict:
             "seats_left": election.seats - len(elected_all)}
 
 
+# --- appointed bodies (issue 16.5) -------------------------------------------------------------
+
+def appointed_bodies(session: Session, congress: Congress) -> list[dict]:
+    """The decisions of the upper union announced at the congress, in agenda order: each
+    body's composition as appointed, with the decision that appointed it. Counted as the
+    body's composition wherever an elected one would be (minutes, resolution, dossier)."""
+    from ..agenda.appointments import appointment_json, list_appointments
+    info = congress_info(congress)
+    out = []
+    for row in list_appointments(session, congress.id):
+        a = appointment_json(row)
+        people = [{**p, "full_name": normalize_text(p["full_name"])} for p in a["people"]]
+        date_text = _date_vi(row.decision_date) if row.decision_date else "……"
+        what = a["body_label"]
+        if row.body in ("executive_committee", "standing_committee", "inspection_committee", "chair",
+                        "vice_chair"):
+            # a post is "Chủ tịch Công đoàn cơ sở …" (the union's name already says "Công đoàn")
+            post = {"chair": "Chủ tịch", "vice_chair": "Phó Chủ tịch"}.get(row.body, what)
+            what = f"{post} {info['organization']} nhiệm kỳ {info['term']}"
+        out.append({
+            "id": row.id, "item_id": row.agenda_item_id, "body": row.body, "body_label": a["body_label"],
+            "what": what, "people": people, "count": fmt_int(len(people)),
+            "decision_number": row.decision_number, "decision_date": date_text, "issuer": row.issuer,
+            "decision_line": f"Quyết định số {row.decision_number} ngày {date_text} của {row.issuer}",
+        })
+    return out
+
+
+def _appointment_article(a: dict) -> str:
+    names = _names(a["people"])
+    if a["body"] in ("chair", "vice_chair") and len(a["people"]) == 1:
+        return (f"Đại hội đã nghe công bố {a['decision_line']} chỉ định đồng chí {names} "
+                f"giữ chức {a['what']}.")
+    return (f"Đại hội đã nghe công bố {a['decision_line']} chỉ định {a['what']} "
+            f"gồm {a['count']} đồng chí: {names}.")
+
+
 # --- congress minutes ------------------------------------------------------------------------
 
 def _agenda_items(session: Session, congress_id: int) -> list:
@@ -780,6 +817,10 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
         for k, r in enumerate(rounds):
             things.append(("round", (e, r.number), item_links_e.get(e.id) if k == 0 else None,
                            r.opened_at, e.agenda_item_id))
+    appointed = appointed_bodies(session, congress)
+    appointed_by_item: dict[int, list[dict]] = {}
+    for a in appointed:
+        appointed_by_item.setdefault(a["item_id"], []).append(a)
     sections = []
     if items:
         placed = place_on_agenda(items, things)
@@ -787,7 +828,9 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
         part = None
         for number, item in enumerate(items, start=1):
             entry = {"number": number, "title": item.title, "presenter": item.presenter,
-                     "notes": _paragraphs(item.notes), "part": None, "contents": []}
+                     "notes": _paragraphs(item.notes), "part": None,
+                     "contents": [{"kind": "appointment", "appointment": a}
+                                  for a in appointed_by_item.get(item.id, [])]}
             if item.section != part and item.section in PART_TITLES:
                 part = item.section
                 entry["part"] = PART_TITLES[part]
@@ -865,6 +908,7 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
         "sections": sections,
         "rejected": creds["rejected"],
         "elections": list(election_by_id.values()),
+        "appointed": appointed,
         "annexes": [{"election_what": election_what(session.get(Election, r.election_id)), "round": r.number,
                      "number": doc_number(minutes_number(session, r), "BB-BBC")}
                     for r in closed_rounds(session, congress=congress)],
@@ -948,6 +992,9 @@ def resolution_default_text(session: Session, *, congress: Congress) -> str:
                        if x.body == "upper_alternates" and x.follows_election_id == e.id), None)
         n += 1
         lines.append(f"Điều {n}. {_election_article(s, info, follow)}")
+    for a in appointed_bodies(session, congress):
+        n += 1
+        lines.append(f"Điều {n}. {_appointment_article(a)}")
     n += 1
     lines.append(f"Điều {n}. Đại hội giao cho Ban Chấp hành {org} nhiệm kỳ {info['term']} "
                  "căn cứ nghị quyết này xây dựng chương trình hành động và tổ chức thực hiện.")
@@ -1082,6 +1129,41 @@ def dossier_data(session: Session, *, congress: Congress) -> dict:
                        "count": s["elected_count"], "rows": rows, "body": e.body,
                        "has_foreign": any(r["nationality"] for r in rows),
                        "reported": e.body in UPPER_BODIES})
+    appointed = []
+    roll = {}
+    for d in session.scalars(select(Delegate).where(Delegate.congress_id == congress.id)):
+        roll.setdefault(normalize_text(d.full_name).casefold(), []).append(d)
+    for a in appointed_bodies(session, congress):
+        rows = []
+        for i, person in enumerate(a["people"], 1):
+            # The decision names the person; the roll (one delegate of that exact name) fills
+            # what the decision does not say.
+            same = roll.get(person["full_name"].casefold(), [])
+            d = same[0] if len(same) == 1 else None
+            gender = person.get("gender") or (d.gender if d is not None else "") or ""
+            year = person.get("birth_year") or (d.birth_year if d is not None else None)
+            rows.append({
+                "stt": i, "full_name": person["full_name"],
+                "male_year": year if gender == "nam" else "",
+                "female_year": year if gender == "nữ" else "",
+                "year_unknown_gender": year if gender not in ("nam", "nữ") and year else "",
+                "age": _age(year, reference), "gender": gender,
+                "position": person.get("position") or (d.position if d is not None else ""),
+                "unit": person.get("unit") or (d.unit if d is not None else ""),
+                "ethnicity": (d.ethnicity if d is not None else "") or "",
+                "education": d.education if d is not None else "",
+                "qualification": d.qualification if d is not None else "",
+                "political_theory": d.political_theory if d is not None else "",
+                "nationality": "" if d is None or is_citizen(d.nationality) else d.nationality,
+                "party": "Đảng viên" if d is not None and d.is_party_member else "",
+                "votes_text": "Chỉ định", "percent_text": "",
+            })
+        group = {"title": a["what"], "election_title": f"{a['body_label']} (chỉ định theo {a['decision_line']})",
+                 "seats": a["count"], "count": a["count"], "rows": rows, "body": a["body"],
+                 "has_foreign": any(r["nationality"] for r in rows), "reported": False,
+                 "appointed": True, "decision_line": a["decision_line"], "body_label": a["body_label"]}
+        appointed.append(group)
+    groups += appointed
     creds = credentials_summary(session, congress)
     att = attendance(session, congress)
     # The letter comes from the new executive committee (issue 12, 6), signed by its chair
@@ -1095,7 +1177,8 @@ def dossier_data(session: Session, *, congress: Congress) -> dict:
         "header": header(info, number=doc_number(1, "TTr-BCH"), date=when, issuer=bch_issuer),
         "bch_issuer": bch_issuer,
         "new_chair": new_chair,
-        "recognised": [g for g in groups if not g["reported"]],
+        "recognised": [g for g in groups if not g["reported"] and not g.get("appointed")],
+        "appointed": appointed,
         "reported": [g for g in groups if g["reported"]],
         "recipient": f"Ban Thường vụ {info['parent']}" if info["parent"] else "Công đoàn cấp trên",
         "summoned": fmt_int(creds["summoned"]), "present": fmt_int(creds["present"]),
