@@ -197,7 +197,7 @@ def appointment(cid: int, iid: int):
                            **_labels())
 
 
-@bp.route("/congresses/<int:cid>/agenda/<int:iid>/appointment/delete", methods=["POST"])
+@bp.route("/congresses/<int:cid>/agenda/<int:iid>/appointment/clear", methods=["POST"])
 @require("agenda.manage")
 def delete_appointment(cid: int, iid: int):
     if ActionForm().validate_on_submit():

@@ -137,7 +137,7 @@ def test_page_records_shows_and_refuses(client, login, session, congress):
         ("Phạm Văn Hùng", "Chủ nhiệm", ""), ("Đỗ Thị Lan", "Ủy viên", "Tổ Văn"), ("Vũ Minh Quân", "", "")]
     programme = client.get(f"/congresses/{congress.id}/agenda").get_data(as_text=True)
     assert "7/QĐ-CĐGD" in programme
-    gone = client.post(url + "/delete", data={"csrf_token": token})
+    gone = client.post(url + "/clear", data={"csrf_token": token})
     assert gone.status_code == 302
     assert session.scalar(sa.select(sa.func.count()).select_from(Appointment)) == 0
 
