@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 
 from election_app import create_app
@@ -58,7 +59,21 @@ def _migrated(database_url, tmp_path_factory):
     return database_url
 
 
-class IsolatedClient(FlaskClient):
+class BufferedClient(FlaskClient):
+    """Reads every response whole and closes it, as a real server does once it has sent it:
+    a streamed file (``send_file``: an asset, a PDF, a backup) left open by a test that looks
+    only at the headers would otherwise leak its file handle (a ResourceWarning, an error
+    here). Every app of the test session uses it, also those a test builds for itself."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
+Flask.test_client_class = BufferedClient
+
+
+class IsolatedClient(BufferedClient):
     """Each request runs in a fresh app context (fresh ``g`` and DB session), as in a real
     server, even though the test itself holds an app context for its own DB work."""
 
