@@ -324,8 +324,8 @@ def display_settings(cid: int):
 
 
 def _public_url(path: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
-    return base + path
+    from ..addresses import public_base_url
+    return public_base_url() + path
 
 
 @bp.route("/congresses/<int:cid>/display/issue", methods=["POST"])
