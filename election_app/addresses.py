@@ -206,11 +206,10 @@ def resolve(configured: str, request_url: str) -> PublicAddress:
         if serves(addr, port):
             return PublicAddress(f"{scheme}://{addr}" + ("" if port == default else f":{port}"), "detected", "")
     if not found:
-        reason = ("máy này chưa có địa chỉ mạng nội bộ nào (chưa nối vào Wi-Fi hay mạng của hội trường), "
-                  f"chỉ có {request_url}")
+        reason = "máy này chưa có địa chỉ mạng nội bộ nào (chưa nối vào Wi-Fi hay mạng của hội trường)"
     else:
-        reason = (f"máy chủ chỉ nhận kết nối từ chính máy này ({request_url}), không nhận qua địa chỉ mạng "
-                  f"{found[0]}:{port} của máy")
+        reason = (f"máy chủ chỉ nhận kết nối từ chính máy này, không nhận qua địa chỉ mạng {found[0]}:{port} "
+                  "của máy")
     return PublicAddress(request_url, "none", reason)
 
 

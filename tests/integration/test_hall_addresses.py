@@ -109,7 +109,7 @@ def test_dashboard_warns_only_when_no_address_is_reachable(unset, client, login,
     login("organizer")
     page = client.get(f"/congresses/{congress.id}", base_url=LOOPBACK).get_data(as_text=True)
     assert 'data-testid="address-warning"' in page
-    assert "chưa mở được địa chỉ của máy chủ" in page and "chưa có địa chỉ mạng nội bộ" in page
+    assert "Mã QR và liên kết cho điện thoại chưa dùng được" in page and "chưa có địa chỉ mạng nội bộ" in page
     # a LAN address the server does not answer on (HOST=127.0.0.1): still warned, saying why
     monkeypatch.setattr(addresses, "lan_addresses", lambda: ["192.168.1.23"])
     page = client.get(f"/congresses/{congress.id}", base_url=LOOPBACK).get_data(as_text=True)
