@@ -56,7 +56,7 @@ def index(cid: int):
     motions, elections = _motions_and_elections(cid)
     return render_template("agenda/index.html", congress=congress, items=items, motions=motions,
                            elections=elections, form=ActionForm(), template_form=TemplateForm(),
-                           **_labels())
+                           presenter_warning=services.presenter_warning(items), **_labels())
 
 
 @bp.route("/congresses/<int:cid>/agenda/from-template", methods=["POST"])

@@ -1140,6 +1140,10 @@ def document_warnings(session: Session, *, congress: Congress, base_url: str) ->
             out.append(f"Chưa nhập tên {label}: {paper} in dòng ký để trống.")
     if congress.kind == "delegates" and not officials(session, congress.id, "credentials_committee"):
         out.append("Chưa nhập tên Ban Thẩm tra tư cách đại biểu: báo cáo thẩm tra tư cách in dòng ký để trống.")
+    from ..agenda.services import presenter_warning
+    presenters = presenter_warning(_agenda_items(session, congress.id))
+    if presenters:
+        out.append(presenters)
     missing = [a["full_name"] for a in absent_rows(session, congress) if not a["reason"]]
     if missing:
         out.append(f"{len(missing)} {('đoàn viên' if congress.kind == 'all_members' else 'đại biểu')} vắng mặt "
