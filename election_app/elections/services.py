@@ -843,12 +843,16 @@ def scrub_storage(engine) -> dict:
 
 @event.listens_for(Session, "after_commit")
 def _scrub_after_close(session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released (e.g. the count minutes' number): the close is not committed yet
     if session.info.pop("ballot_box_closed", False):
         scrub_storage(session.get_bind())
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_close(session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint rolled back: the close goes on
     session.info.pop("ballot_box_closed", None)
 
 

@@ -52,8 +52,13 @@ def test_a_close_that_read_a_stale_free_number_takes_the_next(session, congress,
         calls.append(1)
         return 1 if len(calls) == 1 else real(s, cid, series)   # as read before the other close committed
     monkeypatch.setattr(elections, "_next_free_number", stale_then_real)
+    scrubbed = []
+    monkeypatch.setattr(elections, "scrub_storage", lambda bind: scrubbed.append(1))
     run("rounds.close", actor=BOARD, cmd={"congress_id": congress.id, "election_id": b})
     assert len(calls) == 2
+    # the savepoint's rollback and release are not the close's commit: the storage is
+    # scrubbed once, after the real commit (RULES §5)
+    assert scrubbed == [1]
     assert _numbers(session) == [(a, 1), (b, 2)]
     assert sorted(fresh(session).scalars(select(DocumentNumber.number))) == [1, 2]
 
