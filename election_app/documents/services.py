@@ -25,12 +25,12 @@ from ..congress.services import officials
 from ..delegates.models import CATEGORY_LABELS, Delegate
 from ..delegates.qr import checkin_payload
 from ..delegates.report import credentials_summary
-from ..delegates.services import attendance, is_summoned, sort_delegates
+from ..delegates.services import attendance, is_citizen, is_summoned, sort_delegates
 from ..elections import services as el
 from ..elections.models import Candidate, Election, Round
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..motions.models import Motion
-from ..rules import format_percent_vi, get_preset, normalize_text, percent
+from ..rules import elect_base_count, format_percent_vi, get_preset, normalize_text, percent
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CARDS_PER_PAGE = 8
@@ -168,6 +168,13 @@ def congress_info(congress: Congress) -> dict:
         "place": normalize_text(congress.place),
         "venue": normalize_text(congress.venue),
         "preset_title": preset.title,
+        # The rulebook in force says what the papers cite (issue 16): its line on every
+        # paper, the charter's name and the "Căn cứ" lines.
+        "rulebook_line": preset.label,
+        "charter": preset.charter,
+        "basis": preset.basis(congress.date.isoformat() if congress.date else None),
+        "basis_charter": next((line.rstrip(";,.") for line in preset.basis(None) if preset.charter in line),
+                              f"Căn cứ {preset.charter}"),
     }
 
 
@@ -233,16 +240,17 @@ def may_have_voting_link(d: Delegate) -> bool:
 
 
 def issue_card_voting_links(session: Session, *, congress: Congress, delegates: list[Delegate],
-                            base_url: str, secret: str) -> dict[int, str]:
-    """New personal voting links for the delegates who may vote (earlier links stop
-    working): {delegate id: URL}. The tokens exist only in the returned URLs (only their
-    hashes are stored), so this runs right when the cards are rendered."""
-    from ..voting.services import issue_voting_links
+                            base_url: str, secret: str, reissue: bool = False) -> dict[int, str]:
+    """The personal voting links of the delegates who may vote, for their cards: {delegate
+    id: URL}. Each keeps the link already handed out (recovered from its sealed copy); a new
+    link only for those without one, or for everyone with ``reissue`` (issue 13 §5). This runs
+    right when the cards are rendered: the tokens live only in the sealed PDF."""
+    from ..voting.services import card_voting_links
     from ..voting.tokens import link_url
     ids = [d.id for d in delegates if may_have_voting_link(d)]
     if not ids:
         return {}
-    tokens = issue_voting_links(session, congress=congress, delegate_ids=ids, secret=secret)
+    tokens, _new = card_voting_links(session, congress=congress, delegate_ids=ids, reissue=reissue, secret=secret)
     return {did: link_url(base_url, token) for did, token in tokens.items()}
 
 
@@ -290,6 +298,7 @@ def _delegate_row(i: int, d: Delegate, info: dict | None = None) -> dict:
             "gender": d.gender or "", "position": d.position, "unit": d.unit,
             "category": category_label(info, d.category) if info else CATEGORY_LABELS.get(d.category, d.category),
             "party": "x" if d.is_party_member else "", "ethnicity": d.ethnicity,
+            "nationality": "" if is_citizen(d.nationality) else d.nationality,
             "present": d.checked_in_at is not None, "note": ""}
 
 
@@ -382,6 +391,7 @@ def credentials_report_data(session: Session, *, congress: Congress) -> dict:
                         for c in s["by_category"]],
         "women": share(s["women"]), "party_members": share(s["party_members"]),
         "ethnic_minorities": share(s["ethnic_minorities"]),
+        "foreigners": share(s["foreigners"]),
         "age": None if age is None else {
             "oldest": age["oldest"], "oldest_name": age["oldest_name"], "youngest": age["youngest"],
             "youngest_name": age["youngest_name"],
@@ -500,10 +510,12 @@ def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
     congress = session.get(Congress, data["congress"]["id"])
     info = congress_info(congress)
     returned = data["returned"]
+    base = data["base"]              # ballots returned, or valid: the rulebook's base
+    preset = get_preset(congress.preset_code)
     closed_at = _parse_iso(data["round"]["closed_at"])
     opened_at = _parse_iso(data["round"]["opened_at"])
-    candidates = [{**c, "votes_text": fmt_fraction(c["votes"], returned),
-                   "percent_text": fmt_percent(c["votes"], returned)} for c in data["candidates"]]
+    candidates = [{**c, "votes_text": fmt_fraction(c["votes"], base),
+                   "percent_text": fmt_percent(c["votes"], base)} for c in data["candidates"]]
     by_id = {c["id"]: c for c in candidates}
     elected = [by_id[c["id"]] for c in data["elected"]]
     tied = [by_id[c["id"]] for c in data["tied"]]
@@ -521,9 +533,9 @@ def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
         "single": single,
         "yes_no": None if only is None else {
             "name": only["full_name"], "agree": fmt_int(only["votes"]),
-            "agree_percent": fmt_percent(only["votes"], returned),
+            "agree_percent": fmt_percent(only["votes"], base),
             "disagree": fmt_int(data["valid"] - only["votes"]),
-            "disagree_percent": fmt_percent(data["valid"] - only["votes"], returned)},
+            "disagree_percent": fmt_percent(data["valid"] - only["votes"], base)},
         "not_returned": fmt_int(max(0, data["issued"] - returned)),
         "board_signers": board or BLANK_BOARD,
         "board_missing": not board,
@@ -552,8 +564,10 @@ def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
         "elected": elected,
         "tied": tied,
         "votes_needed": fmt_int(data["votes_needed"]),
-        "elect_words": get_preset(congress.preset_code).fraction_words("elect"),
-        "elect_fraction": get_preset(congress.preset_code).fraction("elect"),
+        "elect_words": preset.fraction_words("elect"),
+        "elect_fraction": preset.fraction("elect"),
+        "elect_base_words": preset.elect_base_words,
+        "base": fmt_int(base),
         "outcome": data["outcome"],
         "seats_left": data["seats_left"], "seats_left_text": fmt_int(data["seats_left"]),
         "elected_so_far": data["elected_so_far"],
@@ -592,6 +606,7 @@ def seal_page_data(session: Session, *, round_id: int, seal: str) -> dict:
     election = session.get(Election, r.election_id)
     congress = session.get(Congress, election.congress_id)
     returned = r.returned or 0
+    base = vote_base(congress, r)
     rows = el.round_candidates(session, r)
     ranked = sorted(rows, key=lambda x: (-(x[0].votes or 0), x[0].ballot_number))
     return {
@@ -601,14 +616,21 @@ def seal_page_data(session: Session, *, round_id: int, seal: str) -> dict:
         "closed_at": local(r.closed_at).strftime("%H:%M %d/%m/%Y") if r.closed_at else "",
         "issued": fmt_int(r.issued), "returned": fmt_int(returned), "valid": fmt_int(r.valid),
         "invalid": fmt_int(r.invalid),
-        "candidates": [{"full_name": c.full_name, "votes_text": fmt_fraction(rc.votes or 0, returned),
-                        "percent_text": fmt_percent(rc.votes or 0, returned),
+        "candidates": [{"full_name": c.full_name, "votes_text": fmt_fraction(rc.votes or 0, base),
+                        "percent_text": fmt_percent(rc.votes or 0, base),
                         "elected": rc.is_elected, "tied": rc.is_tied} for rc, c in ranked],
         "seal": r.seal_sha256,
     }
 
 
 # --- motions and elections as the minutes and the resolution tell them -------------------
+
+def vote_base(congress: Congress, r: Round) -> int:
+    """What a closed round's votes are printed against ("n/base", %): the ballots returned,
+    or the valid ones when the congress's rulebook measures the majority on them."""
+    returned = r.returned or 0
+    return elect_base_count(returned, min(r.valid or 0, returned), get_preset(congress.preset_code))
+
 
 def motion_text(m: Motion) -> dict:
     """A show-of-hands result with counts and % of those present at the vote."""
@@ -633,12 +655,13 @@ def election_summary(session: Session, election: Election) -> dict:
         if r.status != "closed":
             continue
         returned = r.returned or 0
+        base = vote_base(session.get(Congress, election.congress_id), r)
         rows = el.round_candidates(session, r)
         ranked = sorted(rows, key=lambda x: (-(x[0].votes or 0), x[0].ballot_number))
         elected = [{"id": c.id, "full_name": c.full_name, "position": c.position, "unit": c.unit,
                     "round": r.number, "returned": fmt_int(returned),
-                    "votes_text": fmt_fraction(rc.votes or 0, returned),
-                    "percent_text": fmt_percent(rc.votes or 0, returned)}
+                    "votes_text": fmt_fraction(rc.votes or 0, base),
+                    "percent_text": fmt_percent(rc.votes or 0, base)}
                    for rc, c in ranked if rc.is_elected]
         tied = [c.full_name for rc, c in ranked if rc.is_tied]
         elected_all.extend(elected)
@@ -855,13 +878,6 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
 
 # --- resolution -------------------------------------------------------------------------------
 
-def law_basis(congress: Congress) -> str:
-    """"Căn cứ Luật Công đoàn" with its year: the 2024 law applies from 01/7/2025."""
-    if congress.date is not None and congress.date < dt.date(2025, 7, 1):
-        return "Luật Công đoàn năm 2012"
-    return "Luật Công đoàn năm 2024"
-
-
 def _names(people: list[dict]) -> str:
     return ", ".join(p["full_name"] for p in people)
 
@@ -898,8 +914,7 @@ def resolution_default_text(session: Session, *, congress: Congress) -> str:
     info = congress_info(congress)
     org = info["organization"]
     lines = [
-        f"Căn cứ {law_basis(congress)};",
-        "Căn cứ Điều lệ Công đoàn Việt Nam và các văn bản hướng dẫn thi hành;",
+        *info["basis"],
         f"Căn cứ kết quả làm việc của {info['congress_name']}, nhiệm kỳ {info['term']},",
         "",
         "QUYẾT NGHỊ:",
@@ -1061,11 +1076,13 @@ def dossier_data(session: Session, *, congress: Congress) -> dict:
                 "position": pick("position"), "unit": pick("unit"), "ethnicity": pick("ethnicity") or "",
                 "education": pick("education"), "qualification": pick("qualification"),
                 "political_theory": pick("political_theory"),
+                "nationality": "" if d is None or is_citizen(d.nationality) else d.nationality,
                 "party": "Đảng viên" if (c.is_party_member or (d is not None and d.is_party_member)) else "",
                 "votes_text": person["votes_text"], "percent_text": person["percent_text"],
             })
         groups.append({"title": s["what"], "election_title": s["title"], "seats": s["seats_text"],
                        "count": s["elected_count"], "rows": rows, "body": e.body,
+                       "has_foreign": any(r["nationality"] for r in rows),
                        "reported": e.body in UPPER_BODIES})
     creds = credentials_summary(session, congress)
     att = attendance(session, congress)
@@ -1149,7 +1166,7 @@ def document_warnings(session: Session, *, congress: Congress, base_url: str) ->
     missing = [a["full_name"] for a in absent_rows(session, congress) if not a["reason"]]
     if missing:
         out.append(f"{len(missing)} {('đoàn viên' if congress.kind == 'all_members' else 'đại biểu')} vắng mặt "
-                   "chưa ghi lý do (Điều lệ yêu cầu ghi rõ): " + ", ".join(missing)
+                   f"chưa ghi lý do ({get_preset(congress.preset_code).charter} yêu cầu ghi rõ): " + ", ".join(missing)
                    + ". Các văn bản để trống chỗ ghi lý do; ghi lý do tại trang «Lý do vắng mặt».")
     if congress.date is None:
         if rounds:

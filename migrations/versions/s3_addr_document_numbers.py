@@ -8,7 +8,7 @@
   free numbers.
 
 Revision ID: s3_addr
-Revises: 0007
+Revises: s3_phone
 Create Date: 2026-11-30 07:30:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 
 revision = 's3_addr'
-down_revision = '0007'
+down_revision = 's3_phone'
 branch_labels = None
 depends_on = None
 
