@@ -39,11 +39,15 @@ RESULT = obj(["round", "status", "seats", "issued", "returned", "valid", "invali
              candidates={"type": "array", "items": obj(["id", "full_name", "votes", "percent", "elected"],
                                                        id=I, full_name=S, votes=I, percent=NUM, elected=B)},
              outcome={"enum": ["pending", "complete", "tie", "insufficient"]}, elected=IDS, tied=IDS,
-             elected_so_far=IDS, seats_left=I, invalid_by_reason={"type": "object"})
+             elected_so_far=IDS, seats_left=I, invalid_by_reason={"type": "object"},
+             invalid_by_text={"type": "array", "items": obj(["reason", "count"], reason=S, count=I)})
 ROUND = obj(["round", "status", "seats"], election_id=I, round=I, status=S, seats=I, summoned_at_open=I,
             present_at_open=I, candidates={"type": "array", "items": obj(None, id=I, full_name=S, number=I)})
-PAPER_BALLOT = {"oneOf": [obj(["kept"], kept=IDS),
-                          obj(["spoiled"], spoiled={"enum": list(DEFECT_REASONS)})]}
+# A spoiled ballot's reason: a code, its Vietnamese label, or the board's own words (API.md).
+SPOILED = {"anyOf": [{"enum": list(DEFECT_REASONS)},
+                     {"type": "string", "minLength": 1, "maxLength": el.MAX_DEFECT_TEXT,
+                      "description": "Lời của Ban bầu cử (NFC, không ký tự điều khiển), in trong biên bản kiểm phiếu"}]}
+PAPER_BALLOT = {"oneOf": [obj(["kept"], kept=IDS), obj(["spoiled"], spoiled=SPOILED)]}
 
 OPENAPI_PATHS = {
     "/congresses/{cid}/elections": {

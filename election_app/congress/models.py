@@ -14,6 +14,23 @@ KIND_LABELS = {
     "all_members": "Đại hội toàn thể",
 }
 
+# The level of the union holding the congress (Điều lệ Công đoàn Việt Nam 2020, Điều 9: the
+# four levels of the union's system). Only a grassroots union (CĐCS) may hold an all-members
+# congress; the upper levels always hold a delegates' congress (RESEARCH §1.1, §6 item 10).
+LEVEL_LABELS = {
+    "grassroots": "Công đoàn cơ sở",
+    "upper_direct": "Công đoàn cấp trên trực tiếp cơ sở",
+    "provincial": "Công đoàn cấp tỉnh, ngành trung ương",
+    "national": "Công đoàn Việt Nam (Tổng Liên đoàn)",
+}
+LEVEL_HINTS = {
+    "grassroots": "CĐCS, nghiệp đoàn cơ sở",
+    "upper_direct": "Liên đoàn Lao động quận, huyện; công đoàn ngành địa phương; công đoàn khu công nghiệp; "
+                    "công đoàn tổng công ty …",
+    "provincial": "Liên đoàn Lao động tỉnh, thành phố; công đoàn ngành trung ương và tương đương",
+    "national": "Đại hội Công đoàn Việt Nam",
+}
+
 
 class Congress(Base):
     __tablename__ = "congresses"
@@ -28,6 +45,8 @@ class Congress(Base):
     term: Mapped[str] = mapped_column(String(20))                   # "2023–2028"
     ordinal: Mapped[str] = mapped_column(String(20), default="")    # lần thứ: "XV" or "15"
     kind: Mapped[str] = mapped_column(String(20))
+    # LEVEL_LABELS; checked by the service (no CHECK: adding one would rebuild the table).
+    level: Mapped[str] = mapped_column(String(20), default="grassroots", server_default="grassroots")
     date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     venue: Mapped[str] = mapped_column(String(300), default="")
     place: Mapped[str] = mapped_column(String(100), default="")     # địa danh on the date line, e.g. "Ba Đình"
@@ -44,6 +63,10 @@ class Congress(Base):
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS.get(self.level, self.level)
 
 
 OFFICIAL_ROLES = {

@@ -169,6 +169,9 @@ class EnterBallot(ElectionRef):
     number: int | None = Field(default=None, ge=1, le=100000)
     kept: list[Any] = Field(default_factory=list, max_length=2000)
     defect: str | None = Field(default=None, max_length=300)
+    # The board's own words for a defect ("rách làm đôi"): kept with the entry, never in the
+    # audit log (the log keeps the code "other"); the service checks length and characters.
+    defect_text: str | None = Field(default=None, max_length=2000, exclude=True)
 
 
 def _entry_summary(e) -> str:
@@ -181,7 +184,7 @@ def enter_paper_ballot(session: Session, *, actor: Actor, cmd: EnterBallot):
     if r is None:
         raise Conflict("Chưa có lần bầu nào đang mở.")
     return el.enter_paper_ballot(session, round=r, team=cmd.team, number=cmd.number, kept=cmd.kept,
-                                 defect=cmd.defect, user_id=actor.id)
+                                 defect=cmd.defect, defect_text=cmd.defect_text, user_id=actor.id)
 
 
 class CorrectBallot(ElectionRef):
@@ -189,6 +192,9 @@ class CorrectBallot(ElectionRef):
     number: int = Field(ge=1, le=100000)
     kept: list[Any] = Field(default_factory=list, max_length=2000)
     defect: str | None = Field(default=None, max_length=300)
+    # The board's own words for a defect ("rách làm đôi"): kept with the entry, never in the
+    # audit log (the log keeps the code "other"); the service checks length and characters.
+    defect_text: str | None = Field(default=None, max_length=2000, exclude=True)
     reason: str = Field(default="", max_length=500)
 
 
@@ -198,7 +204,8 @@ def correct_paper_ballot(session: Session, *, actor: Actor, cmd: CorrectBallot):
     if r is None:
         raise Conflict("Chưa có lần bầu nào đang mở.")
     return el.correct_paper_ballot(session, round=r, team=cmd.team, number=cmd.number, kept=cmd.kept,
-                                   defect=cmd.defect, reason=cmd.reason, user_id=actor.id)
+                                   defect=cmd.defect, defect_text=cmd.defect_text, reason=cmd.reason,
+                                   user_id=actor.id)
 
 
 class VoidBallot(ElectionRef):

@@ -10,7 +10,7 @@ Thresholds are integer comparisons; ties are reported, never broken; every messa
 Vietnamese. Services load data, call these functions, and store what they return.
 """
 
-from .ballots import DEFECT_REASONS, INVALID_REASONS, BallotError, BallotVerdict, judge_ballot
+from .ballots import DEFECT_REASONS, INVALID_REASONS, OTHER_DEFECT, BallotError, BallotVerdict, judge_ballot
 from .candidates import CandidateCheck, check_candidate_list
 from .motions import motion_passed, validate_motion
 from .names import (
@@ -50,6 +50,7 @@ __all__ = [
     "DEFAULT_PRESET",
     "DEFECT_REASONS",
     "INVALID_REASONS",
+    "OTHER_DEFECT",
     "OUTCOMES",
     "PRESETS",
     "BallotError",
