@@ -8,6 +8,7 @@ from flask import current_app, g, jsonify, request
 from ..auth.permissions import public
 from ..auth.services import guarded_authenticate, issue_api_token
 from ..congress import actions as congress_actions
+from ..congress.models import LEVEL_LABELS
 from ..congress.services import congress_json, get_congress, list_congresses
 from ..db import db
 from ..delegates import actions as delegate_actions
@@ -23,6 +24,7 @@ from .openapi import B, I, S, obj, op
 
 CONGRESS = obj(["id", "name", "organization", "term", "kind"], id=I, name=S, organization=S,
                parent_organization=S, term=S, ordinal=S, kind={"enum": ["delegates", "all_members"]},
+               level={"enum": list(LEVEL_LABELS)}, level_label=S,
                date={"type": ["string", "null"], "format": "date"}, venue=S, place=S, preset_code=S,
                chair_mode=S)
 DELEGATE_IN = obj(["full_name"], full_name=S, gender={"enum": ["nam", "nữ"]}, birth_year=I, unit=S,
@@ -40,6 +42,7 @@ OPENAPI_PATHS = {
         "post": op("Tạo đại hội", ok=201, errors=(422,), response=CONGRESS,
                    body=obj(["name", "organization", "term", "kind"], name=S, organization=S,
                             parent_organization=S, term=S, kind={"enum": ["delegates", "all_members"]},
+                            level={"enum": list(LEVEL_LABELS)},
                             date={"type": "string", "format": "date"}, venue=S, ordinal=S, place=S)),
         "get": op("Danh sách đại hội", response=obj(["congresses"], congresses={"type": "array", "items": CONGRESS})),
     },

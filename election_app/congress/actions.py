@@ -25,6 +25,7 @@ class CongressFields(Command):
     term: str | None = Field(default=None, max_length=20)
     ordinal: str | None = Field(default=None, max_length=20)
     kind: str | None = Field(default=None, max_length=20)
+    level: str | None = Field(default=None, max_length=20)
     date: Any = None  # a date or "YYYY-MM-DD"; the service says what is wrong in Vietnamese
     venue: str | None = Text300
     place: str | None = Field(default=None, max_length=100)

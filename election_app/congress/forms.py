@@ -5,10 +5,12 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..rules import PRESETS
 from ..formkit import options
+from .models import LEVEL_LABELS
 
 # models.OFFICIAL_ROLES are shown translated on the dashboard (``_(label)``); the others are
 # form labels below. Listed for `make i18n`; the i18n test checks every one has English.
-LABEL_MSGIDS = (_l("Đoàn Chủ tịch"),)
+LABEL_MSGIDS = (_l("Đoàn Chủ tịch"), _l("Công đoàn cơ sở"), _l("Công đoàn cấp trên trực tiếp cơ sở"),
+                _l("Công đoàn cấp tỉnh, ngành trung ương"), _l("Công đoàn Việt Nam (Tổng Liên đoàn)"))
 
 
 class CongressForm(FlaskForm):
@@ -20,6 +22,12 @@ class CongressForm(FlaskForm):
                                       description=_l("Ví dụ: Công đoàn Giáo dục quận Ba Đình"))
     ordinal = StringField(_l("Lần thứ"), validators=[Length(max=20)], description=_l("Ví dụ: XV"))
     term = StringField(_l("Nhiệm kỳ"), validators=[DataRequired(_l("Nhập nhiệm kỳ.")), Length(max=20)], default="2023–2028")
+    level = SelectField(_l("Cấp công đoàn"), choices=options([(k, _l(v)) for k, v in LEVEL_LABELS.items()]),
+                        default="grassroots",
+                        description=_l("Cơ sở: CĐCS, nghiệp đoàn cơ sở. Cấp trên trực tiếp cơ sở: LĐLĐ quận, huyện; công "
+                                       "đoàn ngành địa phương; công đoàn khu công nghiệp… Cấp tỉnh, ngành trung ương: "
+                                       "LĐLĐ tỉnh, thành phố; công đoàn ngành trung ương. Chỉ công đoàn cơ sở mới có "
+                                       "đại hội toàn thể."))
     kind = SelectField(_l("Hình thức"), choices=options([("delegates", _l("Đại hội đại biểu")), ("all_members", _l("Đại hội toàn thể"))]))
     date = DateField(_l("Ngày khai mạc"), validators=[Optional()])
     place = StringField(_l("Địa danh (dòng ngày tháng)"), validators=[Length(max=100)], description=_l("Ví dụ: Ba Đình"))

@@ -23,13 +23,9 @@ LEVEL_LABELS = {
     "provincial": "Công đoàn cấp tỉnh, ngành trung ương",
     "national": "Công đoàn Việt Nam (Tổng Liên đoàn)",
 }
-LEVEL_HINTS = {
-    "grassroots": "CĐCS, nghiệp đoàn cơ sở",
-    "upper_direct": "Liên đoàn Lao động quận, huyện; công đoàn ngành địa phương; công đoàn khu công nghiệp; "
-                    "công đoàn tổng công ty …",
-    "provincial": "Liên đoàn Lao động tỉnh, thành phố; công đoàn ngành trung ương và tương đương",
-    "national": "Đại hội Công đoàn Việt Nam",
-}
+# Examples of each level, in the form's help text: grassroots = CĐCS, nghiệp đoàn cơ sở;
+# upper_direct = LĐLĐ quận, huyện, công đoàn ngành địa phương, công đoàn khu công nghiệp,
+# công đoàn tổng công ty; provincial = LĐLĐ tỉnh, thành phố, công đoàn ngành trung ương.
 
 
 class Congress(Base):

@@ -161,6 +161,7 @@ def congress_info(congress: Congress) -> dict:
         "term": term,
         "kind": congress.kind,
         "kind_label": KIND_LABELS.get(congress.kind, congress.kind),
+        "level": congress.level, "level_label": congress.level_label,
         "is_all_members": congress.kind == "all_members",
         "people_word": "đoàn viên" if congress.kind == "all_members" else "đại biểu",
         "date": congress.date,
