@@ -31,7 +31,7 @@ ELECTION = obj(["id", "title", "body", "seats", "candidates", "warnings"], id=I,
                candidates={"type": "array", "items": CANDIDATE}, withdrawn={"type": "array", "items": CANDIDATE},
                warnings={"type": "array", "items": S}, surplus_percent=NUM,
                rounds={"type": "array", "items": obj(None, number=I, seats=I, status=S, outcome=S)},
-               elected_so_far=IDS)
+               elected_so_far=IDS, alternate_seats=I, ranked_alternates={"type": "object"})
 RESULT = obj(["round", "status", "seats", "issued", "returned", "valid", "invalid", "candidates", "outcome",
               "elected", "tied", "elected_so_far"],
              round=I, status={"enum": ["draft", "open", "closed"]}, seats=I, issued=I, returned=I, valid=I,

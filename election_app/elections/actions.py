@@ -67,6 +67,20 @@ def delete_election(session: Session, *, actor: Actor, cmd: ElectionRef):
     el.delete_election(session, election=election)
 
 
+class AlternatesByRanking(ElectionRef):
+    alternate_seats: Any = None
+
+
+@action("elections.set_alternates_by_ranking", permission="elections.manage", input=AlternatesByRanking,
+        summary=lambda e: f"{e.alternate_seats or 0} đại biểu dự khuyết theo kết quả bầu")
+def set_alternates_by_ranking(session: Session, *, actor: Actor, cmd: AlternatesByRanking):
+    """The congress voted to take the alternates to the upper congress from the ranking of
+    the official delegates' election (RULES §4.4), or withdrew that vote (0 / empty)."""
+    election = _election(session, cmd)
+    audit_note(session, previous=election.alternate_seats)
+    return el.set_alternates_by_ranking(session, election=election, seats=cmd.alternate_seats)
+
+
 class AddCandidate(ElectionRef):
     data: dict[str, Any]
 

@@ -308,6 +308,10 @@ def create_election(session: Session, *, congress: Congress, title: str, body: s
             if isinstance(_coerce_int(follows_election_id), int) else None
         if follows is None or follows.congress_id != congress.id:
             _problem(problems, "follows_election_id", "Cuộc bầu cử liên quan không thuộc đại hội này.")
+        elif body == "upper_alternates" and follows.alternate_seats:
+            _problem(problems, "follows_election_id",
+                     f"Đại hội đã biểu quyết lấy {follows.alternate_seats} đại biểu dự khuyết theo kết quả bầu "
+                     f"«{follows.title}»: không bầu riêng đại biểu dự khuyết nữa (bỏ biểu quyết đó trước).")
     people: list[dict] = []
     for i, raw in enumerate(candidates, start=1):
         values = _candidate_values(session, congress.id, body, raw, i, problems)
@@ -1476,6 +1480,8 @@ def election_json(session: Session, election: Election, warnings: list[str] | No
         "rounds": [{"number": r.number, "seats": r.seats, "status": r.status, "outcome": r.outcome}
                    for r in list_rounds(session, election)],
         "elected_so_far": elected_so_far(session, election),
+        "alternate_seats": election.alternate_seats,
+        "ranked_alternates": ranked_alternates(session, election),
     }
 
 
@@ -1554,7 +1560,16 @@ def count_minutes_data(session: Session, round: Round) -> dict:
         "elected_so_far": [{"id": cid, "full_name": everyone[cid].full_name} for cid in all_so_far if cid in everyone],
         "election_seats_left": election.seats - len(all_so_far),
         "seal_sha256": seal_hash,
+        # Alternates taken from this round's ranking, when the congress so voted (RULES §4.4).
+        "ranked_alternates": _alternates_of_round(session, election, round),
     }
+
+
+def _alternates_of_round(session: Session, election: Election, round: Round) -> dict | None:
+    if round.status != "closed":
+        return None
+    ranked = ranked_alternates(session, election)
+    return ranked if ranked and ranked["ready"] and ranked["round"] == round.number else None
 
 
 def _reasons_for_minutes(by_reason: dict, by_text: list) -> list[dict]:
@@ -1568,6 +1583,67 @@ def _reasons_for_minutes(by_reason: dict, by_text: list) -> list[dict]:
     if unworded > 0:   # never expected: an "other" defect always has its words
         rows.append({"code": OTHER_DEFECT, "label": INVALID_REASONS[OTHER_DEFECT], "count": unworded})
     return rows
+
+
+# --- upper-congress alternates taken from the ranking (RULES §4.4) ------------------------------
+
+MAX_ALTERNATES = 100
+
+
+def set_alternates_by_ranking(session: Session, *, election: Election, seats) -> Election:
+    """The congress voted to take ``seats`` alternates to the upper congress from this
+    official-delegate election's ranking (those who passed, just below the last official
+    delegate elected); ``None`` / 0 withdraws that decision. Refused for any other body,
+    and when a separate alternates election already follows this one."""
+    if election.body != "upper_delegates":
+        raise ValidationFailed("Chỉ cuộc bầu đại biểu chính thức đi dự đại hội cấp trên mới lấy đại biểu dự "
+                               "khuyết theo kết quả bầu.", [{"field": "alternate_seats", "message": "Không áp dụng."}])
+    seats = _coerce_int(seats)
+    if seats in (None, "", 0):
+        election.alternate_seats = None
+        session.flush()
+        return election
+    if isinstance(seats, bool) or not isinstance(seats, int) or not 1 <= seats <= MAX_ALTERNATES:
+        raise ValidationFailed(f"Số đại biểu dự khuyết phải là số nguyên từ 1 đến {MAX_ALTERNATES}.",
+                               [{"field": "alternate_seats", "message": "Số không hợp lệ."}])
+    separate = session.scalar(select(Election).where(Election.follows_election_id == election.id,
+                                                     Election.body == "upper_alternates").limit(1))
+    if separate is not None:
+        raise Conflict(f"Đã có cuộc bầu riêng đại biểu dự khuyết («{separate.title}»): không lấy theo kết quả "
+                       "bầu được nữa.", code="separate_alternates")
+    election.alternate_seats = seats
+    session.flush()
+    return election
+
+
+def ranked_alternates(session: Session, election: Election) -> dict | None:
+    """The alternates taken from the ranking, when the congress so voted (``alternate_seats``):
+    among the candidates of the round that filled the last official seat, those who passed the
+    threshold and were not elected, from the highest vote down; a tie at the last alternate
+    seat is reported, never broken (RULES §4.3, §4.4). ``ready`` is False until every official
+    seat is filled. None when the congress did not so vote."""
+    if election.body != "upper_delegates" or not election.alternate_seats:
+        return None
+    out = {"seats": election.alternate_seats, "ready": False, "round": None, "alternates": [], "tied": [],
+           "outcome": "pending", "seats_left": election.alternate_seats}
+    if election_status(session, election) != "complete":
+        return out
+    r = latest_closed_round(session, election)
+    rows = round_candidates(session, r)
+    returned = r.returned or 0
+    votes = {c.id: rc.votes or 0 for rc, c in rows}
+    decision = upper_delegate_alternates(votes, returned, elected_so_far(session, election),
+                                         election.alternate_seats, _preset(session, election))
+    people = {c.id: c for _, c in rows}
+
+    def person(cid: int) -> dict:
+        v = votes[cid]
+        return {"id": cid, "full_name": people[cid].full_name, "votes": v, "votes_text": f"{v}/{returned}",
+                "percent_text": format_percent_vi(percent(v, returned) if returned else Decimal("0.00"))}
+
+    out.update(ready=True, round=r.number, alternates=[person(c) for c in decision.elected],
+               tied=[person(c) for c in decision.tied], outcome=decision.outcome, seats_left=decision.seats_left)
+    return out
 
 
 def latest_closed_round(session: Session, election: Election) -> Round | None:

@@ -124,6 +124,7 @@ def _detail_context(congress, election) -> dict:
         "add_form": CandidateForm(formdata=None), "edit_form": edit, "action": ActionForm(),
         "seats_left": el.seats_left(db.session, election),
         "nomination_labels": NOMINATION_LABELS, "att": attendance(db.session, congress),
+        "ranked": el.ranked_alternates(db.session, election),
     }
 
 
@@ -170,6 +171,26 @@ def delete(cid: int, eid: int):
     except DomainError as err:
         _fail(err)
         return _to_detail(cid, eid)
+
+
+@bp.route("/elections/<int:eid>/alternates", methods=["POST"])
+@require("elections.manage")
+def alternates_by_ranking(cid: int, eid: int):
+    """The congress's vote to take the upper-congress alternates from the ranking (RULES §4.4)."""
+    _, election = _load(cid, eid)
+    if _csrf_ok():
+        try:
+            chosen = (request.form.get("alternate_seats") or "").strip() if request.form.get("take") else "0"
+            e = run(actions.set_alternates_by_ranking, actor=current_actor(), cmd={
+                "congress_id": cid, "election_id": eid, "alternate_seats": chosen or None})
+            if e.alternate_seats:
+                flash(gettext("Đã ghi: đại hội biểu quyết lấy %(n)s đại biểu dự khuyết theo kết quả bầu.",
+                              n=e.alternate_seats), "success")
+            else:
+                flash(gettext("Đã bỏ: đại biểu dự khuyết không lấy theo kết quả bầu."), "success")
+        except DomainError as err:
+            _fail(err)
+    return _to_detail(cid, eid, "#alternates")
 
 
 @bp.route("/elections/<int:eid>/candidates", methods=["POST"])
@@ -594,5 +615,5 @@ def result(cid: int, eid: int):
     return render_template("elections/result.html", congress=congress, election=election, rounds=rounds,
                            round=r, data=data, tally=tally, everyone=everyone, is_latest=is_latest,
                            outcome_labels=el.OUTCOME_LABELS, invalid_labels=INVALID_REASONS,
-                           status_labels=el.STATUS_LABELS,
+                           status_labels=el.STATUS_LABELS, ranked=el.ranked_alternates(db.session, election),
                            further=_further_context(congress, election) if is_latest else None)
