@@ -19,6 +19,7 @@ from ..delegates.report import credentials_summary
 from ..delegates.services import (attendance, delegate_json, list_delegates)
 from ..door import api_run
 from ..errors import Unauthorized, ValidationFailed
+from ..rules import PRESETS
 from .core import api_auth, bp, json_body
 from .openapi import B, I, S, obj, op
 
@@ -43,7 +44,8 @@ OPENAPI_PATHS = {
                    body=obj(["name", "organization", "term", "kind"], name=S, organization=S,
                             parent_organization=S, term=S, kind={"enum": ["delegates", "all_members"]},
                             level={"enum": list(LEVEL_LABELS)},
-                            date={"type": "string", "format": "date"}, venue=S, ordinal=S, place=S)),
+                            date={"type": "string", "format": "date"}, venue=S, ordinal=S, place=S,
+                            preset_code={"enum": list(PRESETS)})),
         "get": op("Danh sách đại hội", response=obj(["congresses"], congresses={"type": "array", "items": CONGRESS})),
     },
     "/congresses/{cid}": {"get": op("Một đại hội", errors=(404,), response=CONGRESS, params=["cid"])},
@@ -72,7 +74,7 @@ OPENAPI_PATHS = {
     "/congresses/{cid}/credentials/accept-pending": {
         "post": op("Công nhận tư cách tất cả đại biểu còn chờ (đại hội biểu quyết báo cáo thẩm tra)",
                    errors=(404,), params=["cid"], response=obj(["accepted"], accepted=I))},
-    "/congresses/{cid}/attendance": {"get": op("Số triệu tập, có mặt, đủ 2/3", errors=(404,),
+    "/congresses/{cid}/attendance": {"get": op("Số triệu tập, có mặt, đủ điều kiện tiến hành (tỷ lệ của bộ quy tắc)", errors=(404,),
                                               response=ATTENDANCE, params=["cid"])},
     "/congresses/{cid}/credentials": {"get": op("Số liệu báo cáo thẩm tra tư cách", errors=(404,),
                                                params=["cid"])},

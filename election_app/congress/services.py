@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..auth.models import UserCongress
 from ..errors import NotFound, ValidationFailed
-from ..rules import PRESETS, normalize_text
+from ..rules import DEFAULT_PRESET, PRESETS, normalize_text
 from .models import KIND_LABELS, LEVEL_LABELS, Congress, CongressOfficial, OFFICIAL_ROLES
 
 FIELDS = ("name", "organization", "parent_organization", "term", "ordinal", "kind", "level", "date",
@@ -86,7 +86,7 @@ def _clean(data: dict, *, partial: bool, current: Congress | None = None) -> dic
 
 def create_congress(session: Session, *, data: dict) -> Congress:
     values = _clean(data, partial=False)
-    values.setdefault("preset_code", "dieu_le_2020")
+    values.setdefault("preset_code", DEFAULT_PRESET.code)
     congress = Congress(**values)
     session.add(congress)
     session.flush()
@@ -144,3 +144,34 @@ def officials(session: Session, congress_id: int, role: str) -> list[CongressOff
     return list(session.scalars(select(CongressOfficial).where(
         CongressOfficial.congress_id == congress_id, CongressOfficial.role == role
     ).order_by(CongressOfficial.position)))
+
+
+_NAME_ORDER_LABELS = {"letter_tone": "từng chữ cái kèm dấu thanh (RULES §4.1)",
+                      "cldr": "chữ cái trước, dấu thanh chỉ khi trùng chữ (CLDR vi)"}
+
+
+def rulebooks_overview() -> list[dict]:
+    """Every rulebook (preset file) with its parameters in words, for the read-only page."""
+    out = []
+    for p in PRESETS.values():
+        params = [
+            ("Đủ điều kiện tiến hành", f"có mặt từ {p.fraction('quorum')} ({p.fraction_words('quorum')}) "
+                                       "số được triệu tập trở lên"),
+            ("Trúng cử", f"quá {p.fraction('elect')} ({p.fraction_words('elect')}) {p.elect_base_words}"),
+            ("Số lần bầu tối đa", str(p.max_rounds) if p.max_rounds else "không giới hạn"),
+            ("Bầu lần tiếp theo", "do Đại hội biểu quyết" if p.further_round_by_vote else "tự động"),
+            ("Biểu quyết giơ tay", f"tán thành quá {p.fraction('motion')} {p.motion_base_words}"),
+            ("Số dư", (f"cảnh báo khi trên {p.surplus_warn_max_percent}%"
+                       if p.surplus_warn_max_percent is not None else "không cảnh báo mức trên")
+             + ("; cảnh báo khi không có số dư" if p.surplus_warn_when_none else "")),
+            ("Xếp tên", _NAME_ORDER_LABELS.get(p.name_order, p.name_order)),
+            ("Ứng cử đại biểu đi dự đại hội cấp trên",
+             "chỉ đại biểu chính thức của đại hội" if p.upper_delegates_summoned_only else "mọi người trong danh sách"),
+            ("Chức danh chỉ dành cho công dân Việt Nam", "có" if p.posts_citizens_only else "không"),
+            ("Điều lệ", p.charter),
+            ("Căn cứ (văn bản)", " / ".join(p.basis_lines)),
+            ("Luật được dẫn", "; ".join(f"{name} (từ {start})" if start else name for start, name in p.laws) or "—"),
+        ]
+        out.append({"code": p.code, "version": p.version, "title": p.title, "note": p.note,
+                    "sources": list(p.sources), "params": params, "label": p.label})
+    return out

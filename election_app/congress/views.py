@@ -37,6 +37,14 @@ def _form_data(form: CongressForm) -> dict:
                                                 "chair_mode")}
 
 
+@bp.route("/rulebooks")
+@require("congress.view")
+def list_rulebooks():
+    """Read only: every rulebook file with its parameters and sources (issue 16)."""
+    return render_template("congress/rulebooks.html", rulebooks=congress_services.rulebooks_overview(),
+                           default_code=congress_services.DEFAULT_PRESET.code)
+
+
 @bp.route("/congresses/new", methods=["GET", "POST"])
 @require("congress.manage")
 def create_congress_page():

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from ..congress.models import Congress
 from ..db import utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..rules import (control_characters, duplicate_key, foreign_letters, get_preset, join_name,
+from ..rules import (DEFAULT_NAME_ORDER, control_characters, duplicate_key, foreign_letters, get_preset, join_name,
                      name_sort_key, normalize_text, quorum_met, quorum_needed, split_full_name)
 from .models import CATEGORY_LABELS, AttendanceEvent, Delegate
 
@@ -348,8 +348,15 @@ def find_by_code(session: Session, congress_id: int, code: str) -> Delegate:
     return d
 
 
-def sort_delegates(delegates) -> list[Delegate]:
-    return sorted(delegates, key=lambda d: (name_sort_key(d.ho, d.ten_dem, d.ten, d.birth_year), d.id))
+def sort_delegates(delegates, order: str | None = None) -> list[Delegate]:
+    """The delegates in the name order of their congress's rulebook (RULES §4.1), or in
+    ``order`` when given."""
+    items = list(delegates)
+    if order is None and items:
+        congress = object_session(items[0]).get(Congress, items[0].congress_id)
+        order = get_preset(congress.preset_code).name_order
+    return sorted(items, key=lambda d: (name_sort_key(d.ho, d.ten_dem, d.ten, d.birth_year, order=order or
+                                                      DEFAULT_NAME_ORDER), d.id))
 
 
 def list_delegates(session: Session, congress_id: int, *, query: str = "") -> list[Delegate]:

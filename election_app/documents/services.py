@@ -169,6 +169,13 @@ def congress_info(congress: Congress) -> dict:
         "place": normalize_text(congress.place),
         "venue": normalize_text(congress.venue),
         "preset_title": preset.title,
+        # The rulebook in force says what the papers cite (issue 16): its line on every
+        # paper, the charter's name and the "Căn cứ" lines.
+        "rulebook_line": preset.label,
+        "charter": preset.charter,
+        "basis": preset.basis(congress.date.isoformat() if congress.date else None),
+        "basis_charter": next((line.rstrip(";,.") for line in preset.basis(None) if preset.charter in line),
+                              f"Căn cứ {preset.charter}"),
     }
 
 
@@ -499,10 +506,12 @@ def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
     congress = session.get(Congress, data["congress"]["id"])
     info = congress_info(congress)
     returned = data["returned"]
+    base = data["base"]              # ballots returned, or valid: the rulebook's base
+    preset = get_preset(congress.preset_code)
     closed_at = _parse_iso(data["round"]["closed_at"])
     opened_at = _parse_iso(data["round"]["opened_at"])
-    candidates = [{**c, "votes_text": fmt_fraction(c["votes"], returned),
-                   "percent_text": fmt_percent(c["votes"], returned)} for c in data["candidates"]]
+    candidates = [{**c, "votes_text": fmt_fraction(c["votes"], base),
+                   "percent_text": fmt_percent(c["votes"], base)} for c in data["candidates"]]
     by_id = {c["id"]: c for c in candidates}
     elected = [by_id[c["id"]] for c in data["elected"]]
     tied = [by_id[c["id"]] for c in data["tied"]]
@@ -520,9 +529,9 @@ def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
         "single": single,
         "yes_no": None if only is None else {
             "name": only["full_name"], "agree": fmt_int(only["votes"]),
-            "agree_percent": fmt_percent(only["votes"], returned),
+            "agree_percent": fmt_percent(only["votes"], base),
             "disagree": fmt_int(data["valid"] - only["votes"]),
-            "disagree_percent": fmt_percent(data["valid"] - only["votes"], returned)},
+            "disagree_percent": fmt_percent(data["valid"] - only["votes"], base)},
         "not_returned": fmt_int(max(0, data["issued"] - returned)),
         "board_signers": board or BLANK_BOARD,
         "board_missing": not board,
@@ -551,8 +560,10 @@ def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
         "elected": elected,
         "tied": tied,
         "votes_needed": fmt_int(data["votes_needed"]),
-        "elect_words": get_preset(congress.preset_code).fraction_words("elect"),
-        "elect_fraction": get_preset(congress.preset_code).fraction("elect"),
+        "elect_words": preset.fraction_words("elect"),
+        "elect_fraction": preset.fraction("elect"),
+        "elect_base_words": preset.elect_base_words,
+        "base": fmt_int(base),
         "outcome": data["outcome"],
         "seats_left": data["seats_left"], "seats_left_text": fmt_int(data["seats_left"]),
         "elected_so_far": data["elected_so_far"],
@@ -855,13 +866,6 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
 
 # --- resolution -------------------------------------------------------------------------------
 
-def law_basis(congress: Congress) -> str:
-    """"Căn cứ Luật Công đoàn" with its year: the 2024 law applies from 01/7/2025."""
-    if congress.date is not None and congress.date < dt.date(2025, 7, 1):
-        return "Luật Công đoàn năm 2012"
-    return "Luật Công đoàn năm 2024"
-
-
 def _names(people: list[dict]) -> str:
     return ", ".join(p["full_name"] for p in people)
 
@@ -898,8 +902,7 @@ def resolution_default_text(session: Session, *, congress: Congress) -> str:
     info = congress_info(congress)
     org = info["organization"]
     lines = [
-        f"Căn cứ {law_basis(congress)};",
-        "Căn cứ Điều lệ Công đoàn Việt Nam và các văn bản hướng dẫn thi hành;",
+        *info["basis"],
         f"Căn cứ kết quả làm việc của {info['congress_name']}, nhiệm kỳ {info['term']},",
         "",
         "QUYẾT NGHỊ:",
@@ -1148,7 +1151,7 @@ def document_warnings(session: Session, *, congress: Congress, base_url: str) ->
     missing = [a["full_name"] for a in absent_rows(session, congress) if not a["reason"]]
     if missing:
         out.append(f"{len(missing)} {('đoàn viên' if congress.kind == 'all_members' else 'đại biểu')} vắng mặt "
-                   "chưa ghi lý do (Điều lệ yêu cầu ghi rõ): " + ", ".join(missing)
+                   f"chưa ghi lý do ({get_preset(congress.preset_code).charter} yêu cầu ghi rõ): " + ", ".join(missing)
                    + ". Các văn bản để trống chỗ ghi lý do; ghi lý do tại trang «Lý do vắng mặt».")
     if congress.date is None:
         if rounds:

@@ -41,7 +41,7 @@ from ..delegates.models import Delegate
 from ..delegates.services import attendance, is_summoned
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..rules import (DEFECT_REASONS, INVALID_REASONS, OTHER_DEFECT, BallotError, BallotVerdict,
-                     check_candidate_list, control_characters, count_votes, decide_round,
+                     check_candidate_list, control_characters, count_votes, decide_round, elect_base_count,
                      format_percent_vi, get_preset, judge_ballot, name_sort_key, normalize_text,
                      percent, reconcile, split_full_name, upper_delegate_alternates)
 from .models import (BODY_LABELS, NOMINATION_LABELS, Ballot, Candidate, Election,
@@ -93,12 +93,17 @@ def _congress(session: Session, election: Election) -> Congress:
     return session.get(Congress, election.congress_id)
 
 
+def _congress_preset(session: Session, congress_id: int):
+    return get_preset(session.get(Congress, congress_id).preset_code)
+
+
 def _preset(session: Session, election: Election):
     return get_preset(_congress(session, election).preset_code)
 
 
-def _sort_key(c: Candidate) -> tuple:
-    return (name_sort_key(c.ho, c.ten_dem, c.ten, c.birth_year), c.id or 0)
+def _sort_key(order: str):
+    """The ballot order of the rulebook (RULES §4.1: tên, họ, tên đệm, birth year)."""
+    return lambda c: (name_sort_key(c.ho, c.ten_dem, c.ten, c.birth_year, order=order), c.id or 0)
 
 
 def list_candidates(session: Session, election: Election, *, include_withdrawn: bool = False
@@ -107,7 +112,7 @@ def list_candidates(session: Session, election: Election, *, include_withdrawn: 
     stmt = select(Candidate).where(Candidate.election_id == election.id)
     if not include_withdrawn:
         stmt = stmt.where(Candidate.is_withdrawn.is_(False))
-    return sorted(session.scalars(stmt), key=_sort_key)
+    return sorted(session.scalars(stmt), key=_sort_key(_preset(session, election).name_order))
 
 
 def get_candidate(session: Session, election: Election, candidate_id: int) -> Candidate:
@@ -198,7 +203,8 @@ def _candidate_values(session: Session, election_or_congress_id: int, body: str,
         if d is None or d.congress_id != election_or_congress_id:
             _problem(problems, "delegate_id", f"Không có đại biểu mã {did} trong đại hội này.", row)
             return None
-        if body in ("upper_delegates", "upper_alternates") and not is_summoned(d):
+        if body in ("upper_delegates", "upper_alternates") and not is_summoned(d) and \
+                _congress_preset(session, election_or_congress_id).upper_delegates_summoned_only:
             _problem(problems, "delegate_id",
                      f"{d.full_name} không phải đại biểu chính thức của đại hội: chỉ đại biểu "
                      "chính thức mới được ứng cử, đề cử đi dự đại hội cấp trên.", row)
@@ -208,7 +214,8 @@ def _candidate_values(session: Session, election_or_congress_id: int, body: str,
         for key in CANDIDATE_TEXT_FIELDS:
             values[key] = getattr(d, key) or ("Kinh" if key == "ethnicity" else "")
     else:
-        if body in ("upper_delegates", "upper_alternates"):
+        if body in ("upper_delegates", "upper_alternates") and \
+                _congress_preset(session, election_or_congress_id).upper_delegates_summoned_only:
             _problem(problems, "delegate_id",
                      "Bầu đại biểu đi dự đại hội cấp trên: chỉ đại biểu chính thức của đại hội "
                      "được ứng cử, đề cử; hãy chọn người trong danh sách đại biểu.", row)
@@ -530,6 +537,10 @@ def create_further_round(session: Session, *, election: Election, candidate_ids:
     left = seats_left(session, election)
     if left < 1:
         raise Conflict("Đã bầu đủ số lượng: không còn chỗ trống để bầu tiếp.")
+    preset = _preset(session, election)
+    if preset.max_rounds is not None and r.number >= preset.max_rounds:
+        raise Conflict(f"Bộ quy tắc «{preset.title}» cho bầu nhiều nhất {preset.max_rounds} lần: không tạo "
+                       f"lần bầu thứ {r.number + 1}. Số chỗ còn trống để trống.", code="max_rounds")
     problems: list[dict] = []
     seats = _coerce_int(seats)
     if isinstance(seats, bool) or not isinstance(seats, int):
@@ -566,7 +577,7 @@ def create_further_round(session: Session, *, election: Election, candidate_ids:
     new = Round(election_id=election.id, number=r.number + 1, seats=seats, status="draft")
     session.add(new)
     session.flush()
-    for number, c in enumerate(sorted(chosen, key=_sort_key), start=1):
+    for number, c in enumerate(sorted(chosen, key=_sort_key(_preset(session, election).name_order)), start=1):
         session.add(RoundCandidate(round_id=new.id, candidate_id=c.id, ballot_number=number))
     session.flush()
     return new
@@ -1351,7 +1362,9 @@ def round_tally(session: Session, round: Round, *, opened: list[dict] | None = N
         present = max(seen["present"], round.present_at_open or 0)
         summoned = max(seen["summoned"], round.summoned_at_open or 0)
     returned = count.returned + sealed
-    decision = decide_round(count.votes, round.seats, returned, preset)
+    # Sealed ballots are of unknown content: under a rulebook that counts on valid ballots
+    # they count as valid (no vote) until the close opens them.
+    decision = decide_round(count.votes, round.seats, returned, preset, valid=count.valid + sealed)
     # Sealed ballots take part in the live reconciliation as ballots of unknown content
     # (counted as valid with no vote); the close recounts them opened.
     problems = reconcile(issued=issued, returned=returned, valid=count.valid + sealed, invalid=count.invalid,
@@ -1385,8 +1398,9 @@ def group_words(texts: Iterable[str]) -> list[list]:
     return sorted(out, key=lambda pair: (-pair[1], pair[0]))
 
 
-def _percent_number(votes: int, returned: int) -> float:
-    return float(percent(votes, returned)) if returned else 0.0
+def _percent_number(votes: int, base: int) -> float:
+    """% of the rulebook's base (ballots returned, or valid), for display only."""
+    return float(percent(votes, base)) if base else 0.0
 
 
 def round_result(session: Session, election: Election, round: Round | None = None) -> dict:
@@ -1421,11 +1435,12 @@ def round_result(session: Session, election: Election, round: Round | None = Non
                   "invalid_by_text": tally["invalid_by_text"]}
         votes = tally["votes"]
         elected = set()
+    base = elect_base_count(returned, min(result["valid"] or 0, returned), _preset(session, election))
     return {
         "round": r.number, "status": r.status, "seats": r.seats,
         "issued": result["issued"], "returned": returned, "valid": result["valid"], "invalid": result["invalid"],
         "candidates": [{"id": c.id, "full_name": c.full_name, "votes": votes[c.id],
-                        "percent": _percent_number(votes[c.id], returned), "elected": c.id in elected}
+                        "percent": _percent_number(votes[c.id], base), "elected": c.id in elected}
                        for _, c in rows],
         "outcome": result["outcome"], "elected": result["elected"], "tied": result["tied"],
         "elected_so_far": so_far, "seats_left": election.seats - len(so_far),
@@ -1504,7 +1519,7 @@ def count_minutes_data(session: Session, round: Round) -> dict:
         by_reason = json.loads(round.invalid_by_reason or "{}")
         by_text = json.loads(round.invalid_by_text or "[]")
         votes = {c.id: rc.votes or 0 for rc, c in rows}
-        decision = decide_round(votes, round.seats, returned, preset)
+        decision = decide_round(votes, round.seats, returned, preset, valid=valid)
         present, summoned = round.present_at_open, round.summoned_at_open
         seal_hash = round.seal_sha256
     else:
@@ -1515,14 +1530,15 @@ def count_minutes_data(session: Session, round: Round) -> dict:
         present, summoned = tally["present"], tally["summoned"]
         seal_hash = None
     voted = issued
+    base = elect_base_count(returned, valid, preset)     # what the votes are measured against
     people = []
     passed = set(decision.passed)
     elected, tied = set(decision.elected), set(decision.tied)
     for rc, c in rows:
         v = votes.get(c.id, 0)
-        pct = percent(v, returned) if returned else Decimal("0.00")
+        pct = percent(v, base) if base else Decimal("0.00")
         people.append({**_person(c), "ballot_number": rc.ballot_number, "votes": v,
-                       "votes_text": f"{v}/{returned}", "percent": str(pct), "percent_text": format_percent_vi(pct),
+                       "votes_text": f"{v}/{base}", "percent": str(pct), "percent_text": format_percent_vi(pct),
                        "passed": c.id in passed, "elected": c.id in elected, "tied": c.id in tied})
     by_id = {p["id"]: p for p in people}
     all_so_far = elected_so_far(session, election)
@@ -1551,6 +1567,7 @@ def count_minutes_data(session: Session, round: Round) -> dict:
         "invalid_by_reason": _reasons_for_minutes(by_reason, by_text),
         "candidates": people,
         "votes_needed": decision.votes_needed,
+        "base": base, "base_is_valid": preset.elect_base == "valid",
         "elected": [by_id[cid] for cid in decision.elected],
         "tied": [by_id[cid] for cid in decision.tied],
         "outcome": decision.outcome if round.status == "closed" else "pending",
@@ -1630,16 +1647,18 @@ def ranked_alternates(session: Session, election: Election) -> dict | None:
         return out
     r = latest_closed_round(session, election)
     rows = round_candidates(session, r)
-    returned = r.returned or 0
+    returned, valid = r.returned or 0, min(r.valid or 0, r.returned or 0)
+    preset = _preset(session, election)
     votes = {c.id: rc.votes or 0 for rc, c in rows}
     decision = upper_delegate_alternates(votes, returned, elected_so_far(session, election),
-                                         election.alternate_seats, _preset(session, election))
+                                         election.alternate_seats, preset, valid=valid)
+    base = elect_base_count(returned, valid, preset)     # as the count minutes print it
     people = {c.id: c for _, c in rows}
 
     def person(cid: int) -> dict:
         v = votes[cid]
-        return {"id": cid, "full_name": people[cid].full_name, "votes": v, "votes_text": f"{v}/{returned}",
-                "percent_text": format_percent_vi(percent(v, returned) if returned else Decimal("0.00"))}
+        return {"id": cid, "full_name": people[cid].full_name, "votes": v, "votes_text": f"{v}/{base}",
+                "percent_text": format_percent_vi(percent(v, base) if base else Decimal("0.00"))}
 
     out.update(ready=True, round=r.number, alternates=[person(c) for c in decision.elected],
                tied=[person(c) for c in decision.tied], outcome=decision.outcome, seats_left=decision.seats_left)

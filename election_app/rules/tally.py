@@ -124,6 +124,12 @@ def _base(returned: int, valid: int | None, preset: RulePreset) -> int:
     return valid
 
 
+def elect_base_count(returned: int, valid: int | None, preset: RulePreset = DEFAULT_PRESET) -> int:
+    """The count a candidate's votes are measured against under ``preset``: the ballots
+    returned, or the valid ones. Printed percentages and "n/base" use it too."""
+    return _base(returned, valid, preset)
+
+
 def passes(
     votes: int,
     returned: int,
