@@ -14,7 +14,7 @@ KIND_LABELS = {
     "all_members": "Đại hội toàn thể",
 }
 
-# The level of the union holding the congress (Điều lệ Công đoàn Việt Nam 2020, Điều 9: the
+# The level of the union holding the congress (the 2020 charter, article 9: the
 # four levels of the union's system). Only a grassroots union (CĐCS) may hold an all-members
 # congress; the upper levels always hold a delegates' congress (RESEARCH §1.1, §6 item 10).
 LEVEL_LABELS = {
