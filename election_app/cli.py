@@ -6,6 +6,7 @@ import click
 from flask import Flask
 
 from .db import db
+from .door import unit
 from .errors import DomainError
 
 
@@ -173,8 +174,7 @@ def register_cli(app: Flask) -> None:
         generated passwords, printed here once and stored nowhere in clear."""
         from .demo import seed_demo
         try:
-            made = seed_demo(db.session, admin_password=admin_password)
-            db.session.commit()
+            made = unit(lambda: seed_demo(db.session, admin_password=admin_password))
         except DomainError as err:
             _fail(err)
         if made:

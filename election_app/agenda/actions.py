@@ -2,7 +2,7 @@
 floor), the secretary's notes, the hall display link and the delegates' documents."""
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 from sqlalchemy.orm import Session
@@ -13,6 +13,7 @@ from ..door import Actor, Command, action
 from ..motions.services import create_motion
 from . import display as display_services
 from . import services
+from .inputs import ItemFields
 
 Id = Field(gt=0, le=2**63 - 1)
 OptId = Field(default=None, gt=0, le=2**63 - 1)
@@ -41,7 +42,7 @@ def link_standard(session: Session, *, actor: Actor, cmd: CongressRef) -> int:
 
 
 class AddItem(CongressRef):
-    data: dict[str, Any]
+    data: ItemFields
     after_id: int | None = OptId
 
 
@@ -57,13 +58,13 @@ class ItemRef(CongressRef):
 
 
 class UpdateItem(ItemRef):
-    data: dict[str, Any]
+    data: ItemFields
 
 
 @action("agenda.update_item", permission="agenda.manage", input=UpdateItem)
 def update_item(session: Session, *, actor: Actor, cmd: UpdateItem):
     item = services.get_item(session, cmd.congress_id, cmd.item_id)
-    audit_note(session, previous={k: getattr(item, k, None) for k in cmd.data if hasattr(item, k)})
+    audit_note(session, previous={k: getattr(item, k, None) for k in cmd.data.model_fields_set})
     return services.update_item(session, item=item, data=cmd.data)
 
 

@@ -1,7 +1,6 @@
 """Creating, editing and reading congresses."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from sqlalchemy import select
@@ -10,6 +9,7 @@ from sqlalchemy.orm import Session
 from ..auth.models import UserCongress
 from ..errors import NotFound, ValidationFailed
 from ..rules import DEFAULT_PRESET, PRESETS, normalize_text
+from .inputs import CongressFields, congress_fields
 from .models import KIND_LABELS, LEVEL_LABELS, Congress, CongressOfficial, OFFICIAL_ROLES
 
 FIELDS = ("name", "organization", "parent_organization", "term", "ordinal", "kind", "level", "date",
@@ -22,28 +22,16 @@ LABELS = {"name": "Tên đại hội", "organization": "Tên công đoàn", "par
           "venue": "Địa điểm", "place": "Địa danh", "preset_code": "Bộ quy tắc", "chair_mode": "Cách bầu Chủ tịch"}
 
 
-def _clean(data: dict, *, partial: bool, current: Congress | None = None) -> dict:
+def _clean(fields: CongressFields | dict, *, partial: bool, current: Congress | None = None) -> dict:
+    data = congress_fields(fields).data()
     out: dict = {}
     problems: list[dict] = []
     for key in FIELDS:
         if key not in data:
             continue
         value = data[key]
-        if key == "date":
-            if value in (None, ""):
-                out[key] = None
-            elif isinstance(value, dt.date):
-                out[key] = value
-            else:
-                try:
-                    if not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip())):
-                        raise ValueError
-                    out[key] = dt.date.fromisoformat(value.strip())
-                except ValueError:
-                    problems.append({"field": "date", "message": "Ngày không hợp lệ (định dạng YYYY-MM-DD)."})
-            continue
-        if value is not None and not isinstance(value, str):
-            problems.append({"field": key, "message": f"{LABELS[key]} phải là chuỗi ký tự."})
+        if key == "date":      # a date or None, typed at the door
+            out[key] = value
             continue
         out[key] = normalize_text(value)
         limit = Congress.__table__.c[key].type.length
@@ -84,7 +72,7 @@ def _clean(data: dict, *, partial: bool, current: Congress | None = None) -> dic
     return out
 
 
-def create_congress(session: Session, *, data: dict) -> Congress:
+def create_congress(session: Session, *, data: CongressFields | dict) -> Congress:
     values = _clean(data, partial=False)
     values.setdefault("preset_code", DEFAULT_PRESET.code)
     congress = Congress(**values)
@@ -93,7 +81,7 @@ def create_congress(session: Session, *, data: dict) -> Congress:
     return congress
 
 
-def update_congress(session: Session, *, congress: Congress, data: dict) -> Congress:
+def update_congress(session: Session, *, congress: Congress, data: CongressFields | dict) -> Congress:
     for key, value in _clean(data, partial=True, current=congress).items():
         setattr(congress, key, value)
     session.flush()

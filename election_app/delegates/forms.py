@@ -54,6 +54,7 @@ class DelegateForm(FlaskForm):
         ("appointed", _l("Đại biểu chỉ định")), ("alternate", _l("Đại biểu dự khuyết")), ("guest", _l("Khách mời"))]))
     is_party_member = BooleanField(_l("Đảng viên"))
     ethnicity = StringField(_l("Dân tộc"), default="Kinh", validators=[Length(max=50)])
+    nationality = StringField(_l("Quốc tịch"), default="Việt Nam", validators=[Length(max=100)])
     education = StringField(_l("Trình độ học vấn"), validators=[Length(max=100)])
     qualification = StringField(_l("Chuyên môn nghiệp vụ"), validators=[Length(max=200)])
     political_theory = StringField(_l("Lý luận chính trị"), validators=[Length(max=100)])
@@ -61,7 +62,7 @@ class DelegateForm(FlaskForm):
     def data_dict(self) -> dict:
         return {k: getattr(self, k).data for k in (
             "full_name", "ho", "ten_dem", "ten", "gender", "birth_year", "position", "unit", "category",
-            "is_party_member", "ethnicity", "education", "qualification", "political_theory")}
+            "is_party_member", "ethnicity", "nationality", "education", "qualification", "political_theory")}
 
 
 class ImportForm(FlaskForm):

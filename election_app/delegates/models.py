@@ -54,6 +54,9 @@ class Delegate(Base):
     category: Mapped[str] = mapped_column(String(20), default="official")
     is_party_member: Mapped[bool] = mapped_column(default=False)
     ethnicity: Mapped[str] = mapped_column(String(50), default="Kinh")
+    # Quốc tịch: the 2024 union law (from 01/7/2025) admits workers who are not Vietnamese
+    # citizens; whether they may hold a post is the rulebook's ``posts_citizens_only``.
+    nationality: Mapped[str] = mapped_column(String(100), default="Việt Nam", server_default="Việt Nam")
     education: Mapped[str] = mapped_column(String(100), default="")          # trình độ học vấn (12/12)
     qualification: Mapped[str] = mapped_column(String(200), default="")      # chuyên môn (Cử nhân ...)
     political_theory: Mapped[str] = mapped_column(String(100), default="")   # lý luận chính trị

@@ -18,7 +18,15 @@ from ..rules import (DEFAULT_NAME_ORDER, control_characters, duplicate_key, fore
 from .models import CATEGORY_LABELS, AttendanceEvent, Delegate
 
 GENDERS = ("nam", "nữ")
-TEXT_FIELDS = ("unit", "position", "ethnicity", "education", "qualification", "political_theory")
+TEXT_FIELDS = ("unit", "position", "ethnicity", "nationality", "education", "qualification", "political_theory")
+CITIZEN = "Việt Nam"
+"""The nationality of a Vietnamese citizen, the default on the roll."""
+
+
+def is_citizen(nationality: str | None) -> bool:
+    """True for Vietnamese nationality however it is written ("Việt Nam", "Viet Nam", "VN")."""
+    key = duplicate_key(nationality or CITIZEN).replace(" ", "")
+    return key in {duplicate_key(w).replace(" ", "") for w in (CITIZEN, "Viet Nam", "VN", "Vietnam")}
 
 
 def _summoned_clause(congress_id: int):
@@ -44,7 +52,7 @@ FIELD_LABELS = {
     "full_name": "Họ và tên", "ho": "Họ", "ten_dem": "Tên đệm", "ten": "Tên",
     "gender": "Giới tính", "birth_year": "Năm sinh", "unit": "Đơn vị", "position": "Chức vụ",
     "category": "Loại đại biểu", "is_party_member": "Đảng viên", "ethnicity": "Dân tộc",
-    "education": "Trình độ học vấn", "qualification": "Chuyên môn nghiệp vụ",
+    "nationality": "Quốc tịch", "education": "Trình độ học vấn", "qualification": "Chuyên môn nghiệp vụ",
     "political_theory": "Lý luận chính trị", "file": "Tệp", "delegates": "Danh sách",
     "reason": "Lý do",
 }
@@ -53,7 +61,7 @@ FIELD_LABELS = {
 # Column widths in the schema: a longer value is refused here (PostgreSQL would refuse it
 # later, and SQLite would silently keep it).
 MAX_LENGTHS = {"full_name": 300, "ho": 80, "ten_dem": 120, "ten": 80, "unit": 300, "position": 300,
-               "ethnicity": 50, "education": 100, "qualification": 200, "political_theory": 100}
+               "ethnicity": 50, "nationality": 100, "education": 100, "qualification": 200, "political_theory": 100}
 TRUE_WORDS = {"true", "1", "x", "yes", "có", "co"}
 FALSE_WORDS = {"false", "0", "", "no", "không", "khong"}
 
@@ -147,6 +155,8 @@ def clean_delegate_row(raw: dict, *, row: int | None = None) -> tuple[dict, list
             values[key] = _text(raw[key])
     if values.get("ethnicity") == "":
         values["ethnicity"] = "Kinh"
+    if values.get("nationality") == "":
+        values["nationality"] = CITIZEN
     if "is_party_member" in raw:
         flag = raw["is_party_member"]
         if flag is None or isinstance(flag, bool):
@@ -384,7 +394,7 @@ def delegate_json(d: Delegate) -> dict:
         "id": d.id, "code": d.code, "full_name": d.full_name, "ho": d.ho, "ten_dem": d.ten_dem,
         "ten": d.ten, "gender": d.gender, "birth_year": d.birth_year, "unit": d.unit,
         "position": d.position, "category": d.category, "is_party_member": d.is_party_member,
-        "ethnicity": d.ethnicity, "credential_status": d.credential_status,
+        "ethnicity": d.ethnicity, "nationality": d.nationality, "credential_status": d.credential_status,
         "credential_reason": d.credential_reason, "checked_in": d.checked_in_at is not None,
         "summoned": is_summoned(d),
     }

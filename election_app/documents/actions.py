@@ -1,13 +1,17 @@
 """The documents feature's staff actions through the one door (STYLE §10)."""
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy.orm import Session
 
 from ..audit import audit_note
 from ..congress.services import get_congress
 from ..delegates.absence import REASON_MAX, set_absence_reasons
-from ..door import Actor, Command, action
+from ..door import Actor, Command, OptDbId, action, blank_is_none
+from .jobs import KINDS, MAX_COPIES
 
 
 class RecordAbsenceReasons(Command):
@@ -26,10 +30,27 @@ def record_absence_reasons(session: Session, *, actor: Actor, cmd: RecordAbsence
     return changed
 
 
+
+
+class JobParams(BaseModel):
+    """What a document needs besides its kind (an election's, a ballot's copies, which cards)."""
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True,
+                              title="DocumentJobParams")
+    election_id: OptDbId = None
+    round: Annotated[Annotated[int, Field(ge=1, le=1000)] | None, BeforeValidator(blank_is_none)] = None
+    copies: Annotated[Annotated[int, Field(ge=1, le=MAX_COPIES)] | None, BeforeValidator(blank_is_none)] = None
+    voting_links: Annotated[bool, BeforeValidator(lambda v: False if v in (None, "") else v)] = False
+    # card numbers: a list, or one text "001, 002; 003"
+    codes: list[Annotated[str, Field(max_length=40)]] | Annotated[str, Field(max_length=100000)] | None = \
+        Field(default=None, max_length=20000)
+
+
 class CreateJob(Command):
     congress_id: int = Field(gt=0, le=2**63 - 1)
-    kind: str = Field(max_length=40)
-    params: dict = Field(default_factory=dict)
+    kind: Literal[tuple(KINDS)]  # type: ignore[valid-type]
+    params: JobParams = Field(default_factory=JobParams)
+    # the address printed in voting QRs: the server's, never the client's
+    base_url: SkipJsonSchema[str] = Field(default="", max_length=2000, exclude=True)
 
 
 def _job_summary(job) -> str:
@@ -43,12 +64,12 @@ def create_job(session: Session, *, actor: Actor, cmd: CreateJob):
     from ..auth.permissions import PERMISSIONS
     from ..errors import Forbidden
     from . import jobs
-    links = str(cmd.params.get("voting_links", "")).lower() in ("1", "true", "on", "yes")
+    links = cmd.params.voting_links
     if links and actor.role not in PERMISSIONS["delegates.manage"]:
         raise Forbidden("Chỉ người quản lý danh sách đại biểu được cấp liên kết bỏ phiếu.")
-    audit_note(session, voting_links=links, params={k: v for k, v in cmd.params.items() if k != "base_url"})
+    audit_note(session, voting_links=links)
     return jobs.create_job(session, congress=get_congress(session, cmd.congress_id), kind=cmd.kind,
-                           params=cmd.params)
+                           params={**cmd.params.model_dump(exclude_none=True), "base_url": cmd.base_url})
 
 
 class ResolutionText(Command):

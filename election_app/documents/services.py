@@ -25,7 +25,7 @@ from ..congress.services import officials
 from ..delegates.models import CATEGORY_LABELS, Delegate
 from ..delegates.qr import checkin_payload
 from ..delegates.report import credentials_summary
-from ..delegates.services import attendance, is_summoned, sort_delegates
+from ..delegates.services import attendance, is_citizen, is_summoned, sort_delegates
 from ..elections import services as el
 from ..elections.models import Candidate, Election, Round
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -298,6 +298,7 @@ def _delegate_row(i: int, d: Delegate, info: dict | None = None) -> dict:
             "gender": d.gender or "", "position": d.position, "unit": d.unit,
             "category": category_label(info, d.category) if info else CATEGORY_LABELS.get(d.category, d.category),
             "party": "x" if d.is_party_member else "", "ethnicity": d.ethnicity,
+            "nationality": "" if is_citizen(d.nationality) else d.nationality,
             "present": d.checked_in_at is not None, "note": ""}
 
 
@@ -388,6 +389,7 @@ def credentials_report_data(session: Session, *, congress: Congress) -> dict:
                         for c in s["by_category"]],
         "women": share(s["women"]), "party_members": share(s["party_members"]),
         "ethnic_minorities": share(s["ethnic_minorities"]),
+        "foreigners": share(s["foreigners"]),
         "age": None if age is None else {
             "oldest": age["oldest"], "oldest_name": age["oldest_name"], "youngest": age["youngest"],
             "youngest_name": age["youngest_name"],
@@ -1067,11 +1069,13 @@ def dossier_data(session: Session, *, congress: Congress) -> dict:
                 "position": pick("position"), "unit": pick("unit"), "ethnicity": pick("ethnicity") or "",
                 "education": pick("education"), "qualification": pick("qualification"),
                 "political_theory": pick("political_theory"),
+                "nationality": "" if d is None or is_citizen(d.nationality) else d.nationality,
                 "party": "Đảng viên" if (c.is_party_member or (d is not None and d.is_party_member)) else "",
                 "votes_text": person["votes_text"], "percent_text": person["percent_text"],
             })
         groups.append({"title": s["what"], "election_title": s["title"], "seats": s["seats_text"],
                        "count": s["elected_count"], "rows": rows, "body": e.body,
+                       "has_foreign": any(r["nationality"] for r in rows),
                        "reported": e.body in UPPER_BODIES})
     creds = credentials_summary(session, congress)
     att = attendance(session, congress)

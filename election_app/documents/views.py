@@ -68,12 +68,11 @@ def create_job(cid: int):
                 flash(message, "error")
         return redirect(url_for("documents.index", cid=cid))
     params = {"election_id": form.election_id.data, "round": form.round.data, "copies": form.copies.data,
-              "voting_links": form.voting_links.data, "codes": form.codes.data,
-              "base_url": public_base_url()}
+              "voting_links": form.voting_links.data, "codes": form.codes.data}
     if form.voting_links.data and not has_permission(current_user, "delegates.manage"):
         abort(403)  # issuing voting links replaces the delegates' credentials
     done, job = page_run(doc_actions.create_job, {"congress_id": congress.id, "kind": form.kind.data,
-                                                  "params": params})
+                                                  "params": params, "base_url": public_base_url()})
     if not done:
         return redirect(url_for("documents.index", cid=cid))
     jobs.start(job)

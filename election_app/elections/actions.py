@@ -3,37 +3,44 @@ the round lifecycle (open, strike off, bare count, close, further round) and pap
 The elections pages, the run-sheet and the JSON API call these and nothing else."""
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from ..audit import audit_note
 from ..congress.services import get_congress
-from ..door import Actor, Command, action
+from ..door import Actor, Command, Count, DbId, OptCount, action, blank_is_none
 from ..errors import Conflict
 from . import services as el
+from .inputs import MAX_TEAMS, CandidateIn, Nomination, PaperBallotIn
+from .models import BODY_LABELS
 
-Id = Field(gt=0, le=2**63 - 1)
 
 
 class ElectionRef(Command):
-    congress_id: int | None = Field(default=None, gt=0, le=2**63 - 1)
-    election_id: int = Id
+    congress_id: DbId | None = None
+    election_id: DbId
 
 
 def _election(session: Session, cmd: ElectionRef):
     return el.get_election(session, cmd.election_id, cmd.congress_id)
 
 
+Body = Literal[tuple(BODY_LABELS)]  # type: ignore[valid-type]
+Seats = Field(le=10000)   # below 1 is the law's to refuse (RULES §4.1: seats_invalid)
+Teams = Field(ge=1, le=MAX_TEAMS)
+Title = Field(default="", max_length=300)
+
+
 class CreateElection(Command):
-    congress_id: int = Id
-    title: Any = None
-    body: Any = None
-    seats: Any = None
-    candidates: list[Any] = Field(default_factory=list, max_length=2000)
-    entry_teams: Any = 1
-    follows_election_id: int | None = None
+    congress_id: DbId
+    title: str = Title
+    body: Body = "executive_committee"
+    seats: int = Seats
+    candidates: list[CandidateIn] = Field(default_factory=list, max_length=2000)
+    entry_teams: int = Field(default=1, ge=1, le=MAX_TEAMS)
+    follows_election_id: DbId | None = None
 
 
 @action("elections.create", permission="elections.manage", input=CreateElection,
@@ -46,9 +53,9 @@ def create_election(session: Session, *, actor: Actor, cmd: CreateElection):
 
 
 class UpdateElection(ElectionRef):
-    title: Any = None
-    seats: Any = None
-    entry_teams: Any = None
+    title: str | None = Field(default=None, max_length=300)
+    seats: int | None = Field(default=None, le=10000)
+    entry_teams: int | None = Field(default=None, ge=1, le=MAX_TEAMS)
 
 
 @action("elections.update", permission="elections.manage", input=UpdateElection)
@@ -68,7 +75,9 @@ def delete_election(session: Session, *, actor: Actor, cmd: ElectionRef):
 
 
 class AlternatesByRanking(ElectionRef):
-    alternate_seats: Any = None
+    # 0 or empty: the congress's vote withdrawn
+    alternate_seats: Annotated[Annotated[int, Field(ge=0, le=el.MAX_ALTERNATES)] | None,
+                               BeforeValidator(blank_is_none)] = None
 
 
 @action("elections.set_alternates_by_ranking", permission="elections.manage", input=AlternatesByRanking,
@@ -81,21 +90,22 @@ def set_alternates_by_ranking(session: Session, *, actor: Actor, cmd: Alternates
     return el.set_alternates_by_ranking(session, election=election, seats=cmd.alternate_seats)
 
 
-class AddCandidate(ElectionRef):
-    data: dict[str, Any]
+class AddCandidate(ElectionRef, CandidateIn):
+    model_config = ConfigDict(**Command.model_config, title="AddCandidate")
 
 
 @action("elections.add_candidate", permission="elections.manage", input=AddCandidate,
         summary=lambda r: f"người #{r[0].id}")
 def add_candidate(session: Session, *, actor: Actor, cmd: AddCandidate):
-    return el.add_candidate(session, election=_election(session, cmd), data=cmd.data)
+    person = CandidateIn.model_validate(cmd.model_dump(include=set(CandidateIn.model_fields)))
+    return el.add_candidate(session, election=_election(session, cmd), person=person)
 
 
 class CandidateChange(ElectionRef):
-    candidate_id: int = Id
+    candidate_id: DbId
     change: Literal["withdraw", "reinstate", "remove", "nomination"]
     reason: str = Field(default="", max_length=500)
-    nomination: str = Field(default="", max_length=40)
+    nomination: Nomination = "nominated"
 
 
 @action("elections.change_candidate", permission="elections.manage", input=CandidateChange,
@@ -127,7 +137,7 @@ def _round_summary(r) -> str:
 class SealedRoundRef(ElectionRef):
     # The board's passphrase for the sealed ballot box (issue 10): excluded from every dump,
     # so it never reaches the audit log.
-    passphrase: Any = Field(default=None, exclude=True)
+    passphrase: str | None = Field(default=None, max_length=200, exclude=True)
 
 
 @action("rounds.open", permission="elections.count", input=SealedRoundRef, summary=_round_summary)
@@ -142,8 +152,8 @@ def close_round(session: Session, *, actor: Actor, cmd: SealedRoundRef):
 
 
 class FurtherRound(ElectionRef):
-    candidate_ids: list[int] = Field(default_factory=list, max_length=2000)
-    seats: Any = None
+    candidate_ids: list[DbId] = Field(default_factory=list, max_length=2000)
+    seats: int = Seats
 
 
 @action("rounds.create_further", permission="elections.count", input=FurtherRound, summary=_round_summary)
@@ -153,7 +163,7 @@ def create_further_round(session: Session, *, actor: Actor, cmd: FurtherRound):
 
 
 class IssuePaper(ElectionRef):
-    delegate_ids: list[Any] = Field(max_length=5000)
+    delegate_ids: list[DbId] = Field(min_length=1, max_length=5000)
 
 
 @action("rounds.issue_paper", permission="elections.count", input=IssuePaper,
@@ -164,7 +174,7 @@ def issue_paper(session: Session, *, actor: Actor, cmd: IssuePaper):
 
 
 class BareCount(ElectionRef):
-    issued: Any = None
+    issued: Count
 
 
 @action("rounds.set_paper_issued", permission="elections.count", input=BareCount,
@@ -180,8 +190,8 @@ def set_paper_issued(session: Session, *, actor: Actor, cmd: BareCount):
 
 class EnterBallot(ElectionRef):
     team: int = Field(default=1, ge=1, le=3)
-    number: int | None = Field(default=None, ge=1, le=100000)
-    kept: list[Any] = Field(default_factory=list, max_length=2000)
+    number: Annotated[Annotated[int, Field(ge=1, le=100000)] | None, BeforeValidator(blank_is_none)] = None
+    kept: list[DbId] = Field(default_factory=list, max_length=2000)
     defect: str | None = Field(default=None, max_length=300)
     # The board's own words for a defect ("rách làm đôi"): kept with the entry, never in the
     # audit log (the log keeps the code "other"); the service checks length and characters.
@@ -204,7 +214,7 @@ def enter_paper_ballot(session: Session, *, actor: Actor, cmd: EnterBallot):
 class CorrectBallot(ElectionRef):
     team: int = Field(default=1, ge=1, le=3)
     number: int = Field(ge=1, le=100000)
-    kept: list[Any] = Field(default_factory=list, max_length=2000)
+    kept: list[DbId] = Field(default_factory=list, max_length=2000)
     defect: str | None = Field(default=None, max_length=300)
     # The board's own words for a defect ("rách làm đôi"): kept with the entry, never in the
     # audit log (the log keeps the code "other"); the service checks length and characters.
@@ -238,9 +248,9 @@ def void_paper_ballot(session: Session, *, actor: Actor, cmd: VoidBallot):
 
 
 class RecordBallots(ElectionRef):
-    ballots: Any = None
-    issued: Any = None
-    team: Any = 1
+    ballots: list[PaperBallotIn] = Field(max_length=5000)
+    issued: OptCount = None
+    team: int = Field(default=1, ge=1, le=MAX_TEAMS)
 
 
 @action("paper.record_batch", permission="elections.count", input=RecordBallots,

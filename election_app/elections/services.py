@@ -28,6 +28,7 @@ import random
 import secrets
 import time
 from collections.abc import Iterable
+from typing import Literal
 from decimal import Decimal
 
 from sqlalchemy import delete, event, func, select, text, update
@@ -38,12 +39,13 @@ from ..congress.models import KIND_LABELS, Congress
 from .. import hooks
 from ..db import utcnow
 from ..delegates.models import Delegate
-from ..delegates.services import attendance, is_summoned
+from ..delegates.services import attendance, is_citizen, is_summoned
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..rules import (DEFECT_REASONS, INVALID_REASONS, OTHER_DEFECT, BallotError, BallotVerdict,
                      check_candidate_list, control_characters, count_votes, decide_round, elect_base_count,
                      format_percent_vi, get_preset, judge_ballot, name_sort_key, normalize_text,
                      percent, reconcile, split_full_name, upper_delegate_alternates)
+from .inputs import MAX_TEAMS, NOMINATION_ALIASES, CandidateIn, PaperBallotIn, ballots_in, candidates_in  # noqa: F401
 from .models import (BODY_LABELS, NOMINATION_LABELS, Ballot, Candidate, Election,
                      CredentialEvent, PaperBallotCorrection, PaperBallotEntry, Receipt, Round,
                      RoundCandidate, RoundParticipation, SealedBallot)
@@ -69,10 +71,7 @@ DEFECT_ALIASES = {
     "name_added": "name_added", "added_name": "name_added", "write_in": "name_added",
     "unclear": "unclear_strike", "unclear_strike": "unclear_strike", "unclear_strikes": "unclear_strike",
 }
-NOMINATION_ALIASES = {"self": "self", "self_nominated": "self", "ứng cử": "self", "ung_cu": "self",
-                      "nominated": "nominated", "đề cử": "nominated", "de_cu": "nominated"}
 CANDIDATE_TEXT_FIELDS = ("position", "unit", "ethnicity", "education", "qualification", "political_theory")
-MAX_TEAMS = 3
 
 
 # --- loading ---------------------------------------------------------------------------
@@ -167,17 +166,6 @@ def ballot_list(session: Session, election: Election) -> dict:
 
 # --- the candidate list ------------------------------------------------------------------
 
-def _int_or_none(value, field: str, problems: list[dict], row: int | None) -> int | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    _problem(problems, field, f"Giá trị không phải số nguyên: «{value}».", row)
-    return None
-
-
 def _problem(problems: list[dict], field: str, message: str, row: int | None = None) -> None:
     item: dict = {"field": field, "message": message}
     if row is not None:
@@ -185,20 +173,12 @@ def _problem(problems: list[dict], field: str, message: str, row: int | None = N
     problems.append(item)
 
 
-def _candidate_values(session: Session, election_or_congress_id: int, body: str, raw,
+def _candidate_values(session: Session, election_or_congress_id: int, body: str, person: CandidateIn,
                       row: int | None, problems: list[dict]) -> dict | None:
-    """Clean one candidate row: from the roll ({"delegate_id"}) or from outside ({"full_name"})."""
-    if not isinstance(raw, dict):
-        _problem(problems, "candidates", "Mỗi người trong danh sách phải là một đối tượng.", row)
-        return None
-    nomination_raw = normalize_text(str(raw.get("nomination") or "nominated")).casefold()
-    nomination = NOMINATION_ALIASES.get(nomination_raw)
-    if nomination is None:
-        _problem(problems, "nomination", "Hình thức phải là «self» (ứng cử) hoặc «nominated» (đề cử).", row)
-    if raw.get("delegate_id") not in (None, ""):
-        did = _int_or_none(raw.get("delegate_id"), "delegate_id", problems, row)
-        if did is None:
-            return None
+    """One person of a candidate list (typed and checked at the door): from the roll
+    (``delegate_id``) or from outside (``full_name``); what the law says about them is judged here."""
+    if person.delegate_id is not None:
+        did = person.delegate_id
         d = session.get(Delegate, did)
         if d is None or d.congress_id != election_or_congress_id:
             _problem(problems, "delegate_id", f"Không có đại biểu mã {did} trong đại hội này.", row)
@@ -208,6 +188,11 @@ def _candidate_values(session: Session, election_or_congress_id: int, body: str,
             _problem(problems, "delegate_id",
                      f"{d.full_name} không phải đại biểu chính thức của đại hội: chỉ đại biểu "
                      "chính thức mới được ứng cử, đề cử đi dự đại hội cấp trên.", row)
+        if body not in ("upper_delegates", "upper_alternates") and not is_citizen(d.nationality) and \
+                _congress_preset(session, election_or_congress_id).posts_citizens_only:
+            _problem(problems, "delegate_id",
+                     f"{d.full_name} có quốc tịch {d.nationality}: bộ quy tắc của đại hội chỉ cho công dân "
+                     "Việt Nam ứng cử, đề cử vào chức danh.", row)
         values = {"delegate_id": d.id, "ho": d.ho, "ten_dem": d.ten_dem, "ten": d.ten,
                   "full_name": d.full_name, "birth_year": d.birth_year, "gender": d.gender,
                   "is_party_member": d.is_party_member}
@@ -220,8 +205,8 @@ def _candidate_values(session: Session, election_or_congress_id: int, body: str,
                      "Bầu đại biểu đi dự đại hội cấp trên: chỉ đại biểu chính thức của đại hội "
                      "được ứng cử, đề cử; hãy chọn người trong danh sách đại biểu.", row)
             return None
-        full = normalize_text(raw.get("full_name"))
-        ho, dem, ten = (normalize_text(raw.get(k)) for k in ("ho", "ten_dem", "ten"))
+        full = normalize_text(person.full_name)
+        ho, dem, ten = (normalize_text(getattr(person, k)) for k in ("ho", "ten_dem", "ten"))
         if ten:
             full = " ".join(p for p in (ho, dem, ten) if p)
         elif full:
@@ -231,19 +216,15 @@ def _candidate_values(session: Session, election_or_congress_id: int, body: str,
             return None
         if any(ch.isdigit() for ch in full):
             _problem(problems, "full_name", f"Họ và tên không được chứa chữ số: «{full}».", row)
-        birth_year = _int_or_none(raw.get("birth_year"), "birth_year", problems, row)
+        birth_year = person.birth_year
         if birth_year is not None and not 1900 <= birth_year <= 2015:
             _problem(problems, "birth_year", f"Năm sinh {birth_year} nằm ngoài khoảng hợp lý (1900–2015).", row)
-        gender = normalize_text(raw.get("gender")).lower() or None
-        if gender is not None and gender not in ("nam", "nữ"):
-            _problem(problems, "gender", "Giới tính phải là «nam» hoặc «nữ».", row)
         values = {"delegate_id": None, "ho": ho, "ten_dem": dem, "ten": ten, "full_name": full,
-                  "birth_year": birth_year, "gender": gender,
-                  "is_party_member": bool(raw.get("is_party_member", False))}
+                  "birth_year": birth_year, "gender": person.gender, "is_party_member": person.is_party_member}
         for key in CANDIDATE_TEXT_FIELDS:
-            values[key] = normalize_text(str(raw.get(key) or ""))
+            values[key] = normalize_text(getattr(person, key))
         values["ethnicity"] = values["ethnicity"] or "Kinh"
-    values["nomination"] = nomination or "nominated"
+    values["nomination"] = person.nomination
     return values
 
 
@@ -273,46 +254,27 @@ def _list_problems(people: list[dict], seats, preset, *, offset: int = 1) -> tup
     return errors, [w.message for w in check.warnings]
 
 
-def _check_body(body: str, seats, entry_teams, problems: list[dict]) -> None:
-    if body not in BODY_LABELS:
-        _problem(problems, "body", "Loại cơ quan bầu không hợp lệ (executive_committee, inspection_committee, "
-                                   "chair, upper_delegates, upper_alternates, other).")
-    if isinstance(seats, bool) or not isinstance(seats, int):
-        _problem(problems, "seats", f"Số lượng bầu phải là số nguyên (nhận được «{seats}»).")
-    elif seats < 1:
-        pass  # reported by the candidate-list check (seats_invalid)
-    elif body == "chair" and seats != 1:
+def _check_body(body: str, seats: int, problems: list[dict]) -> None:
+    """Seats below 1 are the candidate-list check's (seats_invalid); a chair is one person."""
+    if body == "chair" and seats > 1:
         _problem(problems, "seats", "Bầu Chủ tịch: số lượng bầu là 1.")
-    if isinstance(entry_teams, bool) or not isinstance(entry_teams, int) or not 1 <= entry_teams <= MAX_TEAMS:
-        _problem(problems, "entry_teams", "Số tổ nhập phiếu độc lập phải là 1, 2 hoặc 3.")
 
 
-def _coerce_int(value):
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    return value
-
-
-def create_election(session: Session, *, congress: Congress, title: str, body: str, seats,
-                    candidates: list, entry_teams=1, follows_election_id: int | None = None
-                    ) -> tuple[Election, list[str]]:
+def create_election(session: Session, *, congress: Congress, title: str, body: str, seats: int,
+                    candidates: list[CandidateIn], entry_teams: int = 1,
+                    follows_election_id: int | None = None) -> tuple[Election, list[str]]:
     """A new election with its candidate list. All-or-nothing: any hard error of RULES §4.1
     (fewer candidates than seats, seats < 1, one person twice) or bad row → ValidationFailed
     listing every problem; soft problems come back as warnings."""
     problems: list[dict] = []
     title = normalize_text(title)
-    body = normalize_text(body) or "executive_committee"
-    seats, entry_teams = _coerce_int(seats), _coerce_int(entry_teams)
+    candidates = candidates_in(candidates)
     if not title:
         _problem(problems, "title", "Tên cuộc bầu cử không được để trống.")
-    _check_body(body, seats, entry_teams, problems)
-    if not isinstance(candidates, list):
-        _problem(problems, "candidates", "Danh sách bầu cử phải là một danh sách.")
-        candidates = []
+    _check_body(body, seats, problems)
     follows = None
-    if follows_election_id not in (None, ""):
-        follows = session.get(Election, _coerce_int(follows_election_id)) \
-            if isinstance(_coerce_int(follows_election_id), int) else None
+    if follows_election_id is not None:
+        follows = session.get(Election, follows_election_id)
         if follows is None or follows.congress_id != congress.id:
             _problem(problems, "follows_election_id", "Cuộc bầu cử liên quan không thuộc đại hội này.")
         elif body == "upper_alternates" and follows.alternate_seats:
@@ -320,12 +282,12 @@ def create_election(session: Session, *, congress: Congress, title: str, body: s
                      f"Đại hội đã biểu quyết lấy {follows.alternate_seats} đại biểu dự khuyết theo kết quả bầu "
                      f"«{follows.title}»: không bầu riêng đại biểu dự khuyết nữa (bỏ biểu quyết đó trước).")
     people: list[dict] = []
-    for i, raw in enumerate(candidates, start=1):
-        values = _candidate_values(session, congress.id, body, raw, i, problems)
+    for i, person in enumerate(candidates, start=1):
+        values = _candidate_values(session, congress.id, body, person, i, problems)
         if values is not None:
             people.append(values)
     warnings: list[str] = []
-    if isinstance(seats, int) and not isinstance(seats, bool) and len(people) == len(candidates):
+    if len(people) == len(candidates):
         errors, warnings = _list_problems(people, seats, get_preset(congress.preset_code))
         problems.extend(errors)
     if problems:
@@ -358,21 +320,21 @@ def _require_no_open_round(session: Session, election: Election, action: str) ->
 
 
 def update_election(session: Session, *, election: Election, title: str | None = None,
-                    seats=None, entry_teams=None) -> list[str]:
+                    seats: int | None = None, entry_teams: int | None = None) -> list[str]:
     """Change the title (any time), the seats or the entry teams (before round 1 opens)."""
     problems: list[dict] = []
     if title is not None:
         title = normalize_text(title)
         if not title:
             _problem(problems, "title", "Tên cuộc bầu cử không được để trống.")
-    new_seats = election.seats if seats in (None, "") else _coerce_int(seats)
-    new_teams = election.entry_teams if entry_teams in (None, "") else _coerce_int(entry_teams)
+    new_seats = election.seats if seats is None else seats
+    new_teams = election.entry_teams if entry_teams is None else entry_teams
     changing = new_seats != election.seats or new_teams != election.entry_teams
     if changing:
         _require_not_started(session, election, "đổi số lượng bầu hoặc số tổ nhập phiếu")
-    _check_body(election.body, new_seats, new_teams, problems)
+    _check_body(election.body, new_seats, problems)
     warnings: list[str] = []
-    if not problems and isinstance(new_seats, int):
+    if not problems:
         people = [_person(c) for c in list_candidates(session, election)]
         errors, warnings = _list_problems(people, new_seats, _preset(session, election))
         problems.extend(errors)
@@ -391,7 +353,8 @@ def candidate_warnings(session: Session, election: Election) -> list[str]:
     return warnings
 
 
-def add_candidate(session: Session, *, election: Election, data: dict) -> tuple[Candidate, list[str]]:
+def add_candidate(session: Session, *, election: Election, person: CandidateIn
+                  ) -> tuple[Candidate, list[str]]:
     """Add one person (from the roll or outside) while no round is open; refuses a person
     already on the list (withdrawn people included: reinstate instead)."""
     _require_no_open_round(session, election, "thêm người vào danh sách")
@@ -399,7 +362,8 @@ def add_candidate(session: Session, *, election: Election, data: dict) -> tuple[
         raise Conflict("Cuộc bầu cử đã đủ số lượng trúng cử: không thêm người vào danh sách được nữa.",
                        code="election_complete")
     problems: list[dict] = []
-    values = _candidate_values(session, election.congress_id, election.body, data, None, problems)
+    (person,) = candidates_in([person])
+    values = _candidate_values(session, election.congress_id, election.body, person, None, problems)
     if problems or values is None:
         raise ValidationFailed(problems[0]["message"] if problems else "Dữ liệu không hợp lệ.", problems)
     everyone = list_candidates(session, election, include_withdrawn=True)
@@ -443,14 +407,11 @@ def reinstate_candidate(session: Session, *, election: Election, candidate: Cand
     return candidate_warnings(session, election)
 
 
-def set_nomination(session: Session, *, election: Election, candidate: Candidate, nomination: str) -> None:
+def set_nomination(session: Session, *, election: Election, candidate: Candidate,
+                   nomination: Literal["self", "nominated"]) -> None:
     """Ứng cử / đề cử (before round 1 opens: the minutes count them)."""
     _require_not_started(session, election, "đổi hình thức ứng cử, đề cử")
-    code = NOMINATION_ALIASES.get(normalize_text(nomination).casefold())
-    if code is None:
-        raise ValidationFailed("Hình thức phải là ứng cử hoặc đề cử.",
-                               [{"field": "nomination", "message": "Chỉ nhận «self» hoặc «nominated»."}])
-    candidate.nomination = code
+    candidate.nomination = nomination
     session.flush()
 
 
@@ -542,24 +503,19 @@ def create_further_round(session: Session, *, election: Election, candidate_ids:
         raise Conflict(f"Bộ quy tắc «{preset.title}» cho bầu nhiều nhất {preset.max_rounds} lần: không tạo "
                        f"lần bầu thứ {r.number + 1}. Số chỗ còn trống để trống.", code="max_rounds")
     problems: list[dict] = []
-    seats = _coerce_int(seats)
-    if isinstance(seats, bool) or not isinstance(seats, int):
-        _problem(problems, "seats", "Số lượng bầu phải là số nguyên.")
-    elif seats < 1:
+    if seats < 1:
         _problem(problems, "seats", f"Số lượng bầu phải ít nhất là 1 (đang là {seats}).")
     elif seats > left:
         _problem(problems, "seats", f"Số lượng bầu ({seats}) lớn hơn số chỗ còn trống ({left}).")
-    if not isinstance(candidate_ids, list) or not candidate_ids:
+    if not candidate_ids:
         _problem(problems, "candidate_ids", "Cần danh sách người được bầu ở lần này.")
-        candidate_ids = []
     elected = set(elected_so_far(session, election))
     chosen: list[Candidate] = []
     seen: set[int] = set()
-    for i, raw in enumerate(candidate_ids, start=1):
-        cid = _coerce_int(raw)
-        c = session.get(Candidate, cid) if isinstance(cid, int) and not isinstance(cid, bool) else None
+    for i, cid in enumerate(candidate_ids, start=1):
+        c = session.get(Candidate, cid)
         if c is None or c.election_id != election.id:
-            _problem(problems, "candidate_ids", f"Mã {raw} không phải người trong danh sách bầu cử này.", i)
+            _problem(problems, "candidate_ids", f"Mã {cid} không phải người trong danh sách bầu cử này.", i)
         elif c.id in seen:
             _problem(problems, "candidate_ids", f"{c.full_name} có tên hai lần trong danh sách.", i)
         elif c.is_withdrawn:
@@ -569,7 +525,7 @@ def create_further_round(session: Session, *, election: Election, candidate_ids:
         else:
             seen.add(c.id)
             chosen.append(c)
-    if not problems and isinstance(seats, int) and len(chosen) < seats:
+    if not problems and len(chosen) < seats:
         _problem(problems, "candidate_ids",
                  f"Danh sách có {len(chosen)} người, ít hơn số lượng bầu ({seats}).")
     if problems:
@@ -874,17 +830,16 @@ def issue_paper(session: Session, *, election: Election, delegate_ids: list) -> 
     who already has a ballot this round (paper or electronic) → Conflict; one who may not
     receive a ballot → ValidationFailed; nothing is written in either case."""
     r = _require_open(session, election)
-    if not isinstance(delegate_ids, list) or not delegate_ids:
+    if not delegate_ids:
         raise ValidationFailed("Cần danh sách đại biểu nhận phiếu.",
                                [{"field": "delegate_ids", "message": "Danh sách trống."}])
     problems: list[dict] = []
     delegates: list[Delegate] = []
     seen: set[int] = set()
-    for i, raw in enumerate(delegate_ids, start=1):
-        did = _coerce_int(raw)
-        d = session.get(Delegate, did) if isinstance(did, int) and not isinstance(did, bool) else None
+    for i, did in enumerate(delegate_ids, start=1):
+        d = session.get(Delegate, did)
         if d is None or d.congress_id != election.congress_id:
-            _problem(problems, "delegate_ids", f"Không có đại biểu mã {raw} trong đại hội này.", i)
+            _problem(problems, "delegate_ids", f"Không có đại biểu mã {did} trong đại hội này.", i)
             continue
         if d.id in seen:
             _problem(problems, "delegate_ids", f"{d.full_name} có tên hai lần trong yêu cầu.", i)
@@ -928,11 +883,10 @@ def struck_off_ids(session: Session, round: Round) -> set[int]:
                                .where(RoundParticipation.round_id == round.id)))
 
 
-def set_paper_issued(session: Session, *, election: Election, issued) -> Round:
+def set_paper_issued(session: Session, *, election: Election, issued: int) -> Round:
     """The board's count of paper ballots handed out (used when nobody was struck off)."""
     r = _require_open(session, election)
-    issued = _coerce_int(issued)
-    if isinstance(issued, bool) or not isinstance(issued, int) or issued < 0:
+    if issued < 0:
         raise ValidationFailed("Số phiếu phát ra phải là số nguyên không âm.",
                                [{"field": "issued", "message": "Số phiếu phát ra phải là số nguyên không âm."}])
     methods = participation(session, r)
@@ -1004,25 +958,18 @@ def defect_label(defect: str | None, text: str | None) -> str:
     return INVALID_REASONS.get(defect, defect or "")
 
 
-def _check_entry(session: Session, round: Round, team, kept, defect, defect_text=None
-                 ) -> tuple[int, list[int], str | None, str | None]:
-    """Validate one paper entry against the round's list; returns (team, sorted kept, defect
-    code, the board's words for an ``other`` defect)."""
-    election = session.get(Election, round.election_id)
-    team = _coerce_int(team)
-    if isinstance(team, bool) or not isinstance(team, int) or not 1 <= team <= election.entry_teams:
+def _check_team(election: Election, team: int) -> None:
+    if not 1 <= team <= election.entry_teams:
         raise ValidationFailed(f"Tổ nhập phiếu phải từ 1 đến {election.entry_teams}.",
                                [{"field": "team", "message": "Tổ nhập phiếu không hợp lệ."}])
-    if not isinstance(kept, (list, tuple, set, frozenset)):
-        raise ValidationFailed("«kept» phải là danh sách mã người không bị gạch tên.",
-                               [{"field": "kept", "message": "Cần một danh sách."}])
-    kept_ids = []
-    for raw in kept:
-        cid = _coerce_int(raw)
-        if isinstance(cid, bool) or not isinstance(cid, int):
-            raise ValidationFailed(f"Mã không hợp lệ trong phiếu: «{raw}».",
-                                   [{"field": "kept", "message": f"Mã không hợp lệ: «{raw}»."}])
-        kept_ids.append(cid)
+
+
+def _check_entry(session: Session, round: Round, team: int, kept: Iterable[int], defect, defect_text=None
+                 ) -> tuple[int, list[int], str | None, str | None]:
+    """Judge one paper entry (typed at the door) against the round's list; returns (team,
+    sorted kept, defect code, the board's words for an ``other`` defect)."""
+    _check_team(session.get(Election, round.election_id), team)
+    kept_ids = list(kept)
     defect, words = _normalize_defect(defect, defect_text)
     listed = [c.id for _, c in round_candidates(session, round)]
     try:
@@ -1059,10 +1006,9 @@ def enter_paper_ballot(session: Session, *, round: Round, team: int = 1, number:
     words in ``defect`` that name no code). ``number`` defaults to the team's next number."""
     _round_open(session, round)
     team, kept_ids, defect, words = _check_entry(session, round, team, kept, defect, defect_text)
-    if number in (None, ""):
+    if number is None:
         number = _next_number(session, round, team)
-    number = _coerce_int(number)
-    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+    if number < 1:
         raise ValidationFailed("Số thứ tự phiếu phải là số nguyên dương.",
                                [{"field": "number", "message": "Số thứ tự phiếu không hợp lệ."}])
     exists = session.scalar(select(PaperBallotEntry).where(
@@ -1102,7 +1048,7 @@ def correct_paper_ballot(session: Session, *, round: Round, team: int = 1, numbe
     reason = normalize_text(reason)
     if not reason:
         raise ValidationFailed("Cần ghi lý do sửa phiếu.", [{"field": "reason", "message": "Lý do không được để trống."}])
-    entry = get_paper_entry(session, round=round, team=team, number=_coerce_int(number))
+    entry = get_paper_entry(session, round=round, team=team, number=number)
     if entry.is_void:
         raise Conflict(f"Phiếu số {entry.number} của tổ {team} đã bị huỷ: không sửa được. Nếu đây là một "
                        "phiếu thật, hãy nhập nó với số mới.", code="entry_void")
@@ -1121,23 +1067,18 @@ def correct_paper_ballot(session: Session, *, round: Round, team: int = 1, numbe
 VOID = "void"   # new_defect of the correction that voids an entry
 
 
-def void_paper_ballot(session: Session, *, round: Round, team=1, number, reason: str,
+def void_paper_ballot(session: Session, *, round: Round, team: int = 1, number: int, reason: str,
                       user_id: int | None = None) -> PaperBallotEntry:
     """Void an entry typed by mistake (huỷ phiếu nhập nhầm: Enter pressed twice, a ballot
     typed that is not in the stack), only while the round is open. The entry stays, marked
     void, and counts nowhere; the trace is a correction (old = the entry's reading, new_kept
     "[]", new_defect "void", the reason, who, when). Its number is never reused. Voiding a
     void entry → Conflict."""
-    election = session.get(Election, round.election_id)
-    team = _coerce_int(team)
-    if isinstance(team, bool) or not isinstance(team, int) or not 1 <= team <= election.entry_teams:
-        raise ValidationFailed(f"Tổ nhập phiếu phải từ 1 đến {election.entry_teams}.",
-                               [{"field": "team", "message": "Tổ nhập phiếu không hợp lệ."}])
-    number = _coerce_int(number)
-    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+    _check_team(session.get(Election, round.election_id), team)
+    if number < 1:
         raise ValidationFailed("Số thứ tự phiếu cần huỷ phải là số nguyên dương.",
                                [{"field": "number", "message": "Số thứ tự phiếu không hợp lệ."}])
-    reason = normalize_text(reason if isinstance(reason, str) else "")
+    reason = normalize_text(reason)
     if not reason:
         raise ValidationFailed("Cần ghi lý do huỷ phiếu (ví dụ: bấm Enter hai lần).",
                                [{"field": "reason", "message": "Lý do không được để trống."}])
@@ -1162,31 +1103,25 @@ def void_reasons(session: Session, round: Round) -> dict[int, PaperBallotCorrect
     return {e.id: c for c, e in corrections(session, round) if c.new_defect == VOID}
 
 
-def record_paper_ballots(session: Session, *, election: Election, ballots: list, issued=None, team=1,
-                         user_id: int | None = None) -> int:
+def record_paper_ballots(session: Session, *, election: Election, ballots: list[PaperBallotIn],
+                         issued: int | None = None, team: int = 1, user_id: int | None = None) -> int:
     """The API's batch entry: [{"kept": [ids]} | {"spoiled": reason}], numbered after the
     team's last ballot. All-or-nothing: any bad ballot → ValidationFailed with its row."""
     r = _require_open(session, election)
-    if not isinstance(ballots, list):
-        raise ValidationFailed("«ballots» phải là một danh sách.", [{"field": "ballots", "message": "Cần một danh sách."}])
-    if issued not in (None, ""):
+    ballots = ballots_in(ballots)
+    if issued is not None:
         set_paper_issued(session, election=election, issued=issued)
     checked = []
     problems: list[dict] = []
-    for i, raw in enumerate(ballots, start=1):
+    for i, ballot in enumerate(ballots, start=1):
         try:
-            if not isinstance(raw, dict) or ("kept" not in raw and "spoiled" not in raw):
-                raise ValidationFailed("Mỗi phiếu là {\"kept\": [...]} hoặc {\"spoiled\": \"lý do\"}.")
-            spoiled = raw.get("spoiled")
-            if spoiled is True:
-                spoiled = "distinguishing_mark"
-            checked.append(_check_entry(session, r, team, raw.get("kept") or [], spoiled))
+            checked.append(_check_entry(session, r, team, ballot.kept, ballot.defect))
         except ValidationFailed as exc:
             _problem(problems, (exc.details[0]["field"] if exc.details else "ballots"), exc.message, i)
     if problems:
         raise ValidationFailed(f"Chưa ghi phiếu nào: {len(problems)} phiếu có lỗi. {problems[0]['message']}",
                                problems)
-    number = _next_number(session, r, _coerce_int(team)) if checked else 0
+    number = _next_number(session, r, team) if checked else 0
     for team_no, kept_ids, defect, words in checked:
         session.add(PaperBallotEntry(round_id=r.id, team=team_no, number=number, kept=json.dumps(kept_ids),
                                      defect=defect, defect_text=words, entered_by=user_id))
@@ -1615,7 +1550,8 @@ def set_alternates_by_ranking(session: Session, *, election: Election, seats) ->
     if election.body != "upper_delegates":
         raise ValidationFailed("Chỉ cuộc bầu đại biểu chính thức đi dự đại hội cấp trên mới lấy đại biểu dự "
                                "khuyết theo kết quả bầu.", [{"field": "alternate_seats", "message": "Không áp dụng."}])
-    seats = _coerce_int(seats)
+    if isinstance(seats, str) and seats.strip().isdigit():
+        seats = int(seats.strip())
     if seats in (None, "", 0):
         election.alternate_seats = None
         session.flush()

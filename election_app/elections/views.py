@@ -213,7 +213,7 @@ def add_candidate(cid: int, eid: int):
                 "position": form.position.data, "unit": form.unit.data, "nomination": form.nomination.data}
     try:
         candidate, warnings = run(actions.add_candidate, actor=current_actor(),
-                                  cmd={"congress_id": cid, "election_id": election.id, "data": data})
+                                  cmd={"congress_id": cid, "election_id": election.id, **data})
         flash(gettext("Đã thêm %(name)s vào danh sách.", name=candidate.full_name), "success")
         for w in warnings:
             flash(w, "warning")

@@ -32,7 +32,7 @@ FIELD_LABELS = {
     "position": "Chức vụ", "unit": "Đơn vị",
     "position_unit": "Chức vụ, đơn vị công tác (một cột)",
     "category": "Loại đại biểu", "is_party_member": "Đảng viên", "ethnicity": "Dân tộc",
-    "education": "Trình độ học vấn", "qualification": "Chuyên môn nghiệp vụ",
+    "nationality": "Quốc tịch", "education": "Trình độ học vấn", "qualification": "Chuyên môn nghiệp vụ",
     "political_theory": "Lý luận chính trị", "nomination": "Ứng cử / đề cử",
 }
 ROLL_FIELDS = [k for k in FIELD_LABELS if k != "nomination"]
@@ -40,7 +40,7 @@ CANDIDATE_FIELDS = ["_ignore", "_keep", "_index", "full_name", "ho", "ten_dem", 
                     "gender_male", "gender_female", "birth", "birth_male", "birth_female", "position",
                     "unit", "position_unit", "nomination"]
 SINGLE = {"full_name", "ho", "ten_dem", "ten", "gender", "birth", "position", "unit", "position_unit",
-          "category", "is_party_member", "ethnicity", "education", "qualification", "political_theory",
+          "category", "is_party_member", "ethnicity", "nationality", "education", "qualification", "political_theory",
           "nomination", "gender_male", "gender_female", "birth_male", "birth_female", "_index"}
 
 
@@ -65,6 +65,7 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"^loai( dai bieu)?$|^thanh phan$|^dai bieu$", "category"),
     (r"^(la )?dang vien|^dv$|^dang$", "is_party_member"),
     (r"^dan toc", "ethnicity"),
+    (r"^quoc tich", "nationality"),
     (r"hoc van|van hoa|giao duc pho thong|^gdpt$|^ph[oô] thong$", "education"),
     (r"chuyen mon|nghiep vu|^cm$|^cmnv$|^chuyen nganh", "qualification"),
     (r"ly luan|chinh tri|^llct$", "political_theory"),

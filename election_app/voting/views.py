@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from flask import (Blueprint, Response, flash, get_flashed_messages, jsonify,
+from flask import (Blueprint, Response, current_app, flash, g, get_flashed_messages, jsonify,
                    redirect, render_template, request, url_for)
 from flask_babel import gettext as _
 
@@ -33,7 +33,7 @@ from ..extensions import csrf
 from ..door import page_run
 from ..addresses import public_base_url
 from . import actions, services, tokens
-from .web import commit_with_retry, voter_for_request
+from .web import cast_in_unit, voter_for_request
 from .forms import BallotForm, DeskForm, IssueLinksForm, SlipsForm
 
 bp = Blueprint("voting", __name__)
@@ -88,6 +88,11 @@ def _phone_agenda(congress):
 
 
 def _render_phone(template: str, status: int = 200, **ctx):
+    congress = ctx.get("congress")
+    if congress is not None:
+        ctx.setdefault("live_url", _live_url(congress))
+        # Read before the page's content (see _phone_page): never newer than what is shown.
+        ctx.setdefault("live_version", g.get("phone_live_version") or _live_version(congress))
     html = render_template(template, **ctx)
     return Response(html, status=status, mimetype="text/html")
 
@@ -109,6 +114,9 @@ def _phone_page(token: str, kind: str):
         voter = voter_for_request(token, kind)
     except DomainError as err:
         return _phone_error(err)
+    # The version first, the content after: a change in between makes the phone fetch the
+    # page once more, never miss the change.
+    g.phone_live_version = _live_version(voter.congress)
     receipts = [m for c, m in get_flashed_messages(with_categories=True) if c == "receipt"]
     if request.method == "POST":
         return _phone_post(voter, receipts, token)
@@ -165,7 +173,7 @@ def _phone_post(voter: services.Voter, receipts, token: str):
             return _render_review(voter, choice, kept, form, 422,
                                   _("Hãy đánh dấu ô xác nhận nếu đồng chí vẫn muốn gửi phiếu gạch hết tên."))
         try:
-            code = commit_with_retry(lambda: services.cast_ballot(
+            code = cast_in_unit(lambda: services.cast_ballot(
                 db.session, voter=voter, election=choice.election, kept=kept, token=token))
         except DomainError as err:
             db.session.rollback()
@@ -202,6 +210,38 @@ def phone(token: str):
 @csrf.exempt  # as above
 def slip(token: str):
     return _phone_page(token, "slip")
+
+
+# --- the phone page follows the hall (issue 13 §4) -------------------------------------
+
+@bp.route("/live/<int:cid>.json")
+@public("what the delegates' phone pages poll: one opaque version per congress, nothing about anyone "
+        "(signed ``k`` in the URL, as the published receipts)")
+def phone_live(cid: int):
+    """The version of what every phone page of the congress shows (open rounds, the item
+    on the floor). Cheap on purpose (two indexed queries, cached 0.3 s per process) and
+    revalidated by ETag: a phone that is up to date gets a bodiless 304. The phone page
+    then fetches itself again only when the version changed."""
+    version = _live_version_of(cid)
+    resp = jsonify({"v": version})
+    resp.set_etag(version)
+    resp.headers["Cache-Control"] = "no-cache"
+    resp.headers["X-Robots-Tag"] = "noindex"
+    return resp.make_conditional(request)
+
+
+def _live_url(congress) -> str | None:
+    return url_for("voting.phone_live", cid=congress.id) if congress is not None else None
+
+
+def _live_version_of(cid: int) -> str:
+    app = current_app
+    return services.phone_live_version(db.session, congress_id=cid, ttl=float(app.config.get("PHONE_LIVE_TTL", 0.3)),
+                                       cache=app.extensions.setdefault("phone_live_versions", {}))
+
+
+def _live_version(congress) -> str:
+    return _live_version_of(congress.id)
 
 
 # --- published receipts ------------------------------------------------------------------
@@ -400,12 +440,22 @@ def _html_to_pdf(html: str) -> bytes:
     return out.getvalue()
 
 
+def _desk_matches(cid: int, q: str) -> list:
+    """Who the desk's search box names: a card number typed or scanned is one person; else
+    the roll's search (a part of the name, the unit)."""
+    found = list_delegates(db.session, cid, query=q) if q else []
+    key = q.strip().casefold()
+    exact = [d for d in found if d.code and (d.code.casefold() == key
+                                             or (key.isdigit() and d.code.lstrip("0") == key.lstrip("0")))]
+    return exact if len(exact) == 1 else found
+
+
 @bp.route("/congresses/<int:cid>/elections/<int:eid>/desk", methods=["GET"])
 @require("elections.count")
 def desk(cid: int, eid: int):
     congress, election, rnd = _election_round(cid, eid)
     q = request.args.get("q", "")
-    delegates = list_delegates(db.session, cid, query=q) if q else []
+    delegates = _desk_matches(cid, q)
     methods = {}
     if rnd is not None and delegates:
         methods = dict(db.session.execute(
@@ -419,12 +469,40 @@ def desk(cid: int, eid: int):
                            may=elections.voter_may_receive_ballot)
 
 
+@bp.route("/congresses/<int:cid>/elections/<int:eid>/desk", methods=["POST"])
+@require("elections.count")
+def desk_strike(cid: int, eid: int):
+    """The desk in one step (issue 13 §6): the name or card number typed (or scanned), Enter:
+    exactly one person → struck off at once, or refused here with the reason (already has a
+    ballot, not checked in…) before any slip is drawn; several → the list to pick from; the
+    search box is empty and focused again for the next voter."""
+    congress, election, rnd = _election_round(cid, eid)
+    q = (request.form.get("q") or "").strip()[:200]
+    if not DeskForm().validate_on_submit():
+        flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
+        return redirect(url_for("voting.desk", cid=cid, eid=eid), code=303)
+    if not q:
+        return redirect(url_for("voting.desk", cid=cid, eid=eid), code=303)
+    matches = _desk_matches(cid, q)
+    if not matches:
+        flash(_("Không tìm thấy đại biểu «%(q)s».", q=q), "error")
+        return redirect(url_for("voting.desk", cid=cid, eid=eid), code=303)
+    if len(matches) > 1:
+        return redirect(url_for("voting.desk", cid=cid, eid=eid, q=q), code=303)
+    delegate = matches[0]
+    if rnd is None:
+        flash(_("Cuộc bầu cử chưa có lần bầu nào đang mở."), "error")
+    else:
+        page_run(actions.issue_slips, {"congress_id": cid, "election_id": eid, "delegate_ids": [delegate.id]},
+                 success=_("Đã gạch tên %(name)s: mời đồng chí rút một phiếu QR bất kỳ.", name=delegate.full_name))
+    return redirect(url_for("voting.desk", cid=cid, eid=eid), code=303)
+
+
 @bp.route("/congresses/<int:cid>/elections/<int:eid>/desk/<int:did>/slip", methods=["POST"])
 @require("elections.count")
 def desk_issue_slip(cid: int, eid: int, did: int):
     congress, election, rnd = _election_round(cid, eid)
     delegate = get_delegate(db.session, cid, did)
-    q = request.form.get("q", "")
     if not DeskForm().validate_on_submit():
         flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
     elif rnd is None:
@@ -432,7 +510,8 @@ def desk_issue_slip(cid: int, eid: int, did: int):
     else:
         page_run(actions.issue_slips, {"congress_id": cid, "election_id": eid, "delegate_ids": [delegate.id]},
                  success=_("Đã gạch tên %(name)s: mời đồng chí rút một phiếu QR bất kỳ.", name=delegate.full_name))
-    return redirect(url_for("voting.desk", cid=cid, eid=eid, q=q), code=303)
+    # The list picked from stays (the box itself is empty and focused for the next voter).
+    return redirect(url_for("voting.desk", cid=cid, eid=eid, q=request.form.get("q", "")), code=303)
 
 
 @bp.route("/congresses/<int:cid>/elections/<int:eid>/turnout.json")

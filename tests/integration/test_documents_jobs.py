@@ -82,7 +82,7 @@ def test_bad_job_request_changes_nothing(app, session, congress, client, login):
     assert "Chưa có ai trong danh sách để in thẻ" in resp.get_data(as_text=True)
     resp = client.post(f"/congresses/{congress.id}/documents/jobs",
                        data={"csrf_token": csrf_from(html), "kind": "nonsense"}, follow_redirects=True)
-    assert "Không có loại tài liệu này" in resp.get_data(as_text=True)
+    assert "Giá trị không nằm trong các lựa chọn cho phép" in resp.get_data(as_text=True)   # the door
     resp = client.post(f"/congresses/{congress.id}/documents/jobs",
                        data={"csrf_token": csrf_from(html), "kind": "ballot", "copies": "9999"}, follow_redirects=True)
     assert "Số bản từ 1 đến 500" in resp.get_data(as_text=True)

@@ -428,3 +428,13 @@ def test_paper_and_electronic_never_both(admin, board, session, congress, roll):
     result = board.post(f"/api/v1/elections/{eid}/close").get_json()
     assert (result["issued"], result["returned"], result["valid"]) == (3, 3, 3)
     assert result["elected"] == [ids[0]]
+
+
+def test_a_bad_candidate_row_is_named_by_row_and_field_in_vietnamese(admin, session, congress, roll):
+    """The door's validation (pydantic) numbers a row of a list of objects like the services do."""
+    resp = admin.post(f"/api/v1/congresses/{congress.id}/elections", json={
+        "title": "Bầu BCH", "body": "other", "seats": 1,
+        "candidates": [{"delegate_id": roll[0].id}, {"full_name": "Lê Văn Mới", "birth_year": "năm ấy"}]})
+    assert resp.status_code == 422
+    assert resp.get_json()["details"] == [{"row": 2, "field": "birth_year", "message": "Phải là số nguyên."}]
+    assert _count(session, Election) == 0

@@ -142,7 +142,7 @@ def test_insufficient_then_a_new_list(session, congress, present):
     _, ids = _run(session, e, ["ab"] * 3 + ["a"] * 2 + ["c"] * 2)   # a 5/7 only
     assert el.round_result(session, e)["outcome"] == "insufficient"
     # the congress adds a name for the further round
-    newcomer, _ = el.add_candidate(session, election=e, data={"full_name": "Lâm Văn Mới", "birth_year": 1990})
+    newcomer, _ = el.add_candidate(session, election=e, person={"full_name": "Lâm Văn Mới", "birth_year": 1990})
     with pytest.raises(ValidationFailed):          # two seats asked, one is left
         el.create_further_round(session, election=e, candidate_ids=[ids["b"], newcomer.id], seats=2)
     r2 = el.create_further_round(session, election=e, candidate_ids=[ids["b"], newcomer.id], seats=1)

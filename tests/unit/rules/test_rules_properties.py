@@ -318,3 +318,34 @@ def test_quorum_needed_is_the_minimum(summoned, preset):
     assert quorum_met(needed, summoned, preset)
     assert needed == 0 or not quorum_met(needed - 1, summoned, preset)
     assert Fraction(needed, summoned) >= Fraction(preset.quorum_num, preset.quorum_den)
+
+
+@FAST
+@given(st.lists(st.integers(1, 12), max_size=14), st.integers(1, 12), st.integers(1, 8),
+       st.sampled_from([None, *DEFECT_REASONS]))
+def test_a_judge_for_the_round_is_judge_ballot(kept, size, seats, defect):
+    """Issue 17: the round's judge (list checked once) gives judge_ballot's verdict or error."""
+    from election_app.rules import BallotJudge
+
+    listed = list(range(1, size + 1))
+    try:
+        expected = judge_ballot(kept, listed, seats, defect)
+    except ValueError as err:          # BallotError is a ValueError
+        expected = (type(err), str(err))
+    try:
+        got = BallotJudge(listed, seats)(iter(kept), defect)
+    except ValueError as err:
+        got = (type(err), str(err))
+    assert got == expected
+
+
+@FAST
+@given(st.lists(st.lists(st.integers(1, 9), unique=True, max_size=9), max_size=40), st.integers(1, 9))
+def test_count_votes_is_a_plain_count(ballots, seats):
+    """The C-speed count gives, for every name, the number of valid ballots keeping it."""
+    listed = list(range(1, 10))
+    verdicts = [judge_ballot(k, listed, seats) for k in ballots]
+    count = count_votes(verdicts, listed)
+    for c in listed:
+        assert count.votes[c] == sum(1 for v in verdicts if v.valid and c in v.kept)
+    assert count.valid + count.invalid == count.returned == len(ballots)
