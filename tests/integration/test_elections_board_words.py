@@ -85,7 +85,7 @@ def test_api_takes_the_boards_own_words_and_prints_them_in_the_minutes(api, sess
     ("x" * 201, "quá 200"),
     ("   ", "Ghi rõ"),
     ("other", "Ghi rõ"),
-    (12, "câu chữ"),
+    (12, "chuỗi ký tự"),          # typed at the door
 ])
 def test_api_refuses_bad_words_and_writes_nothing(api, session, congress, roll, words, why):
     _present(session, roll)
@@ -98,7 +98,9 @@ def test_api_refuses_bad_words_and_writes_nothing(api, session, congress, roll, 
                       json={"ballots": [{"kept": []}, {"spoiled": words}]})
     assert resp.status_code == 422, resp.get_json()
     body = resp.get_json()
-    assert why in body["message"] and body["details"][0]["row"] == 2
+    assert why in body["message"]
+    if not isinstance(words, int):
+        assert body["details"][0]["row"] == 2
     session.expire_all()
     assert session.scalars(select(PaperBallotEntry)).all() == []
 
