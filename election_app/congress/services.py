@@ -157,8 +157,9 @@ def rulebooks_overview() -> list[dict]:
              "chỉ đại biểu chính thức của đại hội" if p.upper_delegates_summoned_only else "mọi người trong danh sách"),
             ("Chức danh chỉ dành cho công dân Việt Nam", "có" if p.posts_citizens_only else "không"),
             ("Điều lệ", p.charter),
-            ("Căn cứ (văn bản)", " / ".join(p.basis_lines)),
-            ("Luật được dẫn", "; ".join(f"{name} (từ {start})" if start else name for start, name in p.laws) or "—"),
+            ("Căn cứ (văn bản)", " ".join(p.basis(None))),
+            ("Luật được dẫn", "; ".join(f"{name} (từ {'/'.join(reversed(start.split('-')))})" if start else name
+                                       for start, name in p.laws) or "—"),
         ]
         out.append({"code": p.code, "version": p.version, "title": p.title, "note": p.note,
                     "sources": list(p.sources), "params": params, "label": p.label})

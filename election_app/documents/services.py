@@ -30,7 +30,7 @@ from ..elections import services as el
 from ..elections.models import Candidate, Election, Round
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..motions.models import Motion
-from ..rules import format_percent_vi, get_preset, normalize_text, percent
+from ..rules import elect_base_count, format_percent_vi, get_preset, normalize_text, percent
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CARDS_PER_PAGE = 8
@@ -241,16 +241,17 @@ def may_have_voting_link(d: Delegate) -> bool:
 
 
 def issue_card_voting_links(session: Session, *, congress: Congress, delegates: list[Delegate],
-                            base_url: str, secret: str) -> dict[int, str]:
-    """New personal voting links for the delegates who may vote (earlier links stop
-    working): {delegate id: URL}. The tokens exist only in the returned URLs (only their
-    hashes are stored), so this runs right when the cards are rendered."""
-    from ..voting.services import issue_voting_links
+                            base_url: str, secret: str, reissue: bool = False) -> dict[int, str]:
+    """The personal voting links of the delegates who may vote, for their cards: {delegate
+    id: URL}. Each keeps the link already handed out (recovered from its sealed copy); a new
+    link only for those without one, or for everyone with ``reissue`` (issue 13 §5). This runs
+    right when the cards are rendered: the tokens live only in the sealed PDF."""
+    from ..voting.services import card_voting_links
     from ..voting.tokens import link_url
     ids = [d.id for d in delegates if may_have_voting_link(d)]
     if not ids:
         return {}
-    tokens = issue_voting_links(session, congress=congress, delegate_ids=ids, secret=secret)
+    tokens, _new = card_voting_links(session, congress=congress, delegate_ids=ids, reissue=reissue, secret=secret)
     return {did: link_url(base_url, token) for did, token in tokens.items()}
 
 
@@ -605,6 +606,7 @@ def seal_page_data(session: Session, *, round_id: int, seal: str) -> dict:
     election = session.get(Election, r.election_id)
     congress = session.get(Congress, election.congress_id)
     returned = r.returned or 0
+    base = vote_base(congress, r)
     rows = el.round_candidates(session, r)
     ranked = sorted(rows, key=lambda x: (-(x[0].votes or 0), x[0].ballot_number))
     return {
@@ -614,14 +616,21 @@ def seal_page_data(session: Session, *, round_id: int, seal: str) -> dict:
         "closed_at": local(r.closed_at).strftime("%H:%M %d/%m/%Y") if r.closed_at else "",
         "issued": fmt_int(r.issued), "returned": fmt_int(returned), "valid": fmt_int(r.valid),
         "invalid": fmt_int(r.invalid),
-        "candidates": [{"full_name": c.full_name, "votes_text": fmt_fraction(rc.votes or 0, returned),
-                        "percent_text": fmt_percent(rc.votes or 0, returned),
+        "candidates": [{"full_name": c.full_name, "votes_text": fmt_fraction(rc.votes or 0, base),
+                        "percent_text": fmt_percent(rc.votes or 0, base),
                         "elected": rc.is_elected, "tied": rc.is_tied} for rc, c in ranked],
         "seal": r.seal_sha256,
     }
 
 
 # --- motions and elections as the minutes and the resolution tell them -------------------
+
+def vote_base(congress: Congress, r: Round) -> int:
+    """What a closed round's votes are printed against ("n/base", %): the ballots returned,
+    or the valid ones when the congress's rulebook measures the majority on them."""
+    returned = r.returned or 0
+    return elect_base_count(returned, min(r.valid or 0, returned), get_preset(congress.preset_code))
+
 
 def motion_text(m: Motion) -> dict:
     """A show-of-hands result with counts and % of those present at the vote."""
@@ -646,12 +655,13 @@ def election_summary(session: Session, election: Election) -> dict:
         if r.status != "closed":
             continue
         returned = r.returned or 0
+        base = vote_base(session.get(Congress, election.congress_id), r)
         rows = el.round_candidates(session, r)
         ranked = sorted(rows, key=lambda x: (-(x[0].votes or 0), x[0].ballot_number))
         elected = [{"id": c.id, "full_name": c.full_name, "position": c.position, "unit": c.unit,
                     "round": r.number, "returned": fmt_int(returned),
-                    "votes_text": fmt_fraction(rc.votes or 0, returned),
-                    "percent_text": fmt_percent(rc.votes or 0, returned)}
+                    "votes_text": fmt_fraction(rc.votes or 0, base),
+                    "percent_text": fmt_percent(rc.votes or 0, base)}
                    for rc, c in ranked if rc.is_elected]
         tied = [c.full_name for rc, c in ranked if rc.is_tied]
         elected_all.extend(elected)

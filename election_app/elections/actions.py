@@ -52,6 +52,47 @@ def create_election(session: Session, *, actor: Actor, cmd: CreateElection):
                               follows_election_id=cmd.follows_election_id)
 
 
+# --- a candidate list from a file, through the mapping step (issue 15 §3–4) -----------------
+
+class KeepCandidateUpload(Command):
+    congress_id: DbId
+    filename: str = Field(default="", max_length=1000)
+    data: bytes = Field(exclude=True, repr=False)      # the file itself never goes to the audit log
+
+
+@action("elections.keep_candidate_upload", permission="elections.manage", input=KeepCandidateUpload,
+        summary=lambda upload: f"{len(upload.data)} B")
+def keep_candidate_upload(session: Session, *, actor: Actor, cmd: KeepCandidateUpload):
+    """A candidate list not recognised for sure (or in an old font) waits for the mapping step."""
+    from ..imports import services as imports_services
+    return imports_services.keep_upload(session, congress_id=cmd.congress_id, user_id=actor.id,
+                                        kind="candidates", filename=cmd.filename, data=cmd.data)
+
+
+class ImportCandidateFile(CreateElection):
+    upload_id: str = Field(max_length=32)
+    encoding: str = Field(default="unicode", max_length=10)
+    signature: str = Field(max_length=64)
+    fields: list[str] = Field(max_length=200)
+
+
+@action("elections.import_candidate_file", permission="elections.manage", input=ImportCandidateFile,
+        summary=lambda r: f"cuộc bầu #{r[0].id}")
+def import_candidate_file(session: Session, *, actor: Actor, cmd: ImportCandidateFile):
+    """All or nothing: the election with its whole list, the columns remembered for this file
+    shape, and the waiting upload deleted, in one transaction."""
+    from ..imports import services as imports_services
+    congress = get_congress(session, cmd.congress_id)
+    upload = imports_services.get_upload(session, congress_id=cmd.congress_id, upload_id=cmd.upload_id,
+                                         kind="candidates")
+    result = el.create_election(session, congress=congress, title=cmd.title, body=cmd.body, seats=cmd.seats,
+                                candidates=cmd.candidates, entry_teams=cmd.entry_teams)
+    imports_services.remember_mapping(session, kind="candidates", signature=cmd.signature, fields=cmd.fields)
+    audit_note(session, filename=upload.filename, encoding=cmd.encoding)
+    imports_services.drop_upload(session, upload=upload)
+    return result
+
+
 class UpdateElection(ElectionRef):
     title: str | None = Field(default=None, max_length=300)
     seats: int | None = Field(default=None, le=10000)

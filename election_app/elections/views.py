@@ -22,8 +22,7 @@ from ..rules import DEFECT_REASONS, INVALID_REASONS, OTHER_DEFECT
 from . import actions
 from . import entry as kb
 from . import services as el
-from .forms import (ActionForm, CandidateForm, EditElectionForm, ElectionForm, parse_candidate_file,
-                    parse_outside_lines)
+from .forms import ActionForm, CandidateForm, EditElectionForm, ElectionForm, parse_outside_lines
 from .models import BODY_LABELS, NOMINATION_LABELS, RoundParticipation
 
 bp = Blueprint("elections", __name__, url_prefix="/congresses/<int:cid>")
@@ -74,24 +73,22 @@ def new(cid: int):
         form.body.data = request.args["body"]
     picked = {int(x) for x in request.form.getlist("delegate_id") if x.isdigit()}
     self_nominated = {int(x) for x in request.form.getlist("self_id") if x.isdigit()}
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.candidates_file.data:
+        # A list from a file: created at once, or through the mapping step (candidate_import).
+        answer = candidate_import.from_new_form(congress, form)
+        if answer is not None:
+            return answer
+    elif form.validate_on_submit():
         try:
             candidates = [{"delegate_id": did, "nomination": "self" if did in self_nominated else "nominated"}
                           for did in sorted(picked)]
             candidates += parse_outside_lines(form.outside.data or "")
-            file_warnings: list[str] = []
-            if form.candidates_file.data:
-                from_file, file_warnings = parse_candidate_file(
-                    form.candidates_file.data.filename, form.candidates_file.data.read(5 * 1024 * 1024 + 1),
-                    list_delegates(db.session, cid))
-                taken = {c.get("delegate_id") for c in candidates}
-                candidates += [c for c in from_file if c.get("delegate_id") is None or c["delegate_id"] not in taken]
             election, warnings = run(actions.create_election, actor=current_actor(), cmd={
                 "congress_id": cid, "title": form.title.data, "body": form.body.data,
                 "seats": form.seats.data, "candidates": candidates, "entry_teams": form.entry_teams.data})
             flash(gettext("Đã tạo «%(title)s» với %(n)s người trong danh sách.", title=election.title, n=len(candidates)),
                   "success")
-            for w in [*warnings, *file_warnings]:
+            for w in warnings:
                 flash(w, "warning")
             return _to_detail(cid, election.id)
         except DomainError as err:
@@ -617,3 +614,6 @@ def result(cid: int, eid: int):
                            outcome_labels=el.OUTCOME_LABELS, invalid_labels=INVALID_REASONS,
                            status_labels=el.STATUS_LABELS, ranked=el.ranked_alternates(db.session, election),
                            further=_further_context(congress, election) if is_latest else None)
+
+
+from . import candidate_import  # noqa: E402  (its pages are on this blueprint)

@@ -66,6 +66,7 @@ def issue_voting_link(session: Session, *, delegate: Delegate, secret: str | Non
     reissue = delegate.voting_token_hash is not None
     token = tokens.new_token()
     delegate.voting_token_hash = tokens.hash_token(token, purpose=tokens.PURPOSE_LINK, secret=secret)
+    delegate.voting_token_box = tokens.seal_link(token, delegate_id=delegate.id, secret=secret)
     session.add(CredentialEvent(congress_id=delegate.congress_id, delegate_id=delegate.id,
                                 kind="link_reissued" if reissue else "link_issued",
                                 in_open_round=round_open_in(session, congress_id=delegate.congress_id),
@@ -174,7 +175,33 @@ def issue_voting_links(session: Session, *, congress: Congress, delegate_ids: li
 
 def revoke_voting_link(session: Session, *, delegate: Delegate) -> None:
     delegate.voting_token_hash = None
+    delegate.voting_token_box = None
     session.flush()
+
+
+def card_voting_links(session: Session, *, congress: Congress, delegate_ids, reissue: bool = False,
+                      secret: str | None = None, actor_id: int | None = None) -> tuple[dict[int, str], int]:
+    """The links to print on delegate cards (issue 13 §5): by default each delegate's current
+    link, recovered from its sealed copy, so printing cards again kills nothing handed out;
+    a new link only for those who have none (or whose link cannot be recovered: issued
+    before links were kept, or under another SECRET_KEY). ``reissue`` (the organizer's
+    explicit, confirmed choice) gives everyone a new link. Returns ({id: token}, how many
+    were newly issued)."""
+    secret = secret if secret is not None else tokens.current_secret()
+    ids = list(dict.fromkeys(int(i) for i in delegate_ids))
+    people = {d.id: d for d in session.scalars(
+        select(Delegate).where(Delegate.congress_id == congress.id, Delegate.id.in_(ids)))} if ids else {}
+    kept: dict[int, str] = {}
+    if not reissue:
+        for i in ids:
+            d = people.get(i)
+            token = d and tokens.open_link(d.voting_token_box, delegate_id=d.id,
+                                           expected_hash=d.voting_token_hash, secret=secret)
+            if token:
+                kept[i] = token
+    fresh = issue_voting_links(session, congress=congress, delegate_ids=[i for i in ids if i not in kept],
+                               secret=secret, actor_id=actor_id) if len(kept) < len(ids) else {}
+    return {i: kept.get(i) or fresh[i] for i in ids}, len(fresh)
 
 
 # --- who is voting ---------------------------------------------------------------------

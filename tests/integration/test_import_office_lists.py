@@ -307,3 +307,16 @@ def test_the_page_refuses_a_bomb_in_vietnamese(session, client, congress, page):
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "vượt giới hạn" in html and 'id="import-errors"' in html
     assert roll(session, congress) == {}
+
+
+def test_a_name_typed_over_two_columns_imports_whole(session, congress, api):
+    """"Họ và tên" merged over "Nguyễn Thị" | "Hoà" (issue 15 §1: what offices actually have)."""
+    from tests.rollfiles import to_xlsx
+    rows = [["DANH SÁCH ĐẠI BIỂU", None, None, None], ["TT", "Họ và tên", None, "Năm sinh"],
+            [1, "Nguyễn Thị", "Hoà", 1985], [2, "Trần Văn", "Đức", "5/3/79"], [None, "Tổng cộng: 2 người"]]
+    status, body = post_file(api("organizer"), congress, "a.xlsx", to_xlsx(rows, [(0, 0, 0, 3), (1, 1, 1, 2)]))
+    assert status == 201, body
+    people = roll(session, congress)
+    assert sorted(people) == ["Nguyễn Thị Hoà", "Trần Văn Đức"]
+    d = people["Nguyễn Thị Hoà"]
+    assert (d.ho, d.ten_dem, d.ten, d.birth_year, d.extra) == ("Nguyễn", "Thị", "Hoà", 1985, None)
