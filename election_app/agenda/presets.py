@@ -113,11 +113,11 @@ def previous_term(term: str) -> str:
     return f"{start - (end - start)}–{start}"
 
 
-def template_items(*, kind: str, chair_mode: str, term: str, level: str = "grassroots") -> list[dict]:
+def template_items(*, kind: str, chair_mode: str, term: str, level: str = "cdcs") -> list[dict]:
     """The rows that apply to one congress, titles filled in, without times. ``level``
     (congress.models.LEVEL_LABELS) names the union in the titles."""
     names = {"term": term or "mới", "previous_term": previous_term(term),
-             "union": "Công đoàn cơ sở" if level == "grassroots" else "công đoàn"}
+             "union": "Công đoàn cơ sở" if level == "cdcs" else "công đoàn"}
     out = []
     for row in STANDARD_AGENDA:
         if not row.applies_to(kind=kind, chair_mode=chair_mode):

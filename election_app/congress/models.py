@@ -14,18 +14,21 @@ KIND_LABELS = {
     "all_members": "Đại hội toàn thể",
 }
 
-# The level of the union holding the congress (the 2020 charter, article 9: the
-# four levels of the union's system). Only a grassroots union (CĐCS) may hold an all-members
-# congress; the upper levels always hold a delegates' congress (RESEARCH §1.1, §6 item 10).
+# The level of the union holding the congress: the same codes and words as the federation's
+# union tree (federation.models.LEVEL_LABELS; a test keeps the two equal, and the congress
+# package does not import the federation, which imports it). Only a grassroots union (CĐCS)
+# may hold an all-members congress; the upper levels always hold a delegates' congress
+# (RESEARCH §1.1, §6 item 10).
 LEVEL_LABELS = {
-    "grassroots": "Công đoàn cơ sở",
-    "upper_direct": "Công đoàn cấp trên trực tiếp cơ sở",
-    "provincial": "Công đoàn cấp tỉnh, ngành trung ương",
-    "national": "Công đoàn Việt Nam (Tổng Liên đoàn)",
+    "tong_ldld": "Tổng Liên đoàn Lao động Việt Nam",
+    "ldld_tinh": "Liên đoàn Lao động tỉnh, thành phố",
+    "cd_nganh_tw": "Công đoàn ngành trung ương",
+    "cd_nganh": "Công đoàn ngành địa phương",
+    "ldld_huyen": "Liên đoàn Lao động quận, huyện",
+    "cd_cap_tren_co_so": "Công đoàn cấp trên trực tiếp cơ sở khác",
+    "cdcs": "Công đoàn cơ sở",
 }
-# Examples of each level, in the form's help text: grassroots = CĐCS, nghiệp đoàn cơ sở;
-# upper_direct = LĐLĐ quận, huyện, công đoàn ngành địa phương, công đoàn khu công nghiệp,
-# công đoàn tổng công ty; provincial = LĐLĐ tỉnh, thành phố, công đoàn ngành trung ương.
+GRASSROOTS = "cdcs"
 
 
 class Congress(Base):
@@ -42,7 +45,7 @@ class Congress(Base):
     ordinal: Mapped[str] = mapped_column(String(20), default="")    # lần thứ: "XV" or "15"
     kind: Mapped[str] = mapped_column(String(20))
     # LEVEL_LABELS; checked by the service (no CHECK: adding one would rebuild the table).
-    level: Mapped[str] = mapped_column(String(20), default="grassroots", server_default="grassroots")
+    level: Mapped[str] = mapped_column(String(20), default=GRASSROOTS, server_default=GRASSROOTS)
     date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     venue: Mapped[str] = mapped_column(String(300), default="")
     place: Mapped[str] = mapped_column(String(100), default="")     # địa danh on the date line, e.g. "Ba Đình"

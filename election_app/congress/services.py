@@ -10,7 +10,7 @@ from ..auth.models import UserCongress
 from ..errors import NotFound, ValidationFailed
 from ..rules import DEFAULT_PRESET, PRESETS, normalize_text
 from .inputs import CongressFields, congress_fields
-from .models import KIND_LABELS, LEVEL_LABELS, Congress, CongressOfficial, OFFICIAL_ROLES
+from .models import GRASSROOTS, KIND_LABELS, LEVEL_LABELS, Congress, CongressOfficial, OFFICIAL_ROLES
 
 FIELDS = ("name", "organization", "parent_organization", "term", "ordinal", "kind", "level", "date",
           "venue", "place", "preset_code", "chair_mode")
@@ -45,17 +45,17 @@ def _clean(fields: CongressFields | dict, *, partial: bool, current: Congress | 
         problems.append({"field": "kind", "message": "Hình thức đại hội phải là «delegates» (đại biểu) hoặc «all_members» (toàn thể)."})
     if "level" in out and out["level"] not in LEVEL_LABELS:
         if out["level"] == "" and not partial:
-            out.pop("level")           # not given: the model's default (grassroots)
+            out.pop("level")           # not given: the model's default (công đoàn cơ sở)
         else:
             problems.append({"field": "level", "message": "Cấp công đoàn phải là một trong: " + "; ".join(
                 f"«{code}» ({label})" for code, label in LEVEL_LABELS.items()) + "."})
     # Only a grassroots union holds an all-members congress; the upper levels hold a
     # delegates' congress (RESEARCH §1.1 and §6, item 10).
-    level = out.get("level", current.level if current is not None else "grassroots")
+    level = out.get("level", current.level if current is not None else GRASSROOTS)
     kind = out.get("kind", current.kind if current is not None else None)
-    if level in LEVEL_LABELS and level != "grassroots" and kind == "all_members" \
+    if level in LEVEL_LABELS and level != GRASSROOTS and kind == "all_members" \
             and not any(p["field"] in ("level", "kind") for p in problems):
-        problems.append({"field": "kind", "message": f"Đại hội {LEVEL_LABELS[level].lower()} là đại hội đại biểu: "
+        problems.append({"field": "kind", "message": f"Đại hội của {LEVEL_LABELS[level]} là đại hội đại biểu: "
                                                       "chỉ công đoàn cơ sở mới tổ chức đại hội toàn thể."})
     if out.get("preset_code") and out["preset_code"] not in PRESETS:
         problems.append({"field": "preset_code", "message": "Bộ quy tắc không tồn tại."})

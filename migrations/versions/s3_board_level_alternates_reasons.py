@@ -22,7 +22,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('congresses', schema=None) as batch_op:
         batch_op.add_column(sa.Column('level', sa.String(length=20), nullable=False,
-                                      server_default='grassroots'))
+                                      server_default='cdcs'))
     with op.batch_alter_table('elections', schema=None) as batch_op:
         batch_op.add_column(sa.Column('alternate_seats', sa.Integer(), nullable=True))
     with op.batch_alter_table('paper_ballot_entries', schema=None) as batch_op:
