@@ -307,7 +307,7 @@ def delegate_list_data(session: Session, *, congress: Congress) -> dict:
     """Danh sách đại biểu: part A, those summoned, by category (an alternate who replaced
     someone is listed with the delegates summoned, saying whom they replaced), so that the
     groups add up to the summoned number; part B, not summoned: alternates not promoted and
-    guests. Each group in the Vietnamese name order."""
+    guests. Each group in the Vietnamese name order, guests in the roll's (protocol) order."""
     info = congress_info(congress)
     everyone = sort_delegates(session.scalars(select(Delegate).where(Delegate.congress_id == congress.id)))
     by_id = {d.id: d for d in everyone}
@@ -328,7 +328,9 @@ def delegate_list_data(session: Session, *, congress: Congress) -> dict:
                        "count": len(rows), "has_note": code == "alternate"})
     waiting = [d for d in everyone if d.category == "alternate" and not is_summoned(d)
                and d.credential_status != "rejected"]
-    guests = [d for d in everyone if d.category == "guest"]
+    # guests in protocol order, as the organizer put them on the roll (never the alphabet:
+    # the highest-ranking guest is named first), as in the minutes (issue 12 §20)
+    guests = sorted((d for d in everyone if d.category == "guest"), key=lambda d: d.id)
     for label, members in (("Đại biểu dự khuyết (chưa được bổ sung)", waiting), ("Khách mời", guests)):
         if members:
             others.append({"roman": roman(len(groups) + len(others) + 1), "label": label,
@@ -1162,6 +1164,10 @@ def document_warnings(session: Session, *, congress: Congress, base_url: str) ->
             out.append(f"Chưa nhập tên {label}: {paper} in dòng ký để trống.")
     if congress.kind == "delegates" and not officials(session, congress.id, "credentials_committee"):
         out.append("Chưa nhập tên Ban Thẩm tra tư cách đại biểu: báo cáo thẩm tra tư cách in dòng ký để trống.")
+    from ..agenda.services import presenter_warning
+    presenters = presenter_warning(_agenda_items(session, congress.id))
+    if presenters:
+        out.append(presenters)
     missing = [a["full_name"] for a in absent_rows(session, congress) if not a["reason"]]
     if missing:
         out.append(f"{len(missing)} {('đoàn viên' if congress.kind == 'all_members' else 'đại biểu')} vắng mặt "

@@ -131,6 +131,24 @@ class Round(Base):
     minutes_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
+class DocumentNumber(Base):
+    """The numbers given to a congress's papers, one row per number: the unique key
+    (congress, series, number) makes a number given twice impossible, even when two rounds of
+    different elections close at the same moment (``elections.services.assign_minutes_number``
+    retries on the key). Series "BB-BBC": the count minutes of ``round_id``."""
+    __tablename__ = "document_numbers"
+    __table_args__ = (
+        UniqueConstraint("congress_id", "series", "number"),
+        UniqueConstraint("round_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"))
+    series: Mapped[str] = mapped_column(String(20))
+    number: Mapped[int] = mapped_column(Integer)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), nullable=True)
+
+
 class RoundCandidate(Base):
     __tablename__ = "round_candidates"
 

@@ -46,7 +46,7 @@ from ..rules import (DEFECT_REASONS, INVALID_REASONS, OTHER_DEFECT, BallotError,
                      format_percent_vi, get_preset, judge_ballot, name_sort_key, normalize_text,
                      percent, reconcile, split_full_name, upper_delegate_alternates)
 from .inputs import MAX_TEAMS, NOMINATION_ALIASES, CandidateIn, PaperBallotIn, ballots_in, candidates_in  # noqa: F401
-from .models import (BODY_LABELS, NOMINATION_LABELS, Ballot, Candidate, Election,
+from .models import (BODY_LABELS, NOMINATION_LABELS, Ballot, Candidate, DocumentNumber, Election,
                      CredentialEvent, PaperBallotCorrection, PaperBallotEntry, Receipt, Round,
                      RoundCandidate, RoundParticipation, SealedBallot)
 
@@ -673,12 +673,41 @@ def close_round(session: Session, *, election: Election, passphrase: str | None 
     r.closed_at = utcnow()
     # The count minutes' number is fixed now, once (issue 12): the next free number of the
     # congress, never recomputed, so a reprint after other rounds close reads the same.
-    r.minutes_number = (session.scalar(
-        select(func.max(Round.minutes_number)).join(Election, Election.id == Round.election_id)
-        .where(Election.congress_id == election.congress_id)) or 0) + 1
+    r.minutes_number = assign_minutes_number(session, congress_id=election.congress_id, round=r)
     session.flush()
     session.info["ballot_box_closed"] = True
     return r
+
+
+MINUTES_SERIES = "BB-BBC"
+NUMBER_ATTEMPTS = 5
+
+
+def _next_free_number(session: Session, congress_id: int, series: str) -> int:
+    return (session.scalar(select(func.max(DocumentNumber.number)).where(
+        DocumentNumber.congress_id == congress_id, DocumentNumber.series == series)) or 0) + 1
+
+
+def assign_minutes_number(session: Session, *, congress_id: int, round: Round) -> int:
+    """The count minutes' number of a closing round: the congress's next free number in the
+    "BB-BBC" series, written to ``document_numbers`` whose unique key (congress, series,
+    number) refuses a number given twice. Two rounds closing at once (PostgreSQL, READ
+    COMMITTED) may read the same "next free" number: the second insert then fails on the key,
+    inside a savepoint, and the number is read again (the other close's is now visible)."""
+    given = session.scalar(select(DocumentNumber.number).where(DocumentNumber.round_id == round.id))
+    if given:
+        return given
+    for _attempt in range(NUMBER_ATTEMPTS):
+        number = _next_free_number(session, congress_id, MINUTES_SERIES)
+        try:
+            with session.begin_nested():
+                session.add(DocumentNumber(congress_id=congress_id, series=MINUTES_SERIES, number=number,
+                                           round_id=round.id))
+        except IntegrityError:
+            continue
+        return number
+    raise Conflict("Chưa cấp được số biên bản kiểm phiếu vì nhiều lần bầu kết thúc cùng lúc; vui lòng thử lại.",
+                   code="number_busy")
 
 
 def write_counted_ballots(session: Session, *, round: Round, ballots: list[dict], receipts: list[str]) -> int:
@@ -789,12 +818,16 @@ def scrub_storage(engine) -> dict:
 
 @event.listens_for(Session, "after_commit")
 def _scrub_after_close(session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released (e.g. the count minutes' number): the close is not committed yet
     if session.info.pop("ballot_box_closed", False):
         scrub_storage(session.get_bind())
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_close(session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint rolled back: the close goes on
     session.info.pop("ballot_box_closed", None)
 
 

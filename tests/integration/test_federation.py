@@ -271,3 +271,39 @@ def test_a_backup_carries_the_dossier_but_not_the_tree(app, session, tree):
     copy = session.scalars(sa.select(Dossier).where(Dossier.congress_id == new)).one()
     assert copy.pdf == b"%PDF-1.7 hoso" and copy.organization_id is None      # the union is the server's
     assert session.get(CongressOrganization, new) is None
+
+
+def test_the_api_serves_the_dashboard_the_dossier_and_the_decision(app, session, tree, api, client):
+    cid = tree["c_a1"].id
+    from election_app.auth.services import issue_api_token
+
+    def token_for(user):
+        t = issue_api_token(session, user=user, hours=1)
+        session.commit()
+        return {"Authorization": f"Bearer {t}"}
+    grassroots = token_for(make_user("organizer", username="cdcs_api", congresses=[cid]))
+    officer = make_user("organizer", username="ldld_api", congresses=[])
+    run(actions.grant_organization, actor=ADMIN, cmd={"user_id": officer.id, "organization_id": tree["bd"].id})
+    district = token_for(officer)
+    sent = client.post(f"/api/v1/congresses/{cid}/dossier", headers=grassroots)
+    assert sent.status_code == 201, sent.get_json()
+    body = sent.get_json()
+    assert body["status"] == "sent" and body["organization_id"] == tree["bd"].id and body["pages"] >= 2
+    again = client.post(f"/api/v1/congresses/{cid}/dossier", headers=grassroots)
+    assert again.status_code == 409 and again.get_json()["error"] == "dossier_pending"
+    # the district cannot send on the congress's behalf (not its congress)
+    assert client.post(f"/api/v1/congresses/{cid}/dossier", headers=district).status_code == 403
+    board = client.get("/api/v1/federation/congresses", headers=district).get_json()
+    assert {c["id"] for c in board["congresses"]} == {tree["c_a1"].id, tree["c_a2"].id}
+    assert board["counts"]["dossier_sent"] == 1
+    url = f"/api/v1/dossiers/{body['id']}/decision"
+    bad = client.post(url, headers=district, json={"status": "recognised", "date": "2027-03-20", "scope": "BCH"})
+    assert bad.status_code == 422
+    assert client.post(url, headers=grassroots, json={"status": "recognised", "number": "1", "date": "2027-03-20",
+                                                      "scope": "BCH"}).status_code == 403
+    ok = client.post(url, headers=district, json={"status": "recognised", "number": "125/QĐ-LĐLĐ",
+                                                  "date": "2027-03-20", "scope": "Ban Chấp hành khóa IX"})
+    assert ok.status_code == 200 and ok.get_json()["decision_date"] == "2027-03-20"
+    seen = client.get(f"/api/v1/congresses/{cid}/dossier", headers=grassroots).get_json()["dossiers"]
+    assert seen[0]["status"] == "recognised" and seen[0]["decision_number"] == "125/QĐ-LĐLĐ"
+    assert client.post("/api/v1/dossiers/0/decision", headers=district, json={}).status_code == 404

@@ -45,6 +45,7 @@ def _mapping_form(html: str) -> tuple[str, dict]:
         form[name] = re.search(r'<option value="([^"]+)" selected', body).group(1)
     form["encoding"] = re.search(r'<option value="(\w+)" selected', html.split('id="encoding"')[1]).group(1)
     form["delegate_id"] = re.findall(r'<input type="hidden" name="delegate_id" value="(\d+)"', html)
+    form["self_id"] = re.findall(r'<input type="hidden" name="self_id" value="(\d+)"', html)
     form["outside"] = re.search(r'<textarea name="outside" hidden>(.*?)</textarea>', html, re.S).group(1)
     return action, form
 
@@ -273,3 +274,21 @@ def test_api_mapping_by_column_letter(session, congress, roll, api):
 def test_api_candidate_import_needs_the_elections_role(congress, roll, api):
     status, body = post_file(api("secretary"), congress, "a.xlsx", FILES["ung-cu-hai-dong.xlsx"])
     assert status == 403
+
+
+def test_people_picked_and_typed_on_the_form_travel_through_the_mapping_step(client, login, session, congress, roll):
+    login("organizer")
+    html = _post(client, congress, "a.xlsx", FILES["ung-cu-mot-dong.xlsx"], seats="5",
+                 delegate_id=[str(roll[0].id), str(roll[2].id)], self_id=[str(roll[2].id)],
+                 outside="Ngô Thị Lan; 1985; Tổ trưởng; Tổ Văn; ứng cử").get_data(as_text=True)
+    assert MAPPING_H1 in html and "Cùng với 3 người" in html
+    action, form = _mapping_form(html)
+    assert sorted(form["delegate_id"]) == sorted([str(roll[0].id), str(roll[2].id)])
+    assert form["outside"].strip() == "Ngô Thị Lan; 1985; Tổ trưởng; Tổ Văn; ứng cử"
+    assert form["self_id"] == [str(roll[2].id)]
+    html = client.post(action, data={**form, "action": "import"}, follow_redirects=True).get_data(as_text=True)
+    # roll[0] (Nguyễn Văn An) is also in the file: once only.
+    assert "Đã tạo «Bầu Ban Chấp hành» với 8 người" in html, html[:3000]
+    people = {c.full_name: c for c in el.list_candidates(session, _elections(session)[0])}
+    assert set(people) == set(EXPECTED) | {"Lê Văn Cường", "Ngô Thị Lan"}
+    assert people["Lê Văn Cường"].nomination == "self" and people["Ngô Thị Lan"].delegate_id is None
