@@ -2,7 +2,7 @@
 spoiled paper ballot (issue 13, points 8, 9, 10)
 
 Revision ID: s3_board
-Revises: s3_phone
+Revises: s3_addr
 Create Date: 2026-11-30 07:20:00
 
 Only nullable (or server-defaulted) columns are added, with ALTER TABLE ADD COLUMN: no
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = 's3_board'
-down_revision = 's3_phone'
+down_revision = 's3_addr'
 branch_labels = None
 depends_on = None
 
