@@ -19,6 +19,7 @@ from election_app import create_app
 from election_app.db import db
 
 TEST_SECRET = "test-secret-key-0123456789abcdef"
+TEST_PUBLIC_BASE_URL = "http://192.168.1.10:5000"
 
 
 def _make_database_url(tmp_path_factory) -> tuple[str, callable]:
@@ -40,6 +41,15 @@ def _make_database_url(tmp_path_factory) -> tuple[str, callable]:
         return test_url, drop
     path = tmp_path_factory.mktemp("db") / "test.sqlite3"
     return f"sqlite:///{path}", lambda: None
+
+
+@pytest.fixture(autouse=True)
+def _no_lan_detection(monkeypatch):
+    """This machine's own network addresses never leak into a test: with PUBLIC_BASE_URL
+    unset and a loopback request, no LAN address is found unless the test says so."""
+    from election_app import addresses
+    monkeypatch.setattr(addresses, "lan_addresses", lambda: [])
+    monkeypatch.setattr(addresses, "serves", lambda host, port: False)
 
 
 @pytest.fixture(scope="session")
@@ -91,7 +101,10 @@ def _app(_migrated):
     """One application for the whole test session: building one costs about half a second
     (werkzeug compiles ~460 URL rules), so each test gets a fresh app context instead."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": _migrated, "SECRET_KEY": TEST_SECRET, "TESTING": True,
-                      "RENDER_INLINE": True, "PASSWORD_HASH_METHOD": TEST_PASSWORD_METHOD})
+                      "RENDER_INLINE": True, "PASSWORD_HASH_METHOD": TEST_PASSWORD_METHOD,
+                      # the hall's address, as a real congress sets it: QR codes and links for phones
+                      # need a reachable one (tests of the loopback refusal set it to None)
+                      "PUBLIC_BASE_URL": TEST_PUBLIC_BASE_URL})
     app.test_client_class = IsolatedClient
     yield app
     with app.app_context():

@@ -56,7 +56,7 @@ def index(cid: int):
     motions, elections = _motions_and_elections(cid)
     return render_template("agenda/index.html", congress=congress, items=items, motions=motions,
                            elections=elections, form=ActionForm(), template_form=TemplateForm(),
-                           **_labels())
+                           presenter_warning=services.presenter_warning(items), **_labels())
 
 
 @bp.route("/congresses/<int:cid>/agenda/from-template", methods=["POST"])
@@ -324,8 +324,8 @@ def display_settings(cid: int):
 
 
 def _public_url(path: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
-    return base + path
+    from ..addresses import public_base_url
+    return public_base_url() + path
 
 
 @bp.route("/congresses/<int:cid>/display/issue", methods=["POST"])

@@ -21,7 +21,7 @@ from .openapi import B, I, S, obj, op
 PDF_RESPONSE = {"type": "string", "format": "binary"}
 JOB = obj(["id", "kind", "status", "progress", "total"], id=S, kind={"enum": list(jobs.KINDS)}, title=S,
           status={"enum": ["queued", "running", "done", "failed"]}, progress=I, total=I, percent=I,
-          error={"type": ["string", "null"]}, has_result=B, collected=B, voting_links=B,
+          error={"type": ["string", "null"]}, has_result=B, collected=B, voting_links=B, reissue_links=B,
           created_at=S, finished_at={"type": ["string", "null"]}, status_url=S, result_url=S)
 
 CONGRESS_DOCS = {

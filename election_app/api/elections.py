@@ -3,15 +3,20 @@ rounds, further rounds, strike-off with paper ballots, the board's paper entry a
 result. Every handler calls the same services as the pages."""
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import current_app, g, jsonify, request
 
 from ..auth.permissions import can_access_congress
 from ..congress.services import get_congress
 from ..db import db
+from ..delegates.services import list_delegates
 from ..door import api_run
 from ..elections import actions
 from ..elections import services as el
-from ..errors import Conflict, Forbidden
+from ..errors import Conflict, Forbidden, ValidationFailed
+from ..imports import Limits, legacy
+from ..imports import services as imports_services
+from ..imports.candidates import MAX_CANDIDATES, candidate_rows, read_candidates, sheet_problems
+from .congresses import _api_mapping
 from .core import api_auth, bp, json_body
 from .openapi import B, I, S, obj, op
 
@@ -25,7 +30,7 @@ ELECTION = obj(["id", "title", "body", "seats", "candidates", "warnings"], id=I,
                candidates={"type": "array", "items": CANDIDATE}, withdrawn={"type": "array", "items": CANDIDATE},
                warnings={"type": "array", "items": S}, surplus_percent=NUM,
                rounds={"type": "array", "items": obj(None, number=I, seats=I, status=S, outcome=S)},
-               elected_so_far=IDS)
+               elected_so_far=IDS, alternate_seats=I, ranked_alternates={"type": "object"})
 RESULT = obj(["round", "status", "seats", "issued", "returned", "valid", "invalid", "candidates", "outcome",
               "elected", "tied", "elected_so_far"],
              round=I, status={"enum": ["draft", "open", "closed"]}, seats=I, issued=I, returned=I, valid=I,
@@ -33,7 +38,8 @@ RESULT = obj(["round", "status", "seats", "issued", "returned", "valid", "invali
              candidates={"type": "array", "items": obj(["id", "full_name", "votes", "percent", "elected"],
                                                        id=I, full_name=S, votes=I, percent=NUM, elected=B)},
              outcome={"enum": ["pending", "complete", "tie", "insufficient"]}, elected=IDS, tied=IDS,
-             elected_so_far=IDS, seats_left=I, invalid_by_reason={"type": "object"})
+             elected_so_far=IDS, seats_left=I, invalid_by_reason={"type": "object"},
+             invalid_by_text={"type": "array", "items": obj(["reason", "count"], reason=S, count=I)})
 ROUND = obj(["round", "status", "seats"], election_id=I, round=I, status=S, seats=I, summoned_at_open=I,
             present_at_open=I, candidates={"type": "array", "items": obj(None, id=I, full_name=S, number=I)})
 
@@ -44,6 +50,21 @@ OPENAPI_PATHS = {
         "get": op("Các cuộc bầu cử của đại hội", errors=(404,), params=["cid"],
                   response=obj(["elections"], elections={"type": "array", "items": ELECTION})),
     },
+    "/congresses/{cid}/elections/import": {
+        "post": op("Tạo cuộc bầu cử với danh sách ứng cử, đề cử từ tệp .xlsx/.xls/.ods/.csv (đọc như danh sách "
+                   "đại biểu; tất cả hoặc không; tệp gõ TCVN3/VNI → 422 confirm_encoding cho đến khi gửi encoding)",
+                   ok=201, errors=(404, 422), params=["cid"], multipart=True,
+                   response=obj(["id", "title", "body", "seats", "candidates", "warnings"], **ELECTION["properties"],
+                                encoding={"enum": ["unicode", "tcvn3", "vni"]},
+                                columns={"type": "array", "items": obj(["column", "label", "field"], column=S,
+                                                                       label=S, field=S)},
+                                file_warnings={"type": "array", "items": S}),
+                   body=obj(["file", "title", "seats"], file={"type": "string", "format": "binary"}, title=S,
+                            body={"enum": ["executive_committee", "inspection_committee", "chair",
+                                           "upper_delegates", "upper_alternates", "other"]},
+                            seats=I, entry_teams={"enum": [1, 2, 3]},
+                            encoding={"type": "string", "enum": ["unicode", "tcvn3", "vni"]},
+                            mapping={"type": "string"}))},
     "/elections/{eid}": {"get": op("Một cuộc bầu cử", errors=(404,), params=["eid"], response=ELECTION)},
     "/elections/{eid}/candidates": {
         "post": op("Thêm người vào danh sách bầu cử (khi chưa mở lần bầu nào đang diễn ra)", ok=201,
@@ -104,6 +125,49 @@ def api_create_election(cid: int):
     get_congress(db.session, cid)
     election, warnings = api_run(actions.create_election, json_body(), congress_id=cid)
     return jsonify(el.election_json(db.session, election, warnings)), 201
+
+
+@bp.post("/congresses/<int:cid>/elections/import")
+@api_auth("elections.manage")
+def api_import_election(cid: int):
+    """The candidate list from a file, read as the page reads it (issue 15 §4). Form fields:
+    ``file``, ``title``, ``body`` (default executive_committee), ``seats``, ``entry_teams``,
+    ``encoding`` (unicode|tcvn3|vni: needed to confirm a file detected in an old font) and
+    ``mapping`` (JSON: one field per column, or {"F": "nomination", ...} by column letter).
+    People on the roll (same name and birth year) are taken from the roll."""
+    get_congress(db.session, cid)
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationFailed("Thiếu tệp (trường «file»).", [{"field": "file", "message": "Chưa gửi tệp."}])
+    limits = Limits(max_rows=MAX_CANDIDATES, max_bytes=current_app.config.get("IMPORT_MAX_BYTES", Limits.max_bytes))
+    data = upload.read(limits.max_bytes + 1)
+    encoding = request.form.get("encoding") or None
+    remembered = lambda sig: imports_services.remembered_mapping(db.session, kind="candidates", signature=sig)  # noqa: E731
+    reading, rows = read_candidates(upload.filename or "", data, limits=limits, encoding=encoding,
+                                    remembered=remembered)
+    if request.form.get("mapping"):
+        reading, rows = read_candidates(upload.filename or "", data, limits=limits, encoding=encoding,
+                                        mapping=_api_mapping(request.form["mapping"], reading))
+    if reading.detected != legacy.UNICODE and encoding is None:
+        raise ValidationFailed(
+            f"Tệp có vẻ được gõ bằng bảng mã {legacy.LABELS[reading.detected]}"
+            + (f" (ví dụ «{reading.example[0]}» → «{reading.example[1]}»)" if reading.example else "")
+            + f". Gửi lại với encoding={reading.detected} để chuyển sang Unicode, hoặc encoding=unicode để giữ nguyên.",
+            [{"field": "encoding", "message": f"Cần xác nhận bảng mã: {reading.detected}."}], code="confirm_encoding")
+    candidates, lines = candidate_rows(rows, list_delegates(db.session, cid))
+    form = request.form
+    try:
+        election, warnings = api_run(actions.create_election, {
+            "title": form.get("title") or "", "body": form.get("body") or "executive_committee",
+            "seats": form.get("seats"), "entry_teams": form.get("entry_teams") or 1, "candidates": candidates},
+            congress_id=cid)
+    except ValidationFailed as err:
+        err.details = sheet_problems(err.details or [], first=1, lines=lines, reading=reading)
+        raise
+    answer = el.election_json(db.session, election, warnings)
+    answer.update(encoding=reading.encoding, file_warnings=reading.warnings,
+                  columns=[{"column": c.letter, "label": c.label, "field": c.field} for c in reading.layout.columns])
+    return jsonify(answer), 201
 
 
 @bp.get("/congresses/<int:cid>/elections")

@@ -132,9 +132,9 @@ B = {"type": "boolean"}
 
 
 def collect_paths() -> dict:
-    from . import agenda, audit, congresses, documents, elections, motions, vote
+    from . import agenda, audit, congresses, documents, elections, federation, motions, vote
     paths: dict = {}
-    for module in (congresses, elections, motions, vote, documents, agenda, audit):
+    for module in (congresses, elections, motions, vote, documents, agenda, audit, federation):
         for path, ops in getattr(module, "OPENAPI_PATHS", {}).items():
             paths.setdefault(path, {}).update(ops)
     return paths

@@ -25,12 +25,12 @@ from ..congress.services import officials
 from ..delegates.models import CATEGORY_LABELS, Delegate
 from ..delegates.qr import checkin_payload
 from ..delegates.report import credentials_summary
-from ..delegates.services import attendance, is_summoned, sort_delegates
+from ..delegates.services import attendance, is_citizen, is_summoned, sort_delegates
 from ..elections import services as el
 from ..elections.models import Candidate, Election, Round
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..motions.models import Motion
-from ..rules import format_percent_vi, get_preset, normalize_text, percent
+from ..rules import elect_base_count, format_percent_vi, get_preset, normalize_text, percent
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CARDS_PER_PAGE = 8
@@ -161,6 +161,7 @@ def congress_info(congress: Congress) -> dict:
         "term": term,
         "kind": congress.kind,
         "kind_label": KIND_LABELS.get(congress.kind, congress.kind),
+        "level": congress.level, "level_label": congress.level_label,
         "is_all_members": congress.kind == "all_members",
         "people_word": "đoàn viên" if congress.kind == "all_members" else "đại biểu",
         "date": congress.date,
@@ -240,16 +241,17 @@ def may_have_voting_link(d: Delegate) -> bool:
 
 
 def issue_card_voting_links(session: Session, *, congress: Congress, delegates: list[Delegate],
-                            base_url: str, secret: str) -> dict[int, str]:
-    """New personal voting links for the delegates who may vote (earlier links stop
-    working): {delegate id: URL}. The tokens exist only in the returned URLs (only their
-    hashes are stored), so this runs right when the cards are rendered."""
-    from ..voting.services import issue_voting_links
+                            base_url: str, secret: str, reissue: bool = False) -> dict[int, str]:
+    """The personal voting links of the delegates who may vote, for their cards: {delegate
+    id: URL}. Each keeps the link already handed out (recovered from its sealed copy); a new
+    link only for those without one, or for everyone with ``reissue`` (issue 13 §5). This runs
+    right when the cards are rendered: the tokens live only in the sealed PDF."""
+    from ..voting.services import card_voting_links
     from ..voting.tokens import link_url
     ids = [d.id for d in delegates if may_have_voting_link(d)]
     if not ids:
         return {}
-    tokens = issue_voting_links(session, congress=congress, delegate_ids=ids, secret=secret)
+    tokens, _new = card_voting_links(session, congress=congress, delegate_ids=ids, reissue=reissue, secret=secret)
     return {did: link_url(base_url, token) for did, token in tokens.items()}
 
 
@@ -297,6 +299,7 @@ def _delegate_row(i: int, d: Delegate, info: dict | None = None) -> dict:
             "gender": d.gender or "", "position": d.position, "unit": d.unit,
             "category": category_label(info, d.category) if info else CATEGORY_LABELS.get(d.category, d.category),
             "party": "x" if d.is_party_member else "", "ethnicity": d.ethnicity,
+            "nationality": "" if is_citizen(d.nationality) else d.nationality,
             "present": d.checked_in_at is not None, "note": ""}
 
 
@@ -304,7 +307,7 @@ def delegate_list_data(session: Session, *, congress: Congress) -> dict:
     """Danh sách đại biểu: part A, those summoned, by category (an alternate who replaced
     someone is listed with the delegates summoned, saying whom they replaced), so that the
     groups add up to the summoned number; part B, not summoned: alternates not promoted and
-    guests. Each group in the Vietnamese name order."""
+    guests. Each group in the Vietnamese name order, guests in the roll's (protocol) order."""
     info = congress_info(congress)
     everyone = sort_delegates(session.scalars(select(Delegate).where(Delegate.congress_id == congress.id)))
     by_id = {d.id: d for d in everyone}
@@ -325,7 +328,9 @@ def delegate_list_data(session: Session, *, congress: Congress) -> dict:
                        "count": len(rows), "has_note": code == "alternate"})
     waiting = [d for d in everyone if d.category == "alternate" and not is_summoned(d)
                and d.credential_status != "rejected"]
-    guests = [d for d in everyone if d.category == "guest"]
+    # guests in protocol order, as the organizer put them on the roll (never the alphabet:
+    # the highest-ranking guest is named first), as in the minutes (issue 12 §20)
+    guests = sorted((d for d in everyone if d.category == "guest"), key=lambda d: d.id)
     for label, members in (("Đại biểu dự khuyết (chưa được bổ sung)", waiting), ("Khách mời", guests)):
         if members:
             others.append({"roman": roman(len(groups) + len(others) + 1), "label": label,
@@ -387,6 +392,7 @@ def credentials_report_data(session: Session, *, congress: Congress) -> dict:
                         for c in s["by_category"]],
         "women": share(s["women"]), "party_members": share(s["party_members"]),
         "ethnic_minorities": share(s["ethnic_minorities"]),
+        "foreigners": share(s["foreigners"]),
         "age": None if age is None else {
             "oldest": age["oldest"], "oldest_name": age["oldest_name"], "youngest": age["youngest"],
             "youngest_name": age["youngest_name"],
@@ -567,6 +573,7 @@ def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
         "seats_left": data["seats_left"], "seats_left_text": fmt_int(data["seats_left"]),
         "elected_so_far": data["elected_so_far"],
         "election_seats_left": data["election_seats_left"],
+        "ranked_alternates": data.get("ranked_alternates"),
         "seal": seal or "",
         "seal_url": url,
         "seal_qr": qr_svg(url) if url else "",
@@ -601,6 +608,7 @@ def seal_page_data(session: Session, *, round_id: int, seal: str) -> dict:
     election = session.get(Election, r.election_id)
     congress = session.get(Congress, election.congress_id)
     returned = r.returned or 0
+    base = vote_base(congress, r)
     rows = el.round_candidates(session, r)
     ranked = sorted(rows, key=lambda x: (-(x[0].votes or 0), x[0].ballot_number))
     return {
@@ -610,14 +618,21 @@ def seal_page_data(session: Session, *, round_id: int, seal: str) -> dict:
         "closed_at": local(r.closed_at).strftime("%H:%M %d/%m/%Y") if r.closed_at else "",
         "issued": fmt_int(r.issued), "returned": fmt_int(returned), "valid": fmt_int(r.valid),
         "invalid": fmt_int(r.invalid),
-        "candidates": [{"full_name": c.full_name, "votes_text": fmt_fraction(rc.votes or 0, returned),
-                        "percent_text": fmt_percent(rc.votes or 0, returned),
+        "candidates": [{"full_name": c.full_name, "votes_text": fmt_fraction(rc.votes or 0, base),
+                        "percent_text": fmt_percent(rc.votes or 0, base),
                         "elected": rc.is_elected, "tied": rc.is_tied} for rc, c in ranked],
         "seal": r.seal_sha256,
     }
 
 
 # --- motions and elections as the minutes and the resolution tell them -------------------
+
+def vote_base(congress: Congress, r: Round) -> int:
+    """What a closed round's votes are printed against ("n/base", %): the ballots returned,
+    or the valid ones when the congress's rulebook measures the majority on them."""
+    returned = r.returned or 0
+    return elect_base_count(returned, min(r.valid or 0, returned), get_preset(congress.preset_code))
+
 
 def motion_text(m: Motion) -> dict:
     """A show-of-hands result with counts and % of those present at the vote."""
@@ -642,12 +657,13 @@ def election_summary(session: Session, election: Election) -> dict:
         if r.status != "closed":
             continue
         returned = r.returned or 0
+        base = vote_base(session.get(Congress, election.congress_id), r)
         rows = el.round_candidates(session, r)
         ranked = sorted(rows, key=lambda x: (-(x[0].votes or 0), x[0].ballot_number))
         elected = [{"id": c.id, "full_name": c.full_name, "position": c.position, "unit": c.unit,
                     "round": r.number, "returned": fmt_int(returned),
-                    "votes_text": fmt_fraction(rc.votes or 0, returned),
-                    "percent_text": fmt_percent(rc.votes or 0, returned)}
+                    "votes_text": fmt_fraction(rc.votes or 0, base),
+                    "percent_text": fmt_percent(rc.votes or 0, base)}
                    for rc, c in ranked if rc.is_elected]
         tied = [c.full_name for rc, c in ranked if rc.is_tied]
         elected_all.extend(elected)
@@ -934,6 +950,9 @@ def resolution_default_text(session: Session, *, congress: Congress) -> str:
             continue  # told with the official delegates it follows
         follow = next((summaries[x.id] for x in elections
                        if x.body == "upper_alternates" and x.follows_election_id == e.id), None)
+        ranked = el.ranked_alternates(session, e)    # alternates taken from the ranking (RULES §4.4)
+        if follow is None and ranked and ranked["alternates"]:
+            follow = {"elected": ranked["alternates"], "elected_count": len(ranked["alternates"])}
         n += 1
         lines.append(f"Điều {n}. {_election_article(s, info, follow)}")
     n += 1
@@ -1062,11 +1081,13 @@ def dossier_data(session: Session, *, congress: Congress) -> dict:
                 "position": pick("position"), "unit": pick("unit"), "ethnicity": pick("ethnicity") or "",
                 "education": pick("education"), "qualification": pick("qualification"),
                 "political_theory": pick("political_theory"),
+                "nationality": "" if d is None or is_citizen(d.nationality) else d.nationality,
                 "party": "Đảng viên" if (c.is_party_member or (d is not None and d.is_party_member)) else "",
                 "votes_text": person["votes_text"], "percent_text": person["percent_text"],
             })
         groups.append({"title": s["what"], "election_title": s["title"], "seats": s["seats_text"],
                        "count": s["elected_count"], "rows": rows, "body": e.body,
+                       "has_foreign": any(r["nationality"] for r in rows),
                        "reported": e.body in UPPER_BODIES})
     creds = credentials_summary(session, congress)
     att = attendance(session, congress)
@@ -1143,6 +1164,10 @@ def document_warnings(session: Session, *, congress: Congress, base_url: str) ->
             out.append(f"Chưa nhập tên {label}: {paper} in dòng ký để trống.")
     if congress.kind == "delegates" and not officials(session, congress.id, "credentials_committee"):
         out.append("Chưa nhập tên Ban Thẩm tra tư cách đại biểu: báo cáo thẩm tra tư cách in dòng ký để trống.")
+    from ..agenda.services import presenter_warning
+    presenters = presenter_warning(_agenda_items(session, congress.id))
+    if presenters:
+        out.append(presenters)
     missing = [a["full_name"] for a in absent_rows(session, congress) if not a["reason"]]
     if missing:
         out.append(f"{len(missing)} {('đoàn viên' if congress.kind == 'all_members' else 'đại biểu')} vắng mặt "

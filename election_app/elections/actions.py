@@ -52,6 +52,47 @@ def create_election(session: Session, *, actor: Actor, cmd: CreateElection):
                               follows_election_id=cmd.follows_election_id)
 
 
+# --- a candidate list from a file, through the mapping step (issue 15 §3–4) -----------------
+
+class KeepCandidateUpload(Command):
+    congress_id: DbId
+    filename: str = Field(default="", max_length=1000)
+    data: bytes = Field(exclude=True, repr=False)      # the file itself never goes to the audit log
+
+
+@action("elections.keep_candidate_upload", permission="elections.manage", input=KeepCandidateUpload,
+        summary=lambda upload: f"{len(upload.data)} B")
+def keep_candidate_upload(session: Session, *, actor: Actor, cmd: KeepCandidateUpload):
+    """A candidate list not recognised for sure (or in an old font) waits for the mapping step."""
+    from ..imports import services as imports_services
+    return imports_services.keep_upload(session, congress_id=cmd.congress_id, user_id=actor.id,
+                                        kind="candidates", filename=cmd.filename, data=cmd.data)
+
+
+class ImportCandidateFile(CreateElection):
+    upload_id: str = Field(max_length=32)
+    encoding: str = Field(default="unicode", max_length=10)
+    signature: str = Field(max_length=64)
+    fields: list[str] = Field(max_length=200)
+
+
+@action("elections.import_candidate_file", permission="elections.manage", input=ImportCandidateFile,
+        summary=lambda r: f"cuộc bầu #{r[0].id}")
+def import_candidate_file(session: Session, *, actor: Actor, cmd: ImportCandidateFile):
+    """All or nothing: the election with its whole list, the columns remembered for this file
+    shape, and the waiting upload deleted, in one transaction."""
+    from ..imports import services as imports_services
+    congress = get_congress(session, cmd.congress_id)
+    upload = imports_services.get_upload(session, congress_id=cmd.congress_id, upload_id=cmd.upload_id,
+                                         kind="candidates")
+    result = el.create_election(session, congress=congress, title=cmd.title, body=cmd.body, seats=cmd.seats,
+                                candidates=cmd.candidates, entry_teams=cmd.entry_teams)
+    imports_services.remember_mapping(session, kind="candidates", signature=cmd.signature, fields=cmd.fields)
+    audit_note(session, filename=upload.filename, encoding=cmd.encoding)
+    imports_services.drop_upload(session, upload=upload)
+    return result
+
+
 class UpdateElection(ElectionRef):
     title: str | None = Field(default=None, max_length=300)
     seats: int | None = Field(default=None, le=10000)
@@ -72,6 +113,22 @@ def delete_election(session: Session, *, actor: Actor, cmd: ElectionRef):
     election = _election(session, cmd)
     audit_note(session, title=election.title)
     el.delete_election(session, election=election)
+
+
+class AlternatesByRanking(ElectionRef):
+    # 0 or empty: the congress's vote withdrawn
+    alternate_seats: Annotated[Annotated[int, Field(ge=0, le=el.MAX_ALTERNATES)] | None,
+                               BeforeValidator(blank_is_none)] = None
+
+
+@action("elections.set_alternates_by_ranking", permission="elections.manage", input=AlternatesByRanking,
+        summary=lambda e: f"{e.alternate_seats or 0} đại biểu dự khuyết theo kết quả bầu")
+def set_alternates_by_ranking(session: Session, *, actor: Actor, cmd: AlternatesByRanking):
+    """The congress voted to take the alternates to the upper congress from the ranking of
+    the official delegates' election (RULES §4.4), or withdrew that vote (0 / empty)."""
+    election = _election(session, cmd)
+    audit_note(session, previous=election.alternate_seats)
+    return el.set_alternates_by_ranking(session, election=election, seats=cmd.alternate_seats)
 
 
 class AddCandidate(ElectionRef, CandidateIn):
@@ -177,6 +234,9 @@ class EnterBallot(ElectionRef):
     number: Annotated[Annotated[int, Field(ge=1, le=100000)] | None, BeforeValidator(blank_is_none)] = None
     kept: list[DbId] = Field(default_factory=list, max_length=2000)
     defect: str | None = Field(default=None, max_length=300)
+    # The board's own words for a defect ("rách làm đôi"): kept with the entry, never in the
+    # audit log (the log keeps the code "other"); the service checks length and characters.
+    defect_text: str | None = Field(default=None, max_length=2000, exclude=True)
 
 
 def _entry_summary(e) -> str:
@@ -189,7 +249,7 @@ def enter_paper_ballot(session: Session, *, actor: Actor, cmd: EnterBallot):
     if r is None:
         raise Conflict("Chưa có lần bầu nào đang mở.")
     return el.enter_paper_ballot(session, round=r, team=cmd.team, number=cmd.number, kept=cmd.kept,
-                                 defect=cmd.defect, user_id=actor.id)
+                                 defect=cmd.defect, defect_text=cmd.defect_text, user_id=actor.id)
 
 
 class CorrectBallot(ElectionRef):
@@ -197,6 +257,9 @@ class CorrectBallot(ElectionRef):
     number: int = Field(ge=1, le=100000)
     kept: list[DbId] = Field(default_factory=list, max_length=2000)
     defect: str | None = Field(default=None, max_length=300)
+    # The board's own words for a defect ("rách làm đôi"): kept with the entry, never in the
+    # audit log (the log keeps the code "other"); the service checks length and characters.
+    defect_text: str | None = Field(default=None, max_length=2000, exclude=True)
     reason: str = Field(default="", max_length=500)
 
 
@@ -206,7 +269,8 @@ def correct_paper_ballot(session: Session, *, actor: Actor, cmd: CorrectBallot):
     if r is None:
         raise Conflict("Chưa có lần bầu nào đang mở.")
     return el.correct_paper_ballot(session, round=r, team=cmd.team, number=cmd.number, kept=cmd.kept,
-                                   defect=cmd.defect, reason=cmd.reason, user_id=actor.id)
+                                   defect=cmd.defect, defect_text=cmd.defect_text, reason=cmd.reason,
+                                   user_id=actor.id)
 
 
 class VoidBallot(ElectionRef):
