@@ -103,7 +103,7 @@ def create_agenda_from_template(session: Session, *, congress: Congress, replace
     at = start_time
     made = []
     for pos, row in enumerate(template_items(kind=congress.kind, chair_mode=congress.chair_mode,
-                                             term=congress.term)):
+                                             term=congress.term, level=congress.level)):
         item = AgendaItem(congress_id=congress.id, position=pos, section=row["section"],
                           title=row["title"], presenter=row["presenter"], planned_time=at,
                           duration_min=row["duration_min"], kind=row["kind"], code=row["code"],
@@ -118,7 +118,7 @@ def create_agenda_from_template(session: Session, *, congress: Congress, replace
 
 def _template_links(congress: Congress) -> dict[str, dict]:
     return {row["code"]: row for row in template_items(kind=congress.kind, chair_mode=congress.chair_mode,
-                                                      term=congress.term)}
+                                                      term=congress.term, level=congress.level)}
 
 
 def link_standard_items(session: Session, *, congress: Congress) -> int:

@@ -161,6 +161,7 @@ def congress_info(congress: Congress) -> dict:
         "term": term,
         "kind": congress.kind,
         "kind_label": KIND_LABELS.get(congress.kind, congress.kind),
+        "level": congress.level, "level_label": congress.level_label,
         "is_all_members": congress.kind == "all_members",
         "people_word": "đoàn viên" if congress.kind == "all_members" else "đại biểu",
         "date": congress.date,
@@ -572,6 +573,7 @@ def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
         "seats_left": data["seats_left"], "seats_left_text": fmt_int(data["seats_left"]),
         "elected_so_far": data["elected_so_far"],
         "election_seats_left": data["election_seats_left"],
+        "ranked_alternates": data.get("ranked_alternates"),
         "seal": seal or "",
         "seal_url": url,
         "seal_qr": qr_svg(url) if url else "",
@@ -948,6 +950,9 @@ def resolution_default_text(session: Session, *, congress: Congress) -> str:
             continue  # told with the official delegates it follows
         follow = next((summaries[x.id] for x in elections
                        if x.body == "upper_alternates" and x.follows_election_id == e.id), None)
+        ranked = el.ranked_alternates(session, e)    # alternates taken from the ranking (RULES §4.4)
+        if follow is None and ranked and ranked["alternates"]:
+            follow = {"elected": ranked["alternates"], "elected_count": len(ranked["alternates"])}
         n += 1
         lines.append(f"Điều {n}. {_election_article(s, info, follow)}")
     n += 1
