@@ -79,6 +79,9 @@ def test_every_document_of_a_realistic_congress_passes_the_render_checks(app, se
     text = chk.all_text(docs["delegate-list"])
     guests = [g.full_name for g in built["guests"]]
     assert [text.index(g) for g in guests] == sorted(text.index(g) for g in guests)
+    # the sign-in sheet is certified by the organizers, with the count of signatures to fill in
+    sheet = chk.all_text(docs["attendance-sheet"])
+    assert "TM. BAN TỔ CHỨC" in sheet and "Số người đã ký tên" in sheet
     # the covering letter fills its first page: only its last paragraph goes with the signature
     first = chk.parse(docs["dossier"])[0]
     assert "Đồng thời" in " ".join(w["text"] for w in first.words)
