@@ -27,7 +27,7 @@ from ..motions.models import Motion
 from ..rules import normalize_text
 from .inputs import ItemFields, item_fields
 from .models import AgendaItem, CongressFile
-from .presets import KIND_LABELS, SECTION_LABELS, add_minutes, template_items
+from .presets import KIND_LABELS, SECTION_LABELS, STANDARD_AGENDA, add_minutes, template_items
 
 TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)$")
 NOTES_MAX = 100_000
@@ -103,7 +103,7 @@ def create_agenda_from_template(session: Session, *, congress: Congress, replace
     at = start_time
     made = []
     for pos, row in enumerate(template_items(kind=congress.kind, chair_mode=congress.chair_mode,
-                                             term=congress.term)):
+                                             term=congress.term, level=congress.level)):
         item = AgendaItem(congress_id=congress.id, position=pos, section=row["section"],
                           title=row["title"], presenter=row["presenter"], planned_time=at,
                           duration_min=row["duration_min"], kind=row["kind"], code=row["code"],
@@ -118,7 +118,7 @@ def create_agenda_from_template(session: Session, *, congress: Congress, replace
 
 def _template_links(congress: Congress) -> dict[str, dict]:
     return {row["code"]: row for row in template_items(kind=congress.kind, chair_mode=congress.chair_mode,
-                                                      term=congress.term)}
+                                                      term=congress.term, level=congress.level)}
 
 
 def link_standard_items(session: Session, *, congress: Congress) -> int:
@@ -456,3 +456,32 @@ def seed_demo_agenda(session: Session, congress: Congress) -> None:
     if count_items(session, congress.id):
         return
     create_agenda_from_template(session, congress=congress, start="07:30")
+
+
+# --- the presenter of each item (issue 12 §20) -------------------------------------------
+
+# The template fills "Người trình bày" with the body that usually speaks ("Ban tổ chức",
+# "Đoàn Chủ tịch"…); the minutes must name the person who really did ("đồng chí Nguyễn Văn A,
+# thay mặt Đoàn Chủ tịch").
+BODY_PRESENTERS = frozenset(normalize_text(t.presenter).casefold() for t in STANDARD_AGENDA)
+
+
+def items_with_body_presenter(items) -> list:
+    """Held items (started or done) whose presenter is still a body name from the template."""
+    return [i for i in items
+            if (i.status in ("current", "done") or i.started_at is not None)
+            and normalize_text(i.presenter or "").casefold() in BODY_PRESENTERS]
+
+
+def presenter_warning(items) -> str:
+    """The warning shown on the agenda page and before the minutes are printed ("" when fine)."""
+    held = items_with_body_presenter(items)
+    if not held:
+        return ""
+    names = sorted({normalize_text(i.presenter) for i in held})
+    listed = "; ".join(f"{i.title} ({normalize_text(i.presenter)})" for i in held[:6])
+    more = f" và {len(held) - 6} mục khác" if len(held) > 6 else ""
+    return (f"{len(held)} mục đã diễn ra vẫn ghi người trình bày là tên tập thể của chương trình mẫu "
+            f"(«{'», «'.join(names)}») thay vì người đã trình bày: {listed}{more}. Biên bản đại hội in đúng như "
+            "vậy; hãy sửa từng mục thành họ tên và chức danh người trình bày (ví dụ «Đồng chí Nguyễn Văn An, "
+            "thay mặt Đoàn Chủ tịch»).")

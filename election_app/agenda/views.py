@@ -59,7 +59,8 @@ def index(cid: int):
     appointed = {a.agenda_item_id: a for a in appointment_services.list_appointments(db.session, cid)}
     return render_template("agenda/index.html", congress=congress, items=items, motions=motions,
                            elections=elections, appointed=appointed, form=ActionForm(),
-                           template_form=TemplateForm(), **_labels())
+                           template_form=TemplateForm(),
+                           presenter_warning=services.presenter_warning(items), **_labels())
 
 
 @bp.route("/congresses/<int:cid>/agenda/from-template", methods=["POST"])
@@ -374,8 +375,8 @@ def display_settings(cid: int):
 
 
 def _public_url(path: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
-    return base + path
+    from ..addresses import public_base_url
+    return public_base_url() + path
 
 
 @bp.route("/congresses/<int:cid>/display/issue", methods=["POST"])

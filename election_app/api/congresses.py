@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..auth.permissions import public
 from ..auth.services import guarded_authenticate, issue_api_token
 from ..congress import actions as congress_actions
+from ..congress.models import LEVEL_LABELS
 from ..congress.services import congress_json, get_congress, list_congresses
 from ..db import db
 from ..delegates import actions as delegate_actions
@@ -32,6 +33,7 @@ class TokenRequest(BaseModel):
 
 CONGRESS = obj(["id", "name", "organization", "term", "kind"], id=I, name=S, organization=S,
                parent_organization=S, term=S, ordinal=S, kind={"enum": ["delegates", "all_members"]},
+               level={"enum": list(LEVEL_LABELS)}, level_label=S,
                date={"type": ["string", "null"], "format": "date"}, venue=S, place=S, preset_code=S,
                chair_mode=S)
 ATTENDANCE = obj(["summoned", "present", "quorum_met"], summoned=I, present=I, absent=I, quorum_met=B,

@@ -30,7 +30,7 @@ ELECTION = obj(["id", "title", "body", "seats", "candidates", "warnings"], id=I,
                candidates={"type": "array", "items": CANDIDATE}, withdrawn={"type": "array", "items": CANDIDATE},
                warnings={"type": "array", "items": S}, surplus_percent=NUM,
                rounds={"type": "array", "items": obj(None, number=I, seats=I, status=S, outcome=S)},
-               elected_so_far=IDS)
+               elected_so_far=IDS, alternate_seats=I, ranked_alternates={"type": "object"})
 RESULT = obj(["round", "status", "seats", "issued", "returned", "valid", "invalid", "candidates", "outcome",
               "elected", "tied", "elected_so_far"],
              round=I, status={"enum": ["draft", "open", "closed"]}, seats=I, issued=I, returned=I, valid=I,
@@ -38,7 +38,8 @@ RESULT = obj(["round", "status", "seats", "issued", "returned", "valid", "invali
              candidates={"type": "array", "items": obj(["id", "full_name", "votes", "percent", "elected"],
                                                        id=I, full_name=S, votes=I, percent=NUM, elected=B)},
              outcome={"enum": ["pending", "complete", "tie", "insufficient"]}, elected=IDS, tied=IDS,
-             elected_so_far=IDS, seats_left=I, invalid_by_reason={"type": "object"})
+             elected_so_far=IDS, seats_left=I, invalid_by_reason={"type": "object"},
+             invalid_by_text={"type": "array", "items": obj(["reason", "count"], reason=S, count=I)})
 ROUND = obj(["round", "status", "seats"], election_id=I, round=I, status=S, seats=I, summoned_at_open=I,
             present_at_open=I, candidates={"type": "array", "items": obj(None, id=I, full_name=S, number=I)})
 

@@ -19,6 +19,9 @@ class CongressFields(Command):
     term: str | None = Field(default=None, max_length=20)
     ordinal: str | None = Field(default=None, max_length=20)
     kind: str | None = Field(default=None, max_length=20)
+    level: str | None = Field(default=None, max_length=20,
+                              description="cấp công đoàn: cdcs | cd_cap_tren_co_so | ldld_huyen | cd_nganh | "
+                                          "cd_nganh_tw | ldld_tinh | tong_ldld (mặc định cdcs)")
     date: Annotated[dt.date | None, BeforeValidator(blank_is_none)] = None
     venue: str | None = Text300
     place: str | None = Field(default=None, max_length=100)

@@ -10,18 +10,19 @@ from ..auth.models import UserCongress
 from ..errors import NotFound, ValidationFailed
 from ..rules import DEFAULT_PRESET, PRESETS, normalize_text
 from .inputs import CongressFields, congress_fields
-from .models import KIND_LABELS, Congress, CongressOfficial, OFFICIAL_ROLES
+from .models import GRASSROOTS, KIND_LABELS, LEVEL_LABELS, Congress, CongressOfficial, OFFICIAL_ROLES
 
-FIELDS = ("name", "organization", "parent_organization", "term", "ordinal", "kind", "date",
+FIELDS = ("name", "organization", "parent_organization", "term", "ordinal", "kind", "level", "date",
           "venue", "place", "preset_code", "chair_mode")
 
 
 LABELS = {"name": "Tên đại hội", "organization": "Tên công đoàn", "parent_organization": "Công đoàn cấp trên",
-          "term": "Nhiệm kỳ", "ordinal": "Lần thứ", "kind": "Hình thức đại hội", "date": "Ngày khai mạc",
+          "term": "Nhiệm kỳ", "ordinal": "Lần thứ", "kind": "Hình thức đại hội", "level": "Cấp công đoàn",
+          "date": "Ngày khai mạc",
           "venue": "Địa điểm", "place": "Địa danh", "preset_code": "Bộ quy tắc", "chair_mode": "Cách bầu Chủ tịch"}
 
 
-def _clean(fields: CongressFields | dict, *, partial: bool) -> dict:
+def _clean(fields: CongressFields | dict, *, partial: bool, current: Congress | None = None) -> dict:
     data = congress_fields(fields).data()
     out: dict = {}
     problems: list[dict] = []
@@ -42,6 +43,20 @@ def _clean(fields: CongressFields | dict, *, partial: bool) -> dict:
             problems.append({"field": key, "message": f"{label} không được để trống."})
     if out.get("kind") and out["kind"] not in KIND_LABELS:
         problems.append({"field": "kind", "message": "Hình thức đại hội phải là «delegates» (đại biểu) hoặc «all_members» (toàn thể)."})
+    if "level" in out and out["level"] not in LEVEL_LABELS:
+        if out["level"] == "" and not partial:
+            out.pop("level")           # not given: the model's default (công đoàn cơ sở)
+        else:
+            problems.append({"field": "level", "message": "Cấp công đoàn phải là một trong: " + "; ".join(
+                f"«{code}» ({label})" for code, label in LEVEL_LABELS.items()) + "."})
+    # Only a grassroots union holds an all-members congress; the upper levels hold a
+    # delegates' congress (RESEARCH §1.1 and §6, item 10).
+    level = out.get("level", current.level if current is not None else GRASSROOTS)
+    kind = out.get("kind", current.kind if current is not None else None)
+    if level in LEVEL_LABELS and level != GRASSROOTS and kind == "all_members" \
+            and not any(p["field"] in ("level", "kind") for p in problems):
+        problems.append({"field": "kind", "message": f"Đại hội của {LEVEL_LABELS[level]} là đại hội đại biểu: "
+                                                      "chỉ công đoàn cơ sở mới tổ chức đại hội toàn thể."})
     if out.get("preset_code") and out["preset_code"] not in PRESETS:
         problems.append({"field": "preset_code", "message": "Bộ quy tắc không tồn tại."})
     if out.get("chair_mode") and out["chair_mode"] not in ("by_bch", "direct"):
@@ -67,7 +82,7 @@ def create_congress(session: Session, *, data: CongressFields | dict) -> Congres
 
 
 def update_congress(session: Session, *, congress: Congress, data: CongressFields | dict) -> Congress:
-    for key, value in _clean(data, partial=True).items():
+    for key, value in _clean(data, partial=True, current=congress).items():
         setattr(congress, key, value)
     session.flush()
     return congress
@@ -93,7 +108,8 @@ def congress_json(c: Congress) -> dict:
     return {
         "id": c.id, "name": c.name, "organization": c.organization,
         "parent_organization": c.parent_organization, "term": c.term, "ordinal": c.ordinal,
-        "kind": c.kind, "date": c.date.isoformat() if c.date else None, "venue": c.venue,
+        "kind": c.kind, "level": c.level, "level_label": c.level_label,
+        "date": c.date.isoformat() if c.date else None, "venue": c.venue,
         "place": c.place, "preset_code": c.preset_code, "chair_mode": c.chair_mode,
     }
 

@@ -33,7 +33,7 @@ def list_congresses():
 
 def _form_data(form: CongressForm) -> dict:
     return {k: getattr(form, k).data for k in ("name", "organization", "parent_organization", "ordinal",
-                                                "term", "kind", "date", "place", "venue", "preset_code",
+                                                "term", "kind", "level", "date", "place", "venue", "preset_code",
                                                 "chair_mode")}
 
 

@@ -161,6 +161,7 @@ def congress_info(congress: Congress) -> dict:
         "term": term,
         "kind": congress.kind,
         "kind_label": KIND_LABELS.get(congress.kind, congress.kind),
+        "level": congress.level, "level_label": congress.level_label,
         "is_all_members": congress.kind == "all_members",
         "people_word": "đoàn viên" if congress.kind == "all_members" else "đại biểu",
         "date": congress.date,
@@ -306,7 +307,7 @@ def delegate_list_data(session: Session, *, congress: Congress) -> dict:
     """Danh sách đại biểu: part A, those summoned, by category (an alternate who replaced
     someone is listed with the delegates summoned, saying whom they replaced), so that the
     groups add up to the summoned number; part B, not summoned: alternates not promoted and
-    guests. Each group in the Vietnamese name order."""
+    guests. Each group in the Vietnamese name order, guests in the roll's (protocol) order."""
     info = congress_info(congress)
     everyone = sort_delegates(session.scalars(select(Delegate).where(Delegate.congress_id == congress.id)))
     by_id = {d.id: d for d in everyone}
@@ -327,7 +328,9 @@ def delegate_list_data(session: Session, *, congress: Congress) -> dict:
                        "count": len(rows), "has_note": code == "alternate"})
     waiting = [d for d in everyone if d.category == "alternate" and not is_summoned(d)
                and d.credential_status != "rejected"]
-    guests = [d for d in everyone if d.category == "guest"]
+    # guests in protocol order, as the organizer put them on the roll (never the alphabet:
+    # the highest-ranking guest is named first), as in the minutes (issue 12 §20)
+    guests = sorted((d for d in everyone if d.category == "guest"), key=lambda d: d.id)
     for label, members in (("Đại biểu dự khuyết (chưa được bổ sung)", waiting), ("Khách mời", guests)):
         if members:
             others.append({"roman": roman(len(groups) + len(others) + 1), "label": label,
@@ -570,6 +573,7 @@ def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
         "seats_left": data["seats_left"], "seats_left_text": fmt_int(data["seats_left"]),
         "elected_so_far": data["elected_so_far"],
         "election_seats_left": data["election_seats_left"],
+        "ranked_alternates": data.get("ranked_alternates"),
         "seal": seal or "",
         "seal_url": url,
         "seal_qr": qr_svg(url) if url else "",
@@ -990,6 +994,9 @@ def resolution_default_text(session: Session, *, congress: Congress) -> str:
             continue  # told with the official delegates it follows
         follow = next((summaries[x.id] for x in elections
                        if x.body == "upper_alternates" and x.follows_election_id == e.id), None)
+        ranked = el.ranked_alternates(session, e)    # alternates taken from the ranking (RULES §4.4)
+        if follow is None and ranked and ranked["alternates"]:
+            follow = {"elected": ranked["alternates"], "elected_count": len(ranked["alternates"])}
         n += 1
         lines.append(f"Điều {n}. {_election_article(s, info, follow)}")
     for a in appointed_bodies(session, congress):
@@ -1240,6 +1247,10 @@ def document_warnings(session: Session, *, congress: Congress, base_url: str) ->
             out.append(f"Chưa nhập tên {label}: {paper} in dòng ký để trống.")
     if congress.kind == "delegates" and not officials(session, congress.id, "credentials_committee"):
         out.append("Chưa nhập tên Ban Thẩm tra tư cách đại biểu: báo cáo thẩm tra tư cách in dòng ký để trống.")
+    from ..agenda.services import presenter_warning
+    presenters = presenter_warning(_agenda_items(session, congress.id))
+    if presenters:
+        out.append(presenters)
     missing = [a["full_name"] for a in absent_rows(session, congress) if not a["reason"]]
     if missing:
         out.append(f"{len(missing)} {('đoàn viên' if congress.kind == 'all_members' else 'đại biểu')} vắng mặt "

@@ -115,6 +115,22 @@ def delete_election(session: Session, *, actor: Actor, cmd: ElectionRef):
     el.delete_election(session, election=election)
 
 
+class AlternatesByRanking(ElectionRef):
+    # 0 or empty: the congress's vote withdrawn
+    alternate_seats: Annotated[Annotated[int, Field(ge=0, le=el.MAX_ALTERNATES)] | None,
+                               BeforeValidator(blank_is_none)] = None
+
+
+@action("elections.set_alternates_by_ranking", permission="elections.manage", input=AlternatesByRanking,
+        summary=lambda e: f"{e.alternate_seats or 0} đại biểu dự khuyết theo kết quả bầu")
+def set_alternates_by_ranking(session: Session, *, actor: Actor, cmd: AlternatesByRanking):
+    """The congress voted to take the alternates to the upper congress from the ranking of
+    the official delegates' election (RULES §4.4), or withdrew that vote (0 / empty)."""
+    election = _election(session, cmd)
+    audit_note(session, previous=election.alternate_seats)
+    return el.set_alternates_by_ranking(session, election=election, seats=cmd.alternate_seats)
+
+
 class AddCandidate(ElectionRef, CandidateIn):
     model_config = ConfigDict(**Command.model_config, title="AddCandidate")
 
@@ -218,6 +234,9 @@ class EnterBallot(ElectionRef):
     number: Annotated[Annotated[int, Field(ge=1, le=100000)] | None, BeforeValidator(blank_is_none)] = None
     kept: list[DbId] = Field(default_factory=list, max_length=2000)
     defect: str | None = Field(default=None, max_length=300)
+    # The board's own words for a defect ("rách làm đôi"): kept with the entry, never in the
+    # audit log (the log keeps the code "other"); the service checks length and characters.
+    defect_text: str | None = Field(default=None, max_length=2000, exclude=True)
 
 
 def _entry_summary(e) -> str:
@@ -230,7 +249,7 @@ def enter_paper_ballot(session: Session, *, actor: Actor, cmd: EnterBallot):
     if r is None:
         raise Conflict("Chưa có lần bầu nào đang mở.")
     return el.enter_paper_ballot(session, round=r, team=cmd.team, number=cmd.number, kept=cmd.kept,
-                                 defect=cmd.defect, user_id=actor.id)
+                                 defect=cmd.defect, defect_text=cmd.defect_text, user_id=actor.id)
 
 
 class CorrectBallot(ElectionRef):
@@ -238,6 +257,9 @@ class CorrectBallot(ElectionRef):
     number: int = Field(ge=1, le=100000)
     kept: list[DbId] = Field(default_factory=list, max_length=2000)
     defect: str | None = Field(default=None, max_length=300)
+    # The board's own words for a defect ("rách làm đôi"): kept with the entry, never in the
+    # audit log (the log keeps the code "other"); the service checks length and characters.
+    defect_text: str | None = Field(default=None, max_length=2000, exclude=True)
     reason: str = Field(default="", max_length=500)
 
 
@@ -247,7 +269,8 @@ def correct_paper_ballot(session: Session, *, actor: Actor, cmd: CorrectBallot):
     if r is None:
         raise Conflict("Chưa có lần bầu nào đang mở.")
     return el.correct_paper_ballot(session, round=r, team=cmd.team, number=cmd.number, kept=cmd.kept,
-                                   defect=cmd.defect, reason=cmd.reason, user_id=actor.id)
+                                   defect=cmd.defect, defect_text=cmd.defect_text, reason=cmd.reason,
+                                   user_id=actor.id)
 
 
 class VoidBallot(ElectionRef):

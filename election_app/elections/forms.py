@@ -30,6 +30,8 @@ LABEL_MSGIDS = (
     _l("Phiếu không do Ban bầu cử phát ra"), _l("Phiếu không có dấu của Ban Chấp hành theo quy định"),
     _l("Phiếu ghi thêm tên người ngoài danh sách"), _l("Phiếu có dấu hiệu riêng / đánh dấu riêng"),
     _l("Phiếu gạch không rõ ràng, không xác định được người bị gạch"),
+    # candidate_import.PROBLEM_LABELS (the mapping step's error table)
+    _l("Danh sách bầu cử"), _l("Số lượng bầu"), _l("Tên cuộc bầu cử"), _l("Đại biểu"),
 )
 
 NOMINATION_WORDS = {"ứng cử": "self", "ung cu": "self", "uc": "self", "self": "self",

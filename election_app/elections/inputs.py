@@ -67,14 +67,17 @@ def candidates_in(rows) -> list[CandidateIn]:
     return [r if isinstance(r, CandidateIn) else parse(CandidateIn, r) for r in rows]
 
 
-# A defect code of RULES §4.4 or one of its plain-word spellings ("no stamp"), which the
-# service maps to the code (and refuses when it is none of them).
-Defect = Annotated[str, Field(max_length=100)]
+# A defect code of RULES §4.2, one of its plain-word spellings ("no stamp"), which the
+# service maps to the code, or the board's own words ("rách làm đôi", code "other"), which
+# the service keeps as written once it has checked them (NFC, at most 200 characters, no
+# control character): the door only bounds the size.
+Defect = Annotated[str, Field(max_length=2000)]
 
 
 class PaperBallotIn(BaseModel):
     """One ballot of a batch: the ids of the names NOT struck (``kept``), or ``spoiled`` with
-    the physical defect (a code of RULES §4.4; ``true`` is a distinguishing mark)."""
+    the physical defect (a code of RULES §4.2, its label, or the board's own words; ``true``
+    is a distinguishing mark)."""
     model_config = ConfigDict(extra="ignore", frozen=True, title="PaperBallotIn")
     kept: list[DbId] = Field(default_factory=list, max_length=2000)
     spoiled: Defect | bool | None = None

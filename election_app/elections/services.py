@@ -41,12 +41,12 @@ from ..db import utcnow
 from ..delegates.models import Delegate
 from ..delegates.services import attendance, is_citizen, is_summoned
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..rules import (DEFECT_REASONS, INVALID_REASONS, BallotError, BallotVerdict,
-                     check_candidate_list, count_votes, decide_round, elect_base_count, format_percent_vi,
-                     get_preset, judge_ballot, name_sort_key, normalize_text, percent,
-                     reconcile, split_full_name)
+from ..rules import (DEFECT_REASONS, INVALID_REASONS, OTHER_DEFECT, BallotError, BallotVerdict,
+                     check_candidate_list, control_characters, count_votes, decide_round, elect_base_count,
+                     format_percent_vi, get_preset, judge_ballot, name_sort_key, normalize_text,
+                     percent, reconcile, split_full_name, upper_delegate_alternates)
 from .inputs import MAX_TEAMS, NOMINATION_ALIASES, CandidateIn, PaperBallotIn, ballots_in, candidates_in  # noqa: F401
-from .models import (BODY_LABELS, NOMINATION_LABELS, Ballot, Candidate, Election,
+from .models import (BODY_LABELS, NOMINATION_LABELS, Ballot, Candidate, DocumentNumber, Election,
                      CredentialEvent, PaperBallotCorrection, PaperBallotEntry, Receipt, Round,
                      RoundCandidate, RoundParticipation, SealedBallot)
 
@@ -277,6 +277,10 @@ def create_election(session: Session, *, congress: Congress, title: str, body: s
         follows = session.get(Election, follows_election_id)
         if follows is None or follows.congress_id != congress.id:
             _problem(problems, "follows_election_id", "Cuộc bầu cử liên quan không thuộc đại hội này.")
+        elif body == "upper_alternates" and follows.alternate_seats:
+            _problem(problems, "follows_election_id",
+                     f"Đại hội đã biểu quyết lấy {follows.alternate_seats} đại biểu dự khuyết theo kết quả bầu "
+                     f"«{follows.title}»: không bầu riêng đại biểu dự khuyết nữa (bỏ biểu quyết đó trước).")
     people: list[dict] = []
     for i, person in enumerate(candidates, start=1):
         values = _candidate_values(session, congress.id, body, person, i, problems)
@@ -637,8 +641,11 @@ def close_round(session: Session, *, election: Election, passphrase: str | None 
     if tally["disagreements"]:
         details = [{"field": "paper_ballots", "row": d["number"], "message": d["message"]}
                    for d in tally["disagreements"]]
-        raise Conflict(f"Chưa kết thúc được lần bầu: các tổ nhập phiếu chưa khớp nhau "
-                       f"({len(details)} phiếu). Hãy đối chiếu và sửa.", details, code="entries_disagree")
+        # The sentence itself names every ballot (issue 13, 11): a page that shows only the
+        # message, or a reader who stops at it, still sees them all.
+        which = ", ".join(str(d["number"]) for d in tally["disagreements"])
+        raise Conflict(f"Chưa kết thúc được lần bầu: các tổ nhập phiếu chưa khớp nhau ở {len(details)} phiếu "
+                       f"(phiếu số {which}). Hãy đối chiếu và sửa.", details, code="entries_disagree")
     if tally["problems"]:
         details = [{"field": p["code"], "message": p["message"]} for p in tally["problems"]]
         raise Conflict("Chưa kết thúc được lần bầu: số liệu chưa khớp. " +
@@ -648,6 +655,7 @@ def close_round(session: Session, *, election: Election, passphrase: str | None 
     r.issued, r.returned = tally["issued"], tally["returned"]
     r.valid, r.invalid = tally["valid"], tally["invalid"]
     r.invalid_by_reason = json.dumps(tally["invalid_by_reason"])
+    r.invalid_by_text = json.dumps(tally["invalid_by_text"], ensure_ascii=False)
     r.outcome = decision.outcome
     r.seal_sha256 = seal(election.id, r.number, tally["ballots"])
     elected, tied = set(decision.elected), set(decision.tied)
@@ -665,12 +673,41 @@ def close_round(session: Session, *, election: Election, passphrase: str | None 
     r.closed_at = utcnow()
     # The count minutes' number is fixed now, once (issue 12): the next free number of the
     # congress, never recomputed, so a reprint after other rounds close reads the same.
-    r.minutes_number = (session.scalar(
-        select(func.max(Round.minutes_number)).join(Election, Election.id == Round.election_id)
-        .where(Election.congress_id == election.congress_id)) or 0) + 1
+    r.minutes_number = assign_minutes_number(session, congress_id=election.congress_id, round=r)
     session.flush()
     session.info["ballot_box_closed"] = True
     return r
+
+
+MINUTES_SERIES = "BB-BBC"
+NUMBER_ATTEMPTS = 5
+
+
+def _next_free_number(session: Session, congress_id: int, series: str) -> int:
+    return (session.scalar(select(func.max(DocumentNumber.number)).where(
+        DocumentNumber.congress_id == congress_id, DocumentNumber.series == series)) or 0) + 1
+
+
+def assign_minutes_number(session: Session, *, congress_id: int, round: Round) -> int:
+    """The count minutes' number of a closing round: the congress's next free number in the
+    "BB-BBC" series, written to ``document_numbers`` whose unique key (congress, series,
+    number) refuses a number given twice. Two rounds closing at once (PostgreSQL, READ
+    COMMITTED) may read the same "next free" number: the second insert then fails on the key,
+    inside a savepoint, and the number is read again (the other close's is now visible)."""
+    given = session.scalar(select(DocumentNumber.number).where(DocumentNumber.round_id == round.id))
+    if given:
+        return given
+    for _attempt in range(NUMBER_ATTEMPTS):
+        number = _next_free_number(session, congress_id, MINUTES_SERIES)
+        try:
+            with session.begin_nested():
+                session.add(DocumentNumber(congress_id=congress_id, series=MINUTES_SERIES, number=number,
+                                           round_id=round.id))
+        except IntegrityError:
+            continue
+        return number
+    raise Conflict("Chưa cấp được số biên bản kiểm phiếu vì nhiều lần bầu kết thúc cùng lúc; vui lòng thử lại.",
+                   code="number_busy")
 
 
 def write_counted_ballots(session: Session, *, round: Round, ballots: list[dict], receipts: list[str]) -> int:
@@ -781,12 +818,16 @@ def scrub_storage(engine) -> dict:
 
 @event.listens_for(Session, "after_commit")
 def _scrub_after_close(session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released (e.g. the count minutes' number): the close is not committed yet
     if session.info.pop("ballot_box_closed", False):
         scrub_storage(session.get_bind())
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_close(session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint rolled back: the close goes on
     session.info.pop("ballot_box_closed", None)
 
 
@@ -891,21 +932,63 @@ def set_paper_issued(session: Session, *, election: Election, issued: int) -> Ro
     return r
 
 
-def _normalize_defect(value) -> str | None:
+MAX_DEFECT_TEXT = 200   # the board's own words for a defect, in characters (after NFC)
+
+
+def _bad_defect(message: str) -> ValidationFailed:
+    return ValidationFailed(message, [{"field": "spoiled", "message": message}])
+
+
+def clean_defect_text(value) -> str:
+    """The board's own words for a defect (RULES §4.2, 3), as kept and printed: NFC, single
+    spaces, at most ``MAX_DEFECT_TEXT`` characters, no control character. Refused
+    (ValidationFailed) when empty, too long or holding a control character."""
+    if not isinstance(value, str):
+        raise _bad_defect("Lý do phiếu không hợp lệ phải là một câu chữ.")
+    text = normalize_text(value)
+    if not text:
+        raise _bad_defect("Ghi rõ lỗi của phiếu (ví dụ: «rách làm đôi»).")
+    bad = control_characters(text)
+    if bad:
+        raise _bad_defect("Lý do phiếu không hợp lệ chứa ký tự điều khiển "
+                          f"({', '.join(f'U+{ord(ch):04X}' for ch in dict.fromkeys(bad))}): hãy gõ lại.")
+    if len(text) > MAX_DEFECT_TEXT:
+        raise _bad_defect(f"Lý do phiếu không hợp lệ dài {len(text)} ký tự, quá {MAX_DEFECT_TEXT} ký tự: "
+                          "hãy ghi gọn lại.")
+    return text
+
+
+def _normalize_defect(value, text=None) -> tuple[str | None, str | None]:
+    """(code, the board's words): a code of DEFECT_REASONS, its Vietnamese label or a known
+    alias is that code; any other words are the board's own (code ``other``), kept as
+    written (``clean_defect_text``). ``text`` (the page's "lỗi khác" box) is always the
+    board's words unless it names a code."""
+    if text not in (None, ""):
+        if value not in (None, "", False, OTHER_DEFECT):
+            raise _bad_defect("Mỗi phiếu chỉ ghi một lý do không hợp lệ: chọn một phím lỗi "
+                              "hoặc ghi lỗi khác, không cả hai.")
+        value = text
     if value in (None, "", False):
-        return None
-    text = normalize_text(str(value))
-    if text in DEFECT_REASONS:
-        return text
+        return None, None
+    words = clean_defect_text(value)
+    if words in DEFECT_REASONS:
+        return words, None
+    if words == OTHER_DEFECT:
+        raise _bad_defect("Ghi rõ lỗi của phiếu (ví dụ: «rách làm đôi»).")
     for code, label in DEFECT_REASONS.items():
-        if text.casefold() == label.casefold():
-            return code
-    key = text.casefold().replace("-", "_").replace(" ", "_")
+        if words.casefold() == label.casefold():
+            return code, None
+    key = words.casefold().replace("-", "_").replace(" ", "_")
     if key in DEFECT_ALIASES:
-        return DEFECT_ALIASES[key]
-    raise ValidationFailed(
-        f"Lý do phiếu không hợp lệ không xác định: «{text}».",
-        [{"field": "spoiled", "message": "Chỉ nhận: " + ", ".join(f"{k} ({v})" for k, v in DEFECT_REASONS.items())}])
+        return DEFECT_ALIASES[key], None
+    return OTHER_DEFECT, words
+
+
+def defect_label(defect: str | None, text: str | None) -> str:
+    """How a recorded defect reads: the board's words, or the code's label."""
+    if defect == OTHER_DEFECT and text:
+        return text
+    return INVALID_REASONS.get(defect, defect or "")
 
 
 def _check_team(election: Election, team: int) -> None:
@@ -914,13 +997,13 @@ def _check_team(election: Election, team: int) -> None:
                                [{"field": "team", "message": "Tổ nhập phiếu không hợp lệ."}])
 
 
-def _check_entry(session: Session, round: Round, team: int, kept: Iterable[int], defect
-                 ) -> tuple[int, list[int], str | None]:
+def _check_entry(session: Session, round: Round, team: int, kept: Iterable[int], defect, defect_text=None
+                 ) -> tuple[int, list[int], str | None, str | None]:
     """Judge one paper entry (typed at the door) against the round's list; returns (team,
-    sorted kept, defect)."""
+    sorted kept, defect code, the board's words for an ``other`` defect)."""
     _check_team(session.get(Election, round.election_id), team)
     kept_ids = list(kept)
-    defect = _normalize_defect(defect)
+    defect, words = _normalize_defect(defect, defect_text)
     listed = [c.id for _, c in round_candidates(session, round)]
     try:
         judge_ballot(kept_ids, listed, round.seats, defect)
@@ -931,7 +1014,7 @@ def _check_entry(session: Session, round: Round, team: int, kept: Iterable[int],
         if unknown:
             message = f"Phiếu giữ lại mã không có trên phiếu bầu lần này: {', '.join(map(str, unknown))}."
         raise ValidationFailed(message, [{"field": "kept", "message": message}]) from exc
-    return team, sorted(kept_ids), defect
+    return team, sorted(kept_ids), defect, words
 
 
 def _next_number(session: Session, round: Round, team: int) -> int:
@@ -949,12 +1032,13 @@ def _round_open(session: Session, round: Round) -> None:
 
 
 def enter_paper_ballot(session: Session, *, round: Round, team: int = 1, number: int | None = None,
-                       kept: list, defect: str | None = None, user_id: int | None = None
-                       ) -> PaperBallotEntry:
+                       kept: list, defect: str | None = None, defect_text: str | None = None,
+                       user_id: int | None = None) -> PaperBallotEntry:
     """One paper ballot as read by one team: the ids of the names NOT struck, and a physical
-    defect code if the board found one. ``number`` defaults to the team's next number."""
+    defect if the board found one: a code, or the board's own words (``defect_text``, or
+    words in ``defect`` that name no code). ``number`` defaults to the team's next number."""
     _round_open(session, round)
-    team, kept_ids, defect = _check_entry(session, round, team, kept, defect)
+    team, kept_ids, defect, words = _check_entry(session, round, team, kept, defect, defect_text)
     if number is None:
         number = _next_number(session, round, team)
     if number < 1:
@@ -971,7 +1055,7 @@ def enter_paper_ballot(session: Session, *, round: Round, team: int = 1, number:
         raise Conflict(f"Tổ {team} đã nhập phiếu số {number}; muốn đổi, hãy dùng «Sửa phiếu».",
                        code="duplicate_number")
     entry = PaperBallotEntry(round_id=round.id, team=team, number=number, kept=json.dumps(kept_ids),
-                             defect=defect, entered_by=user_id)
+                             defect=defect, defect_text=words, entered_by=user_id)
     session.add(entry)
     try:
         session.flush()
@@ -989,11 +1073,11 @@ def get_paper_entry(session: Session, *, round: Round, team: int, number: int) -
 
 
 def correct_paper_ballot(session: Session, *, round: Round, team: int = 1, number: int, kept: list,
-                         defect: str | None = None, reason: str, user_id: int | None = None
-                         ) -> PaperBallotEntry:
+                         defect: str | None = None, defect_text: str | None = None, reason: str,
+                         user_id: int | None = None) -> PaperBallotEntry:
     """Correct an earlier entry; the old reading, who, when and why are kept."""
     _round_open(session, round)
-    team, kept_ids, defect = _check_entry(session, round, team, kept, defect)
+    team, kept_ids, defect, words = _check_entry(session, round, team, kept, defect, defect_text)
     reason = normalize_text(reason)
     if not reason:
         raise ValidationFailed("Cần ghi lý do sửa phiếu.", [{"field": "reason", "message": "Lý do không được để trống."}])
@@ -1002,13 +1086,13 @@ def correct_paper_ballot(session: Session, *, round: Round, team: int = 1, numbe
         raise Conflict(f"Phiếu số {entry.number} của tổ {team} đã bị huỷ: không sửa được. Nếu đây là một "
                        "phiếu thật, hãy nhập nó với số mới.", code="entry_void")
     new_kept = json.dumps(kept_ids)
-    if entry.kept == new_kept and entry.defect == defect:
+    if entry.kept == new_kept and entry.defect == defect and (entry.defect_text or None) == words:
         raise ValidationFailed(f"Phiếu số {number} không thay đổi gì.",
                                [{"field": "kept", "message": "Nội dung sửa giống nội dung đã nhập."}])
     session.add(PaperBallotCorrection(entry_id=entry.id, old_kept=entry.kept, old_defect=entry.defect,
-                                      new_kept=new_kept, new_defect=defect, reason=reason,
-                                      corrected_by=user_id))
-    entry.kept, entry.defect = new_kept, defect
+                                      old_defect_text=entry.defect_text, new_kept=new_kept, new_defect=defect,
+                                      new_defect_text=words, reason=reason, corrected_by=user_id))
+    entry.kept, entry.defect, entry.defect_text = new_kept, defect, words
     session.flush()
     return entry
 
@@ -1041,7 +1125,8 @@ def void_paper_ballot(session: Session, *, round: Round, team: int = 1, number: 
     if claimed != 1:
         raise Conflict(f"Phiếu số {number} của tổ {team} đã bị huỷ trước đó.", code="already_void")
     session.add(PaperBallotCorrection(entry_id=entry.id, old_kept=entry.kept, old_defect=entry.defect,
-                                      new_kept="[]", new_defect=VOID, reason=reason, corrected_by=user_id))
+                                      old_defect_text=entry.defect_text, new_kept="[]", new_defect=VOID,
+                                      reason=reason, corrected_by=user_id))
     session.flush()
     return entry
 
@@ -1070,9 +1155,9 @@ def record_paper_ballots(session: Session, *, election: Election, ballots: list[
         raise ValidationFailed(f"Chưa ghi phiếu nào: {len(problems)} phiếu có lỗi. {problems[0]['message']}",
                                problems)
     number = _next_number(session, r, team) if checked else 0
-    for team_no, kept_ids, defect in checked:
+    for team_no, kept_ids, defect, words in checked:
         session.add(PaperBallotEntry(round_id=r.id, team=team_no, number=number, kept=json.dumps(kept_ids),
-                                     defect=defect, entered_by=user_id))
+                                     defect=defect, defect_text=words, entered_by=user_id))
         number += 1
     try:
         session.flush()
@@ -1101,14 +1186,38 @@ def corrections(session: Session, round: Round) -> list[tuple[PaperBallotCorrect
         .order_by(PaperBallotCorrection.corrected_at, PaperBallotCorrection.id)).all()]
 
 
-def _entry_content(e: PaperBallotEntry) -> tuple[tuple[int, ...], str | None]:
-    return tuple(sorted(json.loads(e.kept))), e.defect
+def _words_key(text: str | None) -> str | None:
+    """The board's words as compared between teams and grouped in the minutes: the same
+    words in another case or spacing are the same reason."""
+    return normalize_text(text).casefold() if text else None
 
 
-def describe_content(kept: Iterable[int], defect: str | None, numbers: dict[int, int]) -> str:
+def _entry_content(e: PaperBallotEntry) -> tuple:
+    """What two teams must agree on: (kept ids, defect code, the board's words compared
+    case-insensitively, the words as typed). Equality looks at the first three only."""
+    return _Content(tuple(sorted(json.loads(e.kept))), e.defect, _words_key(e.defect_text), e.defect_text)
+
+
+class _Content(tuple):
+    """(kept, defect, words key, words): equal and hashed on the first three."""
+    def __new__(cls, kept, defect, key, words):
+        return super().__new__(cls, (kept, defect, key, words))
+
+    def __eq__(self, other):
+        return isinstance(other, tuple) and tuple(self[:3]) == tuple(other[:3])
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __hash__(self):
+        return hash(tuple(self[:3]))
+
+
+def describe_content(kept: Iterable[int], defect: str | None, numbers: dict[int, int],
+                     text: str | None = None) -> str:
     """A reading as people say it: "giữ 1, 3, 4", "gạch hết", "không hợp lệ: …"."""
     if defect:
-        return f"không hợp lệ: {DEFECT_REASONS.get(defect, defect)}"
+        return f"không hợp lệ: {defect_label(defect, text)}"
     nums = sorted(numbers.get(k, k) for k in kept)
     if not nums:
         return "gạch hết tên"
@@ -1144,9 +1253,10 @@ def compare_teams(session: Session, round: Round) -> dict:
             parts = []
             for t, v in readings.items():
                 missing = "đã huỷ" if (t, n) in voided else "chưa nhập"
-                parts.append(f"tổ {t}: " + (missing if v is None else describe_content(v[0], v[1], numbers)))
+                parts.append(f"tổ {t}: " + (missing if v is None else describe_content(v[0], v[1], numbers, v[3])))
             disagreements.append({"number": n, "readings": {t: (None if v is None else
-                                                               {"kept": list(v[0]), "defect": v[1]})
+                                                               {"kept": list(v[0]), "defect": v[1],
+                                                                "defect_text": v[3]})
                                                             for t, v in readings.items()},
                                   "voided": {t: voided[(t, n)] for t in by_team if (t, n) in voided},
                                   "message": f"Phiếu số {n}: " + "; ".join(parts) + "."})
@@ -1196,13 +1306,18 @@ def round_tally(session: Session, round: Round, *, opened: list[dict] | None = N
         sealed = sealed_count(session, round)
     comparison = compare_teams(session, round)
     paper_counted = 0
+    words: list[str] = []
     if not comparison["disagreements"]:
         for number in sorted(comparison["entries"][1]):
-            kept, defect = comparison["entries"][1][number]
+            kept, defect, _key, text = comparison["entries"][1][number]
             verdict = judge_ballot(kept, listed, round.seats, defect)
             verdicts.append(verdict)
+            # The board's words stay on the board's side: the counted ballot (published, sealed)
+            # carries only the code "other"; the words are counted, never listed per ballot.
             counted.append({"kept": sorted(kept), "valid": verdict.valid, "reason": verdict.reason,
                             "source": "paper"})
+            if verdict.reason == OTHER_DEFECT and text:
+                words.append(text)
             paper_counted += 1
     count = count_votes(verdicts, listed)
     methods = participation(session, round)
@@ -1227,6 +1342,7 @@ def round_tally(session: Session, round: Round, *, opened: list[dict] | None = N
         "round": round.number, "status": round.status, "seats": round.seats, "sealed": sealed,
         "issued": issued, "returned": returned, "valid": count.valid, "invalid": count.invalid,
         "invalid_by_reason": dict(count.invalid_by_reason), "votes": dict(count.votes),
+        "invalid_by_text": group_words(words),
         "decision": decision, "ballots": counted, "participation": methods,
         "paper_issued": paper_issued, "paper_counted": paper_counted,
         "electronic_counted": len(counted) - paper_counted + sealed,
@@ -1234,6 +1350,20 @@ def round_tally(session: Session, round: Round, *, opened: list[dict] | None = N
         "present": present, "summoned": summoned,
         "problems": [{"code": p.code, "message": p.message} for p in problems],
     }
+
+
+def group_words(texts: Iterable[str]) -> list[list]:
+    """The board's words for "other" defects, counted: [[text, n], ...], most frequent first.
+    The same words in another case or spacing are one reason, printed as most often typed."""
+    groups: dict[str, dict[str, int]] = {}
+    for text in texts:
+        spellings = groups.setdefault(_words_key(text), {})
+        spellings[text] = spellings.get(text, 0) + 1
+    out = []
+    for spellings in groups.values():
+        shown = sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        out.append([shown, sum(spellings.values())])
+    return sorted(out, key=lambda pair: (-pair[1], pair[0]))
 
 
 def _percent_number(votes: int, base: int) -> float:
@@ -1251,7 +1381,7 @@ def round_result(session: Session, election: Election, round: Round | None = Non
                 "candidates": [{"id": c.id, "full_name": c.full_name, "votes": 0, "percent": 0.0,
                                 "elected": False} for c in list_candidates(session, election)],
                 "outcome": "pending", "elected": [], "tied": [], "elected_so_far": so_far,
-                "seats_left": election.seats, "invalid_by_reason": {}}
+                "seats_left": election.seats, "invalid_by_reason": {}, "invalid_by_text": []}
     rows = round_candidates(session, r)
     if r.status == "closed":
         returned = r.returned or 0
@@ -1260,7 +1390,8 @@ def round_result(session: Session, election: Election, round: Round | None = Non
                   "outcome": r.outcome,
                   "elected": [c.id for rc, c in ranked if rc.is_elected],
                   "tied": [c.id for rc, c in ranked if rc.is_tied],
-                  "invalid_by_reason": json.loads(r.invalid_by_reason or "{}")}
+                  "invalid_by_reason": json.loads(r.invalid_by_reason or "{}"),
+                  "invalid_by_text": json.loads(r.invalid_by_text or "[]")}
         votes = {c.id: rc.votes or 0 for rc, c in rows}
         elected = set(result["elected"])
     else:
@@ -1268,7 +1399,8 @@ def round_result(session: Session, election: Election, round: Round | None = Non
         returned = tally["returned"]
         result = {"issued": tally["issued"], "returned": returned, "valid": tally["valid"],
                   "invalid": tally["invalid"], "outcome": "pending", "elected": [], "tied": [],
-                  "invalid_by_reason": tally["invalid_by_reason"], "sealed": tally["sealed"]}
+                  "invalid_by_reason": tally["invalid_by_reason"], "sealed": tally["sealed"],
+                  "invalid_by_text": tally["invalid_by_text"]}
         votes = tally["votes"]
         elected = set()
     base = elect_base_count(returned, min(result["valid"] or 0, returned), _preset(session, election))
@@ -1281,6 +1413,8 @@ def round_result(session: Session, election: Election, round: Round | None = Non
         "outcome": result["outcome"], "elected": result["elected"], "tied": result["tied"],
         "elected_so_far": so_far, "seats_left": election.seats - len(so_far),
         "invalid_by_reason": result["invalid_by_reason"],
+        # the board's own words for "other" defects, counted (never per ballot)
+        "invalid_by_text": [{"reason": text, "count": n} for text, n in result["invalid_by_text"]],
         # electronic ballots still sealed in the box (content unknown until close)
         "sealed": result.get("sealed", 0),
     }
@@ -1329,6 +1463,8 @@ def election_json(session: Session, election: Election, warnings: list[str] | No
         "rounds": [{"number": r.number, "seats": r.seats, "status": r.status, "outcome": r.outcome}
                    for r in list_rounds(session, election)],
         "elected_so_far": elected_so_far(session, election),
+        "alternate_seats": election.alternate_seats,
+        "ranked_alternates": ranked_alternates(session, election),
     }
 
 
@@ -1349,6 +1485,7 @@ def count_minutes_data(session: Session, round: Round) -> dict:
     if round.status == "closed":
         returned, valid, invalid, issued = round.returned or 0, round.valid or 0, round.invalid or 0, round.issued or 0
         by_reason = json.loads(round.invalid_by_reason or "{}")
+        by_text = json.loads(round.invalid_by_text or "[]")
         votes = {c.id: rc.votes or 0 for rc, c in rows}
         decision = decide_round(votes, round.seats, returned, preset, valid=valid)
         present, summoned = round.present_at_open, round.summoned_at_open
@@ -1357,6 +1494,7 @@ def count_minutes_data(session: Session, round: Round) -> dict:
         tally = round_tally(session, round)
         returned, valid, invalid, issued = tally["returned"], tally["valid"], tally["invalid"], tally["issued"]
         by_reason, votes, decision = tally["invalid_by_reason"], tally["votes"], tally["decision"]
+        by_text = tally["invalid_by_text"]
         present, summoned = tally["present"], tally["summoned"]
         seal_hash = None
     voted = issued
@@ -1394,8 +1532,7 @@ def count_minutes_data(session: Session, round: Round) -> dict:
         "self_nominated": sum(1 for p in people if p["nomination"] == "self"),
         "nominated": sum(1 for p in people if p["nomination"] != "self"),
         "issued": issued, "returned": returned, "valid": valid, "invalid": invalid,
-        "invalid_by_reason": [{"code": code, "label": label, "count": int(by_reason.get(code, 0))}
-                              for code, label in INVALID_REASONS.items()],
+        "invalid_by_reason": _reasons_for_minutes(by_reason, by_text),
         "candidates": people,
         "votes_needed": decision.votes_needed,
         "base": base, "base_is_valid": preset.elect_base == "valid",
@@ -1408,7 +1545,93 @@ def count_minutes_data(session: Session, round: Round) -> dict:
         "elected_so_far": [{"id": cid, "full_name": everyone[cid].full_name} for cid in all_so_far if cid in everyone],
         "election_seats_left": election.seats - len(all_so_far),
         "seal_sha256": seal_hash,
+        # Alternates taken from this round's ranking, when the congress so voted (RULES §4.4).
+        "ranked_alternates": _alternates_of_round(session, election, round),
     }
+
+
+def _alternates_of_round(session: Session, election: Election, round: Round) -> dict | None:
+    if round.status != "closed":
+        return None
+    ranked = ranked_alternates(session, election)
+    return ranked if ranked and ranked["ready"] and ranked["round"] == round.number else None
+
+
+def _reasons_for_minutes(by_reason: dict, by_text: list) -> list[dict]:
+    """Invalid ballots by reason as the minutes print them: every code (0 when none), the
+    "other" defects under the board's own words, each with its count."""
+    rows = [{"code": code, "label": label, "count": int(by_reason.get(code, 0))}
+            for code, label in INVALID_REASONS.items() if code != OTHER_DEFECT]
+    rows += [{"code": OTHER_DEFECT, "label": text, "count": int(n)} for text, n in by_text]
+    worded = sum(int(n) for _, n in by_text)
+    unworded = int(by_reason.get(OTHER_DEFECT, 0)) - worded
+    if unworded > 0:   # never expected: an "other" defect always has its words
+        rows.append({"code": OTHER_DEFECT, "label": INVALID_REASONS[OTHER_DEFECT], "count": unworded})
+    return rows
+
+
+# --- upper-congress alternates taken from the ranking (RULES §4.4) ------------------------------
+
+MAX_ALTERNATES = 100
+
+
+def set_alternates_by_ranking(session: Session, *, election: Election, seats) -> Election:
+    """The congress voted to take ``seats`` alternates to the upper congress from this
+    official-delegate election's ranking (those who passed, just below the last official
+    delegate elected); ``None`` / 0 withdraws that decision. Refused for any other body,
+    and when a separate alternates election already follows this one."""
+    if election.body != "upper_delegates":
+        raise ValidationFailed("Chỉ cuộc bầu đại biểu chính thức đi dự đại hội cấp trên mới lấy đại biểu dự "
+                               "khuyết theo kết quả bầu.", [{"field": "alternate_seats", "message": "Không áp dụng."}])
+    if isinstance(seats, str) and seats.strip().isdigit():
+        seats = int(seats.strip())
+    if seats in (None, "", 0):
+        election.alternate_seats = None
+        session.flush()
+        return election
+    if isinstance(seats, bool) or not isinstance(seats, int) or not 1 <= seats <= MAX_ALTERNATES:
+        raise ValidationFailed(f"Số đại biểu dự khuyết phải là số nguyên từ 1 đến {MAX_ALTERNATES}.",
+                               [{"field": "alternate_seats", "message": "Số không hợp lệ."}])
+    separate = session.scalar(select(Election).where(Election.follows_election_id == election.id,
+                                                     Election.body == "upper_alternates").limit(1))
+    if separate is not None:
+        raise Conflict(f"Đã có cuộc bầu riêng đại biểu dự khuyết («{separate.title}»): không lấy theo kết quả "
+                       "bầu được nữa.", code="separate_alternates")
+    election.alternate_seats = seats
+    session.flush()
+    return election
+
+
+def ranked_alternates(session: Session, election: Election) -> dict | None:
+    """The alternates taken from the ranking, when the congress so voted (``alternate_seats``):
+    among the candidates of the round that filled the last official seat, those who passed the
+    threshold and were not elected, from the highest vote down; a tie at the last alternate
+    seat is reported, never broken (RULES §4.3, §4.4). ``ready`` is False until every official
+    seat is filled. None when the congress did not so vote."""
+    if election.body != "upper_delegates" or not election.alternate_seats:
+        return None
+    out = {"seats": election.alternate_seats, "ready": False, "round": None, "alternates": [], "tied": [],
+           "outcome": "pending", "seats_left": election.alternate_seats}
+    if election_status(session, election) != "complete":
+        return out
+    r = latest_closed_round(session, election)
+    rows = round_candidates(session, r)
+    returned, valid = r.returned or 0, min(r.valid or 0, r.returned or 0)
+    preset = _preset(session, election)
+    votes = {c.id: rc.votes or 0 for rc, c in rows}
+    decision = upper_delegate_alternates(votes, returned, elected_so_far(session, election),
+                                         election.alternate_seats, preset, valid=valid)
+    base = elect_base_count(returned, valid, preset)     # as the count minutes print it
+    people = {c.id: c for _, c in rows}
+
+    def person(cid: int) -> dict:
+        v = votes[cid]
+        return {"id": cid, "full_name": people[cid].full_name, "votes": v, "votes_text": f"{v}/{base}",
+                "percent_text": format_percent_vi(percent(v, base) if base else Decimal("0.00"))}
+
+    out.update(ready=True, round=r.number, alternates=[person(c) for c in decision.elected],
+               tied=[person(c) for c in decision.tied], outcome=decision.outcome, seats_left=decision.seats_left)
+    return out
 
 
 def latest_closed_round(session: Session, election: Election) -> Round | None:

@@ -10,7 +10,8 @@ Thresholds are integer comparisons; ties are reported, never broken; every messa
 Vietnamese. Services load data, call these functions, and store what they return.
 """
 
-from .ballots import DEFECT_REASONS, INVALID_REASONS, BallotError, BallotJudge, BallotVerdict, judge_ballot
+from .ballots import (DEFECT_REASONS, INVALID_REASONS, OTHER_DEFECT, BallotError, BallotJudge, BallotVerdict,
+                      judge_ballot)
 from .candidates import CandidateCheck, check_candidate_list
 from .motions import motion_passed, validate_motion
 from .names import (
@@ -57,6 +58,7 @@ __all__ = [
     "DEFAULT_PRESET",
     "DEFECT_REASONS",
     "INVALID_REASONS",
+    "OTHER_DEFECT",
     "OUTCOMES",
     "PRESETS",
     "BallotError",

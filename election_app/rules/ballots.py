@@ -25,10 +25,15 @@ DEFECT_REASONS: dict[str, str] = {
 }
 """Physical defects the board records on a paper ballot (code → label)."""
 
+OTHER_DEFECT = "other"
+"""Any other defect, which the board writes in its own words (RULES §4.2, 3): the words are
+kept beside the ballot's entry and printed in the minutes; the rules see only this code."""
+
 INVALID_REASONS: dict[str, str] = {
     "too_many_kept": "Phiếu bầu thừa số lượng đại hội đã biểu quyết",
     "all_struck": "Phiếu gạch hết tên trong danh sách",
     **DEFECT_REASONS,
+    OTHER_DEFECT: "Phiếu có lỗi khác do Ban bầu cử ghi",
 }
 """Every reason a ballot is invalid (code → label), in the order printed in the minutes."""
 
@@ -80,10 +85,10 @@ class BallotJudge:
         self._many = len(listed) > 1
 
     def __call__(self, kept: Iterable[Hashable], defect: str | None = None) -> BallotVerdict:
-        if defect is not None and defect not in DEFECT_REASONS:
+        if defect is not None and defect not in DEFECT_REASONS and defect != OTHER_DEFECT:
             raise ValueError(
                 f"Lý do phiếu không hợp lệ không xác định: {defect!r} "
-                f"(chỉ nhận {', '.join(DEFECT_REASONS)})."
+                f"(chỉ nhận {', '.join([*DEFECT_REASONS, OTHER_DEFECT])})."
             )
         kept_list = kept if isinstance(kept, (list, tuple)) else list(kept)
         kept_set = frozenset(kept_list)
@@ -114,8 +119,9 @@ def judge_ballot(
 ) -> BallotVerdict:
     """Judge one ballot.
 
-    - a recorded ``defect`` (a code of ``DEFECT_REASONS``) makes it invalid for that
-      reason, whatever names it keeps; an unknown code raises ``ValueError``;
+    - a recorded ``defect`` (a code of ``DEFECT_REASONS``, or ``OTHER_DEFECT`` for a defect
+      the board describes in its own words) makes it invalid for that reason, whatever
+      names it keeps; an unknown code raises ``ValueError``;
     - more names kept than ``seats``: invalid, ``too_many_kept``;
     - every name struck on a list of two or more: invalid, ``all_struck``;
     - on a one-name list, the name struck is a valid vote against (``kept`` empty) and

@@ -323,7 +323,10 @@ def phone_live_version(session: Session, *, congress_id: int, ttl: float = _LIVE
     hit = cache.get(congress_id) if cache is not None else None
     if hit is not None and now - hit[0] < ttl:
         return hit[1]
-    current = session.scalar(select(Congress.current_agenda_item_id).where(Congress.id == congress_id))
+    row = session.execute(select(Congress.current_agenda_item_id).where(Congress.id == congress_id)).first()
+    if row is None:
+        raise NotFound("Không tìm thấy đại hội.")
+    current = row[0]
     rounds = session.execute(
         select(Round.id, Round.number).join(Election, Election.id == Round.election_id)
         .where(Election.congress_id == congress_id, Round.status == "open")

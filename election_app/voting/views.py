@@ -31,7 +31,7 @@ from ..elections.models import RoundParticipation
 from ..errors import Conflict, DomainError, ValidationFailed
 from ..extensions import csrf
 from ..door import page_run
-from ..addresses import public_base_url
+from ..addresses import public_address, public_base_url
 from . import actions, services, tokens
 from .web import cast_in_unit, voter_for_request
 from .forms import BallotForm, DeskForm, IssueLinksForm, SlipsForm
@@ -318,12 +318,29 @@ def set_policy(cid: int):
     return redirect(url_for("voting.links", cid=cid))
 
 
+def _unreachable_voting_address() -> str | None:
+    """A voting QR no phone in the hall can open is a credential printed for nothing (issue 13
+    §1): the pages that print them refuse, before any link or slip is made. The refusal in
+    Vietnamese, or None when the address is reachable."""
+    addr = public_address()
+    if addr.reachable:
+        return None
+    return _("Không tạo mã QR bỏ phiếu với địa chỉ %(url)s: %(reason)s. Chưa cấp liên kết hay phiếu nào. "
+             "Hãy nối máy này vào mạng Wi-Fi của hội trường và chạy máy chủ với HOST=0.0.0.0 (hoặc đặt "
+             "PUBLIC_BASE_URL là địa chỉ mạng của máy, ví dụ http://192.168.1.10:5000) rồi làm lại.",
+             url=addr.url, reason=addr.reason)
+
+
 @bp.route("/congresses/<int:cid>/voting-link-requests/<int:rid>/confirm", methods=["POST"])
 @require("delegates.manage")
 def confirm_link(cid: int, rid: int):
     congress = get_congress(db.session, cid)
     if not DeskForm().validate_on_submit():
         flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
+        return redirect(url_for("voting.links", cid=cid))
+    refusal = _unreachable_voting_address()
+    if refusal:
+        flash(refusal, "error")
         return redirect(url_for("voting.links", cid=cid))
     done, result = page_run(actions.confirm_link, {"congress_id": cid, "request_id": rid})
     if not done:
@@ -357,6 +374,10 @@ def issue_links(cid: int):
     if not ids:
         flash(_("Không có đại biểu nào để cấp liên kết."), "warning")
         return redirect(url_for("voting.links", cid=cid))
+    refusal = _unreachable_voting_address()
+    if refusal:
+        flash(refusal, "error")
+        return redirect(url_for("voting.links", cid=cid))
     done, issued = page_run(actions.issue_links, {"congress_id": cid, "delegate_ids": ids})
     if not done:
         return redirect(url_for("voting.links", cid=cid))
@@ -376,6 +397,10 @@ def issue_link(cid: int, did: int):
     delegate = get_delegate(db.session, cid, did)
     if not DeskForm().validate_on_submit():
         flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
+        return redirect(url_for("voting.links", cid=cid))
+    refusal = _unreachable_voting_address()
+    if refusal:
+        flash(refusal, "error")
         return redirect(url_for("voting.links", cid=cid))
     done, result = page_run(actions.issue_link, {"congress_id": cid, "delegate_id": did})
     if not done:
@@ -408,6 +433,10 @@ def slips(cid: int, eid: int):
     if form.validate_on_submit():
         if rnd is None:
             flash(_("Cuộc bầu cử chưa có lần bầu nào: hãy mở lần bầu trước khi in phiếu QR."), "error")
+            return redirect(url_for("voting.slips", cid=cid, eid=eid))
+        refusal = _unreachable_voting_address()
+        if refusal:
+            flash(refusal, "error")
             return redirect(url_for("voting.slips", cid=cid, eid=eid))
         done, result = page_run(actions.generate_slips, {"congress_id": cid, "election_id": eid,
                                                          "count": form.count.data})

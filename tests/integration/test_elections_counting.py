@@ -226,8 +226,10 @@ def test_entry_refusals_and_corrections_trace(session, congress, present):
         el.enter_paper_ballot(session, round=r, number=1, kept=[ids["b"]])
     with pytest.raises(ValidationFailed):                  # id not on the ballot
         el.enter_paper_ballot(session, round=r, kept=[99999])
-    with pytest.raises(ValidationFailed):                  # unknown defect code
-        el.enter_paper_ballot(session, round=r, kept=[], defect="coffee")
+    with pytest.raises(ValidationFailed):                  # the board's words with a control character
+        el.enter_paper_ballot(session, round=r, kept=[], defect="rách\x00")
+    with pytest.raises(ValidationFailed):                  # words too long
+        el.enter_paper_ballot(session, round=r, kept=[], defect="rách " * 60)
     with pytest.raises(ValidationFailed):                  # correction without a reason
         el.correct_paper_ballot(session, round=r, number=1, kept=[ids["b"]], reason=" ")
     with pytest.raises(NotFound):

@@ -234,7 +234,7 @@ def test_double_entry_void_in_one_team_is_a_missing_ballot_until_both_void(sessi
     el.void_paper_ballot(session, round=r, team=1, number=4, reason=REASON)
     comparison = el.compare_teams(session, r)
     [d] = comparison["disagreements"]
-    assert d["number"] == 4 and d["readings"][1] is None and d["readings"][2] == {"kept": [b, c], "defect": None}
+    assert d["number"] == 4 and d["readings"][1] is None and d["readings"][2] == {"kept": [b, c], "defect": None, "defect_text": None}
     assert d["voided"] == {1: REASON}
     assert "tổ 1: đã huỷ" in d["message"] and "tổ 2: giữ số 2, 3" in d["message"]
     assert comparison["counts"] == {1: 3, 2: 4}

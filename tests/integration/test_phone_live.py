@@ -130,3 +130,9 @@ def test_a_replaced_link_stops_with_the_page_error(client, session, congress, ro
     page = client.get(f"/v/{token}").get_data(as_text=True)
     assert "data-version" not in page and "data-live" not in page
     assert client.get(url).status_code == 200       # the congress's version is not a credential
+
+
+def test_an_unknown_congress_is_404_even_for_staff(client, login, session, congress):
+    login("admin")          # staff who may see every congress need no key ...
+    assert client.get(f"/live/{congress.id}.json").status_code == 200
+    assert client.get(f"/live/{congress.id + 1000}.json").status_code == 404   # ... but no congress, no version

@@ -151,18 +151,22 @@ def test_access_logs_never_hold_a_token(app, session, congress, roll, caplog):
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
     try:
-        urllib.request.urlopen(f"{base}/v/{token}").read()
+        with urllib.request.urlopen(f"{base}/v/{token}") as resp:
+            resp.read()
         req = urllib.request.Request(f"{base}{vote_url(token, election.id)}", method="POST",
                                      data=json.dumps({"kept": ids[:1]}).encode(),
                                      headers={"Content-Type": "application/json"})
-        assert urllib.request.urlopen(req).status == 201
+        with urllib.request.urlopen(req) as resp:
+            assert resp.status == 201
         for path in (f"/v/{'Q' * 32}", f"/s/{token}"):
             try:
-                urllib.request.urlopen(base + path)
+                urllib.request.urlopen(base + path).close()
             except urllib.error.HTTPError as err:
+                err.close()
                 assert err.code == 403
     finally:
         server.shutdown()
+        server.server_close()
     lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
     assert len([x for x in lines if "HTTP/1.1" in x]) >= 4, lines
     assert not [x for x in lines if token in x or "Q" * 32 in x], lines
