@@ -14,3 +14,4 @@ from .documents.models import RenderJob  # noqa: F401
 from .audit.models import AuditEntry, AuditHead  # noqa: F401
 from .imports.models import ImportMapping, ImportUpload  # noqa: F401
 from .federation.models import CongressOrganization, Dossier, Organization, UserOrganization  # noqa: F401
+from .comments.models import DraftComment  # noqa: F401

@@ -25,6 +25,7 @@ KIND_LABELS = {
     "election": "Bầu cử (bỏ phiếu kín)",
     "discussion": "Thảo luận",
     "appointment": "Công bố quyết định chỉ định",
+    "comments": "Góp ý dự thảo văn kiện",
     "other": "Khác",
 }
 

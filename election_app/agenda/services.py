@@ -16,7 +16,7 @@ import hmac
 import re
 import unicodedata
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text as sql_text
 from sqlalchemy.orm import Session
 
 from ..congress.models import Congress
@@ -262,6 +262,10 @@ def delete_item(session: Session, *, item: AgendaItem) -> None:
     from .appointments import get_appointment
     if get_appointment(session, item) is not None:
         raise Conflict("Mục này đã ghi quyết định chỉ định; hãy xoá quyết định trước khi xoá mục.")
+    # The delegates' comments on drafts (comments feature; read by name, no import back).
+    if session.execute(sql_text("SELECT 1 FROM draft_comments WHERE agenda_item_id = :i LIMIT 1"),
+                       {"i": item.id}).first() is not None:
+        raise Conflict("Mục này đã có góp ý của đại biểu; không thể xoá mục.")
     if congress is not None and congress.current_agenda_item_id == item.id:
         congress.current_agenda_item_id = None
     items = [i for i in list_items(session, item.congress_id) if i.id != item.id]

@@ -835,6 +835,12 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
                      "notes": _paragraphs(item.notes), "part": None,
                      "contents": [{"kind": "appointment", "appointment": a}
                                   for a in appointed_by_item.get(item.id, [])]}
+            if item.kind == "comments":
+                from ..comments.services import summary as comments_summary
+                groups = comments_summary(session, item)
+                if groups:
+                    entry["contents"].append({"kind": "comments", "groups": groups,
+                                              "count": fmt_int(sum(g["count"] for g in groups))})
             if item.section != part and item.section in PART_TITLES:
                 part = item.section
                 entry["part"] = PART_TITLES[part]
