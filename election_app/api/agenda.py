@@ -5,6 +5,8 @@ from flask import jsonify
 
 from ..agenda import appointments as appointment_services
 from ..agenda import services
+from ..comments import actions as comment_actions
+from ..comments import services as comment_services
 from ..congress.services import get_congress
 from ..agenda import actions as agenda_actions
 from ..db import db
@@ -24,6 +26,11 @@ APPOINTMENT = obj(["id", "item_id", "body", "decision_number", "decision_date", 
                   id=I, item_id=I, body=S, body_label=S, decision_number=S,
                   decision_date={"type": ["string", "null"]}, issuer=S,
                   people={"type": "array", "items": PERSON}, recorded_at={"type": ["string", "null"]})
+COMMENT = obj(["id", "item_id", "text", "topic"], id=I, item_id=I, text=S, topic=S,
+              delegate={"type": ["string", "null"]})
+COMMENT_GROUP = obj(["topic", "count", "texts"], topic=S, count=I, texts={"type": "array", "items": S})
+COMMENTS = obj(["comments", "summary"], comments={"type": "array", "items": COMMENT},
+               summary={"type": "array", "items": COMMENT_GROUP})
 AGENDA = obj(["items", "current_item_id"], items={"type": "array", "items": ITEM},
              current_item_id={"type": ["integer", "null"]})
 
@@ -48,6 +55,12 @@ OPENAPI_PATHS = {
         "post": op("Ghi quyết định chỉ định công bố tại mục này (số, ngày, cơ quan ban hành, người được "
                    "chỉ định); không tạo cuộc bầu cử nào", errors=(404, 422), params=["cid", "iid"],
                    body=agenda_actions.RecordAppointment, response=APPOINTMENT)},
+    "/congresses/{cid}/agenda/{iid}/comments": {
+        "get": op("Góp ý dự thảo văn kiện của đại biểu ở mục này, và bản tổng hợp theo nhóm (đưa vào biên bản)",
+                  errors=(404,), params=["cid", "iid"], response=COMMENTS)},
+    "/congresses/{cid}/agenda/{iid}/comments/topics": {
+        "post": op("Thư ký đặt nhóm (chủ đề) cho các góp ý", errors=(404, 422), params=["cid", "iid"],
+                   body=comment_actions.GroupComments, response=COMMENTS)},
 }
 
 
@@ -101,3 +114,27 @@ def api_record_appointment(cid: int, iid: int):
     get_congress(db.session, cid)
     row = api_run(agenda_actions.record_appointment, json_body(), congress_id=cid, item_id=iid)
     return jsonify(appointment_services.appointment_json(row)), 200
+
+
+def _comments(cid: int, iid: int) -> dict:
+    from ..delegates.models import Delegate
+    item = services.get_item(db.session, cid, iid)
+    rows = comment_services.comments_of(db.session, item)
+    return {"comments": [comment_services.comment_json(c, db.session.get(Delegate, c.delegate_id)
+                                                       if c.delegate_id else None) for c in rows],
+            "summary": comment_services.summary(db.session, item)}
+
+
+@bp.get("/congresses/<int:cid>/agenda/<int:iid>/comments")
+@api_auth("notes.write")
+def api_comments(cid: int, iid: int):
+    get_congress(db.session, cid)
+    return jsonify(_comments(cid, iid))
+
+
+@bp.post("/congresses/<int:cid>/agenda/<int:iid>/comments/topics")
+@api_auth("notes.write")
+def api_comment_topics(cid: int, iid: int):
+    get_congress(db.session, cid)
+    api_run(comment_actions.group_comments, json_body(), congress_id=cid, item_id=iid)
+    return jsonify(_comments(cid, iid)), 200

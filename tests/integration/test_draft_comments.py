@@ -140,3 +140,19 @@ def test_secretary_topic_too_long_is_refused(client, login, session, congress, r
     assert "Chuỗi quá dài" in resp.get_data(as_text=True)
     session.expire_all()
     assert session.get(DraftComment, row.id).topic == ""
+
+
+def test_api_lists_and_groups(api, session, congress, roll):
+    item, _token = _setup(session, congress, roll)
+    row = cs.submit_comment(session, congress=congress, delegate=roll[0], item_id=item.id, text="Ý kiến qua API")
+    session.commit()
+    client = api("secretary")
+    base = f"/api/v1/congresses/{congress.id}/agenda/{item.id}/comments"
+    got = client.get(base).get_json()
+    assert got["comments"][0]["text"] == "Ý kiến qua API" and got["comments"][0]["delegate"] == roll[0].full_name
+    assert got["summary"] == [{"topic": "Chưa phân nhóm", "count": 1, "texts": ["Ý kiến qua API"]}]
+    done = client.post(base + "/topics", json={"topics": [{"comment_id": row.id, "topic": "Tổ chức"}]})
+    assert done.status_code == 200 and done.get_json()["summary"][0]["topic"] == "Tổ chức"
+    bad = client.post(base + "/topics", json={"topics": [{"comment_id": row.id + 999, "topic": "X"}]})
+    assert bad.status_code == 404 and "Không có góp ý" in bad.get_json()["message"]
+    assert api("board").get(base).status_code == 403
