@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..congress.models import Congress
 from ..db import utcnow
 from ..errors import ValidationFailed
-from ..rules import normalize_text
+from ..rules import control_characters, normalize_text
 from .inputs import APPOINTED_BODY_LABELS, AppointmentFields
 from .models import AgendaItem, Appointment
 
@@ -59,7 +59,19 @@ def _bad(field: str, message: str, row: int | None = None) -> ValidationFailed:
     return ValidationFailed(message, [detail])
 
 
+def _refuse_control(data: AppointmentFields) -> None:
+    """NUL and the like are refused, never stored (PostgreSQL cannot keep them in text)."""
+    fields = [("decision_number", data.decision_number, None), ("issuer", data.issuer, None)]
+    for n, p in enumerate(data.people, start=1):
+        fields += [("full_name", p.full_name, n), ("position", p.position, n), ("unit", p.unit, n)]
+    for field, value, row in fields:
+        if control_characters(value or ""):
+            raise _bad(field, "Có ký tự điều khiển không hợp lệ; hãy gõ lại." if row is None
+                       else f"Dòng {row}: có ký tự điều khiển không hợp lệ; hãy gõ lại.", row=row)
+
+
 def _clean_fields(congress: Congress, data: AppointmentFields) -> dict:
+    _refuse_control(data)
     number = _clean(data.decision_number)
     if not number:
         raise _bad("decision_number", "Hãy nhập số quyết định chỉ định (ví dụ: 125/QĐ-LĐLĐ).")

@@ -17,7 +17,7 @@ from ..agenda.models import AgendaItem
 from ..congress.models import Congress
 from ..delegates.models import Delegate
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..rules import normalize_text
+from ..rules import control_characters, normalize_text
 from .models import DraftComment
 
 KIND = "comments"
@@ -27,7 +27,10 @@ PER_DELEGATE_MAX = 20
 UNGROUPED = "Chưa phân nhóm"
 
 
-def _clean(text: str | None) -> str:
+def _clean(text: str | None, field: str = "text") -> str:
+    if control_characters(text or ""):
+        raise ValidationFailed("Có ký tự điều khiển không hợp lệ; hãy gõ lại.",
+                               [{"field": field, "message": "Có ký tự điều khiển không hợp lệ."}])
     text = unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n"))
     return "\n".join(normalize_text(line).strip() for line in text.split("\n")).strip()
 
@@ -79,7 +82,7 @@ def set_topics(session: Session, *, item: AgendaItem, topics: dict[int, str]) ->
         row = rows.get(cid)
         if row is None:
             raise NotFound(f"Không có góp ý số {cid} ở mục này.")
-        topic = _clean(topic).replace("\n", " ")
+        topic = _clean(topic, "topic").replace("\n", " ")
         if len(topic) > TOPIC_MAX:
             raise ValidationFailed(f"Tên nhóm dài quá {TOPIC_MAX} ký tự.",
                                    [{"row": n, "field": "topic", "message": f"Tối đa {TOPIC_MAX} ký tự."}])

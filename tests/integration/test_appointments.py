@@ -87,6 +87,8 @@ def test_secretary_may_not_record_it(api, session, congress):
     ({"body": "chair"}, "chỉ ghi một người"),
     ({"body": "president"}, "lựa chọn cho phép"),
     ({"people": [{"full_name": "An", "birth_year": 1700}]}, "quá nhỏ"),
+    ({"decision_number": "12\x00/QĐ"}, "ký tự điều khiển"),
+    ({"people": [{"full_name": "Nguyễn\x07 An"}]}, "Dòng 1: có ký tự điều khiển"),
 ])
 def test_bad_input_is_refused_in_vietnamese(api, session, congress, change, words):
     item = _item(session, congress)

@@ -56,6 +56,7 @@ def test_delegate_sends_comments_from_the_phone(app, client, session, congress, 
 @pytest.mark.parametrize("text, status, words", [
     ("   ", 422, "Hãy viết nội dung góp ý"),
     ("x" * 4001, 422, "dài quá 4000 ký tự"),
+    ("Góp ý\x00 có NUL", 422, "ký tự điều khiển"),
 ])
 def test_bad_comments_are_refused_in_vietnamese(client, session, congress, roll, text, status, words):
     item, token = _setup(session, congress, roll)
