@@ -2,7 +2,7 @@
 PY      ?= python3.11
 VENV    := .venv
 BIN     := $(VENV)/bin
-HOST    ?= 127.0.0.1
+HOST    ?= 0.0.0.0
 HTTPS   ?=
 PORT    ?= 5000
 WORKERS ?= 2

@@ -6,7 +6,8 @@ import importlib
 import sys
 
 BENCHES = {"tally": "bench.tally_bench", "load": "bench.load_bench", "pdf": "bench.pdf_bench",
-           "ballot": "bench.ballot_bench", "box": "bench.box_bench", "omr": "bench.omr_bench"}
+           "ballot": "bench.ballot_bench", "box": "bench.box_bench", "omr": "bench.omr_bench",
+           "federation": "bench.federation_bench"}
 
 
 def main(argv: list[str]) -> int:

@@ -53,7 +53,7 @@ def gunicorn(url: str, workers: int = 2, threads: int = 8):
          "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
          "election_app:create_app()"], cwd=ROOT, env=env)
     try:
-        deadline = time.time() + 30
+        deadline = time.time() + 120   # four workers importing the app on a busy 2-core machine
         while time.time() < deadline:
             try:
                 c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -67,7 +67,7 @@ def gunicorn(url: str, workers: int = 2, threads: int = 8):
         yield port
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        proc.wait(timeout=60)
 
 
 class Client:

@@ -6,6 +6,7 @@ import click
 from flask import Flask
 
 from .db import db
+from .door import unit
 from .errors import DomainError
 
 
@@ -161,6 +162,44 @@ def register_cli(app: Flask) -> None:
                 _fail(err)
             click.echo(f"Đã sao lưu đại hội {one} → {path}")
 
+    @app.cli.group("org", help="Cây công đoàn trên máy chủ liên đoàn (federation).")
+    def org_group():
+        pass
+
+    @org_group.command("create")
+    @click.argument("name")
+    @click.option("--level", required=True, type=click.Choice(
+        ["tong_ldld", "ldld_tinh", "cd_nganh_tw", "cd_nganh", "ldld_huyen", "cd_cap_tren_co_so", "cdcs"]))
+    @click.option("--parent", "parent_id", type=int, default=None, help="Số của công đoàn cấp trên trực tiếp.")
+    def org_create(name: str, level: str, parent_id: int | None):
+        """Add a union to the tree."""
+        from .federation.actions import create_organization
+        org = _cli_run(create_organization, {"name": name, "level": level, "parent_id": parent_id})
+        click.echo(f"Đã thêm công đoàn số {org.id}: {org.name}")
+
+    @org_group.command("attach")
+    @click.argument("cid", type=int)
+    @click.argument("org_id", type=int)
+    def org_attach(cid: int, org_id: int):
+        """Attach congress CID to union ORG_ID."""
+        from .federation.actions import attach_congress
+        _cli_run(attach_congress, {"congress_id": cid, "organization_id": org_id})
+        click.echo(f"Đã gắn đại hội {cid} vào công đoàn {org_id}.")
+
+    @org_group.command("grant")
+    @click.argument("username")
+    @click.argument("org_id", type=int)
+    def org_grant(username: str, org_id: int):
+        """Let account USERNAME watch every congress at or below union ORG_ID."""
+        from sqlalchemy import select
+        from .auth.models import User
+        from .federation.actions import grant_organization
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise click.ClickException(f"Không có tài khoản {username}.")
+        _cli_run(grant_organization, {"user_id": user.id, "organization_id": org_id})
+        click.echo(f"Tài khoản {username} theo dõi các đại hội thuộc công đoàn {org_id}.")
+
     @app.cli.group("demo", help="Dữ liệu mẫu.")
     def demo_group():
         pass
@@ -173,8 +212,7 @@ def register_cli(app: Flask) -> None:
         generated passwords, printed here once and stored nowhere in clear."""
         from .demo import seed_demo
         try:
-            made = seed_demo(db.session, admin_password=admin_password)
-            db.session.commit()
+            made = unit(lambda: seed_demo(db.session, admin_password=admin_password))
         except DomainError as err:
             _fail(err)
         if made:

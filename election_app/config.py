@@ -50,6 +50,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "IMPORT_MAX_ROWS": 20000,
         "IMPORT_MAX_BYTES": 5 * 1024 * 1024,   # one imported list (election_app/imports/readers.py)
         "RENDER_INLINE": os.environ.get("RENDER_INLINE", "") == "1",
+        # Worker processes that lay out a big card sheet in parallel (issue 17); 1 = in process.
+        "RENDER_PROCESSES": _render_processes(os.environ.get("RENDER_PROCESSES")),
     }
     secret = os.environ.get("SECRET_KEY")
     cfg["SECRET_KEY"] = secret or None
@@ -59,6 +61,18 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         cfg["SECRET_KEY"] = _instance_secret(instance_path)
     validate(cfg)
     return cfg
+
+
+def _render_processes(value: str | None) -> int:
+    if value is None or not value.strip():
+        return min(2, os.cpu_count() or 1)
+    try:
+        n = int(value)
+    except ValueError:
+        raise ValueError(f"RENDER_PROCESSES phải là một số nguyên ≥ 1 (đang là {value!r}).") from None
+    if n < 1:
+        raise ValueError(f"RENDER_PROCESSES phải là một số nguyên ≥ 1 (đang là {value!r}).")
+    return n
 
 
 def validate(cfg: dict) -> None:

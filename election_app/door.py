@@ -13,17 +13,18 @@ CLI only turn a request into ``cmd`` and call ``run``. ``run`` is the unit of wo
 4. retry the whole unit twice when SQLite answers "database is locked" (a writer's snapshot
    went stale), so the caller never sees that engine detail.
 
-Nothing else commits. ``page_run`` maps a domain error to flashed messages; ``api_run`` lets the
+Nothing else commits: what is not a staff action (a ballot, signing in, a render) goes
+through ``unit``, the same commit/rollback/retry without authorization or audit. ``page_run`` maps a domain error to flashed messages; ``api_run`` lets the
 API's error handler give the JSON error shape.
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Annotated, Any, Callable
 
 from flask import flash, g, has_request_context, request
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -75,6 +76,24 @@ class Command(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
 
 
+# The shared field types of action inputs: a database id (what a row's primary key can be),
+# a count of people or ballots, and a list of ids; each carries its bounds into the
+# generated OpenAPI document.
+DbId = Annotated[int, Field(gt=0, le=MAX_DB_INT)]
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+def blank_is_none(value):
+    """A form's empty box (or a sheet's empty cell) means "not given"."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+OptCount = Annotated[Count | None, BeforeValidator(blank_is_none)]
+OptDbId = Annotated[DbId | None, BeforeValidator(blank_is_none)]
+
+
 _PYDANTIC_VI = {
     "missing": "Thiếu thông tin bắt buộc.",
     "int_parsing": "Phải là số nguyên.",
@@ -112,14 +131,30 @@ def parse(model: type[BaseModel], data: Any) -> BaseModel:
     except ValidationError as err:
         details, seen = [], set()
         for e in err.errors(include_url=False, include_input=False):
-            where = ".".join(str(p) for p in e.get("loc", ()))
-            if where in seen:
+            detail = _where(e.get("loc", ()))
+            key = (detail.get("row"), detail["field"])
+            if key in seen:
                 continue
-            seen.add(where)
+            seen.add(key)
             msg = e.get("ctx", {}).get("error") if e["type"] == "value_error" else None
-            details.append({"field": where, "message": str(msg) if msg else _PYDANTIC_VI.get(
-                e["type"], "Giá trị không hợp lệ.")})
-        raise ValidationFailed("Dữ liệu gửi lên chưa hợp lệ.", details) from None
+            detail["message"] = str(msg) if msg else _PYDANTIC_VI.get(e["type"], "Giá trị không hợp lệ.")
+            details.append(detail)
+        first = details[0]["message"] if details else ""
+        raise ValidationFailed(f"Dữ liệu gửi lên chưa hợp lệ. {first}".strip(), details) from None
+
+
+def _where(loc: tuple) -> dict:
+    """A pydantic error location as the API's detail: a row of a list of objects (a candidate,
+    a ballot) is numbered from 1 like the services' rows, its field named on its own
+    (``candidates.2.birth_year`` → row 3, field ``birth_year``); a plain list names the list."""
+    parts = [p for p in loc if not (isinstance(p, str) and p.startswith("function-"))]
+    for i, part in enumerate(parts):
+        if isinstance(part, int):
+            rest = [str(p) for p in parts[i + 1:] if not isinstance(p, int)]
+            if rest:
+                return {"row": part + 1, "field": rest[-1]}
+            return {"row": part + 1, "field": ".".join(str(p) for p in parts[:i])}
+    return {"field": ".".join(str(p) for p in parts)}
 
 
 # --- the action registry --------------------------------------------------------------------
@@ -250,6 +285,33 @@ def run(act_or_name: Action | str | Callable, *, actor: Actor, cmd: Any = None,
             raise
 
 
+def unit(fn: Callable[[], Any], *, session: Session | None = None, retries: int = LOCK_RETRIES) -> Any:
+    """The same unit of work for what is not a staff action: a delegate's ballot (secret:
+    no actor, no audit entry, nothing linking voter and ballot), signing in (no actor yet),
+    a failed-attempt count, a document's render, the demo seed. ``fn()`` runs in one
+    transaction that is committed when it returns and rolled back on any error; SQLite's
+    "database is locked" runs it again (``retries`` times), then is a 409, like ``run``."""
+    session = session or db.session
+    attempt = 0
+    while True:
+        try:
+            result = fn()
+            session.commit()
+            return result
+        except OperationalError as err:
+            session.rollback()
+            if _is_locked(err) and attempt < retries:
+                attempt += 1
+                time.sleep(0.05 * attempt)
+                continue
+            if _is_locked(err):
+                raise Conflict("Hệ thống đang bận ghi dữ liệu; vui lòng thử lại.") from None
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+
+
 def _resolve(act_or_name) -> Action:
     if isinstance(act_or_name, Action):
         return act_or_name
@@ -301,6 +363,8 @@ def api_run(act_or_name, payload: Any = None, **route_values) -> Any:
         if not isinstance(payload, dict):
             raise ValidationFailed("Nội dung yêu cầu phải là một đối tượng JSON.",
                                    [{"field": "", "message": "Cần JSON dạng đối tượng {...}."}])
+        # The congress is the route's (or the row's), never the body's.
+        payload = {k: v for k, v in payload.items() if k != "congress_id"}
         cmd = parse(act.input, {**payload, **route_values})
     else:
         cmd = payload

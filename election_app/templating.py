@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
+from .addresses import public_address
 from .auth.permissions import has_permission
 from .rules import get_preset
 
@@ -67,4 +68,6 @@ def register_template_helpers(app: Flask) -> None:
             # the rulebook in force for a congress: pages print its fractions, never their own
             "preset_of": lambda congress: get_preset(congress.preset_code),
             "current_lang": str(get_locale() or "vi"),
+            # the address QR codes and links for phones carry (PUBLIC_BASE_URL or a LAN address)
+            "public_address": public_address,
         }

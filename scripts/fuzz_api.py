@@ -50,9 +50,21 @@ def seed(app) -> dict:
     client.post(f"/api/v1/congresses/{cid}/agenda/from-template", headers=h, json={})
     job = client.post(f"/api/v1/congresses/{cid}/documents/jobs", headers=h,
                       json={"kind": "delegate-list"}).get_json() or {}
+    # The federation: the congress belongs to a school union under a district; a dossier sent.
+    from election_app.door import Actor, run
+    from election_app.federation import actions as fed
+    with app.app_context():
+        system = Actor(id=None, name="(fuzz)", role="admin")
+        district = run(fed.create_organization, actor=system,
+                       cmd={"name": "Liên đoàn Lao động quận Ba Đình", "level": "ldld_huyen"})
+        school = run(fed.create_organization, actor=system,
+                     cmd={"name": "Công đoàn cơ sở Trường THCS Thành Công", "level": "cdcs",
+                          "parent_id": district.id})
+        run(fed.attach_congress, actor=system, cmd={"congress_id": cid, "organization_id": school.id})
+    dossier = client.post(f"/api/v1/congresses/{cid}/dossier", headers=h).get_json() or {}
     return {"token": token, "cid": cid, "did": dids[6], "eid": el["id"], "cand_id": el["candidates"][0]["id"],
             "mid": mo.get("id"), "vote_token": link["url"].rsplit("/", 1)[-1],
-            "job_id": job.get("id") or job.get("job_id") or "0"}
+            "job_id": job.get("id") or job.get("job_id") or "0", "dossier_id": dossier.get("id", 1)}
 
 
 def main() -> int:
@@ -93,7 +105,8 @@ def main() -> int:
 
     spec = app.test_client().get("/api/v1/openapi.json").get_json()
     values = {"cid": ids["cid"], "did": ids["did"], "eid": ids["eid"], "mid": ids["mid"],
-              "cand_id": ids["cand_id"], "token": ids["vote_token"], "job_id": ids["job_id"]}
+              "cand_id": ids["cand_id"], "token": ids["vote_token"], "job_id": ids["job_id"],
+              "dossier_id": ids["dossier_id"]}
     for ops in spec["paths"].values():
         for op in ops.values():
             for param in op.get("parameters", []):
@@ -128,7 +141,7 @@ def main() -> int:
     # operations that create what it links to (congress → delegates, elections → rounds).
     # Rounds (each with a new seed) until the minimum number of requests is served or the
     # time budget is spent: a fast machine stops early, a slow one stops at the budget.
-    halves = [r"^/(congresses|auth|openapi)", r"^/(elections|motions|vote)"]
+    halves = [r"^/(congresses|auth|openapi|federation|dossiers)", r"^/(elections|motions|vote)"]
     rc = rc_pdf
     rounds = 0
     while counts["requests"] < minimum and rounds < 20:

@@ -12,12 +12,14 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 
 from election_app import create_app
 from election_app.db import db
 
 TEST_SECRET = "test-secret-key-0123456789abcdef"
+TEST_PUBLIC_BASE_URL = "http://192.168.1.10:5000"
 
 
 def _make_database_url(tmp_path_factory) -> tuple[str, callable]:
@@ -41,6 +43,15 @@ def _make_database_url(tmp_path_factory) -> tuple[str, callable]:
     return f"sqlite:///{path}", lambda: None
 
 
+@pytest.fixture(autouse=True)
+def _no_lan_detection(monkeypatch):
+    """This machine's own network addresses never leak into a test: with PUBLIC_BASE_URL
+    unset and a loopback request, no LAN address is found unless the test says so."""
+    from election_app import addresses
+    monkeypatch.setattr(addresses, "lan_addresses", lambda: [])
+    monkeypatch.setattr(addresses, "serves", lambda host, port: False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     url, drop = _make_database_url(tmp_path_factory)
@@ -58,7 +69,21 @@ def _migrated(database_url, tmp_path_factory):
     return database_url
 
 
-class IsolatedClient(FlaskClient):
+class BufferedClient(FlaskClient):
+    """Reads every response whole and closes it, as a real server does once it has sent it:
+    a streamed file (``send_file``: an asset, a PDF, a backup) left open by a test that looks
+    only at the headers would otherwise leak its file handle (a ResourceWarning, an error
+    here). Every app of the test session uses it, also those a test builds for itself."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
+Flask.test_client_class = BufferedClient
+
+
+class IsolatedClient(BufferedClient):
     """Each request runs in a fresh app context (fresh ``g`` and DB session), as in a real
     server, even though the test itself holds an app context for its own DB work."""
 
@@ -76,7 +101,10 @@ def _app(_migrated):
     """One application for the whole test session: building one costs about half a second
     (werkzeug compiles ~460 URL rules), so each test gets a fresh app context instead."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": _migrated, "SECRET_KEY": TEST_SECRET, "TESTING": True,
-                      "RENDER_INLINE": True, "PASSWORD_HASH_METHOD": TEST_PASSWORD_METHOD})
+                      "RENDER_INLINE": True, "PASSWORD_HASH_METHOD": TEST_PASSWORD_METHOD,
+                      # the hall's address, as a real congress sets it: QR codes and links for phones
+                      # need a reachable one (tests of the loopback refusal set it to None)
+                      "PUBLIC_BASE_URL": TEST_PUBLIC_BASE_URL})
     app.test_client_class = IsolatedClient
     yield app
     with app.app_context():

@@ -14,7 +14,7 @@ from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, UserForm
 from ..auth.models import User
 from ..auth.permissions import public, require
 from ..auth.services import guarded_authenticate
-from ..door import current_actor, page_run, run
+from ..door import current_actor, page_run, run, unit
 from . import actions
 
 bp = Blueprint("auth", __name__)
@@ -34,14 +34,14 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = guarded_authenticate(db.session, username=form.username.data,
-                                        password=form.password.data,
-                                        client=request.remote_addr or "unknown")
+            # not a staff action (no actor yet): a unit of work without audit keeps the
+            # attempt's bookkeeping, whatever the answer
+            user = unit(lambda: guarded_authenticate(db.session, username=form.username.data,
+                                                     password=form.password.data,
+                                                     client=request.remote_addr or "unknown"))
         except TooManyRequests as err:
-            db.session.rollback()
             flash(err.message, "error")
             return render_template("auth/login.html", form=form), 429
-        db.session.commit()  # keeps the failure count
         if user is None:
             flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
         else:

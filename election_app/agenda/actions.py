@@ -2,7 +2,7 @@
 floor), the secretary's notes, the hall display link and the delegates' documents."""
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 from sqlalchemy.orm import Session
@@ -11,8 +11,10 @@ from ..audit import audit_note
 from ..congress.services import get_congress
 from ..door import Actor, Command, action
 from ..motions.services import create_motion
+from . import appointments as appointment_services
 from . import display as display_services
 from . import services
+from .inputs import AppointmentFields, ItemFields
 
 Id = Field(gt=0, le=2**63 - 1)
 OptId = Field(default=None, gt=0, le=2**63 - 1)
@@ -41,7 +43,7 @@ def link_standard(session: Session, *, actor: Actor, cmd: CongressRef) -> int:
 
 
 class AddItem(CongressRef):
-    data: dict[str, Any]
+    data: ItemFields
     after_id: int | None = OptId
 
 
@@ -57,13 +59,13 @@ class ItemRef(CongressRef):
 
 
 class UpdateItem(ItemRef):
-    data: dict[str, Any]
+    data: ItemFields
 
 
 @action("agenda.update_item", permission="agenda.manage", input=UpdateItem)
 def update_item(session: Session, *, actor: Actor, cmd: UpdateItem):
     item = services.get_item(session, cmd.congress_id, cmd.item_id)
-    audit_note(session, previous={k: getattr(item, k, None) for k in cmd.data if hasattr(item, k)})
+    audit_note(session, previous={k: getattr(item, k, None) for k in cmd.data.model_fields_set})
     return services.update_item(session, item=item, data=cmd.data)
 
 
@@ -94,6 +96,33 @@ def create_item_motion(session: Session, *, actor: Actor, cmd: ItemRef):
     motion = create_motion(session, congress=congress, title=item.title)
     services.update_item(session, item=item, data={"motion_id": motion.id, "kind": "motion"})
     return motion
+
+
+# --- appointments announced at the congress (issue 16.5) -------------------------------------
+
+class RecordAppointment(AppointmentFields, ItemRef):
+    """The decision of the upper union announced at this item, and the people it appoints."""
+    model_config = ItemRef.model_config
+
+
+@action("agenda.record_appointment", permission="agenda.manage", input=RecordAppointment,
+        summary=lambda row: f"quyết định {row.decision_number}")
+def record_appointment(session: Session, *, actor: Actor, cmd: RecordAppointment):
+    item = services.get_item(session, cmd.congress_id, cmd.item_id)
+    before = appointment_services.get_appointment(session, item)
+    if before is not None:
+        audit_note(session, previous=appointment_services.appointment_json(before))
+    return appointment_services.record_appointment(session, congress=get_congress(session, cmd.congress_id),
+                                                   item=item, data=cmd)
+
+
+@action("agenda.delete_appointment", permission="agenda.manage", input=ItemRef)
+def delete_appointment(session: Session, *, actor: Actor, cmd: ItemRef) -> bool:
+    item = services.get_item(session, cmd.congress_id, cmd.item_id)
+    before = appointment_services.get_appointment(session, item)
+    if before is not None:
+        audit_note(session, previous=appointment_services.appointment_json(before))
+    return appointment_services.delete_appointment(session, item=item)
 
 
 # --- the run-sheet ---------------------------------------------------------------------------

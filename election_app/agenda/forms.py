@@ -14,7 +14,10 @@ from ..formkit import options
 # listed here for `make i18n`, and the i18n test checks every one of them has English.
 LABEL_MSGIDS = (
     _l("Phần nghi thức"), _l("Phần nội dung"), _l("Phần bầu cử"), _l("Phần bế mạc"),
-    _l("Nghi thức"), _l("Báo cáo"), _l("Biểu quyết"), _l("Bầu cử (bỏ phiếu kín)"), _l("Thảo luận"), _l("Khác"),
+    _l("Nghi thức"), _l("Báo cáo"), _l("Biểu quyết"), _l("Bầu cử (bỏ phiếu kín)"), _l("Thảo luận"),
+    _l("Công bố quyết định chỉ định"), _l("Góp ý dự thảo văn kiện"), _l("Khác"),
+    # inputs.APPOINTED_BODY_LABELS not already in elections.models.BODY_LABELS
+    _l("Ban Thường vụ"), _l("Phó Chủ tịch Công đoàn"),
     _l("Chưa diễn ra"), _l("Đang diễn ra"), _l("Đã xong"),
 )
 

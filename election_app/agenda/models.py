@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, utcnow
@@ -49,3 +49,21 @@ class CongressFile(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(Integer)
     uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Appointment(Base):
+    """A decision of the upper union announced at the congress (công bố quyết định chỉ
+    định, issue 16.5): who it appoints to which body, instead of an election. One per
+    agenda item; the people are kept as written in the decision (JSON list of
+    {full_name, position, unit, gender, birth_year}), in the decision's order."""
+    __tablename__ = "appointments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), unique=True)
+    body: Mapped[str] = mapped_column(String(30))
+    decision_number: Mapped[str] = mapped_column(String(60))
+    decision_date: Mapped[dt.date] = mapped_column(Date)
+    issuer: Mapped[str] = mapped_column(String(300))
+    people: Mapped[str] = mapped_column(Text, default="[]")
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -24,6 +24,8 @@ KIND_LABELS = {
     "motion": "Biểu quyết",
     "election": "Bầu cử (bỏ phiếu kín)",
     "discussion": "Thảo luận",
+    "appointment": "Công bố quyết định chỉ định",
+    "comments": "Góp ý dự thảo văn kiện",
     "other": "Khác",
 }
 
@@ -93,7 +95,7 @@ STANDARD_AGENDA: tuple[TemplateItem, ...] = (
                  election_body="executive_committee"),
     TemplateItem("C", "bch_result", "Công bố kết quả bầu cử; Ban Chấp hành mới ra mắt", "election", "Ban bầu cử", 10,
                  election_body="executive_committee"),
-    TemplateItem("C", "chair_vote", "Bầu Chủ tịch Công đoàn cơ sở", "election", "Ban bầu cử", 20,
+    TemplateItem("C", "chair_vote", "Bầu Chủ tịch {union}", "election", "Ban bầu cử", 20,
                  only_chair_mode="direct", election_body="chair"),
     TemplateItem("C", "upper_delegates", "Bầu đại biểu đi dự đại hội công đoàn cấp trên", "election",
                  "Ban bầu cử", 20, election_body="upper_delegates"),
@@ -113,9 +115,11 @@ def previous_term(term: str) -> str:
     return f"{start - (end - start)}–{start}"
 
 
-def template_items(*, kind: str, chair_mode: str, term: str) -> list[dict]:
-    """The rows that apply to one congress, titles filled in, without times."""
-    names = {"term": term or "mới", "previous_term": previous_term(term)}
+def template_items(*, kind: str, chair_mode: str, term: str, level: str = "cdcs") -> list[dict]:
+    """The rows that apply to one congress, titles filled in, without times. ``level``
+    (congress.models.LEVEL_LABELS) names the union in the titles."""
+    names = {"term": term or "mới", "previous_term": previous_term(term),
+             "union": "Công đoàn cơ sở" if level == "cdcs" else "công đoàn"}
     out = []
     for row in STANDARD_AGENDA:
         if not row.applies_to(kind=kind, chair_mode=chair_mode):

@@ -16,7 +16,7 @@ import hmac
 import re
 import unicodedata
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text as sql_text
 from sqlalchemy.orm import Session
 
 from ..congress.models import Congress
@@ -25,8 +25,9 @@ from ..elections.models import Election
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..motions.models import Motion
 from ..rules import normalize_text
+from .inputs import ItemFields, item_fields
 from .models import AgendaItem, CongressFile
-from .presets import KIND_LABELS, SECTION_LABELS, add_minutes, template_items
+from .presets import KIND_LABELS, SECTION_LABELS, STANDARD_AGENDA, add_minutes, template_items
 
 TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)$")
 NOTES_MAX = 100_000
@@ -102,7 +103,7 @@ def create_agenda_from_template(session: Session, *, congress: Congress, replace
     at = start_time
     made = []
     for pos, row in enumerate(template_items(kind=congress.kind, chair_mode=congress.chair_mode,
-                                             term=congress.term)):
+                                             term=congress.term, level=congress.level)):
         item = AgendaItem(congress_id=congress.id, position=pos, section=row["section"],
                           title=row["title"], presenter=row["presenter"], planned_time=at,
                           duration_min=row["duration_min"], kind=row["kind"], code=row["code"],
@@ -117,7 +118,7 @@ def create_agenda_from_template(session: Session, *, congress: Congress, replace
 
 def _template_links(congress: Congress) -> dict[str, dict]:
     return {row["code"]: row for row in template_items(kind=congress.kind, chair_mode=congress.chair_mode,
-                                                      term=congress.term)}
+                                                      term=congress.term, level=congress.level)}
 
 
 def link_standard_items(session: Session, *, congress: Congress) -> int:
@@ -165,82 +166,49 @@ def _clean_time(value, *, field: str = "planned_time") -> str:
     return f"{int(m.group(1)):02d}:{m.group(2)}"
 
 
-def _clean_item_data(session: Session, congress_id: int, data: dict, *, partial: bool) -> dict:
+def _clean_item_data(session: Session, congress_id: int, fields: ItemFields, *, partial: bool) -> dict:
+    """The item's fields (typed at the door) judged: a title, the time as HH:MM, a linked
+    motion or election of this congress. ``partial``: only the fields the caller set."""
+    given = fields.model_fields_set if partial else set(ItemFields.model_fields)
     out: dict = {}
     problems: list[dict] = []
 
     def bad(field: str, message: str):
         problems.append({"field": field, "message": message})
 
-    if "title" in data or not partial:
-        title = normalize_text(str(data.get("title") or ""))
-        if not title:
+    if "title" in given:
+        out["title"] = normalize_text(fields.title)
+        if not out["title"]:
             bad("title", "Tên mục không được để trống.")
-        elif len(title) > 400:
-            bad("title", "Tên mục dài quá 400 ký tự.")
-        out["title"] = title
-    if "section" in data or not partial:
-        section = normalize_text(str(data.get("section") or "B")).upper()
-        if section not in SECTION_LABELS:
-            bad("section", "Phần phải là A, B, C hoặc D.")
-        out["section"] = section
-    if "presenter" in data:
-        presenter = normalize_text(str(data.get("presenter") or ""))
-        if len(presenter) > 200:
-            bad("presenter", "Người trình bày dài quá 200 ký tự.")
-        out["presenter"] = presenter
-    if "planned_time" in data:
+    if "section" in given:
+        out["section"] = fields.section
+    if "presenter" in given:
+        out["presenter"] = normalize_text(fields.presenter)
+    if "planned_time" in given and (partial or fields.planned_time):
         try:
-            out["planned_time"] = _clean_time(data.get("planned_time"))
+            out["planned_time"] = _clean_time(fields.planned_time)
         except ValidationFailed as err:
             problems.extend(err.details)
-    if "duration_min" in data:
-        raw = data.get("duration_min")
-        if raw in (None, ""):
-            out["duration_min"] = None
+    if "duration_min" in given and (partial or fields.duration_min is not None):
+        out["duration_min"] = fields.duration_min
+    if "kind" in given and (partial or "kind" in fields.model_fields_set):
+        out["kind"] = fields.kind
+    for key, model, message in (("motion_id", Motion, "Biểu quyết không thuộc đại hội này."),
+                                ("election_id", Election, "Cuộc bầu cử không thuộc đại hội này.")):
+        if key not in given or (not partial and getattr(fields, key) is None):
+            continue
+        row_id = getattr(fields, key)
+        if row_id is None:
+            out[key] = None
+            continue
+        row = session.get(model, row_id)
+        if row is None or row.congress_id != congress_id:
+            bad(key, message)
         else:
-            try:
-                minutes = int(str(raw).strip())
-                if not 0 <= minutes <= 720:
-                    raise ValueError
-                out["duration_min"] = minutes
-            except (TypeError, ValueError):
-                bad("duration_min", "Thời lượng phải là số phút từ 0 đến 720.")
-    if "kind" in data:
-        kind = str(data.get("kind") or "other")
-        if kind not in KIND_LABELS:
-            bad("kind", "Loại mục không hợp lệ.")
-        out["kind"] = kind
-    if "motion_id" in data:
-        mid = data.get("motion_id")
-        if mid in (None, "", 0, "0"):
-            out["motion_id"] = None
-        else:
-            motion = session.get(Motion, _as_int(mid))
-            if motion is None or motion.congress_id != congress_id:
-                bad("motion_id", "Biểu quyết không thuộc đại hội này.")
-            else:
-                out["motion_id"] = motion.id
-    if "election_id" in data:
-        eid = data.get("election_id")
-        if eid in (None, "", 0, "0"):
-            out["election_id"] = None
-        else:
-            election = session.get(Election, _as_int(eid))
-            if election is None or election.congress_id != congress_id:
-                bad("election_id", "Cuộc bầu cử không thuộc đại hội này.")
-            else:
-                out["election_id"] = election.id
+            out[key] = row.id
     if problems:
         raise ValidationFailed("Thông tin mục chương trình chưa hợp lệ.", problems)
     return out
-
-
-def _as_int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
 
 
 def _renumber(items: list[AgendaItem]) -> None:
@@ -248,10 +216,10 @@ def _renumber(items: list[AgendaItem]) -> None:
         item.position = pos
 
 
-def add_item(session: Session, *, congress: Congress, data: dict,
+def add_item(session: Session, *, congress: Congress, data: ItemFields | dict,
              after: AgendaItem | None = None) -> AgendaItem:
     """A new item at the end, or just after ``after``."""
-    values = _clean_item_data(session, congress.id, data, partial=False)
+    values = _clean_item_data(session, congress.id, item_fields(data), partial=False)
     values.setdefault("kind", "other")
     items = list_items(session, congress.id)
     if after is not None and after.congress_id != congress.id:
@@ -265,8 +233,8 @@ def add_item(session: Session, *, congress: Congress, data: dict,
     return item
 
 
-def update_item(session: Session, *, item: AgendaItem, data: dict) -> AgendaItem:
-    for key, value in _clean_item_data(session, item.congress_id, data, partial=True).items():
+def update_item(session: Session, *, item: AgendaItem, data: ItemFields | dict) -> AgendaItem:
+    for key, value in _clean_item_data(session, item.congress_id, item_fields(data), partial=True).items():
         setattr(item, key, value)
     session.flush()
     return item
@@ -291,6 +259,13 @@ def delete_item(session: Session, *, item: AgendaItem) -> None:
     congress = session.get(Congress, item.congress_id)
     if item.notes.strip():
         raise Conflict("Mục này đã có ghi chép của thư ký; hãy xoá ghi chép trước khi xoá mục.")
+    from .appointments import get_appointment
+    if get_appointment(session, item) is not None:
+        raise Conflict("Mục này đã ghi quyết định chỉ định; hãy xoá quyết định trước khi xoá mục.")
+    # The delegates' comments on drafts (comments feature; read by name, no import back).
+    if session.execute(sql_text("SELECT 1 FROM draft_comments WHERE agenda_item_id = :i LIMIT 1"),
+                       {"i": item.id}).first() is not None:
+        raise Conflict("Mục này đã có góp ý của đại biểu; không thể xoá mục.")
     if congress is not None and congress.current_agenda_item_id == item.id:
         congress.current_agenda_item_id = None
     items = [i for i in list_items(session, item.congress_id) if i.id != item.id]
@@ -485,3 +460,32 @@ def seed_demo_agenda(session: Session, congress: Congress) -> None:
     if count_items(session, congress.id):
         return
     create_agenda_from_template(session, congress=congress, start="07:30")
+
+
+# --- the presenter of each item (issue 12 §20) -------------------------------------------
+
+# The template fills "Người trình bày" with the body that usually speaks ("Ban tổ chức",
+# "Đoàn Chủ tịch"…); the minutes must name the person who really did ("đồng chí Nguyễn Văn A,
+# thay mặt Đoàn Chủ tịch").
+BODY_PRESENTERS = frozenset(normalize_text(t.presenter).casefold() for t in STANDARD_AGENDA)
+
+
+def items_with_body_presenter(items) -> list:
+    """Held items (started or done) whose presenter is still a body name from the template."""
+    return [i for i in items
+            if (i.status in ("current", "done") or i.started_at is not None)
+            and normalize_text(i.presenter or "").casefold() in BODY_PRESENTERS]
+
+
+def presenter_warning(items) -> str:
+    """The warning shown on the agenda page and before the minutes are printed ("" when fine)."""
+    held = items_with_body_presenter(items)
+    if not held:
+        return ""
+    names = sorted({normalize_text(i.presenter) for i in held})
+    listed = "; ".join(f"{i.title} ({normalize_text(i.presenter)})" for i in held[:6])
+    more = f" và {len(held) - 6} mục khác" if len(held) > 6 else ""
+    return (f"{len(held)} mục đã diễn ra vẫn ghi người trình bày là tên tập thể của chương trình mẫu "
+            f"(«{'», «'.join(names)}») thay vì người đã trình bày: {listed}{more}. Biên bản đại hội in đúng như "
+            "vậy; hãy sửa từng mục thành họ tên và chức danh người trình bày (ví dụ «Đồng chí Nguyễn Văn An, "
+            "thay mặt Đoàn Chủ tịch»).")

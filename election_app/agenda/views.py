@@ -20,9 +20,11 @@ from ..door import current_actor, page_run, run
 from ..elections import actions as election_actions
 from ..motions import actions as motion_actions
 from . import actions
+from . import appointments as appointment_services
 from . import display as display_services
 from . import services
 from .forms import ActionForm, HandsForm, ItemForm, NotesForm, TemplateForm, UploadForm
+from .inputs import APPOINTED_BODY_LABELS
 from .presets import KIND_LABELS, SECTION_LABELS, STATUS_LABELS
 
 bp = Blueprint("agenda", __name__)
@@ -54,9 +56,11 @@ def index(cid: int):
     congress = get_congress(db.session, cid)
     items = services.list_items(db.session, cid)
     motions, elections = _motions_and_elections(cid)
+    appointed = {a.agenda_item_id: a for a in appointment_services.list_appointments(db.session, cid)}
     return render_template("agenda/index.html", congress=congress, items=items, motions=motions,
-                           elections=elections, form=ActionForm(), template_form=TemplateForm(),
-                           **_labels())
+                           elections=elections, appointed=appointed, form=ActionForm(),
+                           template_form=TemplateForm(),
+                           presenter_warning=services.presenter_warning(items), **_labels())
 
 
 @bp.route("/congresses/<int:cid>/agenda/from-template", methods=["POST"])
@@ -154,6 +158,53 @@ def create_item_motion(cid: int, iid: int):
         page_run(actions.create_item_motion, {"congress_id": cid, "item_id": iid},
                  success=_("Đã tạo biểu quyết cho mục này."))
     return redirect(url_for("agenda.edit_item", cid=cid, iid=iid))
+
+
+# --- appointments announced at the congress (issue 16.5) ---------------------------------
+
+@bp.route("/congresses/<int:cid>/agenda/<int:iid>/appointment", methods=["GET", "POST"])
+@require("agenda.manage")
+def appointment(cid: int, iid: int):
+    """The decision of the upper union announced at this item (công bố quyết định chỉ định):
+    its number, date and issuer, and the people it appoints, one a line."""
+    congress = get_congress(db.session, cid)
+    item = services.get_item(db.session, cid, iid)
+    row = appointment_services.get_appointment(db.session, item)
+    form = ActionForm()
+    if request.method == "POST":
+        values = {k: (request.form.get(k) or "").strip()
+                  for k in ("body", "decision_number", "decision_date", "issuer", "people")}
+        if form.validate_on_submit():
+            done, _row = page_run(actions.record_appointment, {
+                "congress_id": cid, "item_id": iid, "body": values["body"],
+                "decision_number": values["decision_number"], "decision_date": values["decision_date"],
+                "issuer": values["issuer"],
+                "people": appointment_services.parse_people_lines(values["people"])},
+                success=_("Đã ghi quyết định chỉ định."))
+            if done:
+                return redirect(url_for("agenda.appointment", cid=cid, iid=iid))
+        else:
+            flash(_("Phiên làm việc đã hết hạn; hãy tải lại trang."), "error")
+    elif row is not None:
+        data = appointment_services.appointment_json(row)
+        values = {**{k: data[k] or "" for k in ("body", "decision_number", "decision_date", "issuer")},
+                  "people": appointment_services.people_lines(data["people"])}
+    else:
+        values = {"body": "executive_committee", "decision_number": "", "decision_date": "",
+                  "issuer": congress.parent_organization or "", "people": ""}
+    return render_template("agenda/appointment.html", congress=congress, item=item, row=row, form=form,
+                           values=values, body_labels=APPOINTED_BODY_LABELS,
+                           people=appointment_services.people_of(row) if row is not None else [],
+                           **_labels())
+
+
+@bp.route("/congresses/<int:cid>/agenda/<int:iid>/appointment/clear", methods=["POST"])
+@require("agenda.manage")
+def delete_appointment(cid: int, iid: int):
+    if ActionForm().validate_on_submit():
+        page_run(actions.delete_appointment, {"congress_id": cid, "item_id": iid},
+                 success=_("Đã xoá quyết định chỉ định của mục này."))
+    return redirect(url_for("agenda.appointment", cid=cid, iid=iid))
 
 
 # --- the presidium's run-sheet -------------------------------------------------------
@@ -324,8 +375,8 @@ def display_settings(cid: int):
 
 
 def _public_url(path: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
-    return base + path
+    from ..addresses import public_base_url
+    return public_base_url() + path
 
 
 @bp.route("/congresses/<int:cid>/display/issue", methods=["POST"])

@@ -4,10 +4,12 @@ from __future__ import annotations
 import json
 
 from flask import current_app, g, jsonify, request
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..auth.permissions import public
 from ..auth.services import guarded_authenticate, issue_api_token
 from ..congress import actions as congress_actions
+from ..congress.models import LEVEL_LABELS
 from ..congress.services import congress_json, get_congress, list_congresses
 from ..db import db
 from ..delegates import actions as delegate_actions
@@ -16,37 +18,41 @@ from ..imports import Limits, legacy
 from ..imports import services as imports_services
 from ..delegates.report import credentials_summary
 from ..delegates.services import (attendance, delegate_json, list_delegates)
-from ..door import api_run
+from ..door import api_run, parse, unit
 from ..errors import Unauthorized, ValidationFailed
 from .core import api_auth, bp, json_body
 from .openapi import B, I, S, obj, op
 
+
+class TokenRequest(BaseModel):
+    """Signing in for an API token (not an action: there is no actor yet)."""
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    username: str = Field(max_length=80)
+    password: str = Field(max_length=200)
+
+
 CONGRESS = obj(["id", "name", "organization", "term", "kind"], id=I, name=S, organization=S,
                parent_organization=S, term=S, ordinal=S, kind={"enum": ["delegates", "all_members"]},
+               level={"enum": list(LEVEL_LABELS)}, level_label=S,
                date={"type": ["string", "null"], "format": "date"}, venue=S, place=S, preset_code=S,
                chair_mode=S)
-DELEGATE_IN = obj(["full_name"], full_name=S, gender={"enum": ["nam", "nữ"]}, birth_year=I, unit=S,
-                  position=S, category={"enum": ["official", "ex_officio", "appointed", "alternate", "guest"]},
-                  is_party_member=B, ethnicity=S)
 ATTENDANCE = obj(["summoned", "present", "quorum_met"], summoned=I, present=I, absent=I, quorum_met=B,
                  quorum_needed=I, quorum_fraction=S)
 CREATED = obj(["created", "ids"], created=I, ids={"type": "array", "items": I})
 
 OPENAPI_PATHS = {
     "/auth/token": {"post": op("Lấy mã xác thực (bearer token)", auth=False, errors=(401, 422, 429),
-                               body=obj(["username", "password"], username=S, password=S),
+                               body=TokenRequest,
                                response=obj(["token"], token=S, role=S))},
     "/congresses": {
         "post": op("Tạo đại hội", ok=201, errors=(422,), response=CONGRESS,
-                   body=obj(["name", "organization", "term", "kind"], name=S, organization=S,
-                            parent_organization=S, term=S, kind={"enum": ["delegates", "all_members"]},
-                            date={"type": "string", "format": "date"}, venue=S, ordinal=S, place=S)),
+                   body=congress_actions.CreateCongress),
         "get": op("Danh sách đại hội", response=obj(["congresses"], congresses={"type": "array", "items": CONGRESS})),
     },
     "/congresses/{cid}": {"get": op("Một đại hội", errors=(404,), response=CONGRESS, params=["cid"])},
     "/congresses/{cid}/delegates": {
         "post": op("Thêm đại biểu (tất cả hoặc không)", ok=201, errors=(404, 422), response=CREATED,
-                   body=obj(["delegates"], delegates={"type": "array", "items": DELEGATE_IN}), params=["cid"]),
+                   body=delegate_actions.AddDelegates, fixed=("row_offset", "source"), params=["cid"]),
         "get": op("Danh sách đại biểu (thứ tự tiếng Việt)", errors=(404,), params=["cid"],
                   response=obj(["delegates"], delegates={"type": "array", "items": {"type": "object"}})),
     },
@@ -65,11 +71,11 @@ OPENAPI_PATHS = {
                    response=obj(["delegate_id", "checked_in"], delegate_id=I, checked_in=B, attendance=ATTENDANCE))},
     "/congresses/{cid}/delegates/{did}/credentials": {
         "post": op("Thẩm tra tư cách", errors=(404, 422), params=["cid", "did"],
-                   body=obj(["status"], status={"enum": ["accepted", "rejected", "pending"]}, reason=S))},
+                   body=delegate_actions.DecideCredentials)},
     "/congresses/{cid}/credentials/accept-pending": {
         "post": op("Công nhận tư cách tất cả đại biểu còn chờ (đại hội biểu quyết báo cáo thẩm tra)",
                    errors=(404,), params=["cid"], response=obj(["accepted"], accepted=I))},
-    "/congresses/{cid}/attendance": {"get": op("Số triệu tập, có mặt, đủ 2/3", errors=(404,),
+    "/congresses/{cid}/attendance": {"get": op("Số triệu tập, có mặt, đủ điều kiện tiến hành (tỷ lệ của bộ quy tắc)", errors=(404,),
                                               response=ATTENDANCE, params=["cid"])},
     "/congresses/{cid}/credentials": {"get": op("Số liệu báo cáo thẩm tra tư cách", errors=(404,),
                                                params=["cid"])},
@@ -79,17 +85,20 @@ OPENAPI_PATHS = {
 @bp.post("/auth/token")
 @public("exchanges a password for a token")
 def auth_token():
-    data = json_body()
-    user = guarded_authenticate(db.session, username=str(data.get("username", "")),
-                                password=str(data.get("password", "")),
-                                client=request.remote_addr or "unknown")
+    data = parse(TokenRequest, json_body())
+
+    def sign_in():
+        user = guarded_authenticate(db.session, username=data.username, password=data.password,
+                                    client=request.remote_addr or "unknown")
+        token = issue_api_token(db.session, user=user, hours=current_app.config["API_TOKEN_HOURS"]) \
+            if user is not None else None
+        return user, token
+
+    # Signing in is not a staff action (no actor until the token exists): one unit of work
+    # without audit keeps the attempt's bookkeeping and the token, whatever the answer.
+    user, token = unit(sign_in)
     if user is None:
-        db.session.commit()  # keeps the failure count
         raise Unauthorized("Tên đăng nhập hoặc mật khẩu không đúng.")
-    token = issue_api_token(db.session, user=user, hours=current_app.config["API_TOKEN_HOURS"])
-    # Signing in is not a staff action yet (no actor until the token exists): the token and
-    # the refunded failure count are committed here, as the page login does.
-    db.session.commit()
     return jsonify({"token": token, "role": user.role}), 200
 
 
@@ -117,14 +126,7 @@ def api_get_congress(cid: int):
 @api_auth("delegates.manage")
 def api_add_delegates(cid: int):
     get_congress(db.session, cid)
-    rows = json_body().get("delegates")
-    if not isinstance(rows, list):
-        raise ValidationFailed("Cần trường «delegates» là một danh sách.",
-                               [{"field": "delegates", "message": "Cần một danh sách."}])
-    # "_row"/"_problems" are the importer's own keys: a JSON row is numbered by its position.
-    rows = [{k: v for k, v in r.items() if not str(k).startswith("_")} if isinstance(r, dict) else r
-            for r in rows]
-    made = api_run(delegate_actions.add_delegates, {"rows": rows, "source": "api"}, congress_id=cid)
+    made = api_run(delegate_actions.add_delegates, json_body(), source="api", row_offset=1, congress_id=cid)
     return jsonify({"created": len(made), "ids": [d.id for d in made]}), 201
 
 

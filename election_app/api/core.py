@@ -36,13 +36,15 @@ def api_auth(permission: str):
     return decorator
 
 
-def json_body() -> dict:
+def json_body(optional: bool = False) -> dict:
     """The request's JSON object, its types checked at the door against the operation's
     request schema in the OpenAPI document: a field of the wrong type
     (``title`` as a list, ``kept: ["x"]``) is a 422 with one ``details`` item per problem and
     never reaches a service. Malformed JSON (also NaN/Infinity, deep nesting: see
     ``hardening``) is a 422 too."""
     data = request.get_json(silent=True)
+    if data is None and optional:
+        return {}
     if not isinstance(data, dict):
         raise ValidationFailed("Nội dung yêu cầu phải là một đối tượng JSON.",
                                [{"field": "", "message": "Cần JSON dạng đối tượng {...}."}])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, request, url_for
 
-from ..auth.permissions import can_access_congress, has_permission
+from ..auth.permissions import can_access_congress
 from ..congress.services import get_congress
 from ..db import db
 from ..documents import actions as doc_actions
@@ -14,17 +14,15 @@ from ..documents import jobs
 from ..addresses import public_base_url
 from ..documents.web import pdf_response, produce_now
 from ..elections import services as el
-from ..errors import Forbidden, ValidationFailed
+from ..errors import Forbidden
 from .core import api_auth, bp, json_body
 from .openapi import B, I, S, obj, op
 
 PDF_RESPONSE = {"type": "string", "format": "binary"}
 JOB = obj(["id", "kind", "status", "progress", "total"], id=S, kind={"enum": list(jobs.KINDS)}, title=S,
           status={"enum": ["queued", "running", "done", "failed"]}, progress=I, total=I, percent=I,
-          error={"type": ["string", "null"]}, has_result=B, collected=B, voting_links=B,
+          error={"type": ["string", "null"]}, has_result=B, collected=B, voting_links=B, reissue_links=B,
           created_at=S, finished_at={"type": ["string", "null"]}, status_url=S, result_url=S)
-JOB_PARAMS = obj(None, election_id=I, round=I, copies=I, voting_links=B,
-                 codes={"type": "array", "items": S})
 
 CONGRESS_DOCS = {
     "delegate-cards": "Thẻ đại biểu (QR điểm danh; ?codes=001,002 để in lại một số thẻ)",
@@ -53,7 +51,7 @@ OPENAPI_PATHS = {
     "/congresses/{cid}/documents/jobs": {
         "post": op("Tạo tài liệu ở chế độ nền (tài liệu lớn, ví dụ thẻ cho 1.000 đại biểu); "
                    "voting_links cần quyền quản lý đại biểu", ok=202, errors=(404, 409, 422), params=["cid"],
-                   body=obj(["kind"], kind={"enum": list(jobs.KINDS)}, params=JOB_PARAMS), response=JOB)},
+                   body=doc_actions.CreateJob, response=JOB)},
     "/congresses/{cid}/documents/jobs/{job_id}": {
         "get": op("Tiến độ tạo tài liệu", errors=(404,), params=["cid", "job_id"], response=JOB)},
     "/congresses/{cid}/documents/jobs/{job_id}/result": {
@@ -118,17 +116,7 @@ def api_count_minutes(eid: int):
 @api_auth("documents.print")
 def api_create_document_job(cid: int):
     congress = get_congress(db.session, cid)
-    body = json_body()
-    params = body.get("params") if isinstance(body.get("params"), dict) else {}
-    params = {**params, "base_url": public_base_url()}
-    if str(params.get("voting_links", "")).lower() in ("1", "true", "on", "yes") \
-            and not has_permission(g.api_user, "delegates.manage"):
-        raise Forbidden("Chỉ người quản lý danh sách đại biểu được cấp liên kết bỏ phiếu.")
-    kind = body.get("kind")
-    if not isinstance(kind, str) or kind not in jobs.KINDS:
-        raise ValidationFailed("Loại tài liệu không hợp lệ.",
-                               [{"field": "kind", "message": "Chọn một trong: " + ", ".join(jobs.KINDS)}])
-    job = api_run(doc_actions.create_job, {"kind": kind, "params": params}, congress_id=congress.id)
+    job = api_run(doc_actions.create_job, json_body(), base_url=public_base_url(), congress_id=congress.id)
     jobs.start(job)
     job = jobs.get_job(db.session, cid, job.id)
     return jsonify(_job_payload(cid, job)), 202

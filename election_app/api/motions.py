@@ -28,7 +28,7 @@ RESULT = obj(["agree", "disagree", "abstain", "passed"], agree=INT_OR_NULL, disa
 OPENAPI_PATHS = {
     "/congresses/{cid}/motions": {
         "post": op("Tạo nội dung biểu quyết", ok=201, errors=(404, 422), params=["cid"],
-                   body=obj(["title"], title=S), response=MOTION),
+                   body=actions.CreateMotion, response=MOTION),
         "get": op("Các nội dung biểu quyết của đại hội", errors=(404,), params=["cid"],
                   response=obj(["motions"], motions={"type": "array", "items": MOTION})),
     },
@@ -37,7 +37,7 @@ OPENAPI_PATHS = {
                    response=obj(["created", "motions"], created=I, motions={"type": "array", "items": MOTION}))},
     "/motions/{mid}/result": {
         "post": op("Ghi kết quả biểu quyết giơ tay (nhiều hơn số có mặt → 422)", errors=(404, 422),
-                   params=["mid"], body=obj(["agree", "disagree"], agree=I, disagree=I, abstain=I),
+                   params=["mid"], body=actions.RecordResult, fixed=("standard_code",),
                    response=RESULT),
         "get": op("Kết quả biểu quyết", errors=(404,), params=["mid"], response=RESULT),
     },
@@ -60,7 +60,7 @@ def _result(motion) -> dict:
 @api_auth("motions.record")
 def api_create_motion(cid: int):
     get_congress(db.session, cid)
-    motion = api_run(actions.create_motion, {"title": json_body().get("title")}, congress_id=cid)
+    motion = api_run(actions.create_motion, json_body(), congress_id=cid)
     return jsonify(mo.motion_json(motion)), 201
 
 
@@ -82,9 +82,7 @@ def api_standard_motions(cid: int):
 @bp.post("/motions/<int:mid>/result")
 @api_auth("motions.record")
 def api_record_motion(mid: int):
-    data = json_body()
-    motion = api_run(actions.record_result, {"agree": data.get("agree"), "disagree": data.get("disagree"),
-                                             "other": data.get("abstain", data.get("other"))}, motion_id=mid)
+    motion = api_run(actions.record_result, json_body(), standard_code=None, motion_id=mid)
     return jsonify(_result(motion)), 200
 
 

@@ -21,12 +21,21 @@ ERROR_SCHEMA = {
 }
 
 
-def op(summary: str, *, body: dict | None = None, ok: int = 200, response: dict | None = None,
-       auth: bool = True, errors: tuple[int, ...] = (), content_type: str = "application/json",
-       multipart: bool = False, params: list[str] | None = None) -> dict:
-    """A compact way to write one operation."""
+# A path parameter and the input field it fills (``api_run(..., congress_id=cid)``).
+ROUTE_FIELDS = {"cid": "congress_id", "eid": "election_id", "mid": "motion_id", "did": "delegate_id",
+                "cand_id": "candidate_id", "rid": "request_id", "iid": "item_id", "job_id": "job_id"}
+
+
+def op(summary: str, *, body: type[BaseModel] | dict | None = None, ok: int = 200,
+       response: dict | None = None, auth: bool = True, errors: tuple[int, ...] = (),
+       content_type: str = "application/json", multipart: bool = False, params: list[str] | None = None,
+       fixed: tuple[str, ...] = (), optional_body: bool = False) -> dict:
+    """A compact way to write one operation. ``body`` is the action's input model: its JSON
+    Schema is the request body, less the fields the route fills (path ids and ``fixed``, the
+    ones the handler sets itself)."""
     out: dict = {"summary": summary, "responses": {}}
-    body = schema_of(body)
+    # The API never takes a congress in the body: it is the path's, or the row's.
+    body = schema_of(body, omit=("congress_id", *(ROUTE_FIELDS.get(p, p) for p in params or ()), *fixed))
     if response is None:
         response = {"type": "object"}
     elif content_type == "application/json":
@@ -44,7 +53,7 @@ def op(summary: str, *, body: dict | None = None, ok: int = 200, response: dict 
             "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     if body is not None:
         media = "multipart/form-data" if multipart else "application/json"
-        out["requestBody"] = {"required": True, "content": {media: {"schema": body}}}
+        out["requestBody"] = {"required": not optional_body, "content": {media: {"schema": body}}}
     if not auth:
         out["security"] = []
     if params:
@@ -91,13 +100,21 @@ def _nullable(schema: dict) -> dict:
 COMPONENTS: dict[str, dict] = {}
 
 
-def schema_of(model):
+def schema_of(model, omit: tuple[str, ...] = ()):
     """A pydantic input model (the type the door validates) → its JSON Schema, so the
-    document is generated from the very declaration that checks the request."""
+    document is generated from the very declaration that checks the request: the nested
+    models (``$defs``) become components, the fields in ``omit`` (filled by the route) go."""
     if isinstance(model, type) and issubclass(model, BaseModel):
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         for name, sub in schema.pop("$defs", {}).items():
             COMPONENTS[name] = sub
+        props = schema.get("properties", {})
+        for name in omit:
+            props.pop(name, None)
+        if "required" in schema:
+            schema["required"] = [r for r in schema["required"] if r in props]
+            if not schema["required"]:
+                del schema["required"]
         return schema
     return model
 
@@ -115,9 +132,9 @@ B = {"type": "boolean"}
 
 
 def collect_paths() -> dict:
-    from . import agenda, audit, congresses, documents, elections, motions, vote
+    from . import agenda, audit, congresses, documents, elections, federation, motions, vote
     paths: dict = {}
-    for module in (congresses, elections, motions, vote, documents, agenda, audit):
+    for module in (congresses, elections, motions, vote, documents, agenda, audit, federation):
         for path, ops in getattr(module, "OPENAPI_PATHS", {}).items():
             paths.setdefault(path, {}).update(ops)
     return paths

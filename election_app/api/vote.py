@@ -13,16 +13,16 @@ from ..auth.permissions import public
 from ..congress.services import get_congress
 from ..db import db
 from ..elections import services as elections
-from ..errors import Conflict, ValidationFailed
-from ..door import api_run
+from ..errors import Conflict
+from ..door import api_run, parse
+from ..voting.inputs import CastBallot
 from ..voting import actions, services, tokens
 from ..addresses import public_base_url
-from ..voting.web import commit_with_retry, voter_for_request
+from ..voting.web import cast_in_unit, voter_for_request
 from .core import api_auth, bp, json_body
 from .openapi import I, S, obj, op
 
 IDS = {"type": "array", "items": I}
-KEPT = {"type": "array", "items": I, "description": "mã ứng cử viên được giữ lại (không bị gạch)"}
 TURNOUT = obj(["issued_paper", "voted_electronic", "slips", "total", "present"],
               round=I, status=S, issued_paper=I, voted_electronic=I, slips=I, slips_issued=I, total=I,
               present=I)
@@ -41,7 +41,7 @@ OPENAPI_PATHS = {
                   response=obj(["two_person_reissue"], two_person_reissue={"type": "boolean"})),
         "post": op("Bật / tắt quy tắc hai người khi cấp lại liên kết trong lúc có lần bầu mở",
                    errors=(404, 422), params=["cid"],
-                   body=obj(["two_person_reissue"], two_person_reissue={"type": "boolean"}),
+                   body=actions.SetPolicy,
                    response=obj(["two_person_reissue"], two_person_reissue={"type": "boolean"}))},
     "/congresses/{cid}/voting-monitor": {
         "get": op("Giám sát của Ban bầu cử khi có lần bầu mở: liên kết cấp / cấp lại, phiếu QR, điểm danh",
@@ -51,7 +51,7 @@ OPENAPI_PATHS = {
                                events={"type": "array"}, checkins={"type": "array"}))},
     "/congresses/{cid}/voting-links": {
         "post": op("Cấp liên kết bỏ phiếu cho nhiều đại biểu (để in thẻ); tất cả hoặc không",
-                   errors=(404, 409, 422), params=["cid"], body=obj(["delegate_ids"], delegate_ids=IDS),
+                   errors=(404, 409, 422), params=["cid"], body=actions.IssueLinks,
                    response=obj(["links"], links={"type": "array", "items": obj(
                        ["delegate_id", "url"], delegate_id=I, url=S)}))},
     "/vote/{token}": {
@@ -60,7 +60,7 @@ OPENAPI_PATHS = {
     "/vote/{token}/elections/{eid}": {
         "post": op("Bỏ phiếu điện tử (bí mật); trả về mã biên nhận", auth=False, ok=201,
                    errors=(403, 404, 409, 422, 429), params=["token", "eid"],
-                   body=obj(["kept"], kept=KEPT), response=obj(["receipt"], receipt=S))},
+                   body=CastBallot, response=obj(["receipt"], receipt=S))},
     "/elections/{eid}/ballots": {
         "get": op("Mã biên nhận (đã sắp xếp) và toàn bộ phiếu đã kiểm của lần bầu đã kết thúc",
                   errors=(404, 409), params=["eid"],
@@ -72,11 +72,11 @@ OPENAPI_PATHS = {
                   params=["eid"], response=TURNOUT)},
     "/elections/{eid}/slips": {
         "post": op("In phiếu QR ẩn danh cho lần bầu hiện tại (mã chỉ trả về một lần)", ok=201,
-                   errors=(404, 409, 422), params=["eid"], body=obj(["count"], count=I),
+                   errors=(404, 409, 422), params=["eid"], body=actions.GenerateSlips,
                    response=obj(["urls"], round=I, urls={"type": "array", "items": S}))},
     "/elections/{eid}/issue-slip": {
         "post": op("Gạch tên đại biểu nhận phiếu QR ẩn danh tại bàn phát phiếu", errors=(403, 404, 409, 422),
-                   params=["eid"], body=obj(["delegate_ids"], delegate_ids=IDS),
+                   params=["eid"], body=actions.IssueSlips,
                    response=obj(["issued"], issued=IDS))},
 }
 
@@ -115,8 +115,7 @@ def api_voting_policy(cid: int):
 @bp.post("/congresses/<int:cid>/voting-policy")
 @api_auth("delegates.manage")
 def api_set_voting_policy(cid: int):
-    enabled = api_run(actions.set_policy, {"two_person_reissue": json_body().get("two_person_reissue")},
-                      congress_id=cid)
+    enabled = api_run(actions.set_policy, json_body(), congress_id=cid)
     return jsonify({"two_person_reissue": enabled}), 200
 
 
@@ -136,11 +135,7 @@ def api_voting_monitor(cid: int):
 @api_auth("delegates.manage")
 def api_voting_links(cid: int):
     get_congress(db.session, cid)
-    ids = json_body().get("delegate_ids")
-    if not isinstance(ids, list) or not ids:
-        raise ValidationFailed("Cần trường «delegate_ids» là danh sách mã đại biểu.",
-                               [{"field": "delegate_ids", "message": "Cần một danh sách không rỗng."}])
-    issued = api_run(actions.issue_links, {"delegate_ids": ids}, congress_id=cid)
+    issued = api_run(actions.issue_links, json_body(), congress_id=cid)
     base = public_base_url()
     return jsonify({"links": [{"delegate_id": did, "url": tokens.link_url(base, t)}
                               for did, t in issued.items()]}), 200
@@ -165,13 +160,10 @@ def api_vote_status(token: str):
 @public("delegate voting: the token in the URL is the credential")
 def api_cast(token: str, eid: int):
     voter = voter_for_request(token)
-    data = json_body()
-    if "kept" not in data:
-        raise ValidationFailed("Thiếu trường «kept» (danh sách mã ứng cử viên được giữ lại).",
-                               [{"field": "kept", "message": "Bắt buộc (có thể là danh sách rỗng)."}])
+    ballot = parse(CastBallot, json_body())
     election = elections.get_election(db.session, eid)
-    code = commit_with_retry(lambda: services.cast_ballot(db.session, voter=voter, election=election,
-                                                          kept=data["kept"], token=token))
+    code = cast_in_unit(lambda: services.cast_ballot(db.session, voter=voter, election=election,
+                                                          kept=ballot.kept, token=token))
     return jsonify({"receipt": code}), 201
 
 
@@ -205,7 +197,7 @@ def api_slips(eid: int):
     _check_congress(election)
     if elections.current_round(db.session, election) is None:
         raise Conflict("Cuộc bầu cử chưa có lần bầu nào: hãy mở lần bầu trước.", code="no_round")
-    rnd, issued = api_run(actions.generate_slips, {"count": json_body().get("count")}, election_id=eid)
+    rnd, issued = api_run(actions.generate_slips, json_body(), election_id=eid)
     base = public_base_url()
     return jsonify({"round": rnd.number, "urls": [tokens.slip_url(base, t) for t in issued]}), 201
 
@@ -215,11 +207,7 @@ def api_slips(eid: int):
 def api_issue_slip(eid: int):
     election = elections.get_election(db.session, eid)
     _check_congress(election)
-    ids = json_body().get("delegate_ids")
-    if not isinstance(ids, list) or not ids:
-        raise ValidationFailed("Cần trường «delegate_ids» là danh sách mã đại biểu.",
-                               [{"field": "delegate_ids", "message": "Cần một danh sách không rỗng."}])
-    people = api_run(actions.issue_slips, {"delegate_ids": ids}, election_id=eid)
+    people = api_run(actions.issue_slips, json_body(), election_id=eid)
     return jsonify({"issued": [d.id for d in people]}), 200
 
 

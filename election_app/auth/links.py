@@ -11,7 +11,9 @@ import hmac
 
 from flask import Flask, abort, current_app, request
 
-SIGNED_ENDPOINTS = {"voting.receipts": ("cid", "eid")}
+SIGNED_ENDPOINTS = {"voting.receipts": ("cid", "eid"),
+                    # the version the delegates' phone pages poll (issue 13 §4)
+                    "voting.phone_live": ("cid",)}
 
 
 def page_key(secret: str, endpoint: str, values: dict) -> str:

@@ -33,6 +33,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "documents.print": ALL_STAFF,
     "documents.edit": frozenset({"admin", "organizer", "secretary"}),
     "audit.view": ALL_STAFF,
+    # The federation (issue 17): what an account of an upper union sees is limited to the
+    # unions it is granted (federation/services.py), on top of the role.
+    "federation.view": ALL_STAFF,
+    "federation.manage": frozenset({"admin"}),
+    "federation.upload": frozenset({"admin", "organizer"}),
+    "dossier.send": frozenset({"admin", "organizer"}),
+    "dossier.decide": frozenset({"admin", "organizer"}),
 }
 
 

@@ -35,7 +35,10 @@ from ..errors import Conflict, NotFound, ValidationFailed
 FORMAT = "election_app/congress-backup"
 VERSION = 1
 ROOT_TABLE = "congresses"
-EXCLUDED = {"users", "api_tokens", "user_congresses", "rate_limit_buckets", "render_jobs"}
+EXCLUDED = {"users", "api_tokens", "user_congresses", "rate_limit_buckets", "render_jobs",
+            # the federation's tree is the server's own: a congress uploaded from a laptop is
+            # attached on the server; a dossier's "sent to" union is left empty on import
+            "organizations", "user_organizations", "congress_organizations"}
 EXCLUDED_PREFIXES = ("audit",)
 USER_TABLE = "users"
 
@@ -205,6 +208,8 @@ def import_congress(session: Session, *, data: dict) -> int:
                     continue  # set once the whole table is in (below)
                 if parent == USER_TABLE:
                     row[col] = users_by_old.get(str(row[col]))
+                elif _excluded(parent):
+                    row[col] = None
                 elif parent in idmap and row[col] in idmap[parent]:
                     row[col] = idmap[parent][row[col]]
                 elif parent in idmap:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
 
 from pydantic import Field
 from sqlalchemy import delete
@@ -10,37 +9,18 @@ from sqlalchemy.orm import Session
 
 from ..audit import audit_note
 from ..auth.services import grant_congress
-from ..door import Actor, Command, action
+from ..door import Actor, Command, DbId, action
 from ..errors import ValidationFailed
 from . import services
+from .inputs import CongressFields
 from .models import OFFICIAL_ROLES, Congress
-
-Text300 = Field(default=None, max_length=300)
-
-
-class CongressFields(Command):
-    name: str | None = Text300
-    organization: str | None = Text300
-    parent_organization: str | None = Text300
-    term: str | None = Field(default=None, max_length=20)
-    ordinal: str | None = Field(default=None, max_length=20)
-    kind: str | None = Field(default=None, max_length=20)
-    date: Any = None  # a date or "YYYY-MM-DD"; the service says what is wrong in Vietnamese
-    venue: str | None = Text300
-    place: str | None = Field(default=None, max_length=100)
-    preset_code: str | None = Field(default=None, max_length=40)
-    chair_mode: str | None = Field(default=None, max_length=20)
-
-    def data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.model_dump(exclude={"congress_id"}).items() if k in self.model_fields_set}
-
 
 class CreateCongress(CongressFields):
     pass
 
 
 class UpdateCongress(CongressFields):
-    congress_id: int
+    congress_id: DbId
 
 
 def _created_summary(c: Congress) -> str:
@@ -51,7 +31,7 @@ def _created_summary(c: Congress) -> str:
         congress=lambda s, cmd: None, summary=_created_summary)
 def create_congress(session: Session, *, actor: Actor, cmd: CreateCongress) -> Congress:
     """An organizer who creates a congress is scoped to it (admin sees every congress)."""
-    congress = services.create_congress(session, data=cmd.data())
+    congress = services.create_congress(session, data=cmd)
     if actor.role != "admin" and actor.user is not None:
         grant_congress(session, user=actor.user, congress_id=congress.id)
     return congress
@@ -61,7 +41,7 @@ def create_congress(session: Session, *, actor: Actor, cmd: CreateCongress) -> C
 def update_congress(session: Session, *, actor: Actor, cmd: UpdateCongress) -> Congress:
     congress = services.get_congress(session, cmd.congress_id)
     before = {k: getattr(congress, k) for k in cmd.data()}
-    services.update_congress(session, congress=congress, data=cmd.data())
+    services.update_congress(session, congress=congress, data=cmd)
     audit_note(session, previous=before)
     return congress
 

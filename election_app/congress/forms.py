@@ -5,10 +5,14 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..rules import PRESETS
 from ..formkit import options
+from .models import LEVEL_LABELS
 
 # models.OFFICIAL_ROLES are shown translated on the dashboard (``_(label)``); the others are
 # form labels below. Listed for `make i18n`; the i18n test checks every one has English.
-LABEL_MSGIDS = (_l("Đoàn Chủ tịch"),)
+LABEL_MSGIDS = (_l("Đoàn Chủ tịch"), _l("Tổng Liên đoàn Lao động Việt Nam"), _l("Liên đoàn Lao động tỉnh, thành phố"),
+                _l("Công đoàn ngành trung ương"), _l("Công đoàn ngành địa phương"),
+                _l("Liên đoàn Lao động quận, huyện"), _l("Công đoàn cấp trên trực tiếp cơ sở khác"),
+                _l("Công đoàn cơ sở"))
 
 
 class CongressForm(FlaskForm):
@@ -20,6 +24,12 @@ class CongressForm(FlaskForm):
                                       description=_l("Ví dụ: Công đoàn Giáo dục quận Ba Đình"))
     ordinal = StringField(_l("Lần thứ"), validators=[Length(max=20)], description=_l("Ví dụ: XV"))
     term = StringField(_l("Nhiệm kỳ"), validators=[DataRequired(_l("Nhập nhiệm kỳ.")), Length(max=20)], default="2023–2028")
+    # Công đoàn cơ sở first: the usual congress.
+    level = SelectField(_l("Cấp công đoàn"), choices=options([(k, _l(v)) for k, v in reversed(LEVEL_LABELS.items())]),
+                        default="cdcs",
+                        description=_l("Công đoàn tổ chức đại hội. Chỉ công đoàn cơ sở (kể cả nghiệp đoàn cơ sở) mới có "
+                                       "đại hội toàn thể; công đoàn khu công nghiệp, tổng công ty… là «cấp trên trực "
+                                       "tiếp cơ sở khác»."))
     kind = SelectField(_l("Hình thức"), choices=options([("delegates", _l("Đại hội đại biểu")), ("all_members", _l("Đại hội toàn thể"))]))
     date = DateField(_l("Ngày khai mạc"), validators=[Optional()])
     place = StringField(_l("Địa danh (dòng ngày tháng)"), validators=[Length(max=100)], description=_l("Ví dụ: Ba Đình"))

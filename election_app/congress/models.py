@@ -14,6 +14,22 @@ KIND_LABELS = {
     "all_members": "Đại hội toàn thể",
 }
 
+# The level of the union holding the congress: the same codes and words as the federation's
+# union tree (federation.models.LEVEL_LABELS; a test keeps the two equal, and the congress
+# package does not import the federation, which imports it). Only a grassroots union (CĐCS)
+# may hold an all-members congress; the upper levels always hold a delegates' congress
+# (RESEARCH §1.1, §6 item 10).
+LEVEL_LABELS = {
+    "tong_ldld": "Tổng Liên đoàn Lao động Việt Nam",
+    "ldld_tinh": "Liên đoàn Lao động tỉnh, thành phố",
+    "cd_nganh_tw": "Công đoàn ngành trung ương",
+    "cd_nganh": "Công đoàn ngành địa phương",
+    "ldld_huyen": "Liên đoàn Lao động quận, huyện",
+    "cd_cap_tren_co_so": "Công đoàn cấp trên trực tiếp cơ sở khác",
+    "cdcs": "Công đoàn cơ sở",
+}
+GRASSROOTS = "cdcs"
+
 
 class Congress(Base):
     __tablename__ = "congresses"
@@ -28,6 +44,8 @@ class Congress(Base):
     term: Mapped[str] = mapped_column(String(20))                   # "2023–2028"
     ordinal: Mapped[str] = mapped_column(String(20), default="")    # lần thứ: "XV" or "15"
     kind: Mapped[str] = mapped_column(String(20))
+    # LEVEL_LABELS; checked by the service (no CHECK: adding one would rebuild the table).
+    level: Mapped[str] = mapped_column(String(20), default=GRASSROOTS, server_default=GRASSROOTS)
     date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     venue: Mapped[str] = mapped_column(String(300), default="")
     place: Mapped[str] = mapped_column(String(100), default="")     # địa danh on the date line, e.g. "Ba Đình"
@@ -44,6 +62,10 @@ class Congress(Base):
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS.get(self.level, self.level)
 
 
 OFFICIAL_ROLES = {

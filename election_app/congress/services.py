@@ -1,7 +1,6 @@
 """Creating, editing and reading congresses."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from sqlalchemy import select
@@ -9,40 +8,30 @@ from sqlalchemy.orm import Session
 
 from ..auth.models import UserCongress
 from ..errors import NotFound, ValidationFailed
-from ..rules import PRESETS, normalize_text
-from .models import KIND_LABELS, Congress, CongressOfficial, OFFICIAL_ROLES
+from ..rules import DEFAULT_PRESET, PRESETS, normalize_text
+from .inputs import CongressFields, congress_fields
+from .models import GRASSROOTS, KIND_LABELS, LEVEL_LABELS, Congress, CongressOfficial, OFFICIAL_ROLES
 
-FIELDS = ("name", "organization", "parent_organization", "term", "ordinal", "kind", "date",
+FIELDS = ("name", "organization", "parent_organization", "term", "ordinal", "kind", "level", "date",
           "venue", "place", "preset_code", "chair_mode")
 
 
 LABELS = {"name": "Tên đại hội", "organization": "Tên công đoàn", "parent_organization": "Công đoàn cấp trên",
-          "term": "Nhiệm kỳ", "ordinal": "Lần thứ", "kind": "Hình thức đại hội", "date": "Ngày khai mạc",
+          "term": "Nhiệm kỳ", "ordinal": "Lần thứ", "kind": "Hình thức đại hội", "level": "Cấp công đoàn",
+          "date": "Ngày khai mạc",
           "venue": "Địa điểm", "place": "Địa danh", "preset_code": "Bộ quy tắc", "chair_mode": "Cách bầu Chủ tịch"}
 
 
-def _clean(data: dict, *, partial: bool) -> dict:
+def _clean(fields: CongressFields | dict, *, partial: bool, current: Congress | None = None) -> dict:
+    data = congress_fields(fields).data()
     out: dict = {}
     problems: list[dict] = []
     for key in FIELDS:
         if key not in data:
             continue
         value = data[key]
-        if key == "date":
-            if value in (None, ""):
-                out[key] = None
-            elif isinstance(value, dt.date):
-                out[key] = value
-            else:
-                try:
-                    if not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip())):
-                        raise ValueError
-                    out[key] = dt.date.fromisoformat(value.strip())
-                except ValueError:
-                    problems.append({"field": "date", "message": "Ngày không hợp lệ (định dạng YYYY-MM-DD)."})
-            continue
-        if value is not None and not isinstance(value, str):
-            problems.append({"field": key, "message": f"{LABELS[key]} phải là chuỗi ký tự."})
+        if key == "date":      # a date or None, typed at the door
+            out[key] = value
             continue
         out[key] = normalize_text(value)
         limit = Congress.__table__.c[key].type.length
@@ -54,6 +43,20 @@ def _clean(data: dict, *, partial: bool) -> dict:
             problems.append({"field": key, "message": f"{label} không được để trống."})
     if out.get("kind") and out["kind"] not in KIND_LABELS:
         problems.append({"field": "kind", "message": "Hình thức đại hội phải là «delegates» (đại biểu) hoặc «all_members» (toàn thể)."})
+    if "level" in out and out["level"] not in LEVEL_LABELS:
+        if out["level"] == "" and not partial:
+            out.pop("level")           # not given: the model's default (công đoàn cơ sở)
+        else:
+            problems.append({"field": "level", "message": "Cấp công đoàn phải là một trong: " + "; ".join(
+                f"«{code}» ({label})" for code, label in LEVEL_LABELS.items()) + "."})
+    # Only a grassroots union holds an all-members congress; the upper levels hold a
+    # delegates' congress (RESEARCH §1.1 and §6, item 10).
+    level = out.get("level", current.level if current is not None else GRASSROOTS)
+    kind = out.get("kind", current.kind if current is not None else None)
+    if level in LEVEL_LABELS and level != GRASSROOTS and kind == "all_members" \
+            and not any(p["field"] in ("level", "kind") for p in problems):
+        problems.append({"field": "kind", "message": f"Đại hội của {LEVEL_LABELS[level]} là đại hội đại biểu: "
+                                                      "chỉ công đoàn cơ sở mới tổ chức đại hội toàn thể."})
     if out.get("preset_code") and out["preset_code"] not in PRESETS:
         problems.append({"field": "preset_code", "message": "Bộ quy tắc không tồn tại."})
     if out.get("chair_mode") and out["chair_mode"] not in ("by_bch", "direct"):
@@ -69,17 +72,17 @@ def _clean(data: dict, *, partial: bool) -> dict:
     return out
 
 
-def create_congress(session: Session, *, data: dict) -> Congress:
+def create_congress(session: Session, *, data: CongressFields | dict) -> Congress:
     values = _clean(data, partial=False)
-    values.setdefault("preset_code", "dieu_le_2020")
+    values.setdefault("preset_code", DEFAULT_PRESET.code)
     congress = Congress(**values)
     session.add(congress)
     session.flush()
     return congress
 
 
-def update_congress(session: Session, *, congress: Congress, data: dict) -> Congress:
-    for key, value in _clean(data, partial=True).items():
+def update_congress(session: Session, *, congress: Congress, data: CongressFields | dict) -> Congress:
+    for key, value in _clean(data, partial=True, current=congress).items():
         setattr(congress, key, value)
     session.flush()
     return congress
@@ -105,7 +108,8 @@ def congress_json(c: Congress) -> dict:
     return {
         "id": c.id, "name": c.name, "organization": c.organization,
         "parent_organization": c.parent_organization, "term": c.term, "ordinal": c.ordinal,
-        "kind": c.kind, "date": c.date.isoformat() if c.date else None, "venue": c.venue,
+        "kind": c.kind, "level": c.level, "level_label": c.level_label,
+        "date": c.date.isoformat() if c.date else None, "venue": c.venue,
         "place": c.place, "preset_code": c.preset_code, "chair_mode": c.chair_mode,
     }
 
@@ -128,3 +132,35 @@ def officials(session: Session, congress_id: int, role: str) -> list[CongressOff
     return list(session.scalars(select(CongressOfficial).where(
         CongressOfficial.congress_id == congress_id, CongressOfficial.role == role
     ).order_by(CongressOfficial.position)))
+
+
+_NAME_ORDER_LABELS = {"letter_tone": "từng chữ cái kèm dấu thanh (RULES §4.1)",
+                      "cldr": "chữ cái trước, dấu thanh chỉ khi trùng chữ (CLDR vi)"}
+
+
+def rulebooks_overview() -> list[dict]:
+    """Every rulebook (preset file) with its parameters in words, for the read-only page."""
+    out = []
+    for p in PRESETS.values():
+        params = [
+            ("Đủ điều kiện tiến hành", f"có mặt từ {p.fraction('quorum')} ({p.fraction_words('quorum')}) "
+                                       "số được triệu tập trở lên"),
+            ("Trúng cử", f"quá {p.fraction('elect')} ({p.fraction_words('elect')}) {p.elect_base_words}"),
+            ("Số lần bầu tối đa", str(p.max_rounds) if p.max_rounds else "không giới hạn"),
+            ("Bầu lần tiếp theo", "do Đại hội biểu quyết" if p.further_round_by_vote else "tự động"),
+            ("Biểu quyết giơ tay", f"tán thành quá {p.fraction('motion')} {p.motion_base_words}"),
+            ("Số dư", (f"cảnh báo khi trên {p.surplus_warn_max_percent}%"
+                       if p.surplus_warn_max_percent is not None else "không cảnh báo mức trên")
+             + ("; cảnh báo khi không có số dư" if p.surplus_warn_when_none else "")),
+            ("Xếp tên", _NAME_ORDER_LABELS.get(p.name_order, p.name_order)),
+            ("Ứng cử đại biểu đi dự đại hội cấp trên",
+             "chỉ đại biểu chính thức của đại hội" if p.upper_delegates_summoned_only else "mọi người trong danh sách"),
+            ("Chức danh chỉ dành cho công dân Việt Nam", "có" if p.posts_citizens_only else "không"),
+            ("Điều lệ", p.charter),
+            ("Căn cứ (văn bản)", " ".join(p.basis(None))),
+            ("Luật được dẫn", "; ".join(f"{name} (từ {'/'.join(reversed(start.split('-')))})" if start else name
+                                       for start, name in p.laws) or "—"),
+        ]
+        out.append({"code": p.code, "version": p.version, "title": p.title, "note": p.note,
+                    "sources": list(p.sources), "params": params, "label": p.label})
+    return out

@@ -33,8 +33,16 @@ def list_congresses():
 
 def _form_data(form: CongressForm) -> dict:
     return {k: getattr(form, k).data for k in ("name", "organization", "parent_organization", "ordinal",
-                                                "term", "kind", "date", "place", "venue", "preset_code",
+                                                "term", "kind", "level", "date", "place", "venue", "preset_code",
                                                 "chair_mode")}
+
+
+@bp.route("/rulebooks")
+@require("congress.view")
+def list_rulebooks():
+    """Read only: every rulebook file with its parameters and sources (issue 16)."""
+    return render_template("congress/rulebooks.html", rulebooks=congress_services.rulebooks_overview(),
+                           default_code=congress_services.DEFAULT_PRESET.code)
 
 
 @bp.route("/congresses/new", methods=["GET", "POST"])

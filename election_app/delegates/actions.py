@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from sqlalchemy.orm import Session
 
 from ..audit import audit_note
@@ -17,16 +17,24 @@ Id = Field(gt=0, le=2**63 - 1)
 
 class AddDelegates(Command):
     congress_id: int = Id
-    rows: list[Any] = Field(max_length=20000)  # each row is checked by the service, all-or-nothing
-    row_offset: int = 1
-    source: str = "form"
+    # One object per person ("delegates" in the API). A roll is judged row by row by the roll's
+    # checker, which reads spreadsheet cells too ("Nữ", "có", "1985.0") and reports every
+    # problem of every row at once, numbered as the file's lines: so the door checks the shape
+    # (a list of objects) and the checker the cells.
+    rows: list[dict[str, Any]] = Field(min_length=1, max_length=20000,
+                                       validation_alias=AliasChoices("delegates", "rows"))
+    row_offset: int = Field(default=1, ge=0, le=1000)
+    source: Literal["form", "api", "file"] = "form"
 
 
 @action("delegates.add", permission="delegates.manage", input=AddDelegates,
         summary=lambda made: f"{len(made)} người")
 def add_delegates(session: Session, *, actor: Actor, cmd: AddDelegates):
     congress = get_congress(session, cmd.congress_id)
-    made = services.add_delegates(session, congress=congress, rows=cmd.rows, row_offset=cmd.row_offset)
+    rows = cmd.rows
+    if cmd.source == "api":   # "_row"/"_problems" are the importer's own keys: a JSON row is numbered by its place
+        rows = [{k: v for k, v in r.items() if not str(k).startswith("_")} for r in rows]
+    made = services.add_delegates(session, congress=congress, rows=rows, row_offset=cmd.row_offset)
     audit_note(session, rows=len(cmd.rows), ids=[d.id for d in made][:50])
     return made
 
@@ -148,7 +156,7 @@ def keep_roll_upload(session: Session, *, actor: Actor, cmd: KeepRollUpload):
 class ImportRollFile(Command):
     congress_id: int = Id
     upload_id: str = Field(max_length=32)
-    rows: list[Any] = Field(max_length=20000, exclude=True)   # the people: their ids are noted instead
+    rows: list[dict[str, Any]] = Field(max_length=20000, exclude=True)   # the people: their ids are noted instead
     encoding: str = Field(default="unicode", max_length=10)
     signature: str = Field(max_length=64)
     fields: list[str] = Field(max_length=200)

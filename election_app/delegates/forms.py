@@ -7,7 +7,7 @@ from ..formkit import options
 
 # services.FIELD_LABELS name the columns of import problems (``_(label)``); all but this one are
 # form labels below. Listed for `make i18n`; the i18n test checks every one has English.
-LABEL_MSGIDS = (_l("Tệp"),)
+LABEL_MSGIDS = (_l("Tệp"), _l("Số CCCD"))
 # The import mapping step shows election_app.imports FIELD_LABELS and legacy.LABELS through _().
 IMPORT_LABEL_MSGIDS = (
     _l("— Bỏ qua cột này —"),
@@ -33,6 +33,10 @@ IMPORT_LABEL_MSGIDS = (
     _l("Chuyên môn nghiệp vụ"),
     _l("Lý luận chính trị"),
     _l("Ứng cử / đề cử"),
+    _l("Ứng cử (đánh dấu x)"),
+    _l("Đề cử (đánh dấu x)"),
+    _l("Họ và tên đệm (cột trước cột Tên)"),
+    _l("Số CCCD (chỉ lưu dạng mã hoá)"),
     _l("Unicode (giữ nguyên)"),
     _l("TCVN3 (ABC, phông .VnTime)"),
     _l("VNI (phông VNI-Times)"),
@@ -54,14 +58,25 @@ class DelegateForm(FlaskForm):
         ("appointed", _l("Đại biểu chỉ định")), ("alternate", _l("Đại biểu dự khuyết")), ("guest", _l("Khách mời"))]))
     is_party_member = BooleanField(_l("Đảng viên"))
     ethnicity = StringField(_l("Dân tộc"), default="Kinh", validators=[Length(max=50)])
+    nationality = StringField(_l("Quốc tịch"), default="Việt Nam", validators=[Length(max=100)])
     education = StringField(_l("Trình độ học vấn"), validators=[Length(max=100)])
     qualification = StringField(_l("Chuyên môn nghiệp vụ"), validators=[Length(max=200)])
     political_theory = StringField(_l("Lý luận chính trị"), validators=[Length(max=100)])
+    # Citizen ID card number: only its keyed hash is stored (delegates/idcard.py); never shown again.
+    id_number = StringField(_l("Số CCCD (căn cước công dân)"), validators=[Length(max=40)],
+                            description=_l("Để điểm danh bằng mã QR trên CCCD. Chỉ lưu dạng mã hoá một chiều; "
+                                           "số không được lưu và không hiện lại. Để trống: giữ như cũ."))
+    id_number_clear = BooleanField(_l("Xoá số CCCD đã lưu"))
 
     def data_dict(self) -> dict:
-        return {k: getattr(self, k).data for k in (
+        data = {k: getattr(self, k).data for k in (
             "full_name", "ho", "ten_dem", "ten", "gender", "birth_year", "position", "unit", "category",
-            "is_party_member", "ethnicity", "education", "qualification", "political_theory")}
+            "is_party_member", "ethnicity", "nationality", "education", "qualification", "political_theory")}
+        if (self.id_number.data or "").strip():
+            data["id_number"] = self.id_number.data
+        if self.id_number_clear.data:
+            data["id_number_clear"] = True
+        return data
 
 
 class ImportForm(FlaskForm):

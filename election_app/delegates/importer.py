@@ -24,6 +24,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("Loại đại biểu", "category"),
     ("Đảng viên", "is_party_member"),
     ("Dân tộc", "ethnicity"),
+    ("Quốc tịch", "nationality"),
     ("Trình độ học vấn", "education"),
     ("Chuyên môn nghiệp vụ", "qualification"),
     ("Lý luận chính trị", "political_theory"),
@@ -66,7 +67,7 @@ def template_xlsx() -> bytes:
     ws = wb.active
     ws.title = "Danh sách"
     headers = [h for h, _ in COLUMNS]
-    _styled_sheet(ws, headers, [6, 28, 10, 10, 28, 32, 18, 10, 10, 14, 22, 16])
+    _styled_sheet(ws, headers, [6, 28, 10, 10, 28, 32, 18, 10, 10, 12, 14, 22, 16])
     help_ws = wb.create_sheet("Hướng dẫn")
     lines = [
         "Điền danh sách vào trang «Danh sách»: mỗi dòng một người. Dòng 1 là tiêu đề cột, không sửa tên cột.",
@@ -74,7 +75,8 @@ def template_xlsx() -> bytes:
         "Giới tính: Nam hoặc Nữ. Năm sinh: 4 chữ số.",
         "Loại đại biểu: " + ", ".join(v.replace("Đại biểu ", "") for v in CATEGORY_LABELS.values())
         + " (để trống: Chính thức).",
-        "Đảng viên: ghi x nếu là đảng viên, để trống nếu không. Dân tộc: để trống là Kinh.",
+        "Đảng viên: ghi x nếu là đảng viên, để trống nếu không. Dân tộc: để trống là Kinh. "
+        "Quốc tịch: để trống là Việt Nam.",
         "Không nhập công thức. Nếu có lỗi, hệ thống báo từng dòng và không nhập dòng nào.",
         "",
         "Ví dụ (chỉ để tham khảo, không nhập từ trang này):",
@@ -83,9 +85,9 @@ def template_xlsx() -> bytes:
         help_ws.append([line])
     help_ws.append(headers)
     for r in (
-        [1, "Nguyễn Thị Hoa", "Nữ", 1985, "Giáo viên", "Tổ 1", "Chính thức", "x", "Kinh", "12/12",
+        [1, "Nguyễn Thị Hoa", "Nữ", 1985, "Giáo viên", "Tổ 1", "Chính thức", "x", "Kinh", "Việt Nam", "12/12",
          "Cử nhân Giáo dục Tiểu học", ""],
-        [2, "Trần Văn Đức", "Nam", 1979, "Tổ trưởng", "Tổ 2", "Đương nhiên", "", "Tày", "12/12",
+        [2, "Trần Văn Đức", "Nam", 1979, "Tổ trưởng", "Tổ 2", "Đương nhiên", "", "Tày", "", "12/12",
          "Thạc sĩ Quản lý giáo dục", "Trung cấp"],
     ):
         help_ws.append(r)
@@ -100,16 +102,16 @@ def export_xlsx(delegates, attendance_label) -> bytes:
     ws = wb.active
     ws.title = "Danh sách đại biểu"
     headers = ["STT", "Số thẻ", "Họ và tên", "Giới tính", "Năm sinh", "Chức vụ", "Đơn vị",
-               "Loại đại biểu", "Đảng viên", "Dân tộc", "Trình độ học vấn", "Chuyên môn nghiệp vụ",
+               "Loại đại biểu", "Đảng viên", "Dân tộc", "Quốc tịch", "Trình độ học vấn", "Chuyên môn nghiệp vụ",
                "Lý luận chính trị", "Thẩm tra tư cách", "Lý do", "Điểm danh"]
     # Columns kept aside at import ("Ghi chú", "Số điện thoại" ...) come back out, after ours.
     extra_keys = list(dict.fromkeys(k for d in delegates for k in (d.extra or {})))
-    _styled_sheet(ws, headers + extra_keys, [6, 8, 28, 10, 10, 26, 30, 20, 10, 10, 14, 22, 16, 16, 24, 14]
+    _styled_sheet(ws, headers + extra_keys, [6, 8, 28, 10, 10, 26, 30, 20, 10, 10, 12, 14, 22, 16, 16, 24, 14]
                   + [18] * len(extra_keys))
     for i, d in enumerate(delegates, start=1):
         ws.append([i, d.code, d.full_name, (d.gender or "").capitalize(), d.birth_year, d.position,
                    d.unit, CATEGORY_LABELS.get(d.category, d.category), "x" if d.is_party_member else "",
-                   d.ethnicity, d.education, d.qualification, d.political_theory,
+                   d.ethnicity, d.nationality, d.education, d.qualification, d.political_theory,
                    d.credential_label, d.credential_reason, attendance_label(d)]
                   + [(d.extra or {}).get(k, "") for k in extra_keys])
         for cell in ws[ws.max_row]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, utcnow
@@ -33,6 +33,8 @@ class Delegate(Base):
         CheckConstraint("gender IS NULL OR gender IN ('nam','nữ')", name="gender_known"),
         UniqueConstraint("congress_id", "code", name="uq_delegates_congress_code"),
         Index("ix_delegates_congress_checked_in", "congress_id", "checked_in_at"),
+        # One ID card per person on a roll; also the door's lookup.
+        Index("ix_delegates_congress_id_hash", "congress_id", "id_hash", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +56,9 @@ class Delegate(Base):
     category: Mapped[str] = mapped_column(String(20), default="official")
     is_party_member: Mapped[bool] = mapped_column(default=False)
     ethnicity: Mapped[str] = mapped_column(String(50), default="Kinh")
+    # Quốc tịch: the 2024 union law (from 01/7/2025) admits workers who are not Vietnamese
+    # citizens; whether they may hold a post is the rulebook's ``posts_citizens_only``.
+    nationality: Mapped[str] = mapped_column(String(100), default="Việt Nam", server_default="Việt Nam")
     education: Mapped[str] = mapped_column(String(100), default="")          # trình độ học vấn (12/12)
     qualification: Mapped[str] = mapped_column(String(200), default="")      # chuyên môn (Cử nhân ...)
     political_theory: Mapped[str] = mapped_column(String(100), default="")   # lý luận chính trị
@@ -69,6 +74,12 @@ class Delegate(Base):
     is_replaced: Mapped[bool] = mapped_column(default=False)
     # Personal voting link: keyed hash (HMAC-SHA-256) of the token; the token itself is never stored.
     voting_token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    # The same token sealed (SecretBox, a key derived from SECRET_KEY: voting.tokens.seal_link),
+    # so that delegate cards can be printed again without killing the links handed out (issue 13 §5).
+    voting_token_box: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # Citizen ID card (CCCD, or the old CMND): keyed hash only (delegates/idcard.py), for the
+    # check-in by the card's QR; the number itself is never stored.
+    id_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     @property

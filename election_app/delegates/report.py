@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..congress.models import Congress
 from .models import CATEGORY_LABELS, Delegate
-from .services import is_summoned, sort_delegates
+from .services import is_citizen, is_summoned, sort_delegates
 
 
 def _pct(part: int, whole: int) -> Decimal:
@@ -64,6 +64,8 @@ def credentials_summary(session: Session, congress: Congress, *, reference_year:
         "women": share(summoned, lambda d: d.gender == "nữ"),
         "party_members": share(summoned, lambda d: d.is_party_member),
         "ethnic_minorities": share(summoned, lambda d: d.ethnicity and d.ethnicity.casefold() != "kinh"),
+        # The 2024 union law: members who are not Vietnamese citizens (shown only when there are some).
+        "foreigners": share(summoned, lambda d: not is_citizen(d.nationality)),
         "age": age,
         "rejected": [{"full_name": d.full_name, "code": d.code, "reason": d.credential_reason}
                      for d in everyone if d.credential_status == "rejected"],

@@ -4,21 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from ..congress.models import Congress
 from ..db import utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..rules import (control_characters, duplicate_key, foreign_letters, get_preset, join_name,
+from ..rules import (DEFAULT_NAME_ORDER, control_characters, duplicate_key, foreign_letters, get_preset, join_name,
                      name_sort_key, normalize_text, quorum_met, quorum_needed, split_full_name)
+from . import idcard
 from .models import CATEGORY_LABELS, AttendanceEvent, Delegate
 
 GENDERS = ("nam", "nữ")
-TEXT_FIELDS = ("unit", "position", "ethnicity", "education", "qualification", "political_theory")
+TEXT_FIELDS = ("unit", "position", "ethnicity", "nationality", "education", "qualification", "political_theory")
+CITIZEN = "Việt Nam"
+"""The nationality of a Vietnamese citizen, the default on the roll."""
+
+
+def is_citizen(nationality: str | None) -> bool:
+    """True for Vietnamese nationality however it is written ("Việt Nam", "Viet Nam", "VN")."""
+    key = duplicate_key(nationality or CITIZEN).replace(" ", "")
+    return key in {duplicate_key(w).replace(" ", "") for w in (CITIZEN, "Viet Nam", "VN", "Vietnam")}
 
 
 def _summoned_clause(congress_id: int):
@@ -44,16 +53,16 @@ FIELD_LABELS = {
     "full_name": "Họ và tên", "ho": "Họ", "ten_dem": "Tên đệm", "ten": "Tên",
     "gender": "Giới tính", "birth_year": "Năm sinh", "unit": "Đơn vị", "position": "Chức vụ",
     "category": "Loại đại biểu", "is_party_member": "Đảng viên", "ethnicity": "Dân tộc",
-    "education": "Trình độ học vấn", "qualification": "Chuyên môn nghiệp vụ",
+    "nationality": "Quốc tịch", "education": "Trình độ học vấn", "qualification": "Chuyên môn nghiệp vụ",
     "political_theory": "Lý luận chính trị", "file": "Tệp", "delegates": "Danh sách",
-    "reason": "Lý do",
+    "reason": "Lý do", "id_number": "Số CCCD",
 }
 """Vietnamese name of each field, for messages and the import error table."""
 
 # Column widths in the schema: a longer value is refused here (PostgreSQL would refuse it
 # later, and SQLite would silently keep it).
 MAX_LENGTHS = {"full_name": 300, "ho": 80, "ten_dem": 120, "ten": 80, "unit": 300, "position": 300,
-               "ethnicity": 50, "education": 100, "qualification": 200, "political_theory": 100}
+               "ethnicity": 50, "nationality": 100, "education": 100, "qualification": 200, "political_theory": 100}
 TRUE_WORDS = {"true", "1", "x", "yes", "có", "co"}
 FALSE_WORDS = {"false", "0", "", "no", "không", "khong"}
 
@@ -147,6 +156,8 @@ def clean_delegate_row(raw: dict, *, row: int | None = None) -> tuple[dict, list
             values[key] = _text(raw[key])
     if values.get("ethnicity") == "":
         values["ethnicity"] = "Kinh"
+    if values.get("nationality") == "":
+        values["nationality"] = CITIZEN
     if "is_party_member" in raw:
         flag = raw["is_party_member"]
         if flag is None or isinstance(flag, bool):
@@ -187,6 +198,12 @@ def clean_delegate_row(raw: dict, *, row: int | None = None) -> tuple[dict, list
                 bad("birth_year", f"Ngày sinh {bd:%d/%m/%Y} không khớp năm sinh {values['birth_year']}.")
         else:
             bad("birth_year", f"Ngày sinh không hợp lệ: «{_text(raw['birth_date'])}» (dd/mm/yyyy).")
+    if raw.get("id_number") not in (None, ""):
+        # The citizen ID number: only its keyed hash is kept; a message never repeats it.
+        try:
+            values["id_hash"] = idcard.id_hash(idcard.normalize_id_number(raw["id_number"]))
+        except idcard.BadIdNumber as err:
+            bad("id_number", str(err))
     if isinstance(raw.get("extra"), dict) and raw["extra"]:
         values["extra"] = {normalize_text(str(k))[:100]: _text(v)[:1000] for k, v in raw["extra"].items()}
 
@@ -245,6 +262,12 @@ def _roll_clash_message(who: tuple) -> str:
     return f"Trùng với người đã có trong danh sách: {full_name}{year}, số thẻ {code}."
 
 
+def _id_hashes(session: Session, congress_id: int, *, exclude_id: int | None = None) -> dict[str, tuple]:
+    stmt = select(Delegate.id, Delegate.id_hash, Delegate.full_name, Delegate.code).where(
+        Delegate.congress_id == congress_id, Delegate.id_hash.is_not(None))
+    return {h: (name, code) for did, h, name, code in session.execute(stmt) if did != exclude_id}
+
+
 def add_delegates(session: Session, *, congress: Congress, rows: list[dict],
                   row_offset: int = 1) -> list[Delegate]:
     """All-or-nothing: validate every row (and duplicates among them and against the roll)
@@ -259,6 +282,8 @@ def add_delegates(session: Session, *, congress: Congress, rows: list[dict],
     problems: list[dict] = []
     on_roll = _roll_index(session, congress.id)
     in_batch = _NameIndex()
+    ids_on_roll = _id_hashes(session, congress.id)
+    ids_in_batch: dict[str, int] = {}
     for i, raw in enumerate(rows):
         row_no = raw.get("_row", i + row_offset) if isinstance(raw, dict) else i + row_offset
         if not isinstance(raw, dict):
@@ -280,6 +305,15 @@ def add_delegates(session: Session, *, congress: Congress, rows: list[dict],
                 problems.append({"row": row_no, "field": "full_name",
                                  "message": f"Trùng tên với dòng {dup_row}: {values['full_name']}."})
             in_batch.add(key, year, row_no)
+        if values.get("id_hash"):
+            who = ids_on_roll.get(values["id_hash"])
+            if who is not None:
+                problems.append({"row": row_no, "field": "id_number",
+                                 "message": f"Số CCCD trùng với {who[0]} (số thẻ {who[1]}) đã có trong danh sách."})
+            elif values["id_hash"] in ids_in_batch:
+                problems.append({"row": row_no, "field": "id_number",
+                                 "message": f"Số CCCD trùng với dòng {ids_in_batch[values['id_hash']]}."})
+            ids_in_batch.setdefault(values["id_hash"], row_no)
         cleaned.append(values)
     if problems:
         raise ValidationFailed(
@@ -302,7 +336,7 @@ def update_delegate(session: Session, *, delegate: Delegate, data: dict) -> Dele
     full name unchanged) rebuild the full name; both changed must agree."""
     merged = {k: getattr(delegate, k) for k in ("full_name", "gender", "birth_year", "category",
                                                  "is_party_member", *TEXT_FIELDS)}
-    merged.update({k: v for k, v in data.items() if k not in ("ho", "ten_dem", "ten")})
+    merged.update({k: v for k, v in data.items() if k not in ("ho", "ten_dem", "ten", "id_number_clear")})
     old_parts = (delegate.ho, delegate.ten_dem, delegate.ten)
     given = tuple(_text(data.get(k)) for k in ("ho", "ten_dem", "ten"))
     parts_changed = bool(given[2]) and given != old_parts
@@ -319,10 +353,16 @@ def update_delegate(session: Session, *, delegate: Delegate, data: dict) -> Dele
             duplicate_key(values["full_name"]), values["birth_year"])
         if clash is not None:
             problems.append({"field": "full_name", "message": _roll_clash_message(clash)})
+        who = _id_hashes(session, delegate.congress_id, exclude_id=delegate.id).get(values.get("id_hash") or "")
+        if who is not None:
+            problems.append({"field": "id_number",
+                             "message": f"Số CCCD trùng với {who[0]} (số thẻ {who[1]}) đã có trong danh sách."})
     if problems:
         raise ValidationFailed("Thông tin đại biểu chưa hợp lệ.", problems)
     for key, value in values.items():
         setattr(delegate, key, value)
+    if data.get("id_number_clear") and not values.get("id_hash"):
+        delegate.id_hash = None
     session.flush()
     return delegate
 
@@ -348,8 +388,15 @@ def find_by_code(session: Session, congress_id: int, code: str) -> Delegate:
     return d
 
 
-def sort_delegates(delegates) -> list[Delegate]:
-    return sorted(delegates, key=lambda d: (name_sort_key(d.ho, d.ten_dem, d.ten, d.birth_year), d.id))
+def sort_delegates(delegates, order: str | None = None) -> list[Delegate]:
+    """The delegates in the name order of their congress's rulebook (RULES §4.1), or in
+    ``order`` when given."""
+    items = list(delegates)
+    if order is None and items and object_session(items[0]) is not None:
+        congress = object_session(items[0]).get(Congress, items[0].congress_id)
+        order = get_preset(congress.preset_code).name_order
+    return sorted(items, key=lambda d: (name_sort_key(d.ho, d.ten_dem, d.ten, d.birth_year, order=order or
+                                                      DEFAULT_NAME_ORDER), d.id))
 
 
 def list_delegates(session: Session, congress_id: int, *, query: str = "") -> list[Delegate]:
@@ -377,7 +424,7 @@ def delegate_json(d: Delegate) -> dict:
         "id": d.id, "code": d.code, "full_name": d.full_name, "ho": d.ho, "ten_dem": d.ten_dem,
         "ten": d.ten, "gender": d.gender, "birth_year": d.birth_year, "unit": d.unit,
         "position": d.position, "category": d.category, "is_party_member": d.is_party_member,
-        "ethnicity": d.ethnicity, "credential_status": d.credential_status,
+        "ethnicity": d.ethnicity, "nationality": d.nationality, "credential_status": d.credential_status,
         "credential_reason": d.credential_reason, "checked_in": d.checked_in_at is not None,
         "summoned": is_summoned(d),
     }
@@ -509,3 +556,155 @@ def attendance(session: Session, congress: Congress) -> dict:
 
 def summoned_delegates(session: Session, congress_id: int) -> list[Delegate]:
     return list(session.scalars(select(Delegate).where(_summoned_clause(congress_id))))
+
+
+# --- the door: the citizen ID card and the name search ---------------------------------------
+
+@dataclass
+class CardMatch:
+    """What a scanned citizen ID card found on this congress's roll: one ``delegate`` to
+    check in, or ``choices`` for the person at the door to pick from, or nothing; ``message``
+    says why (it names the card's holder on the screen only, never in a log or the audit)."""
+    delegate: Delegate | None = None
+    choices: list[Delegate] = field(default_factory=list)
+    message: str = ""
+    by: str = ""                    # "number" | "name"
+
+
+def _birth_text(card: idcard.IdCard) -> str:
+    if card.birth_date is not None:
+        return f"{card.birth_date:%d/%m/%Y}"
+    return str(card.birth_year) if card.birth_year else ""
+
+
+def _same_birth(d: Delegate, card: idcard.IdCard) -> bool | None:
+    """True/False when both sides know it; None when the roll (or the card) does not."""
+    if card.birth_date is not None and d.birth_date is not None:
+        return d.birth_date == card.birth_date
+    year = card.birth_year or (card.birth_date.year if card.birth_date else None)
+    if year is not None and d.birth_year is not None:
+        return d.birth_year == year
+    return None
+
+
+def match_id_card(session: Session, congress_id: int, card: idcard.IdCard) -> CardMatch:
+    """By the number's keyed hash when the roll has it; else by the name (NFC, case and
+    diacritics ignored, the exact spelling preferred) AND the birth date or year. A person
+    whose roll entry holds another ID number is never matched by name."""
+    hashes = idcard.card_hashes(card)
+    found = session.scalars(select(Delegate).where(Delegate.congress_id == congress_id,
+                                                   Delegate.id_hash.in_(hashes))).first()
+    if found is not None:
+        return CardMatch(delegate=found, by="number")
+    who = f"«{card.name}»" + (f", sinh {_birth_text(card)}" if _birth_text(card) else "")
+    if not card.name:
+        return CardMatch(message="Không có đại biểu mang số CCCD này trong danh sách đại hội "
+                                 "(và mã quét được không có họ tên để tìm).")
+    wanted_plain, wanted_key = _plain(card.name), duplicate_key(card.name)
+    same, unknown, other_birth = [], [], []
+    rows = session.scalars(select(Delegate).where(Delegate.congress_id == congress_id))
+    for d in sort_delegates(rows):
+        if d.id_hash is not None and d.id_hash not in hashes:
+            continue                     # the roll knows this person's card: it is another one
+        if _plain(d.full_name) != wanted_plain:
+            continue
+        {True: same, None: unknown, False: other_birth}[_same_birth(d, card)].append(d)
+
+    def exact_first(people):
+        return sorted(people, key=lambda d: duplicate_key(d.full_name) != wanted_key)
+
+    if len(same) == 1:
+        return CardMatch(delegate=same[0], by="name")
+    if same:
+        exact = [d for d in same if duplicate_key(d.full_name) == wanted_key]
+        if len(exact) == 1:
+            return CardMatch(delegate=exact[0], by="name")
+        return CardMatch(choices=exact_first(same), by="name",
+                         message=f"{len(same)} người trùng họ tên và ngày sinh với thẻ {who}: chọn đúng người.")
+    if unknown:
+        return CardMatch(choices=exact_first(unknown), by="name",
+                         message=f"Danh sách không ghi ngày/năm sinh của {who}: đối chiếu với người đến rồi chọn.")
+    if other_birth:
+        return CardMatch(choices=exact_first(other_birth), by="name",
+                         message=f"Có người trùng họ tên nhưng khác ngày/năm sinh so với thẻ {who}: "
+                                 "kiểm tra kỹ rồi mới chọn.")
+    return CardMatch(message=f"Không tìm thấy {who} trong danh sách đại hội này.")
+
+
+def _word_forms(text: str) -> list[tuple[str, str]]:
+    """Each word as (accent-free, case-folded with the tone placement unified)."""
+    keys = duplicate_key(text).split(" ") if text else []
+    plains = _plain(text).split(" ") if text else []
+    return list(zip(plains, keys)) if len(keys) == len(plains) else [(p, p) for p in plains]
+
+
+def _word_eq(q: tuple[str, str], w: tuple[str, str], *, prefix: bool = False) -> bool:
+    """A word typed without accents matches any accents; typed with accents, only those."""
+    accented = q[0] != q[1]
+    a, b = (q[1], w[1]) if accented else (q[0], w[0])
+    return b.startswith(a) if prefix else a == b
+
+
+def _in_order(qwords, words, *, prefix: bool) -> bool:
+    i = 0
+    for q in qwords:
+        while i < len(words) and not _word_eq(q, words[i], prefix=prefix):
+            i += 1
+        if i == len(words):
+            return False
+        i += 1
+    return True
+
+
+def _door_rank(d: Delegate, query: str, qwords, number: str | None) -> tuple[int, bool] | None:
+    """How well a person fits what the organizer typed (lower is better), or None. Tiers:
+    the card number; the whole name; the given name (tên) with the other words before it;
+    the tên begun; whole words of the name in order; words begun; any part of the name or
+    the unit (three letters or more)."""
+    if number is not None and d.code.lstrip("0") == number:
+        return (0, True)
+    words = _word_forms(d.full_name)
+    if not words or not qwords:
+        return None
+    ten = words[-1]
+    exact = query in d.full_name.casefold()
+    if len(qwords) == len(words) and all(_word_eq(q, w) for q, w in zip(qwords, words)):
+        return (1, not exact)
+    head = qwords[:-1]
+    if _word_eq(qwords[-1], ten) and _in_order(head, words[:-1], prefix=True):
+        return (2, not exact)
+    if _word_eq(qwords[-1], ten, prefix=True) and _in_order(head, words[:-1], prefix=True):
+        return (3, not exact)
+    if _in_order(qwords, words, prefix=False):
+        return (4, not exact)
+    if _in_order(qwords, words, prefix=True):
+        return (5, not exact)
+    if len(query) < 3:
+        return None                      # «an» inside «Văn» would match nearly everyone
+    qkey, qplain = duplicate_key(query), _plain(query)
+    accented = qplain != query
+    if exact or qkey in duplicate_key(d.full_name) or (not accented and qplain in _plain(d.full_name)):
+        return (6, not exact)
+    if query in d.unit.casefold() or (not accented and qplain in _plain(d.unit)):
+        return (7, False)
+    return None
+
+
+def search_door(session: Session, congress_id: int, query: str, *, limit: int = 20) -> tuple[list[Delegate], int]:
+    """The door's name search, ranked for someone typing part of a name they hear: the
+    card number, then the whole name, the given name (tên) typed whole or begun («an»,
+    «nguyễn an», «văn a»), whole words («Nguyễn»), begun words, any part of the name, the
+    unit. Within a tier the exact accents first, then the roll order. (the first ``limit``,
+    how many matched)."""
+    query = normalize_text(query).casefold()
+    if not query:
+        return [], 0
+    number = query.lstrip("0") or "0" if query.isdigit() else None
+    qwords = _word_forms(query)
+    ranked = []
+    for pos, d in enumerate(sort_delegates(session.scalars(select(Delegate).where(Delegate.congress_id == congress_id)))):
+        rank = _door_rank(d, query, qwords, number)
+        if rank is not None:
+            ranked.append((rank, pos, d))
+    ranked.sort(key=lambda item: (item[0], item[1]))
+    return [d for _r, _p, d in ranked[:limit]], len(ranked)

@@ -14,13 +14,19 @@ from ..door import current_actor, flash_form_errors, page_run, run
 from ..errors import DomainError, NotFound
 from ..imports import FIELD_LABELS as IMPORT_FIELD_LABELS, Limits, legacy
 from ..imports import services as imports_services
-from . import actions, importer
+from . import actions, idcard, importer
 from .forms import CheckInForm, CredentialForm, DelegateForm, ImportForm, MappingForm, PromoteForm
 from .models import CATEGORY_LABELS, Delegate
 from .qr import parse_checkin_payload
-from .services import (FIELD_LABELS, attendance, find_by_code, get_delegate, is_summoned, list_delegates)
+from .services import (FIELD_LABELS, attendance, find_by_code, get_delegate, is_summoned, list_delegates,
+                       match_id_card, search_door)
 
 bp = Blueprint("delegates", __name__, url_prefix="/congresses/<int:cid>")
+
+
+@bp.record_once
+def _install(state) -> None:
+    idcard.install_log_redaction()   # a citizen ID number never reaches a log line
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -229,14 +235,26 @@ def promote(cid: int):
 
 # --- the door ------------------------------------------------------------------------
 
+DOOR_SEARCH_LIMIT = 20
+
+
+def _door_page(congress, q: str = "", card_match=None, status: int = 200):
+    matches, total = search_door(db.session, congress.id, q, limit=DOOR_SEARCH_LIMIT) if q else ([], 0)
+    return render_template("delegates/checkin.html", congress=congress, form=CheckInForm(), q=q,
+                           matches=matches, total=total, card_match=card_match,
+                           att=attendance(db.session, congress)), status
+
+
 @bp.route("/checkin", methods=["GET"])
 @require("checkin")
 def checkin_page(cid: int):
     congress = get_congress(db.session, cid)
     q = request.args.get("q", "")
-    matches = list_delegates(db.session, cid, query=q) if q else []
-    return render_template("delegates/checkin.html", congress=congress, form=CheckInForm(), q=q,
-                           matches=matches[:30], att=attendance(db.session, congress))
+    if idcard.looks_like_id_card(q):
+        # An ID card scanned into the search box: checked in as a scan; never searched (its
+        # text would stay in the address bar and the browser's history).
+        return redirect(url_for("delegates.checkin_page", cid=cid))
+    return _door_page(congress, q)
 
 
 def _resolve(cid: int, value: str) -> Delegate:
@@ -252,24 +270,49 @@ def _resolve(cid: int, value: str) -> Delegate:
     return find_by_code(db.session, cid, value)
 
 
+def _choice_json(d: Delegate) -> dict:
+    return {"id": d.id, "code": d.code, "full_name": d.full_name, "unit": d.unit,
+            "birth_year": d.birth_year, "checked_in": d.checked_in_at is not None}
+
+
 @bp.route("/checkin", methods=["POST"])
 @require("checkin")
 def do_checkin(cid: int):
-    """Form post (no JavaScript) or fetch from the scanner (Accept: application/json)."""
+    """Form post (no JavaScript) or fetch from the scanner (Accept: application/json).
+    The code is a card number, the card's signed QR, or a citizen ID card's QR (CCCD)."""
     congress = get_congress(db.session, cid)
     wants_json = request.accept_mimetypes.best == "application/json"
     form = CheckInForm()
     try:
         if not form.validate_on_submit():
             raise NotFound(_("Thiếu số thẻ hoặc phiên làm việc đã hết hạn; hãy tải lại trang."))
+        raw_code = form.code.data or ""
         if request.form.get("delegate_id"):
             raw = request.form["delegate_id"].strip()
             if not raw.isdigit():
                 raise NotFound(_("Không tìm thấy đại biểu."))
-            delegate, method = get_delegate(db.session, cid, int(raw)), "manual"
+            delegate = get_delegate(db.session, cid, int(raw))
+            # a person picked among those an ID card matched
+            method = "id_card" if request.form.get("method") == "id_card" else "manual"
+        elif idcard.looks_like_id_card(raw_code):
+            card = idcard.parse_id_card(raw_code)
+            if card is None:
+                raise NotFound(_("Mã quét được không đọc được như căn cước công dân. Hãy quét lại, "
+                                 "hoặc tìm theo tên."))
+            found = match_id_card(db.session, cid, card)
+            del card, raw_code                     # nothing of the card outlives the lookup
+            if found.delegate is None:
+                db.session.rollback()
+                if wants_json:
+                    return jsonify({"ok": False, "id_card": True, "message": found.message,
+                                    "choices": [_choice_json(d) for d in found.choices]}), (
+                        409 if found.choices else 404)
+                flash(found.message, "warning" if found.choices else "error")
+                return _door_page(congress, card_match=found, status=409 if found.choices else 404)
+            delegate, method = found.delegate, "id_card"
         else:
-            delegate = _resolve(cid, form.code.data)
-            method = "qr" if (form.code.data or "").strip().startswith("DHCD") else "card"
+            delegate = _resolve(cid, raw_code)
+            method = "qr" if raw_code.strip().startswith("DHCD") else "card"
         result = run(actions.check_in, actor=current_actor(),
                      cmd={"congress_id": cid, "delegate_id": delegate.id, "method": method})
         payload = {"ok": True, "already": result.already, "warning": result.warning,

@@ -20,6 +20,8 @@ class JobForm(FlaskForm):
     round = IntegerField(_l("Lần bầu"), validators=[Optional(), NumberRange(1, 99)])
     copies = IntegerField(_l("Số bản"), validators=[Optional(), NumberRange(1, 500, _l("Số bản từ 1 đến 500."))])
     voting_links = BooleanField(_l("Kèm mã QR bỏ phiếu cá nhân"))
+    reissue_links = BooleanField(_l("Cấp lại liên kết mới cho mọi người trên thẻ"))
+    confirm_reissue = BooleanField(_l("Tôi hiểu: các liên kết bỏ phiếu đã phát sẽ hết hiệu lực"))
     codes = StringField(_l("Chỉ in các số thẻ"), validators=[Optional(), Length(max=20000)])
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import delete, select, update
 
 from ..congress.models import Congress
 from ..db import db, utcnow
+from ..door import unit
 from ..elections import services as el
 from ..elections.models import Election
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -117,6 +118,8 @@ def clean_params(kind: str, params: dict | None) -> dict:
         out["copies"] = integer("copies", 1, MAX_COPIES) or 1
     if kind == "delegate-cards":
         out["voting_links"] = str(params.get("voting_links", "")).lower() in ("1", "true", "on", "yes")
+        out["reissue_links"] = out["voting_links"] and \
+            str(params.get("reissue_links", "")).lower() in ("1", "true", "on", "yes")
         codes = params.get("codes")
         if isinstance(codes, str):
             codes = [c for c in codes.replace(";", ",").split(",")]
@@ -202,20 +205,23 @@ def _cards_pdf(session, congress: Congress, params: dict, progress, secret: str)
         raise Conflict("Chưa có ai trong danh sách để in thẻ.")
     urls: dict[int, str] = {}
     if params.get("voting_links"):
-        urls = services.issue_card_voting_links(session, congress=congress, delegates=people,
-                                                base_url=params["base_url"], secret=secret)
-        # Commit now (a short write): the render below must not hold a write lock.
-        session.commit()
+        # Its own short unit of work (committed now): the render below must not hold a write lock.
+        urls = unit(lambda: services.issue_card_voting_links(session, congress=congress, delegates=people,
+                                                             base_url=params["base_url"], secret=secret,
+                                                             reissue=bool(params.get("reissue_links"))),
+                    session=session)
     info = services.congress_info(congress)
     cards = [services.delegate_card(info, d, secret=secret, vote_url=urls.get(d.id)) for d in people]
     chunks = services.chunk_cards(cards, CARDS_PER_CHUNK)
     sizes = [sum(len(p) for p in chunk) for chunk in chunks]
-    parts = (_html("delegate_cards.html", info=info, pages=chunk) for chunk in chunks)
+    parts = [_html("delegate_cards.html", info=info, pages=chunk) for chunk in chunks]
 
     def per_part(i: int) -> None:
         progress(sum(sizes[:i]))
 
-    return render.render_parts(parts, progress=per_part)
+    # A big card sheet is laid out on every core (issue 17: 1,000 cards in ≤ 10 s).
+    processes = int(current_app.config.get("RENDER_PROCESSES") or 1)
+    return render.render_parts_parallel(parts, processes=processes, progress=per_part)
 
 
 def produce(session, *, congress: Congress, kind: str, params: dict, secret: str,
@@ -274,9 +280,26 @@ def job_json(job: RenderJob) -> dict:
         "has_result": job.result is not None,
         "collected": job.status == "done" and job.result is None,
         "voting_links": bool(params.get("voting_links")),
+        "reissue_links": bool(params.get("reissue_links")),
         "created_at": job.created_at.isoformat() if job.created_at else None,
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
     }
+
+
+def voting_card_jobs(session, *, congress_id: int, limit: int = 5) -> list[dict]:
+    """The congress's kept card sheets with personal voting QRs, newest first (issue 13 §5:
+    downloadable again from the documents page). The PDFs themselves are not read."""
+    rows = session.execute(select(RenderJob.id, RenderJob.params, RenderJob.finished_at)
+                           .where(RenderJob.congress_id == congress_id, RenderJob.kind == "delegate-cards",
+                                  RenderJob.status == "done", RenderJob.result.is_not(None))
+                           .order_by(RenderJob.created_at.desc()).limit(50)).all()
+    out = []
+    for job_id, params, finished in rows:
+        p = json.loads(params or "{}")
+        if p.get("voting_links"):
+            out.append({"id": job_id, "reissue_links": bool(p.get("reissue_links")),
+                        "finished_at": finished.isoformat() if finished else None})
+    return out[:limit]
 
 
 def create_job(session, *, congress: Congress, kind: str, params: dict | None) -> RenderJob:
@@ -305,8 +328,9 @@ def get_job(session, congress_id: int, job_id: str) -> RenderJob:
 
 
 def take_result(session, job: RenderJob) -> Produced:
-    """The finished PDF. A job with personal voting links hands its result out once and
-    then deletes it (the links are credentials). Flushes only."""
+    """The finished PDF. A job with personal voting links keeps its result sealed (a key from
+    SECRET_KEY and the job id) and hands it out again, as every document job, for KEEP_FOR;
+    the action restricts and logs who takes it (issue 13 §5). Flushes only."""
     if job.status in ("queued", "running"):
         raise Conflict("Tài liệu đang được tạo, vui lòng chờ.", code="not_ready")
     if job.status == "failed":
@@ -322,11 +346,7 @@ def take_result(session, job: RenderJob) -> Produced:
         except box.BoxError:
             raise Conflict("Không mở được tệp thẻ có liên kết bỏ phiếu (khoá bí mật của máy chủ đã đổi). "
                            "Hãy tạo lại.", code="failed")
-    produced = Produced(_job_filename(job, params), pdf)
-    if params.get("voting_links"):
-        job.result = None
-        session.flush()
-    return produced
+    return Produced(_job_filename(job, params), pdf)
 
 
 def _job_filename(job: RenderJob, params: dict) -> str:

@@ -7,6 +7,9 @@ Owns the render plumbing and nothing about what a document says:
   ``DocumentRenderError``. A document can therefore never reach the network or read a
   file it should not, whatever text a user typed into it.
 - ``render_pdf(html)``: one HTML document → PDF bytes.
+- ``render_parts_parallel(parts, processes=n)``: the same for big documents (1,000
+  delegate cards): runs of parts are laid out and written in their own processes, on
+  every core, and the PDFs joined page by page (pdfium).
 - ``render_parts(parts)``: several HTML documents (each with its own page numbering and
   first page) laid out one by one and written as one PDF. Used for annexes (minutes +
   count minutes), dossiers, N copies of a ballot, and for big card sheets rendered in
@@ -16,8 +19,13 @@ Templates are rendered by the caller (views/jobs) with plain dicts: see ``servic
 """
 from __future__ import annotations
 
+import io
+import json
 import mimetypes
+import subprocess
+import sys
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -121,3 +129,68 @@ def render_copies(renderer: Renderer, document, *, copies: int, blank=None) -> b
         pages = pages + list(blank.pages)
     docs = [document] + ([blank] if blank is not None else [])
     return renderer.write(docs, pages * copies)
+
+
+
+def join_pdfs(pdfs: list[bytes]) -> bytes:
+    """PDFs → one PDF with every page in order, keeping the first one's title and
+    metadata (pdfium; the parts are ours, made by a render process, so nothing foreign is
+    parsed here)."""
+    import pypdfium2 as pdfium
+
+    joined = pdfium.PdfDocument(pdfs[0])
+    try:
+        for data in pdfs[1:]:
+            part = pdfium.PdfDocument(data)
+            try:
+                joined.import_pages(part)
+            finally:
+                part.close()
+        out = io.BytesIO()
+        joined.save(out)
+        return out.getvalue()
+    finally:
+        joined.close()
+
+
+def _render_in_process(parts: list[str]) -> bytes:
+    """Lay out ``parts`` in a new Python process running this file as a script (it imports
+    WeasyPrint and nothing of the app, whatever the server's main module is)."""
+    done = subprocess.run([sys.executable, __file__], input=json.dumps(parts).encode(),
+                          capture_output=True, timeout=1800, check=False)
+    if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
+        raise DocumentRenderError(f"Không tạo được tệp PDF: {reason[0]}")
+    return done.stdout
+
+
+def render_parts_parallel(parts: list[str], *, processes: int,
+                          progress: Callable[[int], None] | None = None) -> bytes:
+    """Like ``render_parts`` for a big document: the parts are split into ``processes``
+    runs of consecutive parts, each laid out and written by its own process (every core
+    works), and the PDFs joined in order. ``progress(n)`` is called, in this thread, with
+    the number of parts done when a run ends. One part or ``processes`` < 2: in process."""
+    if processes < 2 or len(parts) < 2:
+        return render_parts(parts, progress=progress)
+    n = min(processes, len(parts))
+    size, extra = divmod(len(parts), n)
+    runs, start = [], 0
+    for k in range(n):
+        end = start + size + (1 if k < extra else 0)
+        runs.append(parts[start:end])
+        start = end
+    results: list[bytes] = [b""] * n
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        futures = {pool.submit(_render_in_process, run): k for k, run in enumerate(runs)}
+        done = 0
+        for future in as_completed(futures):
+            k = futures[future]
+            results[k] = future.result()
+            done += len(runs[k])
+            if progress is not None:
+                progress(done)
+    return join_pdfs(results)
+
+
+if __name__ == "__main__":  # a render process (render_parts_parallel): JSON list of HTML in, PDF out
+    sys.stdout.buffer.write(render_parts(json.loads(sys.stdin.buffer.read())))

@@ -25,12 +25,12 @@ from ..congress.services import officials
 from ..delegates.models import CATEGORY_LABELS, Delegate
 from ..delegates.qr import checkin_payload
 from ..delegates.report import credentials_summary
-from ..delegates.services import attendance, is_summoned, sort_delegates
+from ..delegates.services import attendance, is_citizen, is_summoned, sort_delegates
 from ..elections import services as el
 from ..elections.models import Candidate, Election, Round
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..motions.models import Motion
-from ..rules import format_percent_vi, get_preset, normalize_text, percent
+from ..rules import elect_base_count, format_percent_vi, get_preset, normalize_text, percent
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CARDS_PER_PAGE = 8
@@ -161,6 +161,7 @@ def congress_info(congress: Congress) -> dict:
         "term": term,
         "kind": congress.kind,
         "kind_label": KIND_LABELS.get(congress.kind, congress.kind),
+        "level": congress.level, "level_label": congress.level_label,
         "is_all_members": congress.kind == "all_members",
         "people_word": "đoàn viên" if congress.kind == "all_members" else "đại biểu",
         "date": congress.date,
@@ -168,6 +169,13 @@ def congress_info(congress: Congress) -> dict:
         "place": normalize_text(congress.place),
         "venue": normalize_text(congress.venue),
         "preset_title": preset.title,
+        # The rulebook in force says what the papers cite (issue 16): its line on every
+        # paper, the charter's name and the "Căn cứ" lines.
+        "rulebook_line": preset.label,
+        "charter": preset.charter,
+        "basis": preset.basis(congress.date.isoformat() if congress.date else None),
+        "basis_charter": next((line.rstrip(";,.") for line in preset.basis(None) if preset.charter in line),
+                              f"Căn cứ {preset.charter}"),
     }
 
 
@@ -233,16 +241,17 @@ def may_have_voting_link(d: Delegate) -> bool:
 
 
 def issue_card_voting_links(session: Session, *, congress: Congress, delegates: list[Delegate],
-                            base_url: str, secret: str) -> dict[int, str]:
-    """New personal voting links for the delegates who may vote (earlier links stop
-    working): {delegate id: URL}. The tokens exist only in the returned URLs (only their
-    hashes are stored), so this runs right when the cards are rendered."""
-    from ..voting.services import issue_voting_links
+                            base_url: str, secret: str, reissue: bool = False) -> dict[int, str]:
+    """The personal voting links of the delegates who may vote, for their cards: {delegate
+    id: URL}. Each keeps the link already handed out (recovered from its sealed copy); a new
+    link only for those without one, or for everyone with ``reissue`` (issue 13 §5). This runs
+    right when the cards are rendered: the tokens live only in the sealed PDF."""
+    from ..voting.services import card_voting_links
     from ..voting.tokens import link_url
     ids = [d.id for d in delegates if may_have_voting_link(d)]
     if not ids:
         return {}
-    tokens = issue_voting_links(session, congress=congress, delegate_ids=ids, secret=secret)
+    tokens, _new = card_voting_links(session, congress=congress, delegate_ids=ids, reissue=reissue, secret=secret)
     return {did: link_url(base_url, token) for did, token in tokens.items()}
 
 
@@ -290,6 +299,7 @@ def _delegate_row(i: int, d: Delegate, info: dict | None = None) -> dict:
             "gender": d.gender or "", "position": d.position, "unit": d.unit,
             "category": category_label(info, d.category) if info else CATEGORY_LABELS.get(d.category, d.category),
             "party": "x" if d.is_party_member else "", "ethnicity": d.ethnicity,
+            "nationality": "" if is_citizen(d.nationality) else d.nationality,
             "present": d.checked_in_at is not None, "note": ""}
 
 
@@ -297,7 +307,7 @@ def delegate_list_data(session: Session, *, congress: Congress) -> dict:
     """Danh sách đại biểu: part A, those summoned, by category (an alternate who replaced
     someone is listed with the delegates summoned, saying whom they replaced), so that the
     groups add up to the summoned number; part B, not summoned: alternates not promoted and
-    guests. Each group in the Vietnamese name order."""
+    guests. Each group in the Vietnamese name order, guests in the roll's (protocol) order."""
     info = congress_info(congress)
     everyone = sort_delegates(session.scalars(select(Delegate).where(Delegate.congress_id == congress.id)))
     by_id = {d.id: d for d in everyone}
@@ -318,7 +328,9 @@ def delegate_list_data(session: Session, *, congress: Congress) -> dict:
                        "count": len(rows), "has_note": code == "alternate"})
     waiting = [d for d in everyone if d.category == "alternate" and not is_summoned(d)
                and d.credential_status != "rejected"]
-    guests = [d for d in everyone if d.category == "guest"]
+    # guests in protocol order, as the organizer put them on the roll (never the alphabet:
+    # the highest-ranking guest is named first), as in the minutes (issue 12 §20)
+    guests = sorted((d for d in everyone if d.category == "guest"), key=lambda d: d.id)
     for label, members in (("Đại biểu dự khuyết (chưa được bổ sung)", waiting), ("Khách mời", guests)):
         if members:
             others.append({"roman": roman(len(groups) + len(others) + 1), "label": label,
@@ -380,6 +392,7 @@ def credentials_report_data(session: Session, *, congress: Congress) -> dict:
                         for c in s["by_category"]],
         "women": share(s["women"]), "party_members": share(s["party_members"]),
         "ethnic_minorities": share(s["ethnic_minorities"]),
+        "foreigners": share(s["foreigners"]),
         "age": None if age is None else {
             "oldest": age["oldest"], "oldest_name": age["oldest_name"], "youngest": age["youngest"],
             "youngest_name": age["youngest_name"],
@@ -498,10 +511,12 @@ def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
     congress = session.get(Congress, data["congress"]["id"])
     info = congress_info(congress)
     returned = data["returned"]
+    base = data["base"]              # ballots returned, or valid: the rulebook's base
+    preset = get_preset(congress.preset_code)
     closed_at = _parse_iso(data["round"]["closed_at"])
     opened_at = _parse_iso(data["round"]["opened_at"])
-    candidates = [{**c, "votes_text": fmt_fraction(c["votes"], returned),
-                   "percent_text": fmt_percent(c["votes"], returned)} for c in data["candidates"]]
+    candidates = [{**c, "votes_text": fmt_fraction(c["votes"], base),
+                   "percent_text": fmt_percent(c["votes"], base)} for c in data["candidates"]]
     by_id = {c["id"]: c for c in candidates}
     elected = [by_id[c["id"]] for c in data["elected"]]
     tied = [by_id[c["id"]] for c in data["tied"]]
@@ -519,9 +534,9 @@ def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
         "single": single,
         "yes_no": None if only is None else {
             "name": only["full_name"], "agree": fmt_int(only["votes"]),
-            "agree_percent": fmt_percent(only["votes"], returned),
+            "agree_percent": fmt_percent(only["votes"], base),
             "disagree": fmt_int(data["valid"] - only["votes"]),
-            "disagree_percent": fmt_percent(data["valid"] - only["votes"], returned)},
+            "disagree_percent": fmt_percent(data["valid"] - only["votes"], base)},
         "not_returned": fmt_int(max(0, data["issued"] - returned)),
         "board_signers": board or BLANK_BOARD,
         "board_missing": not board,
@@ -550,12 +565,15 @@ def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
         "elected": elected,
         "tied": tied,
         "votes_needed": fmt_int(data["votes_needed"]),
-        "elect_words": get_preset(congress.preset_code).fraction_words("elect"),
-        "elect_fraction": get_preset(congress.preset_code).fraction("elect"),
+        "elect_words": preset.fraction_words("elect"),
+        "elect_fraction": preset.fraction("elect"),
+        "elect_base_words": preset.elect_base_words,
+        "base": fmt_int(base),
         "outcome": data["outcome"],
         "seats_left": data["seats_left"], "seats_left_text": fmt_int(data["seats_left"]),
         "elected_so_far": data["elected_so_far"],
         "election_seats_left": data["election_seats_left"],
+        "ranked_alternates": data.get("ranked_alternates"),
         "seal": seal or "",
         "seal_url": url,
         "seal_qr": qr_svg(url) if url else "",
@@ -590,6 +608,7 @@ def seal_page_data(session: Session, *, round_id: int, seal: str) -> dict:
     election = session.get(Election, r.election_id)
     congress = session.get(Congress, election.congress_id)
     returned = r.returned or 0
+    base = vote_base(congress, r)
     rows = el.round_candidates(session, r)
     ranked = sorted(rows, key=lambda x: (-(x[0].votes or 0), x[0].ballot_number))
     return {
@@ -599,14 +618,21 @@ def seal_page_data(session: Session, *, round_id: int, seal: str) -> dict:
         "closed_at": local(r.closed_at).strftime("%H:%M %d/%m/%Y") if r.closed_at else "",
         "issued": fmt_int(r.issued), "returned": fmt_int(returned), "valid": fmt_int(r.valid),
         "invalid": fmt_int(r.invalid),
-        "candidates": [{"full_name": c.full_name, "votes_text": fmt_fraction(rc.votes or 0, returned),
-                        "percent_text": fmt_percent(rc.votes or 0, returned),
+        "candidates": [{"full_name": c.full_name, "votes_text": fmt_fraction(rc.votes or 0, base),
+                        "percent_text": fmt_percent(rc.votes or 0, base),
                         "elected": rc.is_elected, "tied": rc.is_tied} for rc, c in ranked],
         "seal": r.seal_sha256,
     }
 
 
 # --- motions and elections as the minutes and the resolution tell them -------------------
+
+def vote_base(congress: Congress, r: Round) -> int:
+    """What a closed round's votes are printed against ("n/base", %): the ballots returned,
+    or the valid ones when the congress's rulebook measures the majority on them."""
+    returned = r.returned or 0
+    return elect_base_count(returned, min(r.valid or 0, returned), get_preset(congress.preset_code))
+
 
 def motion_text(m: Motion) -> dict:
     """A show-of-hands result with counts and % of those present at the vote."""
@@ -631,12 +657,13 @@ def election_summary(session: Session, election: Election) -> dict:
         if r.status != "closed":
             continue
         returned = r.returned or 0
+        base = vote_base(session.get(Congress, election.congress_id), r)
         rows = el.round_candidates(session, r)
         ranked = sorted(rows, key=lambda x: (-(x[0].votes or 0), x[0].ballot_number))
         elected = [{"id": c.id, "full_name": c.full_name, "position": c.position, "unit": c.unit,
                     "round": r.number, "returned": fmt_int(returned),
-                    "votes_text": fmt_fraction(rc.votes or 0, returned),
-                    "percent_text": fmt_percent(rc.votes or 0, returned)}
+                    "votes_text": fmt_fraction(rc.votes or 0, base),
+                    "percent_text": fmt_percent(rc.votes or 0, base)}
                    for rc, c in ranked if rc.is_elected]
         tied = [c.full_name for rc, c in ranked if rc.is_tied]
         elected_all.extend(elected)
@@ -652,6 +679,43 @@ def election_summary(session: Session, election: Election) -> dict:
             "elected_rounds": [r for r in rounds if r["elected"]],
             "multi_round": sum(1 for r in rounds if r["elected"]) > 1,
             "seats_left": election.seats - len(elected_all)}
+
+
+# --- appointed bodies (issue 16.5) -------------------------------------------------------------
+
+def appointed_bodies(session: Session, congress: Congress) -> list[dict]:
+    """The decisions of the upper union announced at the congress, in agenda order: each
+    body's composition as appointed, with the decision that appointed it. Counted as the
+    body's composition wherever an elected one would be (minutes, resolution, dossier)."""
+    from ..agenda.appointments import appointment_json, list_appointments
+    info = congress_info(congress)
+    out = []
+    for row in list_appointments(session, congress.id):
+        a = appointment_json(row)
+        people = [{**p, "full_name": normalize_text(p["full_name"])} for p in a["people"]]
+        date_text = _date_vi(row.decision_date) if row.decision_date else "……"
+        what = a["body_label"]
+        if row.body in ("executive_committee", "standing_committee", "inspection_committee", "chair",
+                        "vice_chair"):
+            # a post is "Chủ tịch Công đoàn cơ sở …" (the union's name already says "Công đoàn")
+            post = {"chair": "Chủ tịch", "vice_chair": "Phó Chủ tịch"}.get(row.body, what)
+            what = f"{post} {info['organization']} nhiệm kỳ {info['term']}"
+        out.append({
+            "id": row.id, "item_id": row.agenda_item_id, "body": row.body, "body_label": a["body_label"],
+            "what": what, "people": people, "count": fmt_int(len(people)),
+            "decision_number": row.decision_number, "decision_date": date_text, "issuer": row.issuer,
+            "decision_line": f"Quyết định số {row.decision_number} ngày {date_text} của {row.issuer}",
+        })
+    return out
+
+
+def _appointment_article(a: dict) -> str:
+    names = _names(a["people"])
+    if a["body"] in ("chair", "vice_chair") and len(a["people"]) == 1:
+        return (f"Đại hội đã nghe công bố {a['decision_line']} chỉ định đồng chí {names} "
+                f"giữ chức {a['what']}.")
+    return (f"Đại hội đã nghe công bố {a['decision_line']} chỉ định {a['what']} "
+            f"gồm {a['count']} đồng chí: {names}.")
 
 
 # --- congress minutes ------------------------------------------------------------------------
@@ -757,6 +821,10 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
         for k, r in enumerate(rounds):
             things.append(("round", (e, r.number), item_links_e.get(e.id) if k == 0 else None,
                            r.opened_at, e.agenda_item_id))
+    appointed = appointed_bodies(session, congress)
+    appointed_by_item: dict[int, list[dict]] = {}
+    for a in appointed:
+        appointed_by_item.setdefault(a["item_id"], []).append(a)
     sections = []
     if items:
         placed = place_on_agenda(items, things)
@@ -764,7 +832,15 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
         part = None
         for number, item in enumerate(items, start=1):
             entry = {"number": number, "title": item.title, "presenter": item.presenter,
-                     "notes": _paragraphs(item.notes), "part": None, "contents": []}
+                     "notes": _paragraphs(item.notes), "part": None,
+                     "contents": [{"kind": "appointment", "appointment": a}
+                                  for a in appointed_by_item.get(item.id, [])]}
+            if item.kind == "comments":
+                from ..comments.services import summary as comments_summary
+                groups = comments_summary(session, item)
+                if groups:
+                    entry["contents"].append({"kind": "comments", "groups": groups,
+                                              "count": fmt_int(sum(g["count"] for g in groups))})
             if item.section != part and item.section in PART_TITLES:
                 part = item.section
                 entry["part"] = PART_TITLES[part]
@@ -842,6 +918,7 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
         "sections": sections,
         "rejected": creds["rejected"],
         "elections": list(election_by_id.values()),
+        "appointed": appointed,
         "annexes": [{"election_what": election_what(session.get(Election, r.election_id)), "round": r.number,
                      "number": doc_number(minutes_number(session, r), "BB-BBC")}
                     for r in closed_rounds(session, congress=congress)],
@@ -852,13 +929,6 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
 
 
 # --- resolution -------------------------------------------------------------------------------
-
-def law_basis(congress: Congress) -> str:
-    """"Căn cứ Luật Công đoàn" with its year: the 2024 law applies from 01/7/2025."""
-    if congress.date is not None and congress.date < dt.date(2025, 7, 1):
-        return "Luật Công đoàn năm 2012"
-    return "Luật Công đoàn năm 2024"
-
 
 def _names(people: list[dict]) -> str:
     return ", ".join(p["full_name"] for p in people)
@@ -896,8 +966,7 @@ def resolution_default_text(session: Session, *, congress: Congress) -> str:
     info = congress_info(congress)
     org = info["organization"]
     lines = [
-        f"Căn cứ {law_basis(congress)};",
-        "Căn cứ Điều lệ Công đoàn Việt Nam và các văn bản hướng dẫn thi hành;",
+        *info["basis"],
         f"Căn cứ kết quả làm việc của {info['congress_name']}, nhiệm kỳ {info['term']},",
         "",
         "QUYẾT NGHỊ:",
@@ -931,8 +1000,14 @@ def resolution_default_text(session: Session, *, congress: Congress) -> str:
             continue  # told with the official delegates it follows
         follow = next((summaries[x.id] for x in elections
                        if x.body == "upper_alternates" and x.follows_election_id == e.id), None)
+        ranked = el.ranked_alternates(session, e)    # alternates taken from the ranking (RULES §4.4)
+        if follow is None and ranked and ranked["alternates"]:
+            follow = {"elected": ranked["alternates"], "elected_count": len(ranked["alternates"])}
         n += 1
         lines.append(f"Điều {n}. {_election_article(s, info, follow)}")
+    for a in appointed_bodies(session, congress):
+        n += 1
+        lines.append(f"Điều {n}. {_appointment_article(a)}")
     n += 1
     lines.append(f"Điều {n}. Đại hội giao cho Ban Chấp hành {org} nhiệm kỳ {info['term']} "
                  "căn cứ nghị quyết này xây dựng chương trình hành động và tổ chức thực hiện.")
@@ -1059,12 +1134,49 @@ def dossier_data(session: Session, *, congress: Congress) -> dict:
                 "position": pick("position"), "unit": pick("unit"), "ethnicity": pick("ethnicity") or "",
                 "education": pick("education"), "qualification": pick("qualification"),
                 "political_theory": pick("political_theory"),
+                "nationality": "" if d is None or is_citizen(d.nationality) else d.nationality,
                 "party": "Đảng viên" if (c.is_party_member or (d is not None and d.is_party_member)) else "",
                 "votes_text": person["votes_text"], "percent_text": person["percent_text"],
             })
         groups.append({"title": s["what"], "election_title": s["title"], "seats": s["seats_text"],
                        "count": s["elected_count"], "rows": rows, "body": e.body,
+                       "has_foreign": any(r["nationality"] for r in rows),
                        "reported": e.body in UPPER_BODIES})
+    appointed = []
+    roll = {}
+    for d in session.scalars(select(Delegate).where(Delegate.congress_id == congress.id)):
+        roll.setdefault(normalize_text(d.full_name).casefold(), []).append(d)
+    for a in appointed_bodies(session, congress):
+        rows = []
+        for i, person in enumerate(a["people"], 1):
+            # The decision names the person; the roll (one delegate of that exact name) fills
+            # what the decision does not say.
+            same = roll.get(person["full_name"].casefold(), [])
+            d = same[0] if len(same) == 1 else None
+            gender = person.get("gender") or (d.gender if d is not None else "") or ""
+            year = person.get("birth_year") or (d.birth_year if d is not None else None)
+            rows.append({
+                "stt": i, "full_name": person["full_name"],
+                "male_year": year if gender == "nam" else "",
+                "female_year": year if gender == "nữ" else "",
+                "year_unknown_gender": year if gender not in ("nam", "nữ") and year else "",
+                "age": _age(year, reference), "gender": gender,
+                "position": person.get("position") or (d.position if d is not None else ""),
+                "unit": person.get("unit") or (d.unit if d is not None else ""),
+                "ethnicity": (d.ethnicity if d is not None else "") or "",
+                "education": d.education if d is not None else "",
+                "qualification": d.qualification if d is not None else "",
+                "political_theory": d.political_theory if d is not None else "",
+                "nationality": "" if d is None or is_citizen(d.nationality) else d.nationality,
+                "party": "Đảng viên" if d is not None and d.is_party_member else "",
+                "votes_text": "Chỉ định", "percent_text": "",
+            })
+        group = {"title": a["what"], "election_title": f"{a['body_label']} (chỉ định theo {a['decision_line']})",
+                 "seats": a["count"], "count": a["count"], "rows": rows, "body": a["body"],
+                 "has_foreign": any(r["nationality"] for r in rows), "reported": False,
+                 "appointed": True, "decision_line": a["decision_line"], "body_label": a["body_label"]}
+        appointed.append(group)
+    groups += appointed
     creds = credentials_summary(session, congress)
     att = attendance(session, congress)
     # The letter comes from the new executive committee (issue 12, 6), signed by its chair
@@ -1078,7 +1190,8 @@ def dossier_data(session: Session, *, congress: Congress) -> dict:
         "header": header(info, number=doc_number(1, "TTr-BCH"), date=when, issuer=bch_issuer),
         "bch_issuer": bch_issuer,
         "new_chair": new_chair,
-        "recognised": [g for g in groups if not g["reported"]],
+        "recognised": [g for g in groups if not g["reported"] and not g.get("appointed")],
+        "appointed": appointed,
         "reported": [g for g in groups if g["reported"]],
         "recipient": f"Ban Thường vụ {info['parent']}" if info["parent"] else "Công đoàn cấp trên",
         "summoned": fmt_int(creds["summoned"]), "present": fmt_int(creds["present"]),
@@ -1140,10 +1253,14 @@ def document_warnings(session: Session, *, congress: Congress, base_url: str) ->
             out.append(f"Chưa nhập tên {label}: {paper} in dòng ký để trống.")
     if congress.kind == "delegates" and not officials(session, congress.id, "credentials_committee"):
         out.append("Chưa nhập tên Ban Thẩm tra tư cách đại biểu: báo cáo thẩm tra tư cách in dòng ký để trống.")
+    from ..agenda.services import presenter_warning
+    presenters = presenter_warning(_agenda_items(session, congress.id))
+    if presenters:
+        out.append(presenters)
     missing = [a["full_name"] for a in absent_rows(session, congress) if not a["reason"]]
     if missing:
         out.append(f"{len(missing)} {('đoàn viên' if congress.kind == 'all_members' else 'đại biểu')} vắng mặt "
-                   "chưa ghi lý do (Điều lệ yêu cầu ghi rõ): " + ", ".join(missing)
+                   f"chưa ghi lý do ({get_preset(congress.preset_code).charter} yêu cầu ghi rõ): " + ", ".join(missing)
                    + ". Các văn bản để trống chỗ ghi lý do; ghi lý do tại trang «Lý do vắng mặt».")
     if congress.date is None:
         if rounds:

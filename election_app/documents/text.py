@@ -7,7 +7,9 @@ phrases wrapped in ``<span class="nw">`` (``white-space: nowrap`` in ``_print.cs
 - "lần thứ …" with its ordinal;
 - a term "2023–2028" (also with a hyphen) and "nhiệm kỳ 2023–2028";
 - a proper name: a run of two or more capitalised words ("Nguyễn Văn An", "Hai Bà Trưng",
-  "Thủ Lệ"), as long as the run stays short enough to fit a line.
+  "Thủ Lệ"), as long as the run stays short enough to fit a line;
+- a school level ("Tiểu học", "Mầm non", "Trung học cơ sở") and an administrative unit with
+  its name ("thành phố Hà Nội", "quận Hai Bà Trưng").
 
 The phrases are found in the mixed-case text; ``upper=True`` upper-cases the result
 afterwards (headers are printed in capitals, where every word looks capitalised).
@@ -28,6 +30,10 @@ _PATTERNS = [
     re.compile(r"(?:nhiệm\s+kỳ\s+)?\d{4}\s*[–-]\s*\d{4}", re.IGNORECASE),
     re.compile(r"lần\s+(?:bầu\s+)?thứ\s+" + _WORD, re.IGNORECASE),
     re.compile(rf"{_CAP_WORD}(?:\s+{_CAP_WORD})+"),
+    # a school level is one term: "Trường Tiểu / học" or "Mầm / non" reads as a typo
+    re.compile(r"(?:Tiểu\s+học|Mầm\s+non|Trung\s+học\s+(?:cơ\s+sở|phổ\s+thông))", re.IGNORECASE),
+    # an administrative unit with its name: "thành phố / Hà Nội" leaves the name alone on a line
+    re.compile(rf"(?i:thành\s+phố|thị\s+xã|thị\s+trấn|tỉnh|quận|huyện|phường|xã)\s+{_CAP_WORD}(?:\s+{_CAP_WORD})*"),
 ]
 
 

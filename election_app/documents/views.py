@@ -31,7 +31,10 @@ def index(cid: int):
     congress = get_congress(db.session, cid)
     listing = services.documents_index(db.session, congress=congress)
     warnings = services.document_warnings(db.session, congress=congress, base_url=public_base_url())
+    card_jobs = jobs.voting_card_jobs(db.session, congress_id=cid) \
+        if has_permission(current_user, "delegates.manage") else []
     return render_template("documents/index.html", congress=congress, listing=listing, warnings=warnings,
+                           card_jobs=card_jobs,
                            kinds=jobs.KINDS, form=JobForm(), big_roster=BIG_ROSTER,
                            may_issue_links=has_permission(current_user, "delegates.manage"))
 
@@ -69,11 +72,11 @@ def create_job(cid: int):
         return redirect(url_for("documents.index", cid=cid))
     params = {"election_id": form.election_id.data, "round": form.round.data, "copies": form.copies.data,
               "voting_links": form.voting_links.data, "codes": form.codes.data,
-              "base_url": public_base_url()}
+              "reissue_links": form.reissue_links.data, "confirm_reissue": form.confirm_reissue.data}
     if form.voting_links.data and not has_permission(current_user, "delegates.manage"):
         abort(403)  # issuing voting links replaces the delegates' credentials
     done, job = page_run(doc_actions.create_job, {"congress_id": congress.id, "kind": form.kind.data,
-                                                  "params": params})
+                                                  "params": params, "base_url": public_base_url()})
     if not done:
         return redirect(url_for("documents.index", cid=cid))
     jobs.start(job)

@@ -6,6 +6,7 @@ from flask import Response, current_app
 
 from ..addresses import public_base_url
 from ..db import db
+from ..door import unit
 from . import jobs
 
 PDF = "application/pdf"
@@ -22,8 +23,7 @@ def pdf_response(produced: jobs.Produced, *, download: bool = False) -> Response
 def produce_now(congress, kind: str, params: dict) -> jobs.Produced:
     """Render at once in this request (small documents and the API)."""
     cleaned = jobs.clean_params(kind, {**params, "base_url": public_base_url()})
-    produced = jobs.produce(db.session, congress=congress, kind=kind, params=cleaned,
-                            secret=current_app.config["SECRET_KEY"])
-    # Rendering reads; what it may write (a render's own bookkeeping) is not a staff action.
-    db.session.commit()
-    return produced
+    # Rendering reads; what it may write (a render's own bookkeeping) is not a staff action:
+    # a unit of work without audit.
+    return unit(lambda: jobs.produce(db.session, congress=congress, kind=kind, params=cleaned,
+                                     secret=current_app.config["SECRET_KEY"]))

@@ -3,37 +3,44 @@ the round lifecycle (open, strike off, bare count, close, further round) and pap
 The elections pages, the run-sheet and the JSON API call these and nothing else."""
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from ..audit import audit_note
 from ..congress.services import get_congress
-from ..door import Actor, Command, action
+from ..door import Actor, Command, Count, DbId, OptCount, action, blank_is_none
 from ..errors import Conflict
 from . import services as el
+from .inputs import MAX_TEAMS, CandidateIn, Nomination, PaperBallotIn
+from .models import BODY_LABELS
 
-Id = Field(gt=0, le=2**63 - 1)
 
 
 class ElectionRef(Command):
-    congress_id: int | None = Field(default=None, gt=0, le=2**63 - 1)
-    election_id: int = Id
+    congress_id: DbId | None = None
+    election_id: DbId
 
 
 def _election(session: Session, cmd: ElectionRef):
     return el.get_election(session, cmd.election_id, cmd.congress_id)
 
 
+Body = Literal[tuple(BODY_LABELS)]  # type: ignore[valid-type]
+Seats = Field(le=10000)   # below 1 is the law's to refuse (RULES §4.1: seats_invalid)
+Teams = Field(ge=1, le=MAX_TEAMS)
+Title = Field(default="", max_length=300)
+
+
 class CreateElection(Command):
-    congress_id: int = Id
-    title: Any = None
-    body: Any = None
-    seats: Any = None
-    candidates: list[Any] = Field(default_factory=list, max_length=2000)
-    entry_teams: Any = 1
-    follows_election_id: int | None = None
+    congress_id: DbId
+    title: str = Title
+    body: Body = "executive_committee"
+    seats: int = Seats
+    candidates: list[CandidateIn] = Field(default_factory=list, max_length=2000)
+    entry_teams: int = Field(default=1, ge=1, le=MAX_TEAMS)
+    follows_election_id: DbId | None = None
 
 
 @action("elections.create", permission="elections.manage", input=CreateElection,
@@ -45,10 +52,51 @@ def create_election(session: Session, *, actor: Actor, cmd: CreateElection):
                               follows_election_id=cmd.follows_election_id)
 
 
+# --- a candidate list from a file, through the mapping step (issue 15 §3–4) -----------------
+
+class KeepCandidateUpload(Command):
+    congress_id: DbId
+    filename: str = Field(default="", max_length=1000)
+    data: bytes = Field(exclude=True, repr=False)      # the file itself never goes to the audit log
+
+
+@action("elections.keep_candidate_upload", permission="elections.manage", input=KeepCandidateUpload,
+        summary=lambda upload: f"{len(upload.data)} B")
+def keep_candidate_upload(session: Session, *, actor: Actor, cmd: KeepCandidateUpload):
+    """A candidate list not recognised for sure (or in an old font) waits for the mapping step."""
+    from ..imports import services as imports_services
+    return imports_services.keep_upload(session, congress_id=cmd.congress_id, user_id=actor.id,
+                                        kind="candidates", filename=cmd.filename, data=cmd.data)
+
+
+class ImportCandidateFile(CreateElection):
+    upload_id: str = Field(max_length=32)
+    encoding: str = Field(default="unicode", max_length=10)
+    signature: str = Field(max_length=64)
+    fields: list[str] = Field(max_length=200)
+
+
+@action("elections.import_candidate_file", permission="elections.manage", input=ImportCandidateFile,
+        summary=lambda r: f"cuộc bầu #{r[0].id}")
+def import_candidate_file(session: Session, *, actor: Actor, cmd: ImportCandidateFile):
+    """All or nothing: the election with its whole list, the columns remembered for this file
+    shape, and the waiting upload deleted, in one transaction."""
+    from ..imports import services as imports_services
+    congress = get_congress(session, cmd.congress_id)
+    upload = imports_services.get_upload(session, congress_id=cmd.congress_id, upload_id=cmd.upload_id,
+                                         kind="candidates")
+    result = el.create_election(session, congress=congress, title=cmd.title, body=cmd.body, seats=cmd.seats,
+                                candidates=cmd.candidates, entry_teams=cmd.entry_teams)
+    imports_services.remember_mapping(session, kind="candidates", signature=cmd.signature, fields=cmd.fields)
+    audit_note(session, filename=upload.filename, encoding=cmd.encoding)
+    imports_services.drop_upload(session, upload=upload)
+    return result
+
+
 class UpdateElection(ElectionRef):
-    title: Any = None
-    seats: Any = None
-    entry_teams: Any = None
+    title: str | None = Field(default=None, max_length=300)
+    seats: int | None = Field(default=None, le=10000)
+    entry_teams: int | None = Field(default=None, ge=1, le=MAX_TEAMS)
 
 
 @action("elections.update", permission="elections.manage", input=UpdateElection)
@@ -67,21 +115,38 @@ def delete_election(session: Session, *, actor: Actor, cmd: ElectionRef):
     el.delete_election(session, election=election)
 
 
-class AddCandidate(ElectionRef):
-    data: dict[str, Any]
+class AlternatesByRanking(ElectionRef):
+    # 0 or empty: the congress's vote withdrawn
+    alternate_seats: Annotated[Annotated[int, Field(ge=0, le=el.MAX_ALTERNATES)] | None,
+                               BeforeValidator(blank_is_none)] = None
+
+
+@action("elections.set_alternates_by_ranking", permission="elections.manage", input=AlternatesByRanking,
+        summary=lambda e: f"{e.alternate_seats or 0} đại biểu dự khuyết theo kết quả bầu")
+def set_alternates_by_ranking(session: Session, *, actor: Actor, cmd: AlternatesByRanking):
+    """The congress voted to take the alternates to the upper congress from the ranking of
+    the official delegates' election (RULES §4.4), or withdrew that vote (0 / empty)."""
+    election = _election(session, cmd)
+    audit_note(session, previous=election.alternate_seats)
+    return el.set_alternates_by_ranking(session, election=election, seats=cmd.alternate_seats)
+
+
+class AddCandidate(ElectionRef, CandidateIn):
+    model_config = ConfigDict(**Command.model_config, title="AddCandidate")
 
 
 @action("elections.add_candidate", permission="elections.manage", input=AddCandidate,
         summary=lambda r: f"người #{r[0].id}")
 def add_candidate(session: Session, *, actor: Actor, cmd: AddCandidate):
-    return el.add_candidate(session, election=_election(session, cmd), data=cmd.data)
+    person = CandidateIn.model_validate(cmd.model_dump(include=set(CandidateIn.model_fields)))
+    return el.add_candidate(session, election=_election(session, cmd), person=person)
 
 
 class CandidateChange(ElectionRef):
-    candidate_id: int = Id
+    candidate_id: DbId
     change: Literal["withdraw", "reinstate", "remove", "nomination"]
     reason: str = Field(default="", max_length=500)
-    nomination: str = Field(default="", max_length=40)
+    nomination: Nomination = "nominated"
 
 
 @action("elections.change_candidate", permission="elections.manage", input=CandidateChange,
@@ -113,7 +178,7 @@ def _round_summary(r) -> str:
 class SealedRoundRef(ElectionRef):
     # The board's passphrase for the sealed ballot box (issue 10): excluded from every dump,
     # so it never reaches the audit log.
-    passphrase: Any = Field(default=None, exclude=True)
+    passphrase: str | None = Field(default=None, max_length=200, exclude=True)
 
 
 @action("rounds.open", permission="elections.count", input=SealedRoundRef, summary=_round_summary)
@@ -128,8 +193,8 @@ def close_round(session: Session, *, actor: Actor, cmd: SealedRoundRef):
 
 
 class FurtherRound(ElectionRef):
-    candidate_ids: list[int] = Field(default_factory=list, max_length=2000)
-    seats: Any = None
+    candidate_ids: list[DbId] = Field(default_factory=list, max_length=2000)
+    seats: int = Seats
 
 
 @action("rounds.create_further", permission="elections.count", input=FurtherRound, summary=_round_summary)
@@ -139,7 +204,7 @@ def create_further_round(session: Session, *, actor: Actor, cmd: FurtherRound):
 
 
 class IssuePaper(ElectionRef):
-    delegate_ids: list[Any] = Field(max_length=5000)
+    delegate_ids: list[DbId] = Field(min_length=1, max_length=5000)
 
 
 @action("rounds.issue_paper", permission="elections.count", input=IssuePaper,
@@ -150,7 +215,7 @@ def issue_paper(session: Session, *, actor: Actor, cmd: IssuePaper):
 
 
 class BareCount(ElectionRef):
-    issued: Any = None
+    issued: Count
 
 
 @action("rounds.set_paper_issued", permission="elections.count", input=BareCount,
@@ -166,9 +231,12 @@ def set_paper_issued(session: Session, *, actor: Actor, cmd: BareCount):
 
 class EnterBallot(ElectionRef):
     team: int = Field(default=1, ge=1, le=3)
-    number: int | None = Field(default=None, ge=1, le=100000)
-    kept: list[Any] = Field(default_factory=list, max_length=2000)
+    number: Annotated[Annotated[int, Field(ge=1, le=100000)] | None, BeforeValidator(blank_is_none)] = None
+    kept: list[DbId] = Field(default_factory=list, max_length=2000)
     defect: str | None = Field(default=None, max_length=300)
+    # The board's own words for a defect ("rách làm đôi"): kept with the entry, never in the
+    # audit log (the log keeps the code "other"); the service checks length and characters.
+    defect_text: str | None = Field(default=None, max_length=2000, exclude=True)
 
 
 def _entry_summary(e) -> str:
@@ -181,14 +249,17 @@ def enter_paper_ballot(session: Session, *, actor: Actor, cmd: EnterBallot):
     if r is None:
         raise Conflict("Chưa có lần bầu nào đang mở.")
     return el.enter_paper_ballot(session, round=r, team=cmd.team, number=cmd.number, kept=cmd.kept,
-                                 defect=cmd.defect, user_id=actor.id)
+                                 defect=cmd.defect, defect_text=cmd.defect_text, user_id=actor.id)
 
 
 class CorrectBallot(ElectionRef):
     team: int = Field(default=1, ge=1, le=3)
     number: int = Field(ge=1, le=100000)
-    kept: list[Any] = Field(default_factory=list, max_length=2000)
+    kept: list[DbId] = Field(default_factory=list, max_length=2000)
     defect: str | None = Field(default=None, max_length=300)
+    # The board's own words for a defect ("rách làm đôi"): kept with the entry, never in the
+    # audit log (the log keeps the code "other"); the service checks length and characters.
+    defect_text: str | None = Field(default=None, max_length=2000, exclude=True)
     reason: str = Field(default="", max_length=500)
 
 
@@ -198,7 +269,8 @@ def correct_paper_ballot(session: Session, *, actor: Actor, cmd: CorrectBallot):
     if r is None:
         raise Conflict("Chưa có lần bầu nào đang mở.")
     return el.correct_paper_ballot(session, round=r, team=cmd.team, number=cmd.number, kept=cmd.kept,
-                                   defect=cmd.defect, reason=cmd.reason, user_id=actor.id)
+                                   defect=cmd.defect, defect_text=cmd.defect_text, reason=cmd.reason,
+                                   user_id=actor.id)
 
 
 class VoidBallot(ElectionRef):
@@ -217,9 +289,9 @@ def void_paper_ballot(session: Session, *, actor: Actor, cmd: VoidBallot):
 
 
 class RecordBallots(ElectionRef):
-    ballots: Any = None
-    issued: Any = None
-    team: Any = 1
+    ballots: list[PaperBallotIn] = Field(max_length=5000)
+    issued: OptCount = None
+    team: int = Field(default=1, ge=1, le=MAX_TEAMS)
 
 
 @action("paper.record_batch", permission="elections.count", input=RecordBallots,

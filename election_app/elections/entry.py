@@ -5,7 +5,9 @@ A clerk reads a ballot and types the printed numbers of the STRUCK names ("2 5",
 Shortcuts, shown on the entry screen:
 - ``+`` : no name struck (every name kept);
 - ``*`` : every name struck;
-- one letter per physical defect (``DEFECT_KEYS``), alone or with the numbers.
+- one letter per physical defect (``DEFECT_KEYS``), alone or with the numbers;
+- any other defect in the board's own words, typed in the "lỗi khác" box beside the keys
+  (code ``other``; the words are kept with the entry and shown as «…» here).
 ``parse_reading`` is pure (no database): it turns the text into (kept ids, defect).
 """
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from ..errors import ValidationFailed
-from ..rules import DEFECT_REASONS, judge_ballot
+from ..rules import DEFECT_REASONS, OTHER_DEFECT, judge_ballot
 
 # One key per defect code (Vietnamese mnemonics): K(hông do Ban bầu cử phát), D(ấu),
 # T(hêm tên), R(iêng: dấu hiệu riêng), M(ờ: gạch không rõ).
@@ -80,8 +82,11 @@ def parse_reading(text: str, numbers: Sequence[int]) -> tuple[list[int], str | N
     return kept, defect
 
 
-def format_reading(kept: Sequence[int], defect: str | None, numbers: Sequence[int]) -> str:
-    """The inverse of ``parse_reading``: what a clerk would type for this ballot."""
+def format_reading(kept: Sequence[int], defect: str | None, numbers: Sequence[int],
+                   text: str | None = None) -> str:
+    """The inverse of ``parse_reading``: what a clerk would type for this ballot (an
+    ``other`` defect shows the board's words in «»)."""
+    words_text = text
     kept_set = set(kept)
     struck = [str(i) for i, cid in enumerate(numbers, start=1) if cid not in kept_set]
     if not struck:
@@ -90,24 +95,32 @@ def format_reading(kept: Sequence[int], defect: str | None, numbers: Sequence[in
         text = ALL_STRUCK
     else:
         text = " ".join(struck)
-    if defect:
+    if defect == OTHER_DEFECT:
+        words = f"«{words_text}»" if words_text else "«?»"
+        text = words if text == ALL_KEPT else f"{text} {words}"
+    elif defect:
         key = KEY_FOR_DEFECT.get(defect, "?").upper()
         text = key if text == ALL_KEPT else f"{text} {key}"
     return text
 
 
-def describe(kept: Sequence[int], defect: str | None, numbers: Sequence[int], seats: int) -> dict:
-    """How the screen shows one reading: struck numbers, kept count and the verdict."""
+def describe(kept: Sequence[int], defect: str | None, numbers: Sequence[int], seats: int,
+             text: str | None = None) -> dict:
+    """How the screen shows one reading: struck numbers, kept count and the verdict (an
+    ``other`` defect in the board's words ``text``)."""
     verdict = judge_ballot(kept, list(numbers), seats, defect)
     kept_set = set(kept)
     struck = [i for i, cid in enumerate(numbers, start=1) if cid not in kept_set]
     if verdict.valid:
         label = "Hợp lệ"
+    elif verdict.reason == OTHER_DEFECT and text:
+        label = "Không hợp lệ: " + text
     else:
         from ..rules import INVALID_REASONS
         label = "Không hợp lệ: " + INVALID_REASONS[verdict.reason]
     return {"struck": struck, "kept_count": len(kept_set), "valid": verdict.valid,
-            "reason": verdict.reason, "label": label, "typed": format_reading(kept, defect, numbers)}
+            "reason": verdict.reason, "words": text if verdict.reason == OTHER_DEFECT else None,
+            "label": label, "typed": format_reading(kept, defect, numbers, text)}
 
 
 def running_count(entries, numbers: Sequence[int], seats: int) -> dict:

@@ -30,6 +30,8 @@ LABEL_MSGIDS = (
     _l("Phiếu không do Ban bầu cử phát ra"), _l("Phiếu không có dấu của Ban Chấp hành theo quy định"),
     _l("Phiếu ghi thêm tên người ngoài danh sách"), _l("Phiếu có dấu hiệu riêng / đánh dấu riêng"),
     _l("Phiếu gạch không rõ ràng, không xác định được người bị gạch"),
+    # candidate_import.PROBLEM_LABELS (the mapping step's error table)
+    _l("Danh sách bầu cử"), _l("Số lượng bầu"), _l("Tên cuộc bầu cử"), _l("Đại biểu"),
 )
 
 NOMINATION_WORDS = {"ứng cử": "self", "ung cu": "self", "uc": "self", "self": "self",
@@ -104,36 +106,3 @@ def parse_outside_lines(text: str) -> list[dict]:
     if problems:
         raise ValidationFailed(problems[0]["message"], problems)
     return rows
-
-
-def parse_candidate_file(filename: str, data: bytes, delegates) -> tuple[list[dict], list[str]]:
-    """(candidates, warnings) from a candidate list kept in a spreadsheet, read like the roll
-    (``election_app.imports``). A person on the roll (same name, birth year when both are
-    known) becomes {"delegate_id"}; anyone else an outside candidate. Unreadable cells name
-    their row and column; nothing is created here."""
-    from ..imports import Limits, read_list, records
-    from ..rules import duplicate_key
-
-    reading = read_list(filename, data, kind="candidates", limits=Limits(max_rows=2000))
-    rows = records(reading, limits=Limits(max_rows=2000))
-    problems = [{**p, "message": _("Tệp ứng cử, đề cử — dòng %(row)s, cột %(col)s: %(message)s",
-                                    row=p["row"], col=p["column"], message=p["message"])}
-                for r in rows for p in r.get("_problems", ())]
-    if problems:
-        raise ValidationFailed(problems[0]["message"], problems)
-    on_roll: dict[str, list] = {}
-    for d in delegates:
-        on_roll.setdefault(duplicate_key(d.full_name), []).append(d)
-    out = []
-    for r in rows:
-        name = r.get("full_name") or " ".join(x for x in (r.get("ho"), r.get("ten_dem"), r.get("ten")) if x)
-        match = [d for d in on_roll.get(duplicate_key(name), [])
-                 if r.get("birth_year") is None or d.birth_year in (None, r.get("birth_year"))]
-        nomination = r.get("nomination") or "nominated"
-        if len(match) == 1:
-            out.append({"delegate_id": match[0].id, "nomination": nomination})
-        else:
-            out.append({k: v for k, v in {"full_name": name, "birth_year": r.get("birth_year"),
-                                           "position": r.get("position"), "unit": r.get("unit"),
-                                           "nomination": nomination}.items() if v not in (None, "")})
-    return out, reading.warnings

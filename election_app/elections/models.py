@@ -46,6 +46,10 @@ class Election(Base):
     # For upper_alternates: the official-delegate election they follow (RULES §4.4).
     follows_election_id: Mapped[int | None] = mapped_column(
         ForeignKey("elections.id", ondelete="SET NULL"), nullable=True)
+    # For upper_delegates: the congress voted to take this many alternates from the ranking
+    # (those who passed, just below the last official delegate elected; RULES §4.4). None: not
+    # voted (no alternates, or a separate upper_alternates election).
+    alternate_seats: Mapped[int | None] = mapped_column(Integer, nullable=True)
     position: Mapped[int] = mapped_column(default=0)
     # The agenda item it belongs to (the congress minutes tell it there); no FK on purpose
     # (see migration 0005): an unknown id reads as unlinked.
@@ -112,6 +116,8 @@ class Round(Base):
     valid: Mapped[int | None] = mapped_column(nullable=True)
     invalid: Mapped[int | None] = mapped_column(nullable=True)
     invalid_by_reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON
+    # Invalid ballots under "other", by the board's own words: JSON [[text, n], ...].
+    invalid_by_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(15), nullable=True)
     seal_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # The sealed ballot box (elections/box.py): the public key ballots are encrypted to while the
@@ -123,6 +129,24 @@ class Round(Base):
     box_salt: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # "Số: NN/BB-BBC" of this round's count minutes: given once at close, never renumbered.
     minutes_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class DocumentNumber(Base):
+    """The numbers given to a congress's papers, one row per number: the unique key
+    (congress, series, number) makes a number given twice impossible, even when two rounds of
+    different elections close at the same moment (``elections.services.assign_minutes_number``
+    retries on the key). Series "BB-BBC": the count minutes of ``round_id``."""
+    __tablename__ = "document_numbers"
+    __table_args__ = (
+        UniqueConstraint("congress_id", "series", "number"),
+        UniqueConstraint("round_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"))
+    series: Mapped[str] = mapped_column(String(20))
+    number: Mapped[int] = mapped_column(Integer)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), nullable=True)
 
 
 class RoundCandidate(Base):
@@ -196,6 +220,8 @@ class PaperBallotEntry(Base):
     number: Mapped[int] = mapped_column(Integer)
     kept: Mapped[str] = mapped_column(Text, default="[]", info={"ids_of": "candidates"})       # JSON list of candidate ids
     defect: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    # With defect "other": the board's own words for the defect ("rách làm đôi"), NFC.
+    defect_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     entered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     is_void: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -212,6 +238,8 @@ class PaperBallotCorrection(Base):
     old_defect: Mapped[str | None] = mapped_column(String(30), nullable=True)
     new_kept: Mapped[str] = mapped_column(Text, info={"ids_of": "candidates"})
     new_defect: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    old_defect_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    new_defect_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     corrected_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     corrected_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

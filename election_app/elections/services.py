@@ -28,6 +28,7 @@ import random
 import secrets
 import time
 from collections.abc import Iterable
+from typing import Literal
 from decimal import Decimal
 
 from sqlalchemy import delete, event, func, select, text, update
@@ -38,13 +39,14 @@ from ..congress.models import KIND_LABELS, Congress
 from .. import hooks
 from ..db import utcnow
 from ..delegates.models import Delegate
-from ..delegates.services import attendance, is_summoned
+from ..delegates.services import attendance, is_citizen, is_summoned
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..rules import (DEFECT_REASONS, INVALID_REASONS, BallotError, BallotVerdict,
-                     check_candidate_list, count_votes, decide_round, format_percent_vi,
-                     get_preset, judge_ballot, name_sort_key, normalize_text, percent,
-                     reconcile, split_full_name)
-from .models import (BODY_LABELS, NOMINATION_LABELS, Ballot, Candidate, Election,
+from ..rules import (DEFECT_REASONS, INVALID_REASONS, OTHER_DEFECT, BallotError, BallotVerdict,
+                     check_candidate_list, control_characters, count_votes, decide_round, elect_base_count,
+                     format_percent_vi, get_preset, judge_ballot, name_sort_key, normalize_text,
+                     percent, reconcile, split_full_name, upper_delegate_alternates)
+from .inputs import MAX_TEAMS, NOMINATION_ALIASES, CandidateIn, PaperBallotIn, ballots_in, candidates_in  # noqa: F401
+from .models import (BODY_LABELS, NOMINATION_LABELS, Ballot, Candidate, DocumentNumber, Election,
                      CredentialEvent, PaperBallotCorrection, PaperBallotEntry, Receipt, Round,
                      RoundCandidate, RoundParticipation, SealedBallot)
 
@@ -69,10 +71,7 @@ DEFECT_ALIASES = {
     "name_added": "name_added", "added_name": "name_added", "write_in": "name_added",
     "unclear": "unclear_strike", "unclear_strike": "unclear_strike", "unclear_strikes": "unclear_strike",
 }
-NOMINATION_ALIASES = {"self": "self", "self_nominated": "self", "ứng cử": "self", "ung_cu": "self",
-                      "nominated": "nominated", "đề cử": "nominated", "de_cu": "nominated"}
 CANDIDATE_TEXT_FIELDS = ("position", "unit", "ethnicity", "education", "qualification", "political_theory")
-MAX_TEAMS = 3
 
 
 # --- loading ---------------------------------------------------------------------------
@@ -93,12 +92,17 @@ def _congress(session: Session, election: Election) -> Congress:
     return session.get(Congress, election.congress_id)
 
 
+def _congress_preset(session: Session, congress_id: int):
+    return get_preset(session.get(Congress, congress_id).preset_code)
+
+
 def _preset(session: Session, election: Election):
     return get_preset(_congress(session, election).preset_code)
 
 
-def _sort_key(c: Candidate) -> tuple:
-    return (name_sort_key(c.ho, c.ten_dem, c.ten, c.birth_year), c.id or 0)
+def _sort_key(order: str):
+    """The ballot order of the rulebook (RULES §4.1: tên, họ, tên đệm, birth year)."""
+    return lambda c: (name_sort_key(c.ho, c.ten_dem, c.ten, c.birth_year, order=order), c.id or 0)
 
 
 def list_candidates(session: Session, election: Election, *, include_withdrawn: bool = False
@@ -107,7 +111,7 @@ def list_candidates(session: Session, election: Election, *, include_withdrawn: 
     stmt = select(Candidate).where(Candidate.election_id == election.id)
     if not include_withdrawn:
         stmt = stmt.where(Candidate.is_withdrawn.is_(False))
-    return sorted(session.scalars(stmt), key=_sort_key)
+    return sorted(session.scalars(stmt), key=_sort_key(_preset(session, election).name_order))
 
 
 def get_candidate(session: Session, election: Election, candidate_id: int) -> Candidate:
@@ -162,17 +166,6 @@ def ballot_list(session: Session, election: Election) -> dict:
 
 # --- the candidate list ------------------------------------------------------------------
 
-def _int_or_none(value, field: str, problems: list[dict], row: int | None) -> int | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    _problem(problems, field, f"Giá trị không phải số nguyên: «{value}».", row)
-    return None
-
-
 def _problem(problems: list[dict], field: str, message: str, row: int | None = None) -> None:
     item: dict = {"field": field, "message": message}
     if row is not None:
@@ -180,41 +173,40 @@ def _problem(problems: list[dict], field: str, message: str, row: int | None = N
     problems.append(item)
 
 
-def _candidate_values(session: Session, election_or_congress_id: int, body: str, raw,
+def _candidate_values(session: Session, election_or_congress_id: int, body: str, person: CandidateIn,
                       row: int | None, problems: list[dict]) -> dict | None:
-    """Clean one candidate row: from the roll ({"delegate_id"}) or from outside ({"full_name"})."""
-    if not isinstance(raw, dict):
-        _problem(problems, "candidates", "Mỗi người trong danh sách phải là một đối tượng.", row)
-        return None
-    nomination_raw = normalize_text(str(raw.get("nomination") or "nominated")).casefold()
-    nomination = NOMINATION_ALIASES.get(nomination_raw)
-    if nomination is None:
-        _problem(problems, "nomination", "Hình thức phải là «self» (ứng cử) hoặc «nominated» (đề cử).", row)
-    if raw.get("delegate_id") not in (None, ""):
-        did = _int_or_none(raw.get("delegate_id"), "delegate_id", problems, row)
-        if did is None:
-            return None
+    """One person of a candidate list (typed and checked at the door): from the roll
+    (``delegate_id``) or from outside (``full_name``); what the law says about them is judged here."""
+    if person.delegate_id is not None:
+        did = person.delegate_id
         d = session.get(Delegate, did)
         if d is None or d.congress_id != election_or_congress_id:
             _problem(problems, "delegate_id", f"Không có đại biểu mã {did} trong đại hội này.", row)
             return None
-        if body in ("upper_delegates", "upper_alternates") and not is_summoned(d):
+        if body in ("upper_delegates", "upper_alternates") and not is_summoned(d) and \
+                _congress_preset(session, election_or_congress_id).upper_delegates_summoned_only:
             _problem(problems, "delegate_id",
                      f"{d.full_name} không phải đại biểu chính thức của đại hội: chỉ đại biểu "
                      "chính thức mới được ứng cử, đề cử đi dự đại hội cấp trên.", row)
+        if body not in ("upper_delegates", "upper_alternates") and not is_citizen(d.nationality) and \
+                _congress_preset(session, election_or_congress_id).posts_citizens_only:
+            _problem(problems, "delegate_id",
+                     f"{d.full_name} có quốc tịch {d.nationality}: bộ quy tắc của đại hội chỉ cho công dân "
+                     "Việt Nam ứng cử, đề cử vào chức danh.", row)
         values = {"delegate_id": d.id, "ho": d.ho, "ten_dem": d.ten_dem, "ten": d.ten,
                   "full_name": d.full_name, "birth_year": d.birth_year, "gender": d.gender,
                   "is_party_member": d.is_party_member}
         for key in CANDIDATE_TEXT_FIELDS:
             values[key] = getattr(d, key) or ("Kinh" if key == "ethnicity" else "")
     else:
-        if body in ("upper_delegates", "upper_alternates"):
+        if body in ("upper_delegates", "upper_alternates") and \
+                _congress_preset(session, election_or_congress_id).upper_delegates_summoned_only:
             _problem(problems, "delegate_id",
                      "Bầu đại biểu đi dự đại hội cấp trên: chỉ đại biểu chính thức của đại hội "
                      "được ứng cử, đề cử; hãy chọn người trong danh sách đại biểu.", row)
             return None
-        full = normalize_text(raw.get("full_name"))
-        ho, dem, ten = (normalize_text(raw.get(k)) for k in ("ho", "ten_dem", "ten"))
+        full = normalize_text(person.full_name)
+        ho, dem, ten = (normalize_text(getattr(person, k)) for k in ("ho", "ten_dem", "ten"))
         if ten:
             full = " ".join(p for p in (ho, dem, ten) if p)
         elif full:
@@ -224,19 +216,15 @@ def _candidate_values(session: Session, election_or_congress_id: int, body: str,
             return None
         if any(ch.isdigit() for ch in full):
             _problem(problems, "full_name", f"Họ và tên không được chứa chữ số: «{full}».", row)
-        birth_year = _int_or_none(raw.get("birth_year"), "birth_year", problems, row)
+        birth_year = person.birth_year
         if birth_year is not None and not 1900 <= birth_year <= 2015:
             _problem(problems, "birth_year", f"Năm sinh {birth_year} nằm ngoài khoảng hợp lý (1900–2015).", row)
-        gender = normalize_text(raw.get("gender")).lower() or None
-        if gender is not None and gender not in ("nam", "nữ"):
-            _problem(problems, "gender", "Giới tính phải là «nam» hoặc «nữ».", row)
         values = {"delegate_id": None, "ho": ho, "ten_dem": dem, "ten": ten, "full_name": full,
-                  "birth_year": birth_year, "gender": gender,
-                  "is_party_member": bool(raw.get("is_party_member", False))}
+                  "birth_year": birth_year, "gender": person.gender, "is_party_member": person.is_party_member}
         for key in CANDIDATE_TEXT_FIELDS:
-            values[key] = normalize_text(str(raw.get(key) or ""))
+            values[key] = normalize_text(getattr(person, key))
         values["ethnicity"] = values["ethnicity"] or "Kinh"
-    values["nomination"] = nomination or "nominated"
+    values["nomination"] = person.nomination
     return values
 
 
@@ -266,55 +254,40 @@ def _list_problems(people: list[dict], seats, preset, *, offset: int = 1) -> tup
     return errors, [w.message for w in check.warnings]
 
 
-def _check_body(body: str, seats, entry_teams, problems: list[dict]) -> None:
-    if body not in BODY_LABELS:
-        _problem(problems, "body", "Loại cơ quan bầu không hợp lệ (executive_committee, inspection_committee, "
-                                   "chair, upper_delegates, upper_alternates, other).")
-    if isinstance(seats, bool) or not isinstance(seats, int):
-        _problem(problems, "seats", f"Số lượng bầu phải là số nguyên (nhận được «{seats}»).")
-    elif seats < 1:
-        pass  # reported by the candidate-list check (seats_invalid)
-    elif body == "chair" and seats != 1:
+def _check_body(body: str, seats: int, problems: list[dict]) -> None:
+    """Seats below 1 are the candidate-list check's (seats_invalid); a chair is one person."""
+    if body == "chair" and seats > 1:
         _problem(problems, "seats", "Bầu Chủ tịch: số lượng bầu là 1.")
-    if isinstance(entry_teams, bool) or not isinstance(entry_teams, int) or not 1 <= entry_teams <= MAX_TEAMS:
-        _problem(problems, "entry_teams", "Số tổ nhập phiếu độc lập phải là 1, 2 hoặc 3.")
 
 
-def _coerce_int(value):
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    return value
-
-
-def create_election(session: Session, *, congress: Congress, title: str, body: str, seats,
-                    candidates: list, entry_teams=1, follows_election_id: int | None = None
-                    ) -> tuple[Election, list[str]]:
+def create_election(session: Session, *, congress: Congress, title: str, body: str, seats: int,
+                    candidates: list[CandidateIn], entry_teams: int = 1,
+                    follows_election_id: int | None = None) -> tuple[Election, list[str]]:
     """A new election with its candidate list. All-or-nothing: any hard error of RULES §4.1
     (fewer candidates than seats, seats < 1, one person twice) or bad row → ValidationFailed
     listing every problem; soft problems come back as warnings."""
     problems: list[dict] = []
     title = normalize_text(title)
-    body = normalize_text(body) or "executive_committee"
-    seats, entry_teams = _coerce_int(seats), _coerce_int(entry_teams)
+    candidates = candidates_in(candidates)
     if not title:
         _problem(problems, "title", "Tên cuộc bầu cử không được để trống.")
-    _check_body(body, seats, entry_teams, problems)
-    if not isinstance(candidates, list):
-        _problem(problems, "candidates", "Danh sách bầu cử phải là một danh sách.")
-        candidates = []
+    _check_body(body, seats, problems)
     follows = None
-    if follows_election_id not in (None, ""):
-        follows = session.get(Election, _coerce_int(follows_election_id)) \
-            if isinstance(_coerce_int(follows_election_id), int) else None
+    if follows_election_id is not None:
+        follows = session.get(Election, follows_election_id)
         if follows is None or follows.congress_id != congress.id:
             _problem(problems, "follows_election_id", "Cuộc bầu cử liên quan không thuộc đại hội này.")
+        elif body == "upper_alternates" and follows.alternate_seats:
+            _problem(problems, "follows_election_id",
+                     f"Đại hội đã biểu quyết lấy {follows.alternate_seats} đại biểu dự khuyết theo kết quả bầu "
+                     f"«{follows.title}»: không bầu riêng đại biểu dự khuyết nữa (bỏ biểu quyết đó trước).")
     people: list[dict] = []
-    for i, raw in enumerate(candidates, start=1):
-        values = _candidate_values(session, congress.id, body, raw, i, problems)
+    for i, person in enumerate(candidates, start=1):
+        values = _candidate_values(session, congress.id, body, person, i, problems)
         if values is not None:
             people.append(values)
     warnings: list[str] = []
-    if isinstance(seats, int) and not isinstance(seats, bool) and len(people) == len(candidates):
+    if len(people) == len(candidates):
         errors, warnings = _list_problems(people, seats, get_preset(congress.preset_code))
         problems.extend(errors)
     if problems:
@@ -347,21 +320,21 @@ def _require_no_open_round(session: Session, election: Election, action: str) ->
 
 
 def update_election(session: Session, *, election: Election, title: str | None = None,
-                    seats=None, entry_teams=None) -> list[str]:
+                    seats: int | None = None, entry_teams: int | None = None) -> list[str]:
     """Change the title (any time), the seats or the entry teams (before round 1 opens)."""
     problems: list[dict] = []
     if title is not None:
         title = normalize_text(title)
         if not title:
             _problem(problems, "title", "Tên cuộc bầu cử không được để trống.")
-    new_seats = election.seats if seats in (None, "") else _coerce_int(seats)
-    new_teams = election.entry_teams if entry_teams in (None, "") else _coerce_int(entry_teams)
+    new_seats = election.seats if seats is None else seats
+    new_teams = election.entry_teams if entry_teams is None else entry_teams
     changing = new_seats != election.seats or new_teams != election.entry_teams
     if changing:
         _require_not_started(session, election, "đổi số lượng bầu hoặc số tổ nhập phiếu")
-    _check_body(election.body, new_seats, new_teams, problems)
+    _check_body(election.body, new_seats, problems)
     warnings: list[str] = []
-    if not problems and isinstance(new_seats, int):
+    if not problems:
         people = [_person(c) for c in list_candidates(session, election)]
         errors, warnings = _list_problems(people, new_seats, _preset(session, election))
         problems.extend(errors)
@@ -380,7 +353,8 @@ def candidate_warnings(session: Session, election: Election) -> list[str]:
     return warnings
 
 
-def add_candidate(session: Session, *, election: Election, data: dict) -> tuple[Candidate, list[str]]:
+def add_candidate(session: Session, *, election: Election, person: CandidateIn
+                  ) -> tuple[Candidate, list[str]]:
     """Add one person (from the roll or outside) while no round is open; refuses a person
     already on the list (withdrawn people included: reinstate instead)."""
     _require_no_open_round(session, election, "thêm người vào danh sách")
@@ -388,7 +362,8 @@ def add_candidate(session: Session, *, election: Election, data: dict) -> tuple[
         raise Conflict("Cuộc bầu cử đã đủ số lượng trúng cử: không thêm người vào danh sách được nữa.",
                        code="election_complete")
     problems: list[dict] = []
-    values = _candidate_values(session, election.congress_id, election.body, data, None, problems)
+    (person,) = candidates_in([person])
+    values = _candidate_values(session, election.congress_id, election.body, person, None, problems)
     if problems or values is None:
         raise ValidationFailed(problems[0]["message"] if problems else "Dữ liệu không hợp lệ.", problems)
     everyone = list_candidates(session, election, include_withdrawn=True)
@@ -432,14 +407,11 @@ def reinstate_candidate(session: Session, *, election: Election, candidate: Cand
     return candidate_warnings(session, election)
 
 
-def set_nomination(session: Session, *, election: Election, candidate: Candidate, nomination: str) -> None:
+def set_nomination(session: Session, *, election: Election, candidate: Candidate,
+                   nomination: Literal["self", "nominated"]) -> None:
     """Ứng cử / đề cử (before round 1 opens: the minutes count them)."""
     _require_not_started(session, election, "đổi hình thức ứng cử, đề cử")
-    code = NOMINATION_ALIASES.get(normalize_text(nomination).casefold())
-    if code is None:
-        raise ValidationFailed("Hình thức phải là ứng cử hoặc đề cử.",
-                               [{"field": "nomination", "message": "Chỉ nhận «self» hoặc «nominated»."}])
-    candidate.nomination = code
+    candidate.nomination = nomination
     session.flush()
 
 
@@ -526,25 +498,24 @@ def create_further_round(session: Session, *, election: Election, candidate_ids:
     left = seats_left(session, election)
     if left < 1:
         raise Conflict("Đã bầu đủ số lượng: không còn chỗ trống để bầu tiếp.")
+    preset = _preset(session, election)
+    if preset.max_rounds is not None and r.number >= preset.max_rounds:
+        raise Conflict(f"Bộ quy tắc «{preset.title}» cho bầu nhiều nhất {preset.max_rounds} lần: không tạo "
+                       f"lần bầu thứ {r.number + 1}. Số chỗ còn trống để trống.", code="max_rounds")
     problems: list[dict] = []
-    seats = _coerce_int(seats)
-    if isinstance(seats, bool) or not isinstance(seats, int):
-        _problem(problems, "seats", "Số lượng bầu phải là số nguyên.")
-    elif seats < 1:
+    if seats < 1:
         _problem(problems, "seats", f"Số lượng bầu phải ít nhất là 1 (đang là {seats}).")
     elif seats > left:
         _problem(problems, "seats", f"Số lượng bầu ({seats}) lớn hơn số chỗ còn trống ({left}).")
-    if not isinstance(candidate_ids, list) or not candidate_ids:
+    if not candidate_ids:
         _problem(problems, "candidate_ids", "Cần danh sách người được bầu ở lần này.")
-        candidate_ids = []
     elected = set(elected_so_far(session, election))
     chosen: list[Candidate] = []
     seen: set[int] = set()
-    for i, raw in enumerate(candidate_ids, start=1):
-        cid = _coerce_int(raw)
-        c = session.get(Candidate, cid) if isinstance(cid, int) and not isinstance(cid, bool) else None
+    for i, cid in enumerate(candidate_ids, start=1):
+        c = session.get(Candidate, cid)
         if c is None or c.election_id != election.id:
-            _problem(problems, "candidate_ids", f"Mã {raw} không phải người trong danh sách bầu cử này.", i)
+            _problem(problems, "candidate_ids", f"Mã {cid} không phải người trong danh sách bầu cử này.", i)
         elif c.id in seen:
             _problem(problems, "candidate_ids", f"{c.full_name} có tên hai lần trong danh sách.", i)
         elif c.is_withdrawn:
@@ -554,7 +525,7 @@ def create_further_round(session: Session, *, election: Election, candidate_ids:
         else:
             seen.add(c.id)
             chosen.append(c)
-    if not problems and isinstance(seats, int) and len(chosen) < seats:
+    if not problems and len(chosen) < seats:
         _problem(problems, "candidate_ids",
                  f"Danh sách có {len(chosen)} người, ít hơn số lượng bầu ({seats}).")
     if problems:
@@ -562,7 +533,7 @@ def create_further_round(session: Session, *, election: Election, candidate_ids:
     new = Round(election_id=election.id, number=r.number + 1, seats=seats, status="draft")
     session.add(new)
     session.flush()
-    for number, c in enumerate(sorted(chosen, key=_sort_key), start=1):
+    for number, c in enumerate(sorted(chosen, key=_sort_key(_preset(session, election).name_order)), start=1):
         session.add(RoundCandidate(round_id=new.id, candidate_id=c.id, ballot_number=number))
     session.flush()
     return new
@@ -670,8 +641,11 @@ def close_round(session: Session, *, election: Election, passphrase: str | None 
     if tally["disagreements"]:
         details = [{"field": "paper_ballots", "row": d["number"], "message": d["message"]}
                    for d in tally["disagreements"]]
-        raise Conflict(f"Chưa kết thúc được lần bầu: các tổ nhập phiếu chưa khớp nhau "
-                       f"({len(details)} phiếu). Hãy đối chiếu và sửa.", details, code="entries_disagree")
+        # The sentence itself names every ballot (issue 13, 11): a page that shows only the
+        # message, or a reader who stops at it, still sees them all.
+        which = ", ".join(str(d["number"]) for d in tally["disagreements"])
+        raise Conflict(f"Chưa kết thúc được lần bầu: các tổ nhập phiếu chưa khớp nhau ở {len(details)} phiếu "
+                       f"(phiếu số {which}). Hãy đối chiếu và sửa.", details, code="entries_disagree")
     if tally["problems"]:
         details = [{"field": p["code"], "message": p["message"]} for p in tally["problems"]]
         raise Conflict("Chưa kết thúc được lần bầu: số liệu chưa khớp. " +
@@ -681,6 +655,7 @@ def close_round(session: Session, *, election: Election, passphrase: str | None 
     r.issued, r.returned = tally["issued"], tally["returned"]
     r.valid, r.invalid = tally["valid"], tally["invalid"]
     r.invalid_by_reason = json.dumps(tally["invalid_by_reason"])
+    r.invalid_by_text = json.dumps(tally["invalid_by_text"], ensure_ascii=False)
     r.outcome = decision.outcome
     r.seal_sha256 = seal(election.id, r.number, tally["ballots"])
     elected, tied = set(decision.elected), set(decision.tied)
@@ -698,12 +673,41 @@ def close_round(session: Session, *, election: Election, passphrase: str | None 
     r.closed_at = utcnow()
     # The count minutes' number is fixed now, once (issue 12): the next free number of the
     # congress, never recomputed, so a reprint after other rounds close reads the same.
-    r.minutes_number = (session.scalar(
-        select(func.max(Round.minutes_number)).join(Election, Election.id == Round.election_id)
-        .where(Election.congress_id == election.congress_id)) or 0) + 1
+    r.minutes_number = assign_minutes_number(session, congress_id=election.congress_id, round=r)
     session.flush()
     session.info["ballot_box_closed"] = True
     return r
+
+
+MINUTES_SERIES = "BB-BBC"
+NUMBER_ATTEMPTS = 5
+
+
+def _next_free_number(session: Session, congress_id: int, series: str) -> int:
+    return (session.scalar(select(func.max(DocumentNumber.number)).where(
+        DocumentNumber.congress_id == congress_id, DocumentNumber.series == series)) or 0) + 1
+
+
+def assign_minutes_number(session: Session, *, congress_id: int, round: Round) -> int:
+    """The count minutes' number of a closing round: the congress's next free number in the
+    "BB-BBC" series, written to ``document_numbers`` whose unique key (congress, series,
+    number) refuses a number given twice. Two rounds closing at once (PostgreSQL, READ
+    COMMITTED) may read the same "next free" number: the second insert then fails on the key,
+    inside a savepoint, and the number is read again (the other close's is now visible)."""
+    given = session.scalar(select(DocumentNumber.number).where(DocumentNumber.round_id == round.id))
+    if given:
+        return given
+    for _attempt in range(NUMBER_ATTEMPTS):
+        number = _next_free_number(session, congress_id, MINUTES_SERIES)
+        try:
+            with session.begin_nested():
+                session.add(DocumentNumber(congress_id=congress_id, series=MINUTES_SERIES, number=number,
+                                           round_id=round.id))
+        except IntegrityError:
+            continue
+        return number
+    raise Conflict("Chưa cấp được số biên bản kiểm phiếu vì nhiều lần bầu kết thúc cùng lúc; vui lòng thử lại.",
+                   code="number_busy")
 
 
 def write_counted_ballots(session: Session, *, round: Round, ballots: list[dict], receipts: list[str]) -> int:
@@ -814,12 +818,16 @@ def scrub_storage(engine) -> dict:
 
 @event.listens_for(Session, "after_commit")
 def _scrub_after_close(session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released (e.g. the count minutes' number): the close is not committed yet
     if session.info.pop("ballot_box_closed", False):
         scrub_storage(session.get_bind())
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_close(session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint rolled back: the close goes on
     session.info.pop("ballot_box_closed", None)
 
 
@@ -855,17 +863,16 @@ def issue_paper(session: Session, *, election: Election, delegate_ids: list) -> 
     who already has a ballot this round (paper or electronic) → Conflict; one who may not
     receive a ballot → ValidationFailed; nothing is written in either case."""
     r = _require_open(session, election)
-    if not isinstance(delegate_ids, list) or not delegate_ids:
+    if not delegate_ids:
         raise ValidationFailed("Cần danh sách đại biểu nhận phiếu.",
                                [{"field": "delegate_ids", "message": "Danh sách trống."}])
     problems: list[dict] = []
     delegates: list[Delegate] = []
     seen: set[int] = set()
-    for i, raw in enumerate(delegate_ids, start=1):
-        did = _coerce_int(raw)
-        d = session.get(Delegate, did) if isinstance(did, int) and not isinstance(did, bool) else None
+    for i, did in enumerate(delegate_ids, start=1):
+        d = session.get(Delegate, did)
         if d is None or d.congress_id != election.congress_id:
-            _problem(problems, "delegate_ids", f"Không có đại biểu mã {raw} trong đại hội này.", i)
+            _problem(problems, "delegate_ids", f"Không có đại biểu mã {did} trong đại hội này.", i)
             continue
         if d.id in seen:
             _problem(problems, "delegate_ids", f"{d.full_name} có tên hai lần trong yêu cầu.", i)
@@ -909,11 +916,10 @@ def struck_off_ids(session: Session, round: Round) -> set[int]:
                                .where(RoundParticipation.round_id == round.id)))
 
 
-def set_paper_issued(session: Session, *, election: Election, issued) -> Round:
+def set_paper_issued(session: Session, *, election: Election, issued: int) -> Round:
     """The board's count of paper ballots handed out (used when nobody was struck off)."""
     r = _require_open(session, election)
-    issued = _coerce_int(issued)
-    if isinstance(issued, bool) or not isinstance(issued, int) or issued < 0:
+    if issued < 0:
         raise ValidationFailed("Số phiếu phát ra phải là số nguyên không âm.",
                                [{"field": "issued", "message": "Số phiếu phát ra phải là số nguyên không âm."}])
     methods = participation(session, r)
@@ -926,41 +932,78 @@ def set_paper_issued(session: Session, *, election: Election, issued) -> Round:
     return r
 
 
-def _normalize_defect(value) -> str | None:
+MAX_DEFECT_TEXT = 200   # the board's own words for a defect, in characters (after NFC)
+
+
+def _bad_defect(message: str) -> ValidationFailed:
+    return ValidationFailed(message, [{"field": "spoiled", "message": message}])
+
+
+def clean_defect_text(value) -> str:
+    """The board's own words for a defect (RULES §4.2, 3), as kept and printed: NFC, single
+    spaces, at most ``MAX_DEFECT_TEXT`` characters, no control character. Refused
+    (ValidationFailed) when empty, too long or holding a control character."""
+    if not isinstance(value, str):
+        raise _bad_defect("Lý do phiếu không hợp lệ phải là một câu chữ.")
+    text = normalize_text(value)
+    if not text:
+        raise _bad_defect("Ghi rõ lỗi của phiếu (ví dụ: «rách làm đôi»).")
+    bad = control_characters(text)
+    if bad:
+        raise _bad_defect("Lý do phiếu không hợp lệ chứa ký tự điều khiển "
+                          f"({', '.join(f'U+{ord(ch):04X}' for ch in dict.fromkeys(bad))}): hãy gõ lại.")
+    if len(text) > MAX_DEFECT_TEXT:
+        raise _bad_defect(f"Lý do phiếu không hợp lệ dài {len(text)} ký tự, quá {MAX_DEFECT_TEXT} ký tự: "
+                          "hãy ghi gọn lại.")
+    return text
+
+
+def _normalize_defect(value, text=None) -> tuple[str | None, str | None]:
+    """(code, the board's words): a code of DEFECT_REASONS, its Vietnamese label or a known
+    alias is that code; any other words are the board's own (code ``other``), kept as
+    written (``clean_defect_text``). ``text`` (the page's "lỗi khác" box) is always the
+    board's words unless it names a code."""
+    if text not in (None, ""):
+        if value not in (None, "", False, OTHER_DEFECT):
+            raise _bad_defect("Mỗi phiếu chỉ ghi một lý do không hợp lệ: chọn một phím lỗi "
+                              "hoặc ghi lỗi khác, không cả hai.")
+        value = text
     if value in (None, "", False):
-        return None
-    text = normalize_text(str(value))
-    if text in DEFECT_REASONS:
-        return text
+        return None, None
+    words = clean_defect_text(value)
+    if words in DEFECT_REASONS:
+        return words, None
+    if words == OTHER_DEFECT:
+        raise _bad_defect("Ghi rõ lỗi của phiếu (ví dụ: «rách làm đôi»).")
     for code, label in DEFECT_REASONS.items():
-        if text.casefold() == label.casefold():
-            return code
-    key = text.casefold().replace("-", "_").replace(" ", "_")
+        if words.casefold() == label.casefold():
+            return code, None
+    key = words.casefold().replace("-", "_").replace(" ", "_")
     if key in DEFECT_ALIASES:
-        return DEFECT_ALIASES[key]
-    raise ValidationFailed(
-        f"Lý do phiếu không hợp lệ không xác định: «{text}».",
-        [{"field": "spoiled", "message": "Chỉ nhận: " + ", ".join(f"{k} ({v})" for k, v in DEFECT_REASONS.items())}])
+        return DEFECT_ALIASES[key], None
+    return OTHER_DEFECT, words
 
 
-def _check_entry(session: Session, round: Round, team, kept, defect) -> tuple[int, list[int], str | None]:
-    """Validate one paper entry against the round's list; returns (team, sorted kept, defect)."""
-    election = session.get(Election, round.election_id)
-    team = _coerce_int(team)
-    if isinstance(team, bool) or not isinstance(team, int) or not 1 <= team <= election.entry_teams:
+def defect_label(defect: str | None, text: str | None) -> str:
+    """How a recorded defect reads: the board's words, or the code's label."""
+    if defect == OTHER_DEFECT and text:
+        return text
+    return INVALID_REASONS.get(defect, defect or "")
+
+
+def _check_team(election: Election, team: int) -> None:
+    if not 1 <= team <= election.entry_teams:
         raise ValidationFailed(f"Tổ nhập phiếu phải từ 1 đến {election.entry_teams}.",
                                [{"field": "team", "message": "Tổ nhập phiếu không hợp lệ."}])
-    if not isinstance(kept, (list, tuple, set, frozenset)):
-        raise ValidationFailed("«kept» phải là danh sách mã người không bị gạch tên.",
-                               [{"field": "kept", "message": "Cần một danh sách."}])
-    kept_ids = []
-    for raw in kept:
-        cid = _coerce_int(raw)
-        if isinstance(cid, bool) or not isinstance(cid, int):
-            raise ValidationFailed(f"Mã không hợp lệ trong phiếu: «{raw}».",
-                                   [{"field": "kept", "message": f"Mã không hợp lệ: «{raw}»."}])
-        kept_ids.append(cid)
-    defect = _normalize_defect(defect)
+
+
+def _check_entry(session: Session, round: Round, team: int, kept: Iterable[int], defect, defect_text=None
+                 ) -> tuple[int, list[int], str | None, str | None]:
+    """Judge one paper entry (typed at the door) against the round's list; returns (team,
+    sorted kept, defect code, the board's words for an ``other`` defect)."""
+    _check_team(session.get(Election, round.election_id), team)
+    kept_ids = list(kept)
+    defect, words = _normalize_defect(defect, defect_text)
     listed = [c.id for _, c in round_candidates(session, round)]
     try:
         judge_ballot(kept_ids, listed, round.seats, defect)
@@ -971,7 +1014,7 @@ def _check_entry(session: Session, round: Round, team, kept, defect) -> tuple[in
         if unknown:
             message = f"Phiếu giữ lại mã không có trên phiếu bầu lần này: {', '.join(map(str, unknown))}."
         raise ValidationFailed(message, [{"field": "kept", "message": message}]) from exc
-    return team, sorted(kept_ids), defect
+    return team, sorted(kept_ids), defect, words
 
 
 def _next_number(session: Session, round: Round, team: int) -> int:
@@ -989,16 +1032,16 @@ def _round_open(session: Session, round: Round) -> None:
 
 
 def enter_paper_ballot(session: Session, *, round: Round, team: int = 1, number: int | None = None,
-                       kept: list, defect: str | None = None, user_id: int | None = None
-                       ) -> PaperBallotEntry:
+                       kept: list, defect: str | None = None, defect_text: str | None = None,
+                       user_id: int | None = None) -> PaperBallotEntry:
     """One paper ballot as read by one team: the ids of the names NOT struck, and a physical
-    defect code if the board found one. ``number`` defaults to the team's next number."""
+    defect if the board found one: a code, or the board's own words (``defect_text``, or
+    words in ``defect`` that name no code). ``number`` defaults to the team's next number."""
     _round_open(session, round)
-    team, kept_ids, defect = _check_entry(session, round, team, kept, defect)
-    if number in (None, ""):
+    team, kept_ids, defect, words = _check_entry(session, round, team, kept, defect, defect_text)
+    if number is None:
         number = _next_number(session, round, team)
-    number = _coerce_int(number)
-    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+    if number < 1:
         raise ValidationFailed("Số thứ tự phiếu phải là số nguyên dương.",
                                [{"field": "number", "message": "Số thứ tự phiếu không hợp lệ."}])
     exists = session.scalar(select(PaperBallotEntry).where(
@@ -1012,7 +1055,7 @@ def enter_paper_ballot(session: Session, *, round: Round, team: int = 1, number:
         raise Conflict(f"Tổ {team} đã nhập phiếu số {number}; muốn đổi, hãy dùng «Sửa phiếu».",
                        code="duplicate_number")
     entry = PaperBallotEntry(round_id=round.id, team=team, number=number, kept=json.dumps(kept_ids),
-                             defect=defect, entered_by=user_id)
+                             defect=defect, defect_text=words, entered_by=user_id)
     session.add(entry)
     try:
         session.flush()
@@ -1030,26 +1073,26 @@ def get_paper_entry(session: Session, *, round: Round, team: int, number: int) -
 
 
 def correct_paper_ballot(session: Session, *, round: Round, team: int = 1, number: int, kept: list,
-                         defect: str | None = None, reason: str, user_id: int | None = None
-                         ) -> PaperBallotEntry:
+                         defect: str | None = None, defect_text: str | None = None, reason: str,
+                         user_id: int | None = None) -> PaperBallotEntry:
     """Correct an earlier entry; the old reading, who, when and why are kept."""
     _round_open(session, round)
-    team, kept_ids, defect = _check_entry(session, round, team, kept, defect)
+    team, kept_ids, defect, words = _check_entry(session, round, team, kept, defect, defect_text)
     reason = normalize_text(reason)
     if not reason:
         raise ValidationFailed("Cần ghi lý do sửa phiếu.", [{"field": "reason", "message": "Lý do không được để trống."}])
-    entry = get_paper_entry(session, round=round, team=team, number=_coerce_int(number))
+    entry = get_paper_entry(session, round=round, team=team, number=number)
     if entry.is_void:
         raise Conflict(f"Phiếu số {entry.number} của tổ {team} đã bị huỷ: không sửa được. Nếu đây là một "
                        "phiếu thật, hãy nhập nó với số mới.", code="entry_void")
     new_kept = json.dumps(kept_ids)
-    if entry.kept == new_kept and entry.defect == defect:
+    if entry.kept == new_kept and entry.defect == defect and (entry.defect_text or None) == words:
         raise ValidationFailed(f"Phiếu số {number} không thay đổi gì.",
                                [{"field": "kept", "message": "Nội dung sửa giống nội dung đã nhập."}])
     session.add(PaperBallotCorrection(entry_id=entry.id, old_kept=entry.kept, old_defect=entry.defect,
-                                      new_kept=new_kept, new_defect=defect, reason=reason,
-                                      corrected_by=user_id))
-    entry.kept, entry.defect = new_kept, defect
+                                      old_defect_text=entry.defect_text, new_kept=new_kept, new_defect=defect,
+                                      new_defect_text=words, reason=reason, corrected_by=user_id))
+    entry.kept, entry.defect, entry.defect_text = new_kept, defect, words
     session.flush()
     return entry
 
@@ -1057,23 +1100,18 @@ def correct_paper_ballot(session: Session, *, round: Round, team: int = 1, numbe
 VOID = "void"   # new_defect of the correction that voids an entry
 
 
-def void_paper_ballot(session: Session, *, round: Round, team=1, number, reason: str,
+def void_paper_ballot(session: Session, *, round: Round, team: int = 1, number: int, reason: str,
                       user_id: int | None = None) -> PaperBallotEntry:
     """Void an entry typed by mistake (huỷ phiếu nhập nhầm: Enter pressed twice, a ballot
     typed that is not in the stack), only while the round is open. The entry stays, marked
     void, and counts nowhere; the trace is a correction (old = the entry's reading, new_kept
     "[]", new_defect "void", the reason, who, when). Its number is never reused. Voiding a
     void entry → Conflict."""
-    election = session.get(Election, round.election_id)
-    team = _coerce_int(team)
-    if isinstance(team, bool) or not isinstance(team, int) or not 1 <= team <= election.entry_teams:
-        raise ValidationFailed(f"Tổ nhập phiếu phải từ 1 đến {election.entry_teams}.",
-                               [{"field": "team", "message": "Tổ nhập phiếu không hợp lệ."}])
-    number = _coerce_int(number)
-    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+    _check_team(session.get(Election, round.election_id), team)
+    if number < 1:
         raise ValidationFailed("Số thứ tự phiếu cần huỷ phải là số nguyên dương.",
                                [{"field": "number", "message": "Số thứ tự phiếu không hợp lệ."}])
-    reason = normalize_text(reason if isinstance(reason, str) else "")
+    reason = normalize_text(reason)
     if not reason:
         raise ValidationFailed("Cần ghi lý do huỷ phiếu (ví dụ: bấm Enter hai lần).",
                                [{"field": "reason", "message": "Lý do không được để trống."}])
@@ -1087,7 +1125,8 @@ def void_paper_ballot(session: Session, *, round: Round, team=1, number, reason:
     if claimed != 1:
         raise Conflict(f"Phiếu số {number} của tổ {team} đã bị huỷ trước đó.", code="already_void")
     session.add(PaperBallotCorrection(entry_id=entry.id, old_kept=entry.kept, old_defect=entry.defect,
-                                      new_kept="[]", new_defect=VOID, reason=reason, corrected_by=user_id))
+                                      old_defect_text=entry.defect_text, new_kept="[]", new_defect=VOID,
+                                      reason=reason, corrected_by=user_id))
     session.flush()
     return entry
 
@@ -1097,34 +1136,28 @@ def void_reasons(session: Session, round: Round) -> dict[int, PaperBallotCorrect
     return {e.id: c for c, e in corrections(session, round) if c.new_defect == VOID}
 
 
-def record_paper_ballots(session: Session, *, election: Election, ballots: list, issued=None, team=1,
-                         user_id: int | None = None) -> int:
+def record_paper_ballots(session: Session, *, election: Election, ballots: list[PaperBallotIn],
+                         issued: int | None = None, team: int = 1, user_id: int | None = None) -> int:
     """The API's batch entry: [{"kept": [ids]} | {"spoiled": reason}], numbered after the
     team's last ballot. All-or-nothing: any bad ballot → ValidationFailed with its row."""
     r = _require_open(session, election)
-    if not isinstance(ballots, list):
-        raise ValidationFailed("«ballots» phải là một danh sách.", [{"field": "ballots", "message": "Cần một danh sách."}])
-    if issued not in (None, ""):
+    ballots = ballots_in(ballots)
+    if issued is not None:
         set_paper_issued(session, election=election, issued=issued)
     checked = []
     problems: list[dict] = []
-    for i, raw in enumerate(ballots, start=1):
+    for i, ballot in enumerate(ballots, start=1):
         try:
-            if not isinstance(raw, dict) or ("kept" not in raw and "spoiled" not in raw):
-                raise ValidationFailed("Mỗi phiếu là {\"kept\": [...]} hoặc {\"spoiled\": \"lý do\"}.")
-            spoiled = raw.get("spoiled")
-            if spoiled is True:
-                spoiled = "distinguishing_mark"
-            checked.append(_check_entry(session, r, team, raw.get("kept") or [], spoiled))
+            checked.append(_check_entry(session, r, team, ballot.kept, ballot.defect))
         except ValidationFailed as exc:
             _problem(problems, (exc.details[0]["field"] if exc.details else "ballots"), exc.message, i)
     if problems:
         raise ValidationFailed(f"Chưa ghi phiếu nào: {len(problems)} phiếu có lỗi. {problems[0]['message']}",
                                problems)
-    number = _next_number(session, r, _coerce_int(team)) if checked else 0
-    for team_no, kept_ids, defect in checked:
+    number = _next_number(session, r, team) if checked else 0
+    for team_no, kept_ids, defect, words in checked:
         session.add(PaperBallotEntry(round_id=r.id, team=team_no, number=number, kept=json.dumps(kept_ids),
-                                     defect=defect, entered_by=user_id))
+                                     defect=defect, defect_text=words, entered_by=user_id))
         number += 1
     try:
         session.flush()
@@ -1153,14 +1186,38 @@ def corrections(session: Session, round: Round) -> list[tuple[PaperBallotCorrect
         .order_by(PaperBallotCorrection.corrected_at, PaperBallotCorrection.id)).all()]
 
 
-def _entry_content(e: PaperBallotEntry) -> tuple[tuple[int, ...], str | None]:
-    return tuple(sorted(json.loads(e.kept))), e.defect
+def _words_key(text: str | None) -> str | None:
+    """The board's words as compared between teams and grouped in the minutes: the same
+    words in another case or spacing are the same reason."""
+    return normalize_text(text).casefold() if text else None
 
 
-def describe_content(kept: Iterable[int], defect: str | None, numbers: dict[int, int]) -> str:
+def _entry_content(e: PaperBallotEntry) -> tuple:
+    """What two teams must agree on: (kept ids, defect code, the board's words compared
+    case-insensitively, the words as typed). Equality looks at the first three only."""
+    return _Content(tuple(sorted(json.loads(e.kept))), e.defect, _words_key(e.defect_text), e.defect_text)
+
+
+class _Content(tuple):
+    """(kept, defect, words key, words): equal and hashed on the first three."""
+    def __new__(cls, kept, defect, key, words):
+        return super().__new__(cls, (kept, defect, key, words))
+
+    def __eq__(self, other):
+        return isinstance(other, tuple) and tuple(self[:3]) == tuple(other[:3])
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __hash__(self):
+        return hash(tuple(self[:3]))
+
+
+def describe_content(kept: Iterable[int], defect: str | None, numbers: dict[int, int],
+                     text: str | None = None) -> str:
     """A reading as people say it: "giữ 1, 3, 4", "gạch hết", "không hợp lệ: …"."""
     if defect:
-        return f"không hợp lệ: {DEFECT_REASONS.get(defect, defect)}"
+        return f"không hợp lệ: {defect_label(defect, text)}"
     nums = sorted(numbers.get(k, k) for k in kept)
     if not nums:
         return "gạch hết tên"
@@ -1196,9 +1253,10 @@ def compare_teams(session: Session, round: Round) -> dict:
             parts = []
             for t, v in readings.items():
                 missing = "đã huỷ" if (t, n) in voided else "chưa nhập"
-                parts.append(f"tổ {t}: " + (missing if v is None else describe_content(v[0], v[1], numbers)))
+                parts.append(f"tổ {t}: " + (missing if v is None else describe_content(v[0], v[1], numbers, v[3])))
             disagreements.append({"number": n, "readings": {t: (None if v is None else
-                                                               {"kept": list(v[0]), "defect": v[1]})
+                                                               {"kept": list(v[0]), "defect": v[1],
+                                                                "defect_text": v[3]})
                                                             for t, v in readings.items()},
                                   "voided": {t: voided[(t, n)] for t in by_team if (t, n) in voided},
                                   "message": f"Phiếu số {n}: " + "; ".join(parts) + "."})
@@ -1248,13 +1306,18 @@ def round_tally(session: Session, round: Round, *, opened: list[dict] | None = N
         sealed = sealed_count(session, round)
     comparison = compare_teams(session, round)
     paper_counted = 0
+    words: list[str] = []
     if not comparison["disagreements"]:
         for number in sorted(comparison["entries"][1]):
-            kept, defect = comparison["entries"][1][number]
+            kept, defect, _key, text = comparison["entries"][1][number]
             verdict = judge_ballot(kept, listed, round.seats, defect)
             verdicts.append(verdict)
+            # The board's words stay on the board's side: the counted ballot (published, sealed)
+            # carries only the code "other"; the words are counted, never listed per ballot.
             counted.append({"kept": sorted(kept), "valid": verdict.valid, "reason": verdict.reason,
                             "source": "paper"})
+            if verdict.reason == OTHER_DEFECT and text:
+                words.append(text)
             paper_counted += 1
     count = count_votes(verdicts, listed)
     methods = participation(session, round)
@@ -1267,7 +1330,9 @@ def round_tally(session: Session, round: Round, *, opened: list[dict] | None = N
         present = max(seen["present"], round.present_at_open or 0)
         summoned = max(seen["summoned"], round.summoned_at_open or 0)
     returned = count.returned + sealed
-    decision = decide_round(count.votes, round.seats, returned, preset)
+    # Sealed ballots are of unknown content: under a rulebook that counts on valid ballots
+    # they count as valid (no vote) until the close opens them.
+    decision = decide_round(count.votes, round.seats, returned, preset, valid=count.valid + sealed)
     # Sealed ballots take part in the live reconciliation as ballots of unknown content
     # (counted as valid with no vote); the close recounts them opened.
     problems = reconcile(issued=issued, returned=returned, valid=count.valid + sealed, invalid=count.invalid,
@@ -1277,6 +1342,7 @@ def round_tally(session: Session, round: Round, *, opened: list[dict] | None = N
         "round": round.number, "status": round.status, "seats": round.seats, "sealed": sealed,
         "issued": issued, "returned": returned, "valid": count.valid, "invalid": count.invalid,
         "invalid_by_reason": dict(count.invalid_by_reason), "votes": dict(count.votes),
+        "invalid_by_text": group_words(words),
         "decision": decision, "ballots": counted, "participation": methods,
         "paper_issued": paper_issued, "paper_counted": paper_counted,
         "electronic_counted": len(counted) - paper_counted + sealed,
@@ -1286,8 +1352,23 @@ def round_tally(session: Session, round: Round, *, opened: list[dict] | None = N
     }
 
 
-def _percent_number(votes: int, returned: int) -> float:
-    return float(percent(votes, returned)) if returned else 0.0
+def group_words(texts: Iterable[str]) -> list[list]:
+    """The board's words for "other" defects, counted: [[text, n], ...], most frequent first.
+    The same words in another case or spacing are one reason, printed as most often typed."""
+    groups: dict[str, dict[str, int]] = {}
+    for text in texts:
+        spellings = groups.setdefault(_words_key(text), {})
+        spellings[text] = spellings.get(text, 0) + 1
+    out = []
+    for spellings in groups.values():
+        shown = sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        out.append([shown, sum(spellings.values())])
+    return sorted(out, key=lambda pair: (-pair[1], pair[0]))
+
+
+def _percent_number(votes: int, base: int) -> float:
+    """% of the rulebook's base (ballots returned, or valid), for display only."""
+    return float(percent(votes, base)) if base else 0.0
 
 
 def round_result(session: Session, election: Election, round: Round | None = None) -> dict:
@@ -1300,7 +1381,7 @@ def round_result(session: Session, election: Election, round: Round | None = Non
                 "candidates": [{"id": c.id, "full_name": c.full_name, "votes": 0, "percent": 0.0,
                                 "elected": False} for c in list_candidates(session, election)],
                 "outcome": "pending", "elected": [], "tied": [], "elected_so_far": so_far,
-                "seats_left": election.seats, "invalid_by_reason": {}}
+                "seats_left": election.seats, "invalid_by_reason": {}, "invalid_by_text": []}
     rows = round_candidates(session, r)
     if r.status == "closed":
         returned = r.returned or 0
@@ -1309,7 +1390,8 @@ def round_result(session: Session, election: Election, round: Round | None = Non
                   "outcome": r.outcome,
                   "elected": [c.id for rc, c in ranked if rc.is_elected],
                   "tied": [c.id for rc, c in ranked if rc.is_tied],
-                  "invalid_by_reason": json.loads(r.invalid_by_reason or "{}")}
+                  "invalid_by_reason": json.loads(r.invalid_by_reason or "{}"),
+                  "invalid_by_text": json.loads(r.invalid_by_text or "[]")}
         votes = {c.id: rc.votes or 0 for rc, c in rows}
         elected = set(result["elected"])
     else:
@@ -1317,18 +1399,22 @@ def round_result(session: Session, election: Election, round: Round | None = Non
         returned = tally["returned"]
         result = {"issued": tally["issued"], "returned": returned, "valid": tally["valid"],
                   "invalid": tally["invalid"], "outcome": "pending", "elected": [], "tied": [],
-                  "invalid_by_reason": tally["invalid_by_reason"], "sealed": tally["sealed"]}
+                  "invalid_by_reason": tally["invalid_by_reason"], "sealed": tally["sealed"],
+                  "invalid_by_text": tally["invalid_by_text"]}
         votes = tally["votes"]
         elected = set()
+    base = elect_base_count(returned, min(result["valid"] or 0, returned), _preset(session, election))
     return {
         "round": r.number, "status": r.status, "seats": r.seats,
         "issued": result["issued"], "returned": returned, "valid": result["valid"], "invalid": result["invalid"],
         "candidates": [{"id": c.id, "full_name": c.full_name, "votes": votes[c.id],
-                        "percent": _percent_number(votes[c.id], returned), "elected": c.id in elected}
+                        "percent": _percent_number(votes[c.id], base), "elected": c.id in elected}
                        for _, c in rows],
         "outcome": result["outcome"], "elected": result["elected"], "tied": result["tied"],
         "elected_so_far": so_far, "seats_left": election.seats - len(so_far),
         "invalid_by_reason": result["invalid_by_reason"],
+        # the board's own words for "other" defects, counted (never per ballot)
+        "invalid_by_text": [{"reason": text, "count": n} for text, n in result["invalid_by_text"]],
         # electronic ballots still sealed in the box (content unknown until close)
         "sealed": result.get("sealed", 0),
     }
@@ -1377,6 +1463,8 @@ def election_json(session: Session, election: Election, warnings: list[str] | No
         "rounds": [{"number": r.number, "seats": r.seats, "status": r.status, "outcome": r.outcome}
                    for r in list_rounds(session, election)],
         "elected_so_far": elected_so_far(session, election),
+        "alternate_seats": election.alternate_seats,
+        "ranked_alternates": ranked_alternates(session, election),
     }
 
 
@@ -1397,25 +1485,28 @@ def count_minutes_data(session: Session, round: Round) -> dict:
     if round.status == "closed":
         returned, valid, invalid, issued = round.returned or 0, round.valid or 0, round.invalid or 0, round.issued or 0
         by_reason = json.loads(round.invalid_by_reason or "{}")
+        by_text = json.loads(round.invalid_by_text or "[]")
         votes = {c.id: rc.votes or 0 for rc, c in rows}
-        decision = decide_round(votes, round.seats, returned, preset)
+        decision = decide_round(votes, round.seats, returned, preset, valid=valid)
         present, summoned = round.present_at_open, round.summoned_at_open
         seal_hash = round.seal_sha256
     else:
         tally = round_tally(session, round)
         returned, valid, invalid, issued = tally["returned"], tally["valid"], tally["invalid"], tally["issued"]
         by_reason, votes, decision = tally["invalid_by_reason"], tally["votes"], tally["decision"]
+        by_text = tally["invalid_by_text"]
         present, summoned = tally["present"], tally["summoned"]
         seal_hash = None
     voted = issued
+    base = elect_base_count(returned, valid, preset)     # what the votes are measured against
     people = []
     passed = set(decision.passed)
     elected, tied = set(decision.elected), set(decision.tied)
     for rc, c in rows:
         v = votes.get(c.id, 0)
-        pct = percent(v, returned) if returned else Decimal("0.00")
+        pct = percent(v, base) if base else Decimal("0.00")
         people.append({**_person(c), "ballot_number": rc.ballot_number, "votes": v,
-                       "votes_text": f"{v}/{returned}", "percent": str(pct), "percent_text": format_percent_vi(pct),
+                       "votes_text": f"{v}/{base}", "percent": str(pct), "percent_text": format_percent_vi(pct),
                        "passed": c.id in passed, "elected": c.id in elected, "tied": c.id in tied})
     by_id = {p["id"]: p for p in people}
     all_so_far = elected_so_far(session, election)
@@ -1441,10 +1532,10 @@ def count_minutes_data(session: Session, round: Round) -> dict:
         "self_nominated": sum(1 for p in people if p["nomination"] == "self"),
         "nominated": sum(1 for p in people if p["nomination"] != "self"),
         "issued": issued, "returned": returned, "valid": valid, "invalid": invalid,
-        "invalid_by_reason": [{"code": code, "label": label, "count": int(by_reason.get(code, 0))}
-                              for code, label in INVALID_REASONS.items()],
+        "invalid_by_reason": _reasons_for_minutes(by_reason, by_text),
         "candidates": people,
         "votes_needed": decision.votes_needed,
+        "base": base, "base_is_valid": preset.elect_base == "valid",
         "elected": [by_id[cid] for cid in decision.elected],
         "tied": [by_id[cid] for cid in decision.tied],
         "outcome": decision.outcome if round.status == "closed" else "pending",
@@ -1454,7 +1545,93 @@ def count_minutes_data(session: Session, round: Round) -> dict:
         "elected_so_far": [{"id": cid, "full_name": everyone[cid].full_name} for cid in all_so_far if cid in everyone],
         "election_seats_left": election.seats - len(all_so_far),
         "seal_sha256": seal_hash,
+        # Alternates taken from this round's ranking, when the congress so voted (RULES §4.4).
+        "ranked_alternates": _alternates_of_round(session, election, round),
     }
+
+
+def _alternates_of_round(session: Session, election: Election, round: Round) -> dict | None:
+    if round.status != "closed":
+        return None
+    ranked = ranked_alternates(session, election)
+    return ranked if ranked and ranked["ready"] and ranked["round"] == round.number else None
+
+
+def _reasons_for_minutes(by_reason: dict, by_text: list) -> list[dict]:
+    """Invalid ballots by reason as the minutes print them: every code (0 when none), the
+    "other" defects under the board's own words, each with its count."""
+    rows = [{"code": code, "label": label, "count": int(by_reason.get(code, 0))}
+            for code, label in INVALID_REASONS.items() if code != OTHER_DEFECT]
+    rows += [{"code": OTHER_DEFECT, "label": text, "count": int(n)} for text, n in by_text]
+    worded = sum(int(n) for _, n in by_text)
+    unworded = int(by_reason.get(OTHER_DEFECT, 0)) - worded
+    if unworded > 0:   # never expected: an "other" defect always has its words
+        rows.append({"code": OTHER_DEFECT, "label": INVALID_REASONS[OTHER_DEFECT], "count": unworded})
+    return rows
+
+
+# --- upper-congress alternates taken from the ranking (RULES §4.4) ------------------------------
+
+MAX_ALTERNATES = 100
+
+
+def set_alternates_by_ranking(session: Session, *, election: Election, seats) -> Election:
+    """The congress voted to take ``seats`` alternates to the upper congress from this
+    official-delegate election's ranking (those who passed, just below the last official
+    delegate elected); ``None`` / 0 withdraws that decision. Refused for any other body,
+    and when a separate alternates election already follows this one."""
+    if election.body != "upper_delegates":
+        raise ValidationFailed("Chỉ cuộc bầu đại biểu chính thức đi dự đại hội cấp trên mới lấy đại biểu dự "
+                               "khuyết theo kết quả bầu.", [{"field": "alternate_seats", "message": "Không áp dụng."}])
+    if isinstance(seats, str) and seats.strip().isdigit():
+        seats = int(seats.strip())
+    if seats in (None, "", 0):
+        election.alternate_seats = None
+        session.flush()
+        return election
+    if isinstance(seats, bool) or not isinstance(seats, int) or not 1 <= seats <= MAX_ALTERNATES:
+        raise ValidationFailed(f"Số đại biểu dự khuyết phải là số nguyên từ 1 đến {MAX_ALTERNATES}.",
+                               [{"field": "alternate_seats", "message": "Số không hợp lệ."}])
+    separate = session.scalar(select(Election).where(Election.follows_election_id == election.id,
+                                                     Election.body == "upper_alternates").limit(1))
+    if separate is not None:
+        raise Conflict(f"Đã có cuộc bầu riêng đại biểu dự khuyết («{separate.title}»): không lấy theo kết quả "
+                       "bầu được nữa.", code="separate_alternates")
+    election.alternate_seats = seats
+    session.flush()
+    return election
+
+
+def ranked_alternates(session: Session, election: Election) -> dict | None:
+    """The alternates taken from the ranking, when the congress so voted (``alternate_seats``):
+    among the candidates of the round that filled the last official seat, those who passed the
+    threshold and were not elected, from the highest vote down; a tie at the last alternate
+    seat is reported, never broken (RULES §4.3, §4.4). ``ready`` is False until every official
+    seat is filled. None when the congress did not so vote."""
+    if election.body != "upper_delegates" or not election.alternate_seats:
+        return None
+    out = {"seats": election.alternate_seats, "ready": False, "round": None, "alternates": [], "tied": [],
+           "outcome": "pending", "seats_left": election.alternate_seats}
+    if election_status(session, election) != "complete":
+        return out
+    r = latest_closed_round(session, election)
+    rows = round_candidates(session, r)
+    returned, valid = r.returned or 0, min(r.valid or 0, r.returned or 0)
+    preset = _preset(session, election)
+    votes = {c.id: rc.votes or 0 for rc, c in rows}
+    decision = upper_delegate_alternates(votes, returned, elected_so_far(session, election),
+                                         election.alternate_seats, preset, valid=valid)
+    base = elect_base_count(returned, valid, preset)     # as the count minutes print it
+    people = {c.id: c for _, c in rows}
+
+    def person(cid: int) -> dict:
+        v = votes[cid]
+        return {"id": cid, "full_name": people[cid].full_name, "votes": v, "votes_text": f"{v}/{base}",
+                "percent_text": format_percent_vi(percent(v, base) if base else Decimal("0.00"))}
+
+    out.update(ready=True, round=r.number, alternates=[person(c) for c in decision.elected],
+               tied=[person(c) for c in decision.tied], outcome=decision.outcome, seats_left=decision.seats_left)
+    return out
 
 
 def latest_closed_round(session: Session, election: Election) -> Round | None:

@@ -18,12 +18,11 @@ from ..db import db
 from ..delegates.services import attendance, find_by_code, get_delegate, is_summoned, list_delegates
 from ..door import current_actor, flash_error, run
 from ..errors import DomainError, ValidationFailed
-from ..rules import DEFECT_REASONS, INVALID_REASONS
+from ..rules import DEFECT_REASONS, INVALID_REASONS, OTHER_DEFECT
 from . import actions
 from . import entry as kb
 from . import services as el
-from .forms import (ActionForm, CandidateForm, EditElectionForm, ElectionForm, parse_candidate_file,
-                    parse_outside_lines)
+from .forms import ActionForm, CandidateForm, EditElectionForm, ElectionForm, parse_outside_lines
 from .models import BODY_LABELS, NOMINATION_LABELS, RoundParticipation
 
 bp = Blueprint("elections", __name__, url_prefix="/congresses/<int:cid>")
@@ -74,24 +73,22 @@ def new(cid: int):
         form.body.data = request.args["body"]
     picked = {int(x) for x in request.form.getlist("delegate_id") if x.isdigit()}
     self_nominated = {int(x) for x in request.form.getlist("self_id") if x.isdigit()}
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.candidates_file.data:
+        # A list from a file: created at once, or through the mapping step (candidate_import).
+        answer = candidate_import.from_new_form(congress, form)
+        if answer is not None:
+            return answer
+    elif form.validate_on_submit():
         try:
             candidates = [{"delegate_id": did, "nomination": "self" if did in self_nominated else "nominated"}
                           for did in sorted(picked)]
             candidates += parse_outside_lines(form.outside.data or "")
-            file_warnings: list[str] = []
-            if form.candidates_file.data:
-                from_file, file_warnings = parse_candidate_file(
-                    form.candidates_file.data.filename, form.candidates_file.data.read(5 * 1024 * 1024 + 1),
-                    list_delegates(db.session, cid))
-                taken = {c.get("delegate_id") for c in candidates}
-                candidates += [c for c in from_file if c.get("delegate_id") is None or c["delegate_id"] not in taken]
             election, warnings = run(actions.create_election, actor=current_actor(), cmd={
                 "congress_id": cid, "title": form.title.data, "body": form.body.data,
                 "seats": form.seats.data, "candidates": candidates, "entry_teams": form.entry_teams.data})
             flash(gettext("Đã tạo «%(title)s» với %(n)s người trong danh sách.", title=election.title, n=len(candidates)),
                   "success")
-            for w in [*warnings, *file_warnings]:
+            for w in warnings:
                 flash(w, "warning")
             return _to_detail(cid, election.id)
         except DomainError as err:
@@ -124,6 +121,7 @@ def _detail_context(congress, election) -> dict:
         "add_form": CandidateForm(formdata=None), "edit_form": edit, "action": ActionForm(),
         "seats_left": el.seats_left(db.session, election),
         "nomination_labels": NOMINATION_LABELS, "att": attendance(db.session, congress),
+        "ranked": el.ranked_alternates(db.session, election),
     }
 
 
@@ -172,6 +170,26 @@ def delete(cid: int, eid: int):
         return _to_detail(cid, eid)
 
 
+@bp.route("/elections/<int:eid>/alternates", methods=["POST"])
+@require("elections.manage")
+def alternates_by_ranking(cid: int, eid: int):
+    """The congress's vote to take the upper-congress alternates from the ranking (RULES §4.4)."""
+    _, election = _load(cid, eid)
+    if _csrf_ok():
+        try:
+            chosen = (request.form.get("alternate_seats") or "").strip() if request.form.get("take") else "0"
+            e = run(actions.set_alternates_by_ranking, actor=current_actor(), cmd={
+                "congress_id": cid, "election_id": eid, "alternate_seats": chosen or None})
+            if e.alternate_seats:
+                flash(gettext("Đã ghi: đại hội biểu quyết lấy %(n)s đại biểu dự khuyết theo kết quả bầu.",
+                              n=e.alternate_seats), "success")
+            else:
+                flash(gettext("Đã bỏ: đại biểu dự khuyết không lấy theo kết quả bầu."), "success")
+        except DomainError as err:
+            _fail(err)
+    return _to_detail(cid, eid, "#alternates")
+
+
 @bp.route("/elections/<int:eid>/candidates", methods=["POST"])
 @require("elections.manage")
 def add_candidate(cid: int, eid: int):
@@ -192,7 +210,7 @@ def add_candidate(cid: int, eid: int):
                 "position": form.position.data, "unit": form.unit.data, "nomination": form.nomination.data}
     try:
         candidate, warnings = run(actions.add_candidate, actor=current_actor(),
-                                  cmd={"congress_id": cid, "election_id": election.id, "data": data})
+                                  cmd={"congress_id": cid, "election_id": election.id, **data})
         flash(gettext("Đã thêm %(name)s vào danh sách.", name=candidate.full_name), "success")
         for w in warnings:
             flash(w, "warning")
@@ -362,6 +380,8 @@ def _verdict_label(info: dict) -> str:
     """``entry.describe``'s verdict label in the page's language (the same text in Vietnamese)."""
     if info["valid"]:
         return gettext("Hợp lệ")
+    if info.get("words"):   # the board's own words, shown as written
+        return gettext("Không hợp lệ: %(reason)s", reason=info["words"])
     reason = INVALID_REASONS[info["reason"]]
     return gettext("Không hợp lệ: %(reason)s", reason=gettext(reason))
 
@@ -390,9 +410,11 @@ def _entry_state(r, team: int) -> dict:
     voided = el.void_reasons(db.session, r) if any(e.is_void for e in entries) else {}
     recent = []
     for e in sorted(entries, key=lambda e: -e.number)[:8]:
-        info = kb.describe(json.loads(e.kept), e.defect, numbers, r.seats)
+        info = kb.describe(json.loads(e.kept), e.defect, numbers, r.seats, e.defect_text)
         recent.append({"number": e.number, **info, "label": _verdict_label(info), **_void_info(e, voided)})
-    return {"rows": rows, "numbers": numbers, "count": count, "recent": recent,
+    # The board's words already used in this round, offered again (board-only page).
+    words = sorted({e.defect_text for e in entries if e.defect_text and not e.is_void})
+    return {"rows": rows, "numbers": numbers, "count": count, "recent": recent, "words": words,
             "next_number": (max((e.number for e in entries), default=0) + 1)}
 
 
@@ -407,18 +429,37 @@ def entry_page(cid: int, eid: int):
                            state=state, defect_keys=kb.DEFECT_KEYS, defect_labels=DEFECT_REASONS,
                            action=ActionForm(), all_kept=kb.ALL_KEPT, all_struck=kb.ALL_STRUCK,
                            correct_number=request.args.get("correct", ""),
-                           void_number=request.args.get("void", ""))
+                           void_number=request.args.get("void", ""), max_words=el.MAX_DEFECT_TEXT)
 
 
-def _entry_reply(cid, eid, team, ok: bool, message: str, r=None, extra: dict | None = None, status: int = 200):
+def _entry_reply(cid, eid, team, ok: bool, message: str, r=None, extra: dict | None = None, status: int = 200,
+                 kind: str | None = None):
+    """``kind``: how the confirmation looks (success, or warning for a ballot recorded as
+    invalid: the clerk must not read a green box as "valid")."""
+    kind = kind or ("success" if ok else "error")
     if request.accept_mimetypes.best == "application/json":
-        payload = {"ok": ok, "message": message, **(extra or {})}
+        payload = {"ok": ok, "kind": kind, "message": message, **(extra or {})}
         if r is not None:
             state = _entry_state(r, team)
-            payload.update(count=state["count"], recent=state["recent"], next_number=state["next_number"])
+            payload.update(count=state["count"], recent=state["recent"], next_number=state["next_number"],
+                           words=state["words"])
         return jsonify(payload), status
-    flash(message, "success" if ok else "error")
+    flash(message, kind)
     return redirect(url_for("elections.entry_page", cid=cid, eid=eid, team=team))
+
+
+def _read_entry_form(numbers) -> tuple[list, str | None, str | None]:
+    """The entry form → (kept ids, defect code, the board's words). The words of the "lỗi
+    khác" box make the defect ``other`` (with no numbers typed: every name kept, as a defect
+    key alone); a defect key and words together are refused by the service."""
+    words = (request.form.get("defect_text") or "").strip() or None
+    typed = f"{request.form.get('reading', '')} {request.form.get('key', '')}".strip()
+    if words and not typed:
+        typed = kb.ALL_KEPT
+    kept, defect = kb.parse_reading(typed, numbers)
+    if words and defect is None:
+        defect = OTHER_DEFECT
+    return kept, defect, words
 
 
 @bp.route("/elections/<int:eid>/entry", methods=["POST"])
@@ -433,17 +474,22 @@ def enter(cid: int, eid: int):
         if r is None:
             raise ValidationFailed(gettext("Chưa có lần bầu nào."))
         numbers = [c.id for _, c in el.round_candidates(db.session, r)]
-        typed = f"{request.form.get('reading', '')} {request.form.get('key', '')}".strip()
-        kept, defect = kb.parse_reading(typed, numbers)
+        kept, defect, words = _read_entry_form(numbers)
         e = run(actions.enter_paper_ballot, actor=current_actor(), cmd={
             "congress_id": cid, "election_id": eid, "team": team, "number": request.form.get("number") or None,
-            "kept": kept, "defect": defect})
-        info = kb.describe(kept, defect, numbers, r.seats)
+            "kept": kept, "defect": defect, "defect_text": words})
+        info = kb.describe(kept, e.defect, numbers, r.seats, e.defect_text)
         info["label"] = _verdict_label(info)
-        return _entry_reply(cid, eid, team, True, gettext(
-            "Phiếu số %(n)s: %(label)s (gạch %(struck)s).", n=e.number, label=info["label"],
-            struck=", ".join(map(str, info["struck"])) or gettext("không ai")), r,
-            {"entry": {"number": e.number, **info}})
+        struck = ", ".join(map(str, info["struck"])) or gettext("không ai")
+        if info["valid"]:
+            message = gettext("Phiếu số %(n)s: %(label)s (gạch %(struck)s).", n=e.number, label=info["label"],
+                              struck=struck)
+        else:
+            reason = info["words"] or gettext(INVALID_REASONS[info["reason"]])
+            message = gettext("Phiếu số %(n)s đã ghi là KHÔNG HỢP LỆ: %(reason)s (gạch %(struck)s). "
+                              "Phiếu này không tính cho ai.", n=e.number, reason=reason, struck=struck)
+        return _entry_reply(cid, eid, team, True, message, r, {"entry": {"number": e.number, **info}},
+                            kind="success" if info["valid"] else "warning")
     except DomainError as err:
         db.session.rollback()
         return _entry_reply(cid, eid, team, False, err.message, r, status=err.status)
@@ -464,10 +510,10 @@ def correct(cid: int, eid: int):
             number = request.form.get("number", "").strip()
             if not number.isdigit():
                 raise ValidationFailed(gettext("Nhập số thứ tự phiếu cần sửa."))
-            kept, defect = kb.parse_reading(request.form.get("reading", ""), numbers)
+            kept, defect, words = _read_entry_form(numbers)
             run(actions.correct_paper_ballot, actor=current_actor(), cmd={
                 "congress_id": cid, "election_id": eid, "team": team, "number": int(number), "kept": kept,
-                "defect": defect, "reason": request.form.get("reason", "")})
+                "defect": defect, "defect_text": words, "reason": request.form.get("reason", "")})
             flash(gettext("Đã sửa phiếu số %(n)s của tổ %(team)s.", n=number, team=team), "success")
         except DomainError as err:
             _fail(err)
@@ -513,7 +559,8 @@ def compare(cid: int, eid: int):
     typed = {}
     if comparison:
         for d in comparison["disagreements"]:
-            typed[d["number"]] = {t: (kb.format_reading(v["kept"], v["defect"], numbers) if v else "")
+            typed[d["number"]] = {t: (kb.format_reading(v["kept"], v["defect"], numbers, v.get("defect_text"))
+                                      if v else "")
                                   for t, v in d["readings"].items()}
     return render_template("elections/compare.html", congress=congress, election=election, round=r,
                            comparison=comparison, typed=typed, action=ActionForm())
@@ -533,15 +580,15 @@ def entry_log(cid: int, eid: int, number: int):
         entries = el.paper_entries(db.session, r, t)
         teams[t] = []
         for e in entries:
-            info = kb.describe(json.loads(e.kept), e.defect, numbers, r.seats)
+            info = kb.describe(json.loads(e.kept), e.defect, numbers, r.seats, e.defect_text)
             teams[t].append({"e": e, **info, "label": _verdict_label(info), **_void_info(e, voided)})
     fixes = []
     for c, e in el.corrections(db.session, r):
         is_void = c.new_defect == el.VOID
         fixes.append({"c": c, "e": e, "void": is_void,
-                      "old": kb.format_reading(json.loads(c.old_kept), c.old_defect, numbers),
+                      "old": kb.format_reading(json.loads(c.old_kept), c.old_defect, numbers, c.old_defect_text),
                       "new": gettext("huỷ phiếu") if is_void else
-                      kb.format_reading(json.loads(c.new_kept), c.new_defect, numbers)})
+                      kb.format_reading(json.loads(c.new_kept), c.new_defect, numbers, c.new_defect_text)})
     return render_template("elections/log.html", congress=congress, election=election, round=r, rows=rows,
                            teams=teams, fixes=fixes, users=users, board=officials(db.session, cid, "board"),
                            board_label=OFFICIAL_ROLES["board"], tally=el.round_tally(db.session, r))
@@ -565,5 +612,8 @@ def result(cid: int, eid: int):
     return render_template("elections/result.html", congress=congress, election=election, rounds=rounds,
                            round=r, data=data, tally=tally, everyone=everyone, is_latest=is_latest,
                            outcome_labels=el.OUTCOME_LABELS, invalid_labels=INVALID_REASONS,
-                           status_labels=el.STATUS_LABELS,
+                           status_labels=el.STATUS_LABELS, ranked=el.ranked_alternates(db.session, election),
                            further=_further_context(congress, election) if is_latest else None)
+
+
+from . import candidate_import  # noqa: E402  (its pages are on this blueprint)

@@ -15,7 +15,7 @@ from ..errors import ValidationFailed
 from ..rules import normalize_text
 from . import legacy
 from .layout import (CANDIDATE_FIELDS, FIELD_LABELS, ROLL_FIELDS, Layout, data_rows, find_layout, fold,
-                     header_score)
+                     guess_field, header_score)
 from .readers import ACCEPTED, Formula, Limits, Sheet, column_letter, read_sheet
 
 __all__ = ["ACCEPTED", "FIELD_LABELS", "Limits", "Reading", "fold", "legacy", "parse_birth", "read_list", "records"]
@@ -47,9 +47,12 @@ class Reading:
     def samples(self, n: int = 3) -> list[list[str]]:
         """For each column, its first ``n`` values (as converted)."""
         out: list[list[str]] = [[] for _ in self.layout.columns]
+        secret = {c.index for c in self.layout.columns if c.field == "id_number" or guess_field(c.label)[0] == "id_number"}
         for count, (_line, cells, _section) in enumerate(data_rows(self.rows, self.sheet.merges, self.layout)):
             for i, c in enumerate(self.layout.columns):
                 v = display(cells.get(c.index))
+                if v and c.index in secret:       # an ID card number is never shown whole (any list)
+                    v = "•" * 8 + v[-4:]
                 if v and len(out[i]) < n:
                     out[i].append(v)
             if count > 50:
@@ -67,8 +70,10 @@ class Reading:
     def column_of(self, field_name: str) -> str | None:
         """The sheet column letter a record field came from (for error messages)."""
         wanted = {"birth_year": ("birth", "birth_male", "birth_female"),
+                  "full_name": ("full_name", "ho_dem", "ho", "ten_dem", "ten"),
                   "gender": ("gender", "gender_male", "gender_female", "birth_male", "birth_female"),
-                  "position": ("position", "position_unit"), "unit": ("unit", "position_unit")}.get(
+                  "position": ("position", "position_unit"), "unit": ("unit", "position_unit"),
+                  "nomination": ("nomination", "nomination_self", "nomination_nominated")}.get(
             field_name, (field_name,))
         for col in self.layout.columns:
             if col.field in wanted:
@@ -125,6 +130,10 @@ def read_list(filename: str, data: bytes, *, kind: str = "roll", limits: Limits 
     if not any(any(v not in (None, "") for v in row) for row in rows):
         raise ValidationFailed("Tệp trống: không có dữ liệu.", [{"row": 1, "field": "", "message": "Tệp không có dòng nào."}])
     layout = find_layout(rows, sheet.merges, choices=CHOICES[kind], mapping=mapping)
+    if layout is not None and kind != "roll":
+        for col in layout.columns:        # an ID card number is the roll's only: never kept elsewhere
+            if col.field == "_keep" and guess_field(col.label)[0] == "id_number":
+                col.field, col.sure = "_ignore", True
     if layout is None:
         raise ValidationFailed(
             "Không tìm thấy dòng tiêu đề có cột «Họ và tên» (hoặc «Họ tên», «Họ», «Tên»).",
@@ -153,7 +162,10 @@ def read_list(filename: str, data: bytes, *, kind: str = "roll", limits: Limits 
                                  "message": "Hãy chọn cột chứa họ và tên."}])
     reading = Reading(filename, kind, sheet, rows, chosen, detected, (evidence or {}).get("example"), layout)
     kept = [c for c in layout.columns if c.field == "_keep"]
-    if kept:
+    if kept and kind == "candidates":
+        reading.warnings.append("Các cột không dùng cho danh sách bầu cử (không lưu): "
+                                + ", ".join(f"«{c.label}» (cột {c.letter})" for c in kept) + ".")
+    elif kept:
         reading.warnings.append("Các cột không thuộc mẫu được giữ lại nguyên văn (không dùng để tính toán): "
                                 + ", ".join(f"«{c.label}» (cột {c.letter})" for c in kept) + ".")
     if chosen != legacy.UNICODE:
@@ -177,7 +189,8 @@ NO = {"", "0", "khong", "no", "false", "-"}
 NOMINATION_WORDS = {"ung cu": "self", "tu ung cu": "self", "de cu": "nominated", "duoc de cu": "nominated",
                     "gioi thieu": "nominated", "self": "self", "nominated": "nominated"}
 REPORTED = {"birth": "birth_year", "birth_male": "birth_year", "birth_female": "birth_year",
-            "gender_male": "gender", "gender_female": "gender", "position_unit": "position"}
+            "gender_male": "gender", "gender_female": "gender", "position_unit": "position",
+            "nomination_self": "nomination", "nomination_nominated": "nomination", "ho_dem": "full_name"}
 
 
 def parse_birth(v) -> tuple[int | None, dt.date | None]:
@@ -292,10 +305,23 @@ def records(reading: Reading, *, limits: Limits | None = None) -> list[dict]:
                 if code is None:
                     bad(col, f"Ghi «ứng cử» hoặc «đề cử», không phải «{text}».")
                 rec[f] = code or "nominated"
+            elif f in ("nomination_self", "nomination_nominated"):
+                if fold(text) in NO:
+                    continue
+                code = "self" if f == "nomination_self" else "nominated"
+                if rec.get("nomination") not in (None, code):
+                    bad(col, "Đánh dấu ở cả cột Ứng cử và cột Đề cử: chỉ đánh một cột.")
+                    continue
+                rec["nomination"] = code
+            elif f == "ho_dem":                  # "Nguyễn Thị" of "Nguyễn Thị | Hoà"
+                ho, _sep, dem = (_title_words(text) if legacy_font else text).partition(" ")
+                rec["ho"], rec["ten_dem"] = ho, dem.strip()
             elif f in ("full_name", "ho", "ten_dem", "ten"):
                 rec[f] = _title_words(text) if legacy_font else text
             else:
                 rec[f] = text
+        if rec.get("ten") and not rec.get("full_name"):
+            rec["full_name"] = " ".join(x for x in (rec.get("ho"), rec.get("ten_dem"), rec["ten"]) if x)
         if "category" not in rec and section and reading.kind == "roll":
             rec["category"] = section
         if extra:

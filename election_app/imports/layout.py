@@ -24,7 +24,7 @@ FIELD_LABELS = {
     "_keep": "Giữ lại nguyên văn (cột riêng)",
     "_index": "Số thứ tự (TT)",
     "full_name": "Họ và tên",
-    "ho": "Họ", "ten_dem": "Tên đệm", "ten": "Tên",
+    "ho": "Họ", "ten_dem": "Tên đệm", "ten": "Tên", "ho_dem": "Họ và tên đệm (cột trước cột Tên)",
     "gender": "Giới tính",
     "gender_male": "Nam (đánh dấu x)", "gender_female": "Nữ (đánh dấu x)",
     "birth": "Ngày tháng năm sinh / Năm sinh",
@@ -32,16 +32,23 @@ FIELD_LABELS = {
     "position": "Chức vụ", "unit": "Đơn vị",
     "position_unit": "Chức vụ, đơn vị công tác (một cột)",
     "category": "Loại đại biểu", "is_party_member": "Đảng viên", "ethnicity": "Dân tộc",
-    "education": "Trình độ học vấn", "qualification": "Chuyên môn nghiệp vụ",
+    "nationality": "Quốc tịch", "education": "Trình độ học vấn", "qualification": "Chuyên môn nghiệp vụ",
     "political_theory": "Lý luận chính trị", "nomination": "Ứng cử / đề cử",
+    "nomination_self": "Ứng cử (đánh dấu x)", "nomination_nominated": "Đề cử (đánh dấu x)",
+    "id_number": "Số CCCD (chỉ lưu dạng mã hoá)",
 }
-ROLL_FIELDS = [k for k in FIELD_LABELS if k != "nomination"]
-CANDIDATE_FIELDS = ["_ignore", "_keep", "_index", "full_name", "ho", "ten_dem", "ten", "gender",
+ROLL_FIELDS = [k for k in FIELD_LABELS if not k.startswith("nomination")]   # id_number: the roll only
+CANDIDATE_FIELDS = ["_ignore", "_keep", "_index", "full_name", "ho", "ten_dem", "ten", "ho_dem", "gender",
                     "gender_male", "gender_female", "birth", "birth_male", "birth_female", "position",
-                    "unit", "position_unit", "nomination"]
-SINGLE = {"full_name", "ho", "ten_dem", "ten", "gender", "birth", "position", "unit", "position_unit",
-          "category", "is_party_member", "ethnicity", "education", "qualification", "political_theory",
-          "nomination", "gender_male", "gender_female", "birth_male", "birth_female", "_index"}
+                    "unit", "position_unit", "nomination", "nomination_self", "nomination_nominated"]
+SINGLE = {"full_name", "ho", "ten_dem", "ten", "ho_dem", "gender", "birth", "position", "unit", "position_unit",
+          "category", "is_party_member", "ethnicity", "nationality", "education", "qualification", "political_theory",
+          "nomination", "gender_male", "gender_female", "birth_male", "birth_female", "_index",
+          "nomination_self", "nomination_nominated", "id_number"}
+# "Ứng cử" and "Đề cử" as two columns of marks (often under one merged "Hình thức" cell).
+_NOMINATION_MARKS = {"ung cu": "nomination_self", "tu ung cu": "nomination_self",
+                     "de cu": "nomination_nominated", "duoc de cu": "nomination_nominated",
+                     "gioi thieu": "nomination_nominated"}
 
 
 def fold(text) -> str:
@@ -56,6 +63,7 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"^(s[oố] )?(tt|stt|so tt|so thu tu|thu tu)$", "_index"),
     (r"^(so the|tham tra tu cach|ly do|diem danh|ma so)$", "_ignore"),
     (r"\bho (va )?ten\b|\bho ten\b|^ten day du$|^ho va ten dai bieu", "full_name"),
+    (r"^ho (va )?(ten )?dem$|^ho ten dem$", "ho_dem"),
     (r"^ho$", "ho"), (r"^ten dem$|^dem$", "ten_dem"), (r"^ten$", "ten"),
     (r"chuc (vu|danh).*(don vi|co quan|noi cong tac)", "position_unit"),
     (r"(ngay|nam) (thang )?(nam )?sinh|^sinh ngay|^nam sinh|^ngay sinh", "birth"),
@@ -65,10 +73,12 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"^loai( dai bieu)?$|^thanh phan$|^dai bieu$", "category"),
     (r"^(la )?dang vien|^dv$|^dang$", "is_party_member"),
     (r"^dan toc", "ethnicity"),
+    (r"^quoc tich", "nationality"),
     (r"hoc van|van hoa|giao duc pho thong|^gdpt$|^ph[oô] thong$", "education"),
     (r"chuyen mon|nghiep vu|^cm$|^cmnv$|^chuyen nganh", "qualification"),
     (r"ly luan|chinh tri|^llct$", "political_theory"),
     (r"ung cu|de cu|hinh thuc gioi thieu|^nguon$", "nomination"),
+    (r"^(so )?(cccd|cmnd|cmt|can cuoc|dinh danh)( cccd| cmnd| cong dan| ca nhan| so)*$|^so dinh danh", "id_number"),
     (r"^ghi chu|^ton giao|^que quan|dien thoai|^email|^cccd|^cmnd|ngay vao|^ngay vao dang", "_keep"),
 ]
 _NAME_HEADER = re.compile(r"\bho (va )?ten\b|\bho ten\b|^ten day du$")
@@ -177,7 +187,10 @@ def find_layout(rows: list[list], merges, *, choices: list[str], mapping: list[s
     name_col = next(c for c, v in enumerate(head) if is_name_header(v) or fold(v or "") in ("ho", "ten"))
     sub = rows[header + 1] if header + 1 < len(rows) else []
     sub = list(sub) + [None] * (width - len(sub))
-    two_rows = _blank(sub[name_col]) and any(not _blank(v) for v in sub) and not _number_row(sub)
+    two_rows = (_blank(sub[name_col]) and any(not _blank(v) for v in sub) and not _number_row(sub)) or (
+        # "Họ và tên" over "Họ đệm | Tên": the name's parts have their own header row
+        not _blank(sub[name_col]) and guess_field(str(sub[name_col]))[0] in ("ho_dem", "ho")
+        and name_col + 1 < width and fold(sub[name_col + 1] or "") == "ten")
     columns: list[Column] = []
     last_parent = ""
     for c in range(width):
@@ -199,7 +212,13 @@ def find_layout(rows: list[list], merges, *, choices: list[str], mapping: list[s
     data_start = header + (2 if two_rows else 1)
     if data_start < len(rows) and _number_row(rows[data_start]):
         data_start += 1
+    split_name = _split_name_columns(rows, columns, name_col, data_start, parent_of, two_rows)
     for col in columns:
+        if col.index in split_name:
+            col.field, col.sure = split_name[col.index]
+            if not col.label:
+                col.label = f"{columns[name_col].label} (tên)"
+            continue
         if not col.label:
             has_data = any(not _blank(_cell(rows, r, col.index)) for r in range(data_start, min(len(rows), data_start + 200)))
             col.field, col.sure = ("_keep", False) if has_data else ("_ignore", True)
@@ -216,6 +235,11 @@ def find_layout(rows: list[list], merges, *, choices: list[str], mapping: list[s
                 col.field, col.sure = ("birth_male" if child == "nam" else "birth_female"), True
             else:
                 col.field, col.sure = ("gender_male" if child == "nam" else "gender_female"), True
+            continue
+        own = child or fold(col.label)
+        if own in _NOMINATION_MARKS and "nomination_self" in choices and (
+                child or any(fold(c.label) in _NOMINATION_MARKS for c in columns if c is not col)):
+            col.field, col.sure = _NOMINATION_MARKS[own], True
             continue
         guess = guess_field(col.label.split(" / ")[-1]) if child else guess_field(col.label)
         if child and not guess[1]:
@@ -237,6 +261,24 @@ def find_layout(rows: list[list], merges, *, choices: list[str], mapping: list[s
     while layout.columns and layout.columns[-1].field == "_ignore" and not layout.columns[-1].label:
         layout.columns.pop()
     return layout
+
+
+def _split_name_columns(rows, columns, name_col, data_start, parent_of, two_rows) -> dict[int, tuple[str, bool]]:
+    """A one-row "Họ và tên" over two columns ("Nguyễn Thị" | "Hoà"), as many offices type
+    it: {column: (field, sure)}. Sure when the header cell is merged over both; without merge
+    information (CSV) a column with no header right of the name holding one word per person
+    is a guess the organizer confirms."""
+    nxt = name_col + 1
+    if two_rows or nxt >= len(columns) or columns[nxt].label or not is_name_header(columns[name_col].label):
+        return {}
+    if parent_of.get(name_col) is not None and parent_of.get(nxt) == parent_of.get(name_col):
+        return {name_col: ("ho_dem", True), nxt: ("ten", True)}
+    values = [(_cell(rows, r, name_col), _cell(rows, r, nxt)) for r in range(data_start, min(len(rows), data_start + 200))]
+    pairs = [(a, b) for a, b in values if not _blank(a) and not _blank(b)]
+    if pairs and all(isinstance(b, str) and len(b.split()) == 1 and not b.strip().isdigit() for _a, b in pairs) \
+            and sum(len(str(a).split()) >= 2 for a, _b in pairs) * 2 > len(pairs):
+        return {name_col: ("ho_dem", False), nxt: ("ten", False)}
+    return {}
 
 
 def apply_mapping(layout: Layout, mapping: list[str], choices: list[str]) -> None:

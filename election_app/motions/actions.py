@@ -2,22 +2,17 @@
 all record a result through ``record_result``; re-recording keeps the old numbers in the log."""
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from sqlalchemy.orm import Session
 
 from ..audit import audit_note
 from ..congress.services import get_congress
-from ..door import Actor, Command, action
+from ..door import Actor, Command, DbId, OptCount, action
 from . import services as mo
 
-Id = Field(gt=0, le=2**63 - 1)
-
-
 class CreateMotion(Command):
-    congress_id: int = Id
-    title: Any = None
+    congress_id: DbId
+    title: str = Field(default="", max_length=400)
 
 
 @action("motions.create", permission="motions.record", input=CreateMotion,
@@ -27,7 +22,7 @@ def create_motion(session: Session, *, actor: Actor, cmd: CreateMotion):
 
 
 class EnsureStandard(Command):
-    congress_id: int = Id
+    congress_id: DbId
 
 
 @action("motions.ensure_standard", permission="motions.record", input=EnsureStandard,
@@ -37,12 +32,13 @@ def ensure_standard_motions(session: Session, *, actor: Actor, cmd: EnsureStanda
 
 
 class RecordResult(Command):
-    congress_id: int | None = Field(default=None, gt=0, le=2**63 - 1)
-    motion_id: int | None = Field(default=None, gt=0, le=2**63 - 1)
+    congress_id: DbId | None = None
+    motion_id: DbId | None = None
     standard_code: str | None = Field(default=None, max_length=40)   # a standard motion, made on first record
-    agree: Any = None
-    disagree: Any = None
-    other: Any = None
+    agree: OptCount = None
+    disagree: OptCount = None
+    # "abstain" in the API is our "other" (ý kiến khác)
+    other: OptCount = Field(default=None, validation_alias=AliasChoices("abstain", "other"))
 
 
 def _result_summary(m) -> str:

@@ -64,8 +64,8 @@ def _next_position(session: Session, congress_id: int) -> int:
                               .where(Motion.congress_id == congress_id))) + 1
 
 
-def create_motion(session: Session, *, congress: Congress, title, kind: str = "custom") -> Motion:
-    title = normalize_text(title if isinstance(title, str) else "")
+def create_motion(session: Session, *, congress: Congress, title: str, kind: str = "custom") -> Motion:
+    title = normalize_text(title)
     if not title:
         raise ValidationFailed("Nội dung biểu quyết không được để trống.",
                                [{"field": "title", "message": "Nội dung biểu quyết không được để trống."}])
@@ -107,28 +107,18 @@ def standard_motion(session: Session, *, congress: Congress, code: str) -> Motio
     return create_motion(session, congress=congress, title=std.title, kind=std.code)
 
 
-def _count(value, field: str, label: str, problems: list[dict]) -> int | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    problems.append({"field": field, "message": f"{label} phải là số nguyên không âm (nhận được «{value}»)."})
-    return None
 
 
-def record_motion_result(session: Session, *, motion: Motion, agree, disagree, other=None,
-                         user_id: int | None = None) -> Motion:
-    """Record the show of hands against the number present now; refused (nothing written)
-    when more hands than present. Recording again replaces the earlier result."""
+def record_motion_result(session: Session, *, motion: Motion, agree: int | None, disagree: int | None,
+                         other: int | None = None, user_id: int | None = None) -> Motion:
+    """Record the show of hands (counts typed at the door) against the number present now;
+    refused (nothing written) when more hands than present. Recording again replaces the
+    earlier result."""
     problems: list[dict] = []
-    a = _count(agree, "agree", "Số tán thành", problems)
-    d = _count(disagree, "disagree", "Số không tán thành", problems)
-    o = _count(other, "abstain", "Số ý kiến khác", problems)
-    if a is None and not any(p["field"] == "agree" for p in problems):
+    a, d, o = agree, disagree, other
+    if a is None:
         problems.append({"field": "agree", "message": "Cần nhập số tán thành."})
-    if d is None and not any(p["field"] == "disagree" for p in problems):
+    if d is None:
         problems.append({"field": "disagree", "message": "Cần nhập số không tán thành."})
     if problems:
         raise ValidationFailed(problems[0]["message"], problems)

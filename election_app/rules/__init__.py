@@ -10,16 +10,20 @@ Thresholds are integer comparisons; ties are reported, never broken; every messa
 Vietnamese. Services load data, call these functions, and store what they return.
 """
 
-from .ballots import DEFECT_REASONS, INVALID_REASONS, BallotError, BallotVerdict, judge_ballot
+from .ballots import (DEFECT_REASONS, INVALID_REASONS, OTHER_DEFECT, BallotError, BallotJudge, BallotVerdict,
+                      judge_ballot)
 from .candidates import CandidateCheck, check_candidate_list
 from .motions import motion_passed, validate_motion
 from .names import (
+    DEFAULT_NAME_ORDER,
     INVISIBLE,
+    NAME_ORDERS,
     control_characters,
     foreign_letters,
     duplicate_key,
     full_name_sort_key,
     join_name,
+    letter_tone_key,
     name_sort_key,
     normalize_text,
     sort_people,
@@ -35,6 +39,7 @@ from .tally import (
     RoundDecision,
     count_votes,
     decide_round,
+    elect_base_count,
     format_percent_vi,
     passes,
     percent,
@@ -44,15 +49,20 @@ from .tally import (
 )
 
 __all__ = [
+    "DEFAULT_NAME_ORDER",
     "INVISIBLE",
+    "NAME_ORDERS",
+    "letter_tone_key",
     "control_characters",
     "foreign_letters",
     "DEFAULT_PRESET",
     "DEFECT_REASONS",
     "INVALID_REASONS",
+    "OTHER_DEFECT",
     "OUTCOMES",
     "PRESETS",
     "BallotError",
+    "BallotJudge",
     "BallotVerdict",
     "CandidateCheck",
     "Problem",
@@ -62,6 +72,7 @@ __all__ = [
     "check_candidate_list",
     "count_votes",
     "decide_round",
+    "elect_base_count",
     "duplicate_key",
     "format_percent_vi",
     "full_name_sort_key",

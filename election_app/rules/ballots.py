@@ -25,10 +25,15 @@ DEFECT_REASONS: dict[str, str] = {
 }
 """Physical defects the board records on a paper ballot (code → label)."""
 
+OTHER_DEFECT = "other"
+"""Any other defect, which the board writes in its own words (RULES §4.2, 3): the words are
+kept beside the ballot's entry and printed in the minutes; the rules see only this code."""
+
 INVALID_REASONS: dict[str, str] = {
     "too_many_kept": "Phiếu bầu thừa số lượng đại hội đã biểu quyết",
     "all_struck": "Phiếu gạch hết tên trong danh sách",
     **DEFECT_REASONS,
+    OTHER_DEFECT: "Phiếu có lỗi khác do Ban bầu cử ghi",
 }
 """Every reason a ballot is invalid (code → label), in the order printed in the minutes."""
 
@@ -54,6 +59,58 @@ def _label(candidate_id: Hashable) -> str:
     return str(candidate_id)
 
 
+class BallotJudge:
+    """Judges the ballots of one round: the list and seats are checked once.
+
+    ``BallotJudge(candidate_ids, seats)(kept, defect)`` gives the same verdict as
+    ``judge_ballot(kept, candidate_ids, seats, defect)``; counting a large round judges
+    every ballot against one list, so the list is validated and hashed only once.
+    """
+
+    __slots__ = ("listed", "listed_set", "seats", "_many")
+
+    def __init__(self, candidate_ids: Sequence[Hashable], seats: int) -> None:
+        check_count(seats, "số lượng bầu")
+        if seats < 1:
+            raise ValueError(f"Số lượng bầu phải ít nhất là 1 (đang là {seats}).")
+        listed = tuple(candidate_ids)
+        if not listed:
+            raise ValueError("Danh sách bầu cử không có ai.")
+        listed_set = frozenset(listed)
+        if len(listed_set) != len(listed):
+            raise ValueError("Danh sách bầu cử có mã ứng cử viên bị lặp.")
+        self.listed = listed
+        self.listed_set = listed_set
+        self.seats = seats
+        self._many = len(listed) > 1
+
+    def __call__(self, kept: Iterable[Hashable], defect: str | None = None) -> BallotVerdict:
+        if defect is not None and defect not in DEFECT_REASONS and defect != OTHER_DEFECT:
+            raise ValueError(
+                f"Lý do phiếu không hợp lệ không xác định: {defect!r} "
+                f"(chỉ nhận {', '.join([*DEFECT_REASONS, OTHER_DEFECT])})."
+            )
+        kept_list = kept if isinstance(kept, (list, tuple)) else list(kept)
+        kept_set = frozenset(kept_list)
+        if len(kept_set) != len(kept_list):
+            repeated = sorted({_label(c) for c in kept_list if kept_list.count(c) > 1})
+            raise BallotError(
+                f"Phiếu giữ lại một tên nhiều lần ({', '.join(repeated)}): "
+                "mỗi tên chỉ được ghi một lần."
+            )
+        if not kept_set <= self.listed_set:
+            names = ", ".join(sorted(_label(c) for c in kept_set - self.listed_set))
+            raise BallotError(f"Phiếu giữ lại tên không có trong danh sách bầu cử: {names}.")
+
+        if defect is not None:
+            return BallotVerdict(valid=False, reason=defect, kept=kept_set)
+        if len(kept_set) > self.seats:
+            return BallotVerdict(valid=False, reason="too_many_kept", kept=kept_set)
+        if not kept_set and self._many:
+            return BallotVerdict(valid=False, reason="all_struck", kept=kept_set)
+        return BallotVerdict(valid=True, reason=None, kept=kept_set)
+
+
 def judge_ballot(
     kept: Iterable[Hashable],
     candidate_ids: Sequence[Hashable],
@@ -62,8 +119,9 @@ def judge_ballot(
 ) -> BallotVerdict:
     """Judge one ballot.
 
-    - a recorded ``defect`` (a code of ``DEFECT_REASONS``) makes it invalid for that
-      reason, whatever names it keeps; an unknown code raises ``ValueError``;
+    - a recorded ``defect`` (a code of ``DEFECT_REASONS``, or ``OTHER_DEFECT`` for a defect
+      the board describes in its own words) makes it invalid for that reason, whatever
+      names it keeps; an unknown code raises ``ValueError``;
     - more names kept than ``seats``: invalid, ``too_many_kept``;
     - every name struck on a list of two or more: invalid, ``all_struck``;
     - on a one-name list, the name struck is a valid vote against (``kept`` empty) and
@@ -72,37 +130,4 @@ def judge_ballot(
 
     ``kept`` ids not on ``candidate_ids``, or an id kept twice, raise ``BallotError``.
     """
-    check_count(seats, "số lượng bầu")
-    if seats < 1:
-        raise ValueError(f"Số lượng bầu phải ít nhất là 1 (đang là {seats}).")
-    listed = list(candidate_ids)
-    if not listed:
-        raise ValueError("Danh sách bầu cử không có ai.")
-    if len(set(listed)) != len(listed):
-        raise ValueError("Danh sách bầu cử có mã ứng cử viên bị lặp.")
-    if defect is not None and defect not in DEFECT_REASONS:
-        raise ValueError(
-            f"Lý do phiếu không hợp lệ không xác định: {defect!r} "
-            f"(chỉ nhận {', '.join(DEFECT_REASONS)})."
-        )
-
-    kept_list = list(kept)
-    kept_set = frozenset(kept_list)
-    if len(kept_set) != len(kept_list):
-        repeated = sorted({_label(c) for c in kept_list if kept_list.count(c) > 1})
-        raise BallotError(
-            f"Phiếu giữ lại một tên nhiều lần ({', '.join(repeated)}): "
-            "mỗi tên chỉ được ghi một lần."
-        )
-    unknown = kept_set.difference(listed)
-    if unknown:
-        names = ", ".join(sorted(_label(c) for c in unknown))
-        raise BallotError(f"Phiếu giữ lại tên không có trong danh sách bầu cử: {names}.")
-
-    if defect is not None:
-        return BallotVerdict(valid=False, reason=defect, kept=kept_set)
-    if len(kept_set) > seats:
-        return BallotVerdict(valid=False, reason="too_many_kept", kept=kept_set)
-    if not kept_set and len(listed) > 1:
-        return BallotVerdict(valid=False, reason="all_struck", kept=kept_set)
-    return BallotVerdict(valid=True, reason=None, kept=kept_set)
+    return BallotJudge(candidate_ids, seats)(kept, defect)

@@ -6,15 +6,18 @@ Owns:
   refuses (NUL and the like; Cyrillic/Greek look-alikes);
 - ``split_full_name`` / ``join_name``: họ, tên đệm, tên as stored separately;
 - the order of every list and ballot (RULES §4.1): by tên, then họ, then tên đệm, then
-  earlier birth year. Within a name part, words are compared by their letters in the
-  Vietnamese alphabet (a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z,
-  case-insensitive) and only then by their tones (none < huyền < hỏi < ngã < sắc < nặng,
-  CLDR ``vi``), never by code point;
+  earlier birth year. Within a name part, words are compared word by word, and inside a
+  word **letter by letter, each letter with its tone** (``letter_tone``, the default):
+  letters in the Vietnamese alphabet (a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u
+  ư v w x y z, case-insensitive), the same letter unmarked first, then huyền < hỏi < ngã <
+  sắc < nặng; so Hoan < Hòa, Nghiệm < Nghĩa, Thanh < Thái, Duy < Dũng. The CLDR ``vi``
+  order (``cldr``: tones only break ties of whole words) is kept as a preset option. Never
+  by code point;
 - ``duplicate_key``: when two entries are probably the same person.
 
-Both the sort key and the duplicate key treat a tone as belonging to the word (syllable),
-not to the letter that carries it, so old and new tone placement (Hoà / Hòa, Thuỷ / Thủy,
-Khoẻ / Khỏe) are the same word. Input may be NFC or NFD (e.g. pasted from macOS or a
+Both sort keys and the duplicate key treat old and new tone placement (Hoà / Hòa, Thuỷ /
+Thủy, Khoẻ / Khỏe) as one spelling: the letter-with-tone key first puts the tone on the
+word's main vowel (the new placement: hoà, thuỷ, hoạch), wherever it was typed. Input may be NFC or NFD (e.g. pasted from macOS or a
 spreadsheet): everything is normalized first.
 """
 
@@ -30,6 +33,12 @@ ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 """Vietnamese letter order; f j w z (foreign letters) in their Latin place."""
 
 _LETTER_RANK = {letter: rank for rank, letter in enumerate(ALPHABET)}
+
+NAME_ORDERS = ("letter_tone", "cldr")
+"""The name orders a rulebook may choose (RULES §4.1): ``letter_tone`` compares each letter
+with its tone (the order of the official printed lists, the default); ``cldr`` compares the
+toneless letters of a word first and its tones only to break a tie (CLDR ``vi``)."""
+DEFAULT_NAME_ORDER = "letter_tone"
 
 # Tone marks (combining), ranked as in CLDR vi: none(0) < huyền < hỏi < ngã < sắc < nặng.
 TONE_MARKS = {
@@ -189,7 +198,7 @@ def _analyse_word(word: str) -> tuple[tuple, tuple, tuple]:
 
 
 def word_key(word: str | None) -> tuple[tuple, tuple, tuple]:
-    """Collation key of one name part (one or more words): (primary, secondary, tertiary).
+    """CLDR-like key of one name part (the ``cldr`` name order): (primary, secondary, tertiary).
 
     Compare two keys as tuples: the toneless letters of the whole part first, word by
     word (a shorter word that is a prefix comes first: "an" < "anh"), then the tones of
@@ -204,6 +213,100 @@ def word_key(word: str | None) -> tuple[tuple, tuple, tuple]:
     return primary, secondary, tertiary
 
 
+def _main_vowel(letters: list[str]) -> int | None:
+    """Index of the letter that carries the tone in the new placement (hoà, thuỷ, quý,
+    giữ, hoạch, người), or ``None`` when the word has no vowel. ``letters`` are lower-case
+    NFC letters without tone."""
+    vowels = [i for i, ch in enumerate(letters) if ch in _VOWELS]
+    if not vowels:
+        return None
+    # u after q and i after g (before another vowel) belong to the consonant: quý, giữ.
+    if len(vowels) > 1 and vowels[0] > 0 and (
+        (letters[vowels[0]] == "u" and letters[vowels[0] - 1] == "q")
+        or (letters[vowels[0]] == "i" and letters[vowels[0] - 1] == "g")
+    ) and vowels[1] == vowels[0] + 1:
+        vowels = vowels[1:]
+    # The first run of vowels is the syllable's nucleus.
+    run = [vowels[0]]
+    for i in vowels[1:]:
+        if i != run[-1] + 1:
+            break
+        run.append(i)
+    modified = [i for i in run if letters[i] in _MODIFIED_VOWELS]
+    if modified:
+        return modified[-1]                      # người, thuyền, hữu
+    if len(run) == 1:
+        return run[0]
+    if run[-1] + 1 < len(letters):
+        return run[-1]                           # a final consonant: hoạch, toán, quỳnh
+    if len(run) >= 3:
+        return run[1]                            # oai, oay, uya, uyu, oeo: the middle one
+    if "".join(letters[i] for i in run) in ("oa", "oe", "uy"):
+        return run[1]                            # hoà, khoẻ, thuỷ (new placement)
+    return run[0]                                # ai, ao, au, ay, eo, ia, iu, oi, ua, ui
+
+
+def _letter_tone_word(word: str) -> tuple[tuple, tuple, tuple]:
+    """(primary, secondary, tertiary) of one space-free word for ``letter_tone``.
+
+    primary: one (class, rank, tones) per letter, the tones moved to the main vowel;
+    secondary: any other marks; tertiary: the case of each letter (lower case first).
+    """
+    bases: list[tuple[int, int]] = []
+    letters: list[str] = []
+    tones: list[int] = []
+    extras: list[tuple[int, int]] = []
+    case: list[int] = []
+    for position, (base, marks) in enumerate(_clusters(word)):
+        modifiers = "".join(m for m in marks if m in _LETTER_MODIFIERS)
+        for mark in marks:
+            if mark in TONE_MARKS:
+                tones.append(TONE_MARKS[mark])
+            elif mark not in _LETTER_MODIFIERS:
+                extras.append((position, ord(mark)))
+        low = _lower_char(base)
+        letter = unicodedata.normalize("NFC", low + modifiers) if low else ""
+        if letter in _LETTER_RANK:
+            bases.append((_CLASS_LETTER, _LETTER_RANK[letter]))
+        elif low in _LETTER_RANK:
+            letter = low
+            bases.append((_CLASS_LETTER, _LETTER_RANK[low]))
+            extras.extend((position, ord(m)) for m in modifiers)
+        elif low:
+            bases.append((_CLASS_FOREIGN if low.isalpha() else _CLASS_OTHER, ord(low)))
+            extras.extend((position, ord(m)) for m in modifiers)
+        else:
+            bases.append((_CLASS_OTHER, -1))
+            extras.extend((position, ord(m)) for m in modifiers)
+        letters.append(letter)
+        case.append(1 if base != low else 0)
+    target = _main_vowel(letters) if tones else None
+    if tones and target is None:
+        target = len(letters) - 1
+    primary = tuple((cls, rank, tuple(tones) if i == target else ())
+                    for i, (cls, rank) in enumerate(bases))
+    return primary, tuple(extras), tuple(case)
+
+
+def letter_tone_key(word: str | None) -> tuple[tuple, tuple, tuple]:
+    """Key of one name part under ``letter_tone`` (RULES §4.1): (primary, secondary,
+    tertiary), word by word; inside a word letter by letter, each letter with its tone
+    (unmarked < huyền < hỏi < ngã < sắc < nặng), so a tone on an earlier letter outranks
+    later letters (Hoan < Hòa, Thanh < Thái). Old and new tone placement give one key."""
+    text = normalize_text(word)
+    analysed = [_letter_tone_word(w) for w in text.split(" ")] if text else []
+    return (tuple(a[0] for a in analysed), tuple(a[1] for a in analysed),
+            tuple(a[2] for a in analysed))
+
+
+def _part_key(order: str) -> Callable[[str | None], tuple[tuple, tuple, tuple]]:
+    if order == "letter_tone":
+        return letter_tone_key
+    if order == "cldr":
+        return word_key
+    raise ValueError(f"Cách xếp tên không hợp lệ: {order!r} (chỉ nhận {', '.join(NAME_ORDERS)}).")
+
+
 def _year_key(birth_year: int | None) -> tuple[int, int]:
     if birth_year is None:
         return (1, 0)
@@ -213,15 +316,18 @@ def _year_key(birth_year: int | None) -> tuple[int, int]:
 
 
 def name_sort_key(
-    ho: str | None, ten_dem: str | None, ten: str | None, birth_year: int | None = None
+    ho: str | None, ten_dem: str | None, ten: str | None, birth_year: int | None = None,
+    order: str = DEFAULT_NAME_ORDER,
 ) -> tuple[Any, ...]:
     """Sort key for the Vietnamese order of RULES §4.1.
 
-    tên, then họ, then tên đệm (each by letters, then tones), then the earlier birth year
-    (unknown after any year); letter case and finally the exact text only make the order
-    total and independent of input order, and never outrank a real difference.
+    tên, then họ, then tên đệm (each compared under ``order``, one of ``NAME_ORDERS``:
+    the rulebook's ``name_order``), then the earlier birth year (unknown after any year);
+    letter case and finally the exact text only make the order total and independent of
+    input order, and never outrank a real difference.
     """
-    k_ten, k_ho, k_dem = word_key(ten), word_key(ho), word_key(ten_dem)
+    part = _part_key(order)
+    k_ten, k_ho, k_dem = part(ten), part(ho), part(ten_dem)
     return (
         k_ten[0], k_ten[1],
         k_ho[0], k_ho[1],
@@ -232,22 +338,24 @@ def name_sort_key(
     )
 
 
-def full_name_sort_key(full_name: str, birth_year: int | None = None) -> tuple[Any, ...]:
+def full_name_sort_key(full_name: str, birth_year: int | None = None,
+                       order: str = DEFAULT_NAME_ORDER) -> tuple[Any, ...]:
     """``name_sort_key`` of a full name split by ``split_full_name``."""
-    return name_sort_key(*split_full_name(full_name), birth_year)
+    return name_sort_key(*split_full_name(full_name), birth_year, order=order)
 
 
 def sort_people(
     items: Iterable[T],
     key: Callable[[T], tuple] | None = None,
+    order: str = DEFAULT_NAME_ORDER,
 ) -> list[T]:
-    """``items`` in the Vietnamese order.
+    """``items`` in the Vietnamese order (``order``: the rulebook's ``name_order``).
 
     ``key(item)`` returns (họ, tên đệm, tên, birth_year); without ``key`` each item is
     itself such a tuple (birth_year may be left out).
     """
     get = key if key is not None else (lambda item: item)
-    return sorted(items, key=lambda item: name_sort_key(*get(item)))
+    return sorted(items, key=lambda item: name_sort_key(*get(item), order=order))
 
 
 def _canonical_word(word: str) -> str:

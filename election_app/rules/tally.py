@@ -10,9 +10,11 @@ computed exactly and rounded half-up; they never decide anything.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import chain
 
 from ._checks import check_count, check_optional_count, is_int, percent_half_up
 from .ballots import INVALID_REASONS, BallotError, BallotVerdict
@@ -82,9 +84,9 @@ def count_votes(
     listed = list(candidate_ids)
     if len(set(listed)) != len(listed):
         raise ValueError("Danh sách bầu cử có mã ứng cử viên bị lặp.")
-    votes: dict[Hashable, int] = {candidate: 0 for candidate in listed}
     by_reason: dict[str, int] = {code: 0 for code in INVALID_REASONS}
     returned = valid = 0
+    kept_sets = []
     for verdict in verdicts:
         returned += 1
         if not verdict.valid:
@@ -93,12 +95,19 @@ def count_votes(
             by_reason[verdict.reason] += 1
             continue
         valid += 1
-        for candidate in verdict.kept:
-            if candidate not in votes:
-                raise BallotError(
-                    f"Phiếu hợp lệ giữ lại tên không có trong danh sách bầu cử: {candidate}."
-                )
-            votes[candidate] += 1
+        kept_sets.append(verdict.kept)
+    # Counter.update over the chained names counts in C: a 100,000-ballot round with
+    # 60 names is tallied in a fraction of a second (bench tally).
+    counted = Counter(chain.from_iterable(kept_sets))
+    votes: dict[Hashable, int] = {candidate: 0 for candidate in listed}
+    unknown = counted.keys() - votes.keys()
+    if unknown:
+        raise BallotError(
+            "Phiếu hợp lệ giữ lại tên không có trong danh sách bầu cử: "
+            f"{', '.join(sorted(str(c) for c in unknown))}."
+        )
+    for candidate, n in counted.items():
+        votes[candidate] = n
     return RoundCount(
         returned=returned,
         valid=valid,
@@ -122,6 +131,12 @@ def _base(returned: int, valid: int | None, preset: RulePreset) -> int:
             "Bộ quy tắc này tính tỷ lệ trúng cử trên số phiếu hợp lệ: cần cho biết số phiếu hợp lệ."
         )
     return valid
+
+
+def elect_base_count(returned: int, valid: int | None, preset: RulePreset = DEFAULT_PRESET) -> int:
+    """The count a candidate's votes are measured against under ``preset``: the ballots
+    returned, or the valid ones. Printed percentages and "n/base" use it too."""
+    return _base(returned, valid, preset)
 
 
 def passes(

@@ -5,25 +5,20 @@ account, the congress, the delegate or the election, never a token. Casting a ba
 a staff action and is never audited (RULES §5)."""
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field
 from sqlalchemy.orm import Session
 
 from ..audit import audit_note
 from ..congress.services import get_congress
 from ..delegates.services import get_delegate
-from ..door import Actor, Command, action
+from ..door import Actor, Command, DbId, action
 from ..elections import services as elections
-from ..errors import Conflict, ValidationFailed
+from ..errors import Conflict
 from . import services
 
-Id = Field(gt=0, le=2**63 - 1)
-
-
 class IssueLink(Command):
-    congress_id: int = Id
-    delegate_id: int = Id
+    congress_id: DbId
+    delegate_id: DbId
 
 
 def _link_summary(result) -> str:
@@ -43,8 +38,8 @@ def issue_link(session: Session, *, actor: Actor, cmd: IssueLink):
 
 
 class IssueLinks(Command):
-    congress_id: int = Id
-    delegate_ids: list[Any] = Field(max_length=20000)
+    congress_id: DbId
+    delegate_ids: list[DbId] = Field(min_length=1, max_length=20000)
 
 
 @action("voting.issue_links", permission="delegates.manage", input=IssueLinks,
@@ -56,8 +51,8 @@ def issue_links(session: Session, *, actor: Actor, cmd: IssueLinks) -> dict[int,
 
 
 class ConfirmLink(Command):
-    congress_id: int = Id
-    request_id: int = Id
+    congress_id: DbId
+    request_id: DbId
 
 
 @action("voting.confirm_link", permission="delegates.manage", input=ConfirmLink,
@@ -69,8 +64,8 @@ def confirm_link(session: Session, *, actor: Actor, cmd: ConfirmLink):
 
 
 class SetPolicy(Command):
-    congress_id: int = Id
-    two_person_reissue: Any = None
+    congress_id: DbId
+    two_person_reissue: bool
 
 
 @action("voting.set_policy", permission="delegates.manage", input=SetPolicy,
@@ -81,9 +76,9 @@ def set_policy(session: Session, *, actor: Actor, cmd: SetPolicy) -> bool:
 
 
 class GenerateSlips(Command):
-    congress_id: int | None = Field(default=None, gt=0, le=2**63 - 1)
-    election_id: int = Id
-    count: Any = None
+    congress_id: DbId | None = None
+    election_id: DbId
+    count: int = Field(ge=1, le=services.MAX_SLIPS_PER_BATCH)
 
 
 @action("voting.generate_slips", permission="elections.count", input=GenerateSlips,
@@ -98,9 +93,9 @@ def generate_slips(session: Session, *, actor: Actor, cmd: GenerateSlips):
 
 
 class IssueSlips(Command):
-    congress_id: int | None = Field(default=None, gt=0, le=2**63 - 1)
-    election_id: int = Id
-    delegate_ids: list[Any] = Field(min_length=1, max_length=5000)
+    congress_id: DbId | None = None
+    election_id: DbId
+    delegate_ids: list[DbId] = Field(min_length=1, max_length=5000)
 
 
 @action("voting.issue_slips", permission="elections.count", input=IssueSlips,
@@ -112,11 +107,8 @@ def issue_slips(session: Session, *, actor: Actor, cmd: IssueSlips):
     if rnd is None:
         raise Conflict("Cuộc bầu cử chưa có lần bầu nào đang mở.", code="round_not_open")
     people = []
-    for raw in cmd.delegate_ids:
-        if not isinstance(raw, int) or isinstance(raw, bool):
-            raise ValidationFailed("Mã đại biểu không hợp lệ.",
-                                   [{"field": "delegate_ids", "message": f"«{raw}» không phải mã đại biểu."}])
-        delegate = get_delegate(session, election.congress_id, raw)
+    for did in cmd.delegate_ids:
+        delegate = get_delegate(session, election.congress_id, did)
         services.issue_slip(session, round=rnd, delegate=delegate, actor_id=actor.id)
         people.append(delegate)
     return people

@@ -66,6 +66,7 @@ def issue_voting_link(session: Session, *, delegate: Delegate, secret: str | Non
     reissue = delegate.voting_token_hash is not None
     token = tokens.new_token()
     delegate.voting_token_hash = tokens.hash_token(token, purpose=tokens.PURPOSE_LINK, secret=secret)
+    delegate.voting_token_box = tokens.seal_link(token, delegate_id=delegate.id, secret=secret)
     session.add(CredentialEvent(congress_id=delegate.congress_id, delegate_id=delegate.id,
                                 kind="link_reissued" if reissue else "link_issued",
                                 in_open_round=round_open_in(session, congress_id=delegate.congress_id),
@@ -84,10 +85,7 @@ def two_person_reissue(session: Session, *, congress_id: int) -> bool:
     return bool(policy and policy.two_person_reissue)
 
 
-def set_two_person_reissue(session: Session, *, congress: Congress, enabled) -> bool:
-    if not isinstance(enabled, bool):
-        raise ValidationFailed("«two_person_reissue» phải là true hoặc false.",
-                               [{"field": "two_person_reissue", "message": "Cần true hoặc false."}])
+def set_two_person_reissue(session: Session, *, congress: Congress, enabled: bool) -> bool:
     policy = session.get(VotingPolicy, congress.id)
     if policy is None:
         policy = VotingPolicy(congress_id=congress.id)
@@ -154,19 +152,12 @@ def pending_link_requests(session: Session, *, congress: Congress) -> list[Crede
         .order_by(CredentialEvent.at)))
 
 
-def issue_voting_links(session: Session, *, congress: Congress, delegate_ids, secret: str | None = None,
+def issue_voting_links(session: Session, *, congress: Congress, delegate_ids: list[int], secret: str | None = None,
                        actor_id: int | None = None) -> dict[int, str]:
     """Issue (or re-issue) the links of several delegates of ``congress`` at once, e.g. for
     printing delegate cards. All or nothing: an id not on this congress's roll → 422; a
     reissue while a round is open under the two-person rule → 409 (one by one, confirmed)."""
-    ids: list[int] = []
-    for raw in delegate_ids:
-        try:
-            ids.append(int(raw))
-        except (TypeError, ValueError):
-            raise ValidationFailed("Mã đại biểu không hợp lệ.",
-                                   [{"field": "delegate_ids", "message": f"«{raw}» không phải mã đại biểu."}])
-    ids = list(dict.fromkeys(ids))
+    ids = list(dict.fromkeys(delegate_ids))
     found = {d.id: d for d in session.scalars(
         select(Delegate).where(Delegate.congress_id == congress.id, Delegate.id.in_(ids)))} if ids else {}
     missing = [i for i in ids if i not in found]
@@ -184,7 +175,33 @@ def issue_voting_links(session: Session, *, congress: Congress, delegate_ids, se
 
 def revoke_voting_link(session: Session, *, delegate: Delegate) -> None:
     delegate.voting_token_hash = None
+    delegate.voting_token_box = None
     session.flush()
+
+
+def card_voting_links(session: Session, *, congress: Congress, delegate_ids, reissue: bool = False,
+                      secret: str | None = None, actor_id: int | None = None) -> tuple[dict[int, str], int]:
+    """The links to print on delegate cards (issue 13 §5): by default each delegate's current
+    link, recovered from its sealed copy, so printing cards again kills nothing handed out;
+    a new link only for those who have none (or whose link cannot be recovered: issued
+    before links were kept, or under another SECRET_KEY). ``reissue`` (the organizer's
+    explicit, confirmed choice) gives everyone a new link. Returns ({id: token}, how many
+    were newly issued)."""
+    secret = secret if secret is not None else tokens.current_secret()
+    ids = list(dict.fromkeys(int(i) for i in delegate_ids))
+    people = {d.id: d for d in session.scalars(
+        select(Delegate).where(Delegate.congress_id == congress.id, Delegate.id.in_(ids)))} if ids else {}
+    kept: dict[int, str] = {}
+    if not reissue:
+        for i in ids:
+            d = people.get(i)
+            token = d and tokens.open_link(d.voting_token_box, delegate_id=d.id,
+                                           expected_hash=d.voting_token_hash, secret=secret)
+            if token:
+                kept[i] = token
+    fresh = issue_voting_links(session, congress=congress, delegate_ids=[i for i in ids if i not in kept],
+                               secret=secret, actor_id=actor_id) if len(kept) < len(ids) else {}
+    return {i: kept.get(i) or fresh[i] for i in ids}, len(fresh)
 
 
 # --- who is voting ---------------------------------------------------------------------
@@ -272,8 +289,10 @@ def voter_ballots(session: Session, *, voter: Voter, token: str | None = None,
         election = session.get(Election, rnd.election_id)
         status = "Phiếu QR này đã được sử dụng" if voter.slip.is_used else None
         receipt = voter_receipt(voter, rnd, token=token, secret=secret) if voter.slip.is_used and token else None
+        # A surplus slip is refused before the ballot is filled, not after (issue 13 §6).
+        refusal = None if voter.slip.is_used else slip_surplus(session, round=rnd)
         return [BallotChoice(election, rnd, ballot_candidates(session, round=rnd), status,
-                             "slip_used" if voter.slip.is_used else None, receipt=receipt)]
+                             "slip_used" if voter.slip.is_used else None, refusal=refusal, receipt=receipt)]
     refusal = elections.voter_may_receive_ballot(voter.delegate)
     out = []
     for election, rnd in open_rounds(session, congress=voter.congress):
@@ -284,6 +303,41 @@ def voter_ballots(session: Session, *, voter: Voter, token: str | None = None,
                                 METHOD_STATUS.get(method) if method else None, method,
                                 refusal if not method else None, receipt=receipt))
     return out
+
+
+# --- the phone page's live version (issue 13 §4) -----------------------------------------
+
+_LIVE_TTL = 0.3            # seconds a process keeps a congress's version (well under the 2 s promise)
+
+
+def phone_live_version(session: Session, *, congress_id: int, ttl: float = _LIVE_TTL,
+                       cache: dict | None = None) -> str:
+    """What the delegate's phone page depends on, as one short opaque string: the open rounds
+    of the congress (id and number) and the agenda item on the floor. Two indexed queries;
+    with ``cache`` (a dict the caller keeps per app) the value is kept ``ttl`` seconds, so a
+    thousand phones polling cost a few queries a second. Nothing about any delegate or
+    ballot: the same value for every phone of the congress."""
+    import hashlib
+    import time
+    now = time.monotonic()
+    hit = cache.get(congress_id) if cache is not None else None
+    if hit is not None and now - hit[0] < ttl:
+        return hit[1]
+    row = session.execute(select(Congress.current_agenda_item_id).where(Congress.id == congress_id)).first()
+    if row is None:
+        raise NotFound("Không tìm thấy đại hội.")
+    current = row[0]
+    rounds = session.execute(
+        select(Round.id, Round.number).join(Election, Election.id == Round.election_id)
+        .where(Election.congress_id == congress_id, Round.status == "open")
+        .order_by(Round.id)).all()
+    raw = f"{current}|" + ",".join(f"{r}:{n}" for r, n in rounds)
+    version = hashlib.sha256(raw.encode()).hexdigest()[:12]
+    if cache is not None:
+        if len(cache) > 1000:
+            cache.clear()
+        cache[congress_id] = (now, version)
+    return version
 
 
 # --- casting ---------------------------------------------------------------------------
@@ -439,7 +493,7 @@ def generate_slips(session: Session, *, round: Round, count: int, secret: str | 
     """``count`` new one-time slip tokens for ``round`` (shown once, to be printed)."""
     if round.status == "closed":
         raise Conflict("Lần bầu đã kết thúc; không thể in thêm phiếu QR.")
-    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_SLIPS_PER_BATCH:
+    if not 1 <= count <= MAX_SLIPS_PER_BATCH:
         raise ValidationFailed(f"Số phiếu QR phải từ 1 đến {MAX_SLIPS_PER_BATCH}.",
                                [{"field": "count", "message": f"Nhập số từ 1 đến {MAX_SLIPS_PER_BATCH}."}])
     secret = secret if secret is not None else tokens.current_secret()
@@ -467,11 +521,12 @@ def issue_slip(session: Session, *, round: Round, delegate: Delegate, actor_id: 
         raise NotFound("Không tìm thấy đại biểu.")
     method = participation_method(session, round_id=rnd.id, delegate_id=delegate.id)
     if method is not None:
-        raise Conflict(f"{delegate.full_name}: {METHOD_STATUS[method].lower()} trong lần bầu này.",
-                       code="already_voted")
+        said = METHOD_STATUS[method]
+        raise Conflict(f"KHÔNG phát phiếu: {delegate.full_name} {said[0].lower()}{said[1:]} trong lần bầu này "
+                       "(mỗi đại biểu một phiếu).", code="already_voted")
     reason = elections.voter_may_receive_ballot(delegate)
     if reason:
-        raise Forbidden(f"{delegate.full_name}: {reason}", code="not_eligible")
+        raise Forbidden(f"KHÔNG phát phiếu: {reason}", code="not_eligible")
     if rnd.paper_issued_count:
         raise Conflict("Ban bầu cử đã ghi số phiếu giấy phát ra theo cách đếm tổng trong lần bầu này: không "
                        "phát phiếu QR được (Điều 4.5).", code="bare_count_recorded")
@@ -483,6 +538,17 @@ def issue_slip(session: Session, *, round: Round, delegate: Delegate, actor_id: 
     session.add(CredentialEvent(congress_id=election.congress_id, kind="slip_issued", round_id=rnd.id,
                                 delegate_id=delegate.id, in_open_round=True, user_id=actor_id))
     session.flush()
+
+
+SLIP_SURPLUS_MESSAGE = ("Phiếu QR này chưa dùng được: mọi đại biểu đã được gạch tên tại bàn phát phiếu đều đã bỏ "
+                        "phiếu QR. Mời đồng chí đến bàn phát phiếu để Ban bầu cử gạch tên trước, rồi tải lại trang.")
+
+
+def slip_surplus(session: Session, *, round: Round) -> str | None:
+    """Why one more slip may not vote now (as many slips used as delegates struck off for a
+    slip), or None. Casting checks it again under the round's lock."""
+    counts = slip_counts(session, round=round)
+    return SLIP_SURPLUS_MESSAGE if counts["used"] >= counts["struck_off"] else None
 
 
 def slip_counts(session: Session, *, round: Round) -> dict:

@@ -52,6 +52,32 @@ def hash_token(token: str, *, purpose: str = PURPOSE_LINK, secret: str | None = 
     return hmac.new(key, f"{purpose}:{token}".encode(), hashlib.sha256).hexdigest()
 
 
+def seal_link(token: str, *, delegate_id: int, secret: str | None = None) -> bytes:
+    """The personal link's token sealed for keeping (issue 13 §5: cards printed again keep the
+    links handed out): SecretBox under a key derived from SECRET_KEY and the delegate, so a
+    copy of the database alone holds no token in clear."""
+    from ..elections import box  # lazy: PyNaCl only where a link is sealed or opened
+    return box.seal_document(token.encode(), secret=secret if secret is not None else current_secret(),
+                             name=f"voting-link:{delegate_id}")
+
+
+def open_link(sealed: bytes | None, *, delegate_id: int, expected_hash: str | None,
+              secret: str | None = None) -> str | None:
+    """The delegate's current token back from its sealed copy, or None (nothing kept, another
+    SECRET_KEY, or a copy that is not the current link's)."""
+    if not sealed or not expected_hash:
+        return None
+    from ..elections import box
+    secret = secret if secret is not None else current_secret()
+    try:
+        token = box.open_document(sealed, secret=secret, name=f"voting-link:{delegate_id}").decode()
+    except (box.BoxError, UnicodeDecodeError):
+        return None
+    if not hmac.compare_digest(hash_token(token, purpose=PURPOSE_LINK, secret=secret), expected_hash):
+        return None
+    return token
+
+
 def receipt_for(token: str, *, purpose: str, round_id: int, secret: str | None = None) -> str:
     """The receipt code of the ballot cast with ``token`` in round ``round_id``: derived
     (HMAC under the derived key), never stored beside the voter, so the voter's page can

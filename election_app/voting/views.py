@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from flask import (Blueprint, Response, flash, get_flashed_messages, jsonify,
+from flask import (Blueprint, Response, current_app, flash, g, get_flashed_messages, jsonify,
                    redirect, render_template, request, url_for)
 from flask_babel import gettext as _
 
@@ -31,9 +31,9 @@ from ..elections.models import RoundParticipation
 from ..errors import Conflict, DomainError, ValidationFailed
 from ..extensions import csrf
 from ..door import page_run
-from ..addresses import public_base_url
+from ..addresses import public_address, public_base_url
 from . import actions, services, tokens
-from .web import commit_with_retry, voter_for_request
+from .web import cast_in_unit, voter_for_request
 from .forms import BallotForm, DeskForm, IssueLinksForm, SlipsForm
 
 bp = Blueprint("voting", __name__)
@@ -88,6 +88,11 @@ def _phone_agenda(congress):
 
 
 def _render_phone(template: str, status: int = 200, **ctx):
+    congress = ctx.get("congress")
+    if congress is not None:
+        ctx.setdefault("live_url", _live_url(congress))
+        # Read before the page's content (see _phone_page): never newer than what is shown.
+        ctx.setdefault("live_version", g.get("phone_live_version") or _live_version(congress))
     html = render_template(template, **ctx)
     return Response(html, status=status, mimetype="text/html")
 
@@ -109,6 +114,9 @@ def _phone_page(token: str, kind: str):
         voter = voter_for_request(token, kind)
     except DomainError as err:
         return _phone_error(err)
+    # The version first, the content after: a change in between makes the phone fetch the
+    # page once more, never miss the change.
+    g.phone_live_version = _live_version(voter.congress)
     receipts = [m for c, m in get_flashed_messages(with_categories=True) if c == "receipt"]
     if request.method == "POST":
         return _phone_post(voter, receipts, token)
@@ -165,7 +173,7 @@ def _phone_post(voter: services.Voter, receipts, token: str):
             return _render_review(voter, choice, kept, form, 422,
                                   _("Hãy đánh dấu ô xác nhận nếu đồng chí vẫn muốn gửi phiếu gạch hết tên."))
         try:
-            code = commit_with_retry(lambda: services.cast_ballot(
+            code = cast_in_unit(lambda: services.cast_ballot(
                 db.session, voter=voter, election=choice.election, kept=kept, token=token))
         except DomainError as err:
             db.session.rollback()
@@ -202,6 +210,38 @@ def phone(token: str):
 @csrf.exempt  # as above
 def slip(token: str):
     return _phone_page(token, "slip")
+
+
+# --- the phone page follows the hall (issue 13 §4) -------------------------------------
+
+@bp.route("/live/<int:cid>.json")
+@public("what the delegates' phone pages poll: one opaque version per congress, nothing about anyone "
+        "(signed ``k`` in the URL, as the published receipts)")
+def phone_live(cid: int):
+    """The version of what every phone page of the congress shows (open rounds, the item
+    on the floor). Cheap on purpose (two indexed queries, cached 0.3 s per process) and
+    revalidated by ETag: a phone that is up to date gets a bodiless 304. The phone page
+    then fetches itself again only when the version changed."""
+    version = _live_version_of(cid)
+    resp = jsonify({"v": version})
+    resp.set_etag(version)
+    resp.headers["Cache-Control"] = "no-cache"
+    resp.headers["X-Robots-Tag"] = "noindex"
+    return resp.make_conditional(request)
+
+
+def _live_url(congress) -> str | None:
+    return url_for("voting.phone_live", cid=congress.id) if congress is not None else None
+
+
+def _live_version_of(cid: int) -> str:
+    app = current_app
+    return services.phone_live_version(db.session, congress_id=cid, ttl=float(app.config.get("PHONE_LIVE_TTL", 0.3)),
+                                       cache=app.extensions.setdefault("phone_live_versions", {}))
+
+
+def _live_version(congress) -> str:
+    return _live_version_of(congress.id)
 
 
 # --- published receipts ------------------------------------------------------------------
@@ -278,12 +318,29 @@ def set_policy(cid: int):
     return redirect(url_for("voting.links", cid=cid))
 
 
+def _unreachable_voting_address() -> str | None:
+    """A voting QR no phone in the hall can open is a credential printed for nothing (issue 13
+    §1): the pages that print them refuse, before any link or slip is made. The refusal in
+    Vietnamese, or None when the address is reachable."""
+    addr = public_address()
+    if addr.reachable:
+        return None
+    return _("Không tạo mã QR bỏ phiếu với địa chỉ %(url)s: %(reason)s. Chưa cấp liên kết hay phiếu nào. "
+             "Hãy nối máy này vào mạng Wi-Fi của hội trường và chạy máy chủ với HOST=0.0.0.0 (hoặc đặt "
+             "PUBLIC_BASE_URL là địa chỉ mạng của máy, ví dụ http://192.168.1.10:5000) rồi làm lại.",
+             url=addr.url, reason=addr.reason)
+
+
 @bp.route("/congresses/<int:cid>/voting-link-requests/<int:rid>/confirm", methods=["POST"])
 @require("delegates.manage")
 def confirm_link(cid: int, rid: int):
     congress = get_congress(db.session, cid)
     if not DeskForm().validate_on_submit():
         flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
+        return redirect(url_for("voting.links", cid=cid))
+    refusal = _unreachable_voting_address()
+    if refusal:
+        flash(refusal, "error")
         return redirect(url_for("voting.links", cid=cid))
     done, result = page_run(actions.confirm_link, {"congress_id": cid, "request_id": rid})
     if not done:
@@ -317,6 +374,10 @@ def issue_links(cid: int):
     if not ids:
         flash(_("Không có đại biểu nào để cấp liên kết."), "warning")
         return redirect(url_for("voting.links", cid=cid))
+    refusal = _unreachable_voting_address()
+    if refusal:
+        flash(refusal, "error")
+        return redirect(url_for("voting.links", cid=cid))
     done, issued = page_run(actions.issue_links, {"congress_id": cid, "delegate_ids": ids})
     if not done:
         return redirect(url_for("voting.links", cid=cid))
@@ -336,6 +397,10 @@ def issue_link(cid: int, did: int):
     delegate = get_delegate(db.session, cid, did)
     if not DeskForm().validate_on_submit():
         flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
+        return redirect(url_for("voting.links", cid=cid))
+    refusal = _unreachable_voting_address()
+    if refusal:
+        flash(refusal, "error")
         return redirect(url_for("voting.links", cid=cid))
     done, result = page_run(actions.issue_link, {"congress_id": cid, "delegate_id": did})
     if not done:
@@ -369,6 +434,10 @@ def slips(cid: int, eid: int):
         if rnd is None:
             flash(_("Cuộc bầu cử chưa có lần bầu nào: hãy mở lần bầu trước khi in phiếu QR."), "error")
             return redirect(url_for("voting.slips", cid=cid, eid=eid))
+        refusal = _unreachable_voting_address()
+        if refusal:
+            flash(refusal, "error")
+            return redirect(url_for("voting.slips", cid=cid, eid=eid))
         done, result = page_run(actions.generate_slips, {"congress_id": cid, "election_id": eid,
                                                          "count": form.count.data})
         if not done:
@@ -400,12 +469,22 @@ def _html_to_pdf(html: str) -> bytes:
     return out.getvalue()
 
 
+def _desk_matches(cid: int, q: str) -> list:
+    """Who the desk's search box names: a card number typed or scanned is one person; else
+    the roll's search (a part of the name, the unit)."""
+    found = list_delegates(db.session, cid, query=q) if q else []
+    key = q.strip().casefold()
+    exact = [d for d in found if d.code and (d.code.casefold() == key
+                                             or (key.isdigit() and d.code.lstrip("0") == key.lstrip("0")))]
+    return exact if len(exact) == 1 else found
+
+
 @bp.route("/congresses/<int:cid>/elections/<int:eid>/desk", methods=["GET"])
 @require("elections.count")
 def desk(cid: int, eid: int):
     congress, election, rnd = _election_round(cid, eid)
     q = request.args.get("q", "")
-    delegates = list_delegates(db.session, cid, query=q) if q else []
+    delegates = _desk_matches(cid, q)
     methods = {}
     if rnd is not None and delegates:
         methods = dict(db.session.execute(
@@ -419,12 +498,40 @@ def desk(cid: int, eid: int):
                            may=elections.voter_may_receive_ballot)
 
 
+@bp.route("/congresses/<int:cid>/elections/<int:eid>/desk", methods=["POST"])
+@require("elections.count")
+def desk_strike(cid: int, eid: int):
+    """The desk in one step (issue 13 §6): the name or card number typed (or scanned), Enter:
+    exactly one person → struck off at once, or refused here with the reason (already has a
+    ballot, not checked in…) before any slip is drawn; several → the list to pick from; the
+    search box is empty and focused again for the next voter."""
+    congress, election, rnd = _election_round(cid, eid)
+    q = (request.form.get("q") or "").strip()[:200]
+    if not DeskForm().validate_on_submit():
+        flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
+        return redirect(url_for("voting.desk", cid=cid, eid=eid), code=303)
+    if not q:
+        return redirect(url_for("voting.desk", cid=cid, eid=eid), code=303)
+    matches = _desk_matches(cid, q)
+    if not matches:
+        flash(_("Không tìm thấy đại biểu «%(q)s».", q=q), "error")
+        return redirect(url_for("voting.desk", cid=cid, eid=eid), code=303)
+    if len(matches) > 1:
+        return redirect(url_for("voting.desk", cid=cid, eid=eid, q=q), code=303)
+    delegate = matches[0]
+    if rnd is None:
+        flash(_("Cuộc bầu cử chưa có lần bầu nào đang mở."), "error")
+    else:
+        page_run(actions.issue_slips, {"congress_id": cid, "election_id": eid, "delegate_ids": [delegate.id]},
+                 success=_("Đã gạch tên %(name)s: mời đồng chí rút một phiếu QR bất kỳ.", name=delegate.full_name))
+    return redirect(url_for("voting.desk", cid=cid, eid=eid), code=303)
+
+
 @bp.route("/congresses/<int:cid>/elections/<int:eid>/desk/<int:did>/slip", methods=["POST"])
 @require("elections.count")
 def desk_issue_slip(cid: int, eid: int, did: int):
     congress, election, rnd = _election_round(cid, eid)
     delegate = get_delegate(db.session, cid, did)
-    q = request.form.get("q", "")
     if not DeskForm().validate_on_submit():
         flash(_("Biểu mẫu không hợp lệ, vui lòng thử lại."), "error")
     elif rnd is None:
@@ -432,7 +539,8 @@ def desk_issue_slip(cid: int, eid: int, did: int):
     else:
         page_run(actions.issue_slips, {"congress_id": cid, "election_id": eid, "delegate_ids": [delegate.id]},
                  success=_("Đã gạch tên %(name)s: mời đồng chí rút một phiếu QR bất kỳ.", name=delegate.full_name))
-    return redirect(url_for("voting.desk", cid=cid, eid=eid, q=q), code=303)
+    # The list picked from stays (the box itself is empty and focused for the next voter).
+    return redirect(url_for("voting.desk", cid=cid, eid=eid, q=request.form.get("q", "")), code=303)
 
 
 @bp.route("/congresses/<int:cid>/elections/<int:eid>/turnout.json")

@@ -1,13 +1,13 @@
 """Request helpers of phone voting shared by its pages and the JSON API (the API never
-imports a views module): resolving a voter's token behind the failed-attempt limit, and the
-retry of a vote's commit on a stale SQLite writer."""
+imports a views module): resolving a voter's token behind the failed-attempt limit, and a
+ballot's unit of work."""
 from __future__ import annotations
 
 from flask import current_app, request
-from sqlalchemy.exc import OperationalError
 
 from .. import ratelimit
 from ..db import db
+from ..door import unit
 from . import services
 
 
@@ -28,7 +28,7 @@ def voter_for_request(token: str, kind: str | None = None) -> services.Voter:
     """Resolve a token from a request, with the per-client limit on failed attempts:
     429 once the client has too many failures in the window (checked before any lookup),
     403 ``InvalidCredential`` (one message for unknown and replaced tokens) otherwise.
-    A failure is committed on its own, before the error answer."""
+    A failure is counted in a unit of work of its own, before the error answer."""
     cfg = current_app.config
     window = int(cfg.get("VOTE_FAIL_WINDOW", 300))
     for key, limit_name in _fail_keys():
@@ -38,21 +38,14 @@ def voter_for_request(token: str, kind: str | None = None) -> services.Voter:
         return services.resolve_voter(db.session, token=token, kind=kind)
     except services.InvalidCredential:
         db.session.rollback()
-        for key, _ in _fail_keys():
-            ratelimit.record_hit(db.session, key=key, window_seconds=window)
-        db.session.commit()
+        unit(lambda: [ratelimit.record_hit(db.session, key=key, window_seconds=window)
+                      for key, _ in _fail_keys()])
         raise
 
 
-def commit_with_retry(action, attempts: int = 4):
-    """Run ``action()`` and commit; on SQLite "database is locked" roll back and run it
-    again (the write lock is normally taken up front, so this is the rare fallback)."""
-    for attempt in range(attempts):
-        try:
-            result = action()
-            db.session.commit()
-            return result
-        except OperationalError as err:
-            db.session.rollback()
-            if "locked" not in str(err).lower() or attempt == attempts - 1:
-                raise
+def cast_in_unit(cast):
+    """A delegate's ballot (``cast()`` → the receipt) as one unit of work: committed, or
+    rolled back on any error, run again on SQLite "database is locked" (the write lock is
+    normally taken up front, so this is the rare fallback). Not a staff action: no actor and
+    no audit entry, so nothing links the voter and the ballot (SECURITY.md, RULES §5)."""
+    return unit(cast, retries=3)

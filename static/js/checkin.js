@@ -18,7 +18,14 @@
   var video = document.getElementById('cam');
   var canvas = document.getElementById('frame');
   var T = box.dataset;
+  var choices = document.getElementById('card-choices');
   var queue = [], busy = false, lastCamera = '', lastCameraAt = 0, detector = null, jsqrLoaded = false;
+  var retries = {}, retrySeq = 0;
+  // A citizen ID card (CCCD): 12 digits, alone or before a "|". Its text is never shown, put
+  // in the page or in an address: it is named "CCCD" on screen and kept in memory for a retry.
+  var ID_CARD = /^\s*\d{12}\s*(?:[|\u00a6\uff5c]|$)/;
+  function isIdCard(code) { return ID_CARD.test(code || ''); }
+  function label(code) { return isIdCard(code) ? (T.idCardText || 'CCCD') : code; }
 
   function esc(s) { var d = document.createElement('div'); d.textContent = s; return d.innerHTML; }
   function show(cls, html) { out.className = 'scan-result ' + cls; out.innerHTML = html; }
@@ -34,7 +41,10 @@
   function resolved(code) {  // a read that failed before and has now gone through
     if (!log) return;
     Array.prototype.forEach.call(log.querySelectorAll('li[data-failed]'), function (li) {
-      if (li.getAttribute('data-failed') === code) log.removeChild(li);
+      if (retries[li.getAttribute('data-failed')] === code) {
+        delete retries[li.getAttribute('data-failed')];
+        log.removeChild(li);
+      }
     });
   }
   function home() {
@@ -52,18 +62,41 @@
   }
 
   function failed(code, why) {
-    var text = (T.failText || 'Chưa điểm danh được thẻ «{code}»:').replace('{code}', code) + ' ' + why;
-    var retry = ' <button type="button" class="btn small" data-retry="' + esc(code) + '">' + esc(T.retryText || 'Thử lại') + '</button>';
-    show('error', esc(text) + retry);
+    var text = (T.failText || 'Chưa điểm danh được thẻ «{code}»:').replace('{code}', label(code)) + ' ' + why;
     resolved(code);
+    var key = 'r' + (++retrySeq);
+    retries[key] = code;
+    var retry = ' <button type="button" class="btn small" data-retry="' + key + '">' + esc(T.retryText || 'Thử lại') + '</button>';
+    show('error', esc(text) + retry);
     var li = note('error', esc(text) + retry);
-    if (li) li.setAttribute('data-failed', code);
+    if (li) li.setAttribute('data-failed', key);
     if (navigator.vibrate) navigator.vibrate([80, 60, 80, 60, 80]);
   }
 
-  function send(code) {
+  function showChoices(list) {
+    if (!choices) return;
+    choices.innerHTML = '';
+    choices.hidden = !list || !list.length;
+    if (choices.hidden) return;
+    var ul = document.createElement('ul');
+    ul.className = 'pick-list';
+    list.forEach(function (d) {
+      var li = document.createElement('li');
+      var who = '<div><b>' + esc(d.full_name) + '</b> <span class="muted">' + esc(d.code)
+        + (d.birth_year ? ' · ' + d.birth_year : '') + (d.unit ? ' · ' + esc(d.unit) : '') + '</span></div>';
+      li.innerHTML = who + (d.checked_in ? '<span class="tag ok">✓ ' + esc(T.checkedText || 'đã điểm danh') + '</span>'
+        : '<button type="button" class="btn small primary" data-pick="' + d.id + '" data-code="' + esc(d.code) + '">'
+          + esc(T.chooseText || 'Đúng người này') + '<span class="sr-only"> ' + esc(d.full_name) + '</span></button>');
+      ul.appendChild(li);
+    });
+    choices.appendChild(ul);
+  }
+
+  function send(code, pick) {
     busy = true;
+    showChoices(null);
     var body = new URLSearchParams({code: code, csrf_token: T.csrf});
+    if (pick) { body.set('delegate_id', pick); body.set('method', 'id_card'); }
     fetch(T.endpoint, {method: 'POST', body: body, credentials: 'same-origin',
                        headers: {'Accept': 'application/json'}})
       .then(function (r) {
@@ -77,7 +110,9 @@
       })
       .then(function (res) {
         if (!res.ok) {
-          show('error', esc(res.message)); note('error', esc(res.message));
+          var cls = res.choices && res.choices.length ? 'warning' : 'error';
+          show(cls, esc(res.message)); note(cls, esc(res.message));
+          showChoices(res.choices);
           if (navigator.vibrate) navigator.vibrate([80, 60, 80]);
           return;
         }
@@ -95,7 +130,7 @@
       })
       .finally(function () {
         busy = false;
-        if (queue.length) send(queue.shift());
+        if (queue.length) { var next = queue.shift(); send(next[0], next[1]); }
         home();
       });
   }
@@ -108,7 +143,10 @@
       if (code === lastCamera && now - lastCameraAt < 4000) return;
       lastCamera = code; lastCameraAt = now;
     }
-    if (busy) queue.push(code); else send(code);
+    if (busy) queue.push([code, null]); else send(code, null);
+  }
+  function pick(id, code) {
+    if (busy) queue.push([code, id]); else send(code, id);
   }
   window.doorQueueLength = function () { return queue.length + (busy ? 1 : 0); };
 
@@ -136,7 +174,7 @@
 
   function clickLog(e) {
     var retry = e.target.getAttribute('data-retry');
-    if (retry) { submit(retry, false); home(); return; }
+    if (retry) { if (retries[retry]) submit(retries[retry], false); home(); return; }
     var id = e.target.getAttribute('data-undo');
     if (!id) return;
     var url = T.undo.replace('/0/', '/' + id + '/');
@@ -154,6 +192,19 @@
     home();  // the button is about to disappear: the next scan must find the field
   }
   out.addEventListener('click', clickLog);
+  if (choices) choices.addEventListener('click', function (e) {
+    var b = e.target.closest ? e.target.closest('[data-pick]') : null;
+    if (!b) return;           // without JavaScript the page's own forms post the choice
+    e.preventDefault();
+    pick(b.getAttribute('data-pick'), b.getAttribute('data-code'));
+  });
+  // An ID card scanned into the name search (focus was there) is checked in as a scan: its
+  // text never goes into the address.
+  var search = document.getElementById('name-search');
+  if (search) search.addEventListener('submit', function (e) {
+    var q = search.querySelector('input[name=q]');
+    if (q && isIdCard(q.value)) { e.preventDefault(); var v = q.value; q.value = ''; submit(v, false); }
+  });
   if (log) log.addEventListener('click', clickLog);
 
   function loadJsQR(cb) {

@@ -77,7 +77,7 @@
     var head = '<header class="hall-head"><div class="hall-org">' + esc(s.congress.name) + '</div>' +
       '<div class="hall-quorum ' + (q.met ? 'ok' : 'short') + '"><span class="hall-q-num">' + esc(q.present) + '/' +
       esc(q.summoned) + '</span><span class="hall-q-label">có mặt · ' +
-      (q.met ? 'Đủ 2/3' : 'Chưa đủ 2/3 (cần ' + esc(q.needed) + ')') + '</span></div></header>';
+      (q.met ? 'Đủ ' + esc(q.fraction) : 'Chưa đủ ' + esc(q.fraction) + ' (cần ' + esc(q.needed) + ')') + '</span></div></header>';
     var main = it
       ? '<p class="hall-section">' + esc(it.section) + '. ' + esc(it.section_label) + '</p>' +
         '<h1 class="hall-title">' + esc(it.title) + '</h1><p class="hall-presenter">' + esc(it.presenter) + '</p>'

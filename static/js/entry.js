@@ -6,6 +6,8 @@
   var form = document.getElementById('entry-form');
   if (!root || !form) return;
   var input = document.getElementById('reading');
+  var words = document.getElementById('defect-text');   // "lỗi khác": the board's own words
+  var wordList = document.getElementById('defect-words');
   var preview = document.getElementById('preview');
   var status = document.getElementById('entry-status');
   var numberField = document.getElementById('number');
@@ -44,10 +46,13 @@
     items.forEach(function (li) {
       li.classList.toggle('struck', p.struck.indexOf(parseInt(li.dataset.n, 10)) >= 0);
     });
-    if (p.empty) { preview.textContent = ''; preview.className = 'preview'; return; }
+    var said = words ? words.value.trim() : '';
+    if (p.empty && !said) { preview.textContent = ''; preview.className = 'preview'; return; }
     var kept = size - p.struck.length;
     var text, cls;
     if (p.error) { text = p.error; cls = 'bad'; }
+    else if (said && p.defect) { text = 'Chỉ ghi một lý do: phím lỗi hoặc lỗi khác, không cả hai.'; cls = 'bad'; }
+    else if (said) { text = 'Không hợp lệ: «' + said + '».'; cls = 'bad'; }
     else if (p.defect) { text = 'Không hợp lệ (lỗi phiếu).'; cls = 'bad'; }
     else if (kept > seats) { text = 'Giữ ' + kept + ' tên > ' + seats + ': không hợp lệ (thừa số lượng).'; cls = 'bad'; }
     else if (kept === 0 && size > 1) { text = 'Gạch hết tên: không hợp lệ.'; cls = 'bad'; }
@@ -73,6 +78,14 @@
       });
     }
     if (data.next_number) { numberField.value = data.next_number; nextNumber.textContent = data.next_number; }
+    if (data.words && wordList) {
+      wordList.innerHTML = '';
+      data.words.forEach(function (w) {
+        var o = document.createElement('option');
+        o.value = w;
+        wordList.appendChild(o);
+      });
+    }
     if (data.recent) {
       var body = document.querySelector('#recent tbody');
       body.innerHTML = '';
@@ -115,7 +128,7 @@
     if (busy) return;
     var data = new FormData(form);
     if (extraKey) data.set('key', extraKey);
-    if (!(data.get('reading') || '').trim() && !extraKey) {
+    if (!(data.get('reading') || '').trim() && !extraKey && !(data.get('defect_text') || '').trim()) {
       say('Chưa nhập gì: gõ số các tên bị gạch, hoặc «+» nếu không gạch ai.', 'warning');
       return;
     }
@@ -125,7 +138,8 @@
       .then(function (r) { return r.json().catch(function () { return {ok: false, message: 'Lỗi máy chủ (' + r.status + ').'}; }); })
       .then(function (res) {
         apply(res);
-        if (res.ok) { say(res.message, 'success'); input.value = ''; show(); }
+        // A ballot recorded as invalid is confirmed in the warning style, never green.
+        if (res.ok) { say(res.message, res.kind || 'success'); input.value = ''; if (words) words.value = ''; show(); }
         else { say(res.message, 'error'); input.select(); }
       })
       .catch(function () { say('Mất kết nối: phiếu chưa được ghi. Thử lại.', 'error'); })
@@ -133,6 +147,7 @@
   }
 
   input.addEventListener('input', show);
+  if (words) words.addEventListener('input', show);
   input.addEventListener('keydown', function (ev) {
     if (ev.key === 'Escape') { input.value = ''; show(); }
   });

@@ -4,7 +4,7 @@
   var box = document.getElementById('quorum');
   if (!box || !box.dataset.poll) return;
   var OK = box.dataset.okText || 'Đủ điều kiện tiến hành';
-  var SHORT = box.dataset.shortText || 'Chưa đủ 2/3 số được triệu tập';
+  var SHORT = box.dataset.shortText || 'Chưa đủ điều kiện tiến hành';
   function set(k, v) {
     box.querySelectorAll('[data-k="' + k + '"]').forEach(function (el) { el.textContent = v; });
   }

@@ -1,11 +1,11 @@
-// The presidium's run-sheet: keeps the quorum (present / summoned, 2/3) and the present
+// The presidium's run-sheet: keeps the quorum (present / summoned, the rulebook's fraction) and the present
 // count beside the show-of-hands form fresh by polling one cheap JSON endpoint every 3 s
 // (paused while the tab is hidden), and asks before irreversible buttons (data-confirm).
 (function () {
   var box = document.getElementById('quorum');
   if (box && box.dataset.poll) {
     var OK = box.dataset.okText || 'Đủ điều kiện tiến hành';
-    var SHORT = box.dataset.shortText || 'Chưa đủ 2/3 số được triệu tập';
+    var SHORT = box.dataset.shortText || 'Chưa đủ điều kiện tiến hành';
     var set = function (k, v) {
       document.querySelectorAll('[data-k="' + k + '"]').forEach(function (el) { el.textContent = v; });
     };

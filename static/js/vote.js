@@ -2,12 +2,15 @@
    more names than seats, the submit button held while too many are kept, and the count
    spoken to screen readers. Inlined in the page (one round trip on a slow network). The page
    works without this script: the "giữ lại X / tối đa Y" number is a CSS counter, and the
-   server checks everything again. Messages come from the page (data-msg-*), in its language. */
+   server checks everything again. Messages come from the page (data-msg-*), in its language.
+   window.voteBallots(root) sets up the ballots under root: phone-live.js calls it on the
+   content it swaps in when a round opens; a touched ballot is marked data-touched. */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
-  var forms = document.querySelectorAll("form.ballot");
-  Array.prototype.forEach.call(forms, function (form) {
+  function setUp(form) {
+    if (form.getAttribute("data-ready")) { return; }
+    form.setAttribute("data-ready", "1");
     var seats = parseInt(form.getAttribute("data-seats"), 10);
     var boxes = form.querySelectorAll(".cand input");
     var counter = form.querySelector(".counter");
@@ -34,6 +37,7 @@
     }
     Array.prototype.forEach.call(boxes, function (box) {
       box.addEventListener("change", function () {
+        form.setAttribute("data-touched", "1");
         if (box.checked && kept() > seats) {
           box.checked = false;
           var row = box.closest(".cand");
@@ -48,5 +52,10 @@
       if (kept() > seats) { ev.preventDefault(); update("", true); }
     });
     update("", false);
-  });
+  }
+  function setUpAll(root) {
+    Array.prototype.forEach.call((root || document).querySelectorAll("form.ballot"), setUp);
+  }
+  window.voteBallots = setUpAll;
+  setUpAll(document);
 })();

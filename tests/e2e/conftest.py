@@ -55,6 +55,7 @@ def live_server(tmp_path):
     thread.start()
     yield LiveServer(app, f"http://127.0.0.1:{port}")
     server.shutdown()
+    server.server_close()
     with app.app_context():
         db.engine.dispose()
 

@@ -166,12 +166,17 @@ def test_bulk_with_one_bad_row_creates_none(session, api, congress, roll):
             {"full_name": "Nguyễn Văn An", "birth_year": 1980},     # already on the roll
             {"full_name": "Vũ Văn Loại", "category": "chinh_thuc"},
             {"full_name": 42},
-            "not an object",
             {"full_name": "Lý Văn Số", "_row": 99, "_problems": [{"field": "x", "message": "y"}]}]
     resp = api("organizer").post(f"/api/v1/congresses/{congress.id}/delegates", json={"delegates": rows})
     body = error_shape(resp, 422, "invalid")
     assert {(d["row"], d["field"]) for d in body["details"]} == {
-        (2, "gender"), (2, "birth_year"), (3, "full_name"), (4, "category"), (5, "full_name"), (6, "")}
+        (2, "gender"), (2, "birth_year"), (3, "full_name"), (4, "category"), (5, "full_name")}
+    assert roll_count(session, congress.id) == before
+    # a row that is not an object is the wrong shape: refused at the door, with its row
+    resp = api("organizer").post(f"/api/v1/congresses/{congress.id}/delegates",
+                                 json={"delegates": [{"full_name": "Lê Văn Mới"}, "not an object"]})
+    body = error_shape(resp, 422, "invalid")
+    assert [(d["row"], d["field"]) for d in body["details"]] == [(2, "delegates")]
     assert roll_count(session, congress.id) == before
 
 

@@ -64,7 +64,9 @@ def check_all(docs: dict[str, bytes], built) -> list[str]:
 def protected(built) -> list[str]:
     names = [d.full_name for d in built["made"]]
     return names + ["Hai Bà Trưng", "lần thứ IX", "2023–2028", "Hà Nội", "Ngô Gia Tự", "Đoàn Thị Điểm",
-                    "Lê Quý Đôn", "Hoa Sen", "Bạch Mai", "Vĩnh Tuy", "Tây Sơn", "Lê Văn Tám", "Hồng Mai"]
+                    "Lê Quý Đôn", "Hoa Sen", "Bạch Mai", "Vĩnh Tuy", "Tây Sơn", "Lê Văn Tám", "Hồng Mai",
+                    # terms read as one word, and a place with its name (seen broken in the pack)
+                    "Tiểu học", "Mầm non", "thành phố Hà Nội", "quận Hai Bà Trưng", "tỉ lệ"]
 
 
 def test_every_document_of_a_realistic_congress_passes_the_render_checks(app, session):
@@ -73,3 +75,13 @@ def test_every_document_of_a_realistic_congress_passes_the_render_checks(app, se
     docs = render_all(session, built, minutes=bool(os.environ.get("DOCS_DUMP")))
     problems = check_all(docs, built)
     assert problems == [], "\n".join(problems)
+    # guests in protocol (roll) order on the delegate list too, as in the minutes (issue 12 §20)
+    text = chk.all_text(docs["delegate-list"])
+    guests = [g.full_name for g in built["guests"]]
+    assert [text.index(g) for g in guests] == sorted(text.index(g) for g in guests)
+    # the sign-in sheet is certified by the organizers, with the count of signatures to fill in
+    sheet = chk.all_text(docs["attendance-sheet"])
+    assert "TM. BAN TỔ CHỨC" in sheet and "Số người đã ký tên" in sheet
+    # the covering letter fills its first page: only its last paragraph goes with the signature
+    first = chk.parse(docs["dossier"])[0]
+    assert "Đồng thời" in " ".join(w["text"] for w in first.words)

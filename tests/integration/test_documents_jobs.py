@@ -82,7 +82,7 @@ def test_bad_job_request_changes_nothing(app, session, congress, client, login):
     assert "Chưa có ai trong danh sách để in thẻ" in resp.get_data(as_text=True)
     resp = client.post(f"/congresses/{congress.id}/documents/jobs",
                        data={"csrf_token": csrf_from(html), "kind": "nonsense"}, follow_redirects=True)
-    assert "Không có loại tài liệu này" in resp.get_data(as_text=True)
+    assert "Giá trị không nằm trong các lựa chọn cho phép" in resp.get_data(as_text=True)   # the door
     resp = client.post(f"/congresses/{congress.id}/documents/jobs",
                        data={"csrf_token": csrf_from(html), "kind": "ballot", "copies": "9999"}, follow_redirects=True)
     assert "Số bản từ 1 đến 500" in resp.get_data(as_text=True)
@@ -219,10 +219,37 @@ def test_cards_with_personal_voting_links(app, session, congress, client, login,
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
                           check=True).stdout.decode()
     assert text.count("BỎ PHIẾU") == 5 and text.count("ĐIỂM DANH") == 5   # two labelled codes (issue 12)
-    again = organizer.get(body["result_url"])   # the links are credentials: handed out once
-    assert again.status_code == 409 and again.get_json()["error"] == "collected"
+    # a kept document (issue 13 §5): downloaded again, as an attachment, the same file
+    again = organizer.get(body["result_url"])
+    assert again.status_code == 200 and again.data == pdf.data
+    assert again.headers["Content-Disposition"].startswith("attachment")
+    # ... by those who manage the roll only (a secretary may print other documents)
+    assert secretary.get(body["result_url"]).status_code == 403
+    # cards made again keep the links handed out
+    second = organizer.post(f"/api/v1/congresses/{congress.id}/documents/jobs",
+                            json={"kind": "delegate-cards", "params": {"voting_links": True}}).get_json()
     session.expire_all()
-    assert session.get(RenderJob, body["id"]).result is None
+    assert {d.id: d.voting_token_hash for d in session.scalars(sa.select(Delegate)
+                                                                .where(Delegate.category != "guest"))} == after
+    (tmp_path / "again.pdf").write_bytes(organizer.get(second["result_url"]).data)
+    text2 = subprocess.run(["pdftotext", "-enc", "UTF-8", str(tmp_path / "again.pdf"), "-"], capture_output=True,
+                           check=True).stdout.decode()
+    assert text2.count("BỎ PHIẾU") == 5
+    # a reissue needs its confirmation; confirmed, every link is new
+    refused = organizer.post(f"/api/v1/congresses/{congress.id}/documents/jobs",
+                             json={"kind": "delegate-cards", "params": {"voting_links": True, "reissue_links": True}})
+    assert refused.status_code == 422 and "xác nhận" in refused.get_json()["message"]
+    session.expire_all()
+    assert {d.id: d.voting_token_hash for d in session.scalars(sa.select(Delegate)
+                                                                .where(Delegate.category != "guest"))} == after
+    done = organizer.post(f"/api/v1/congresses/{congress.id}/documents/jobs",
+                          json={"kind": "delegate-cards", "params": {"voting_links": True, "reissue_links": True,
+                                                                     "confirm_reissue": True}})
+    assert done.status_code == 202 and done.get_json()["reissue_links"] is True
+    session.expire_all()
+    renewed = {d.id: d.voting_token_hash for d in session.scalars(sa.select(Delegate)
+                                                                  .where(Delegate.category != "guest"))}
+    assert all(renewed[i] != after[i] for i in after)
 
 
 def test_big_path_300_cards(app, session, congress, api, tmp_path):

@@ -258,7 +258,8 @@ def test_paper_ballots_recorded_validated_and_refused_after_close(admin, board, 
     bad_batches = [
         [{"kept": [ids[0]]}, {"kept": [999999]}],           # not on the ballot
         [{"kept": [ids[0], ids[0]]}],                      # same name kept twice
-        [{"spoiled": "coffee stain"}],                     # unknown reason
+        [{"spoiled": "vết \x07 cà phê"}],                  # the board's words with a control character
+        [{"spoiled": "x" * 201}],                          # words over 200 characters
         [{"neither": 1}],
         "not a list",
     ]
@@ -287,7 +288,8 @@ def test_spoiled_reasons_accept_codes_and_plain_words(admin, board, session, con
     assert board.post(f"/api/v1/elections/{eid}/paper-ballots", json={"issued": 5, "ballots": ballots}).status_code == 201
     result = board.post(f"/api/v1/elections/{eid}/close").get_json()
     assert result["invalid_by_reason"] == {"too_many_kept": 0, "all_struck": 0, "not_issued": 1, "no_seal": 1,
-                                           "name_added": 1, "distinguishing_mark": 1, "unclear_strike": 1}
+                                           "name_added": 1, "distinguishing_mark": 1, "unclear_strike": 1,
+                                           "other": 0}
 
 
 def test_close_refused_when_unreconciled(admin, board, session, congress, roll):
@@ -426,3 +428,13 @@ def test_paper_and_electronic_never_both(admin, board, session, congress, roll):
     result = board.post(f"/api/v1/elections/{eid}/close").get_json()
     assert (result["issued"], result["returned"], result["valid"]) == (3, 3, 3)
     assert result["elected"] == [ids[0]]
+
+
+def test_a_bad_candidate_row_is_named_by_row_and_field_in_vietnamese(admin, session, congress, roll):
+    """The door's validation (pydantic) numbers a row of a list of objects like the services do."""
+    resp = admin.post(f"/api/v1/congresses/{congress.id}/elections", json={
+        "title": "Bầu BCH", "body": "other", "seats": 1,
+        "candidates": [{"delegate_id": roll[0].id}, {"full_name": "Lê Văn Mới", "birth_year": "năm ấy"}]})
+    assert resp.status_code == 422
+    assert resp.get_json()["details"] == [{"row": 2, "field": "birth_year", "message": "Phải là số nguyên."}]
+    assert _count(session, Election) == 0

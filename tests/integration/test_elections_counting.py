@@ -142,7 +142,7 @@ def test_insufficient_then_a_new_list(session, congress, present):
     _, ids = _run(session, e, ["ab"] * 3 + ["a"] * 2 + ["c"] * 2)   # a 5/7 only
     assert el.round_result(session, e)["outcome"] == "insufficient"
     # the congress adds a name for the further round
-    newcomer, _ = el.add_candidate(session, election=e, data={"full_name": "Lâm Văn Mới", "birth_year": 1990})
+    newcomer, _ = el.add_candidate(session, election=e, person={"full_name": "Lâm Văn Mới", "birth_year": 1990})
     with pytest.raises(ValidationFailed):          # two seats asked, one is left
         el.create_further_round(session, election=e, candidate_ids=[ids["b"], newcomer.id], seats=2)
     r2 = el.create_further_round(session, election=e, candidate_ids=[ids["b"], newcomer.id], seats=1)
@@ -226,8 +226,10 @@ def test_entry_refusals_and_corrections_trace(session, congress, present):
         el.enter_paper_ballot(session, round=r, number=1, kept=[ids["b"]])
     with pytest.raises(ValidationFailed):                  # id not on the ballot
         el.enter_paper_ballot(session, round=r, kept=[99999])
-    with pytest.raises(ValidationFailed):                  # unknown defect code
-        el.enter_paper_ballot(session, round=r, kept=[], defect="coffee")
+    with pytest.raises(ValidationFailed):                  # the board's words with a control character
+        el.enter_paper_ballot(session, round=r, kept=[], defect="rách\x00")
+    with pytest.raises(ValidationFailed):                  # words too long
+        el.enter_paper_ballot(session, round=r, kept=[], defect="rách " * 60)
     with pytest.raises(ValidationFailed):                  # correction without a reason
         el.correct_paper_ballot(session, round=r, number=1, kept=[ids["b"]], reason=" ")
     with pytest.raises(NotFound):

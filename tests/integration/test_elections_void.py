@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 
 from election_app.auth.models import User
 from election_app.delegates.services import check_in
+from election_app.door import parse
+from election_app.elections.actions import VoidBallot
 from election_app.elections import services as el
 from election_app.elections.models import PaperBallotCorrection, PaperBallotEntry
 from election_app.errors import Conflict, NotFound, ValidationFailed
@@ -117,16 +119,19 @@ def test_void_needs_a_reason_happens_once_and_only_while_open(session, congress,
         with pytest.raises(ValidationFailed) as refused:
             el.void_paper_ballot(session, round=r, team=1, number=2, reason=reason)
         assert refused.value.details[0]["field"] == "reason" and "lý do" in refused.value.message
-    for number in ("x", 0, None):
-        with pytest.raises(ValidationFailed):
-            el.void_paper_ballot(session, round=r, team=1, number=number, reason=REASON)
+    for number in ("x", 0, None, [2]):        # the number's type is checked at the door
+        with pytest.raises(ValidationFailed) as refused:
+            parse(VoidBallot, {"election_id": e.id, "team": 1, "number": number, "reason": REASON})
+        assert refused.value.details[0]["field"] == "number"
+    with pytest.raises(ValidationFailed):
+        el.void_paper_ballot(session, round=r, team=1, number=0, reason=REASON)
     with pytest.raises(ValidationFailed):
         el.void_paper_ballot(session, round=r, team=2, number=1, reason=REASON)      # one team only
     with pytest.raises(NotFound):
         el.void_paper_ballot(session, round=r, team=1, number=3, reason=REASON)
     assert _counts(session) == (0, 0)
 
-    entry = el.void_paper_ballot(session, round=r, team=1, number="2", reason=f"  {REASON} ", user_id=None)
+    entry = el.void_paper_ballot(session, round=r, team=1, number=2, reason=f"  {REASON} ", user_id=None)
     assert entry.is_void and entry.number == 2
     [(fix, _)] = el.corrections(session, r)
     # the entry's content is kept, in the entry and in the trace
@@ -229,7 +234,7 @@ def test_double_entry_void_in_one_team_is_a_missing_ballot_until_both_void(sessi
     el.void_paper_ballot(session, round=r, team=1, number=4, reason=REASON)
     comparison = el.compare_teams(session, r)
     [d] = comparison["disagreements"]
-    assert d["number"] == 4 and d["readings"][1] is None and d["readings"][2] == {"kept": [b, c], "defect": None}
+    assert d["number"] == 4 and d["readings"][1] is None and d["readings"][2] == {"kept": [b, c], "defect": None, "defect_text": None}
     assert d["voided"] == {1: REASON}
     assert "tổ 1: đã huỷ" in d["message"] and "tổ 2: giữ số 2, 3" in d["message"]
     assert comparison["counts"] == {1: 3, 2: 4}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import time
+import tracemalloc
 import zipfile
 
 import pytest
@@ -170,33 +170,40 @@ def _inflation_bomb(size: int = 400 * 1024 * 1024) -> bytes:
 
 
 def _timed(caller, congress, name, data):
-    started = time.perf_counter()
-    status, body = post_file(caller, congress, name, data)
-    return status, body, time.perf_counter() - started
+    """The answer and the peak of Python memory allocated while the server read the file
+    (a bomb must be refused before it is inflated: a bound on memory, not on time, which
+    the shared machine cannot keep; the speed is in ``make bench``)."""
+    tracemalloc.start()
+    try:
+        status, body = post_file(caller, congress, name, data)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return status, body, peak / (1024 * 1024)
 
 
 def test_bombs_and_huge_files_are_refused_fast_in_vietnamese(session, congress, api):
     caller = api("organizer")
     sparse = _sparse_bomb()
     assert len(sparse) < 2000
-    status, body, took = _timed(caller, congress, "bom.xlsx", sparse)
-    print(f"\nsparse .xlsx bomb ({len(sparse)} B): refused in {took * 1000:.0f} ms")
+    status, body, mb = _timed(caller, congress, "bom.xlsx", sparse)
+    print(f"\nsparse .xlsx bomb ({len(sparse)} B): refused, peak {mb:.1f} MB")
     assert status == 422 and "vượt giới hạn" in body["message"] and "không phải .xlsx" not in body["message"]
-    assert took < 0.5
+    assert mb < 40
     inflating = _inflation_bomb()
-    status, body, took = _timed(caller, congress, "bom2.xlsx", inflating)
-    print(f"inflation bomb ({len(inflating) // 1024} KB → 400 MB): refused in {took * 1000:.0f} ms")
-    assert status == 422 and "bom nén" in body["message"] and took < 0.5
+    status, body, mb = _timed(caller, congress, "bom2.xlsx", inflating)
+    print(f"inflation bomb ({len(inflating) // 1024} KB → 400 MB): refused, peak {mb:.1f} MB")
+    assert status == 422 and "bom nén" in body["message"] and mb < 40
     two_million = b"TT,H\xe1\xbb\x8d v\xc3\xa0 t\xc3\xaan\n" + b"1,An\n" * 2_000_000
-    status, body, took = _timed(caller, congress, "big.csv", two_million)
-    print(f"10 MB / 2,000,000-row .csv: refused in {took * 1000:.0f} ms")
-    assert status == 422 and "vượt giới hạn" in body["message"] and took < 1.5
+    status, body, mb = _timed(caller, congress, "big.csv", two_million)
+    print(f"10 MB / 2,000,000-row .csv: refused, peak {mb:.1f} MB")
+    assert status == 422 and "vượt giới hạn" in body["message"] and mb < 80
     rows_only = b"H\xe1\xbb\x8d v\xc3\xa0 t\xc3\xaan\n" + b"An\n" * 1_000_000   # 3 MB, under the size cap
-    status, body, took = _timed(caller, congress, "rows.csv", rows_only)
-    print(f"3 MB / 1,000,000-row .csv: refused in {took * 1000:.0f} ms")
-    assert status == 422 and "vượt giới hạn" in body["message"] and took < 3
+    status, body, mb = _timed(caller, congress, "rows.csv", rows_only)
+    print(f"3 MB / 1,000,000-row .csv: refused, peak {mb:.1f} MB")
+    assert status == 422 and "vượt giới hạn" in body["message"] and mb < 80
     big_cell = "Họ và tên\n".encode() + b'"' + b"A" * (200 * 1024) + b'"\n'
-    status, body, took = _timed(caller, congress, "cell.csv", big_cell)
+    status, body, _ = _timed(caller, congress, "cell.csv", big_cell)
     assert status == 422 and "ô" in body["message"] and "dòng 2" in body["message"], body
     assert roll(session, congress) == {}
 
@@ -213,8 +220,8 @@ def test_ods_repeated_rows_bomb_is_refused(session, congress, api):
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         z.writestr("content.xml", content)
-    status, body, took = _timed(api("organizer"), congress, "bom.ods", buf.getvalue())
-    assert status == 422 and "vượt giới hạn" in body["message"] and took < 0.5
+    status, body, mb = _timed(api("organizer"), congress, "bom.ods", buf.getvalue())
+    assert status == 422 and "vượt giới hạn" in body["message"] and mb < 40
 
 
 def test_five_thousand_rows_of_an_office_list_import_fast(session, congress, api):
@@ -223,9 +230,8 @@ def test_five_thousand_rows_of_an_office_list_import_fast(session, congress, api
         rows.append([i + 1, f"Nguyễn Văn Người{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}",
                      f"{1 + i % 28:02d}/{1 + i % 12:02d}/{1960 + i % 40}", "Nam", "Giáo viên, Tổ 1"])
     rows.append([None, "Tổng cộng: 5000 người"])
-    status, body, took = _timed(api("organizer"), congress, "5000.xlsx", xlsx(rows))
-    print(f"\n5,000-row office list (.xlsx) through the API: {took:.2f} s")
-    assert status == 201 and body["created"] == 5000 and took < 30
+    status, body = post_file(api("organizer"), congress, "5000.xlsx", xlsx(rows))
+    assert status == 201 and body["created"] == 5000     # its time is a figure of make bench
 
 
 # --- identity (issue 11 §4) -----------------------------------------------------------------
@@ -307,3 +313,16 @@ def test_the_page_refuses_a_bomb_in_vietnamese(session, client, congress, page):
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "vượt giới hạn" in html and 'id="import-errors"' in html
     assert roll(session, congress) == {}
+
+
+def test_a_name_typed_over_two_columns_imports_whole(session, congress, api):
+    """"Họ và tên" merged over "Nguyễn Thị" | "Hoà" (issue 15 §1: what offices actually have)."""
+    from tests.rollfiles import to_xlsx
+    rows = [["DANH SÁCH ĐẠI BIỂU", None, None, None], ["TT", "Họ và tên", None, "Năm sinh"],
+            [1, "Nguyễn Thị", "Hoà", 1985], [2, "Trần Văn", "Đức", "5/3/79"], [None, "Tổng cộng: 2 người"]]
+    status, body = post_file(api("organizer"), congress, "a.xlsx", to_xlsx(rows, [(0, 0, 0, 3), (1, 1, 1, 2)]))
+    assert status == 201, body
+    people = roll(session, congress)
+    assert sorted(people) == ["Nguyễn Thị Hoà", "Trần Văn Đức"]
+    d = people["Nguyễn Thị Hoà"]
+    assert (d.ho, d.ten_dem, d.ten, d.birth_year, d.extra) == ("Nguyễn", "Thị", "Hoà", 1985, None)

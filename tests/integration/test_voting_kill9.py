@@ -48,7 +48,8 @@ def _start_server(url: str, port: int) -> subprocess.Popen:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2).read()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as resp:
+                resp.read()
             return proc
         except (urllib.error.URLError, ConnectionError, OSError):
             if proc.poll() is not None:
@@ -65,6 +66,7 @@ def _kill(proc: subprocess.Popen) -> None:
     except ProcessLookupError:
         pass
     proc.wait(timeout=30)
+    proc.stderr.close()
 
 
 def _post_vote(base: str, token: str, eid: int, kept: list) -> tuple[int | None, str | None]:
@@ -75,6 +77,7 @@ def _post_vote(base: str, token: str, eid: int, kept: list) -> tuple[int | None,
         with urllib.request.urlopen(req, timeout=30) as resp:
             return resp.status, json.loads(resp.read())["receipt"]
     except urllib.error.HTTPError as err:
+        err.close()
         return err.code, None
     except (urllib.error.URLError, http.client.HTTPException, ConnectionError, OSError, ValueError):
         return None, None                 # no (whole) answer: the server died under the request

@@ -221,14 +221,17 @@ def test_slip_page_flow(client, api, session, congress, roll):
     assert resp.status_code == 200
     done = resp.get_data(as_text=True)
     assert "receipt-code" in done and "Phiếu QR này đã được sử dụng" in done
-    # the second slip: nobody else struck off yet → refused with a message, nothing written
+    # the second slip: nobody else struck off yet → refused when it is opened, before the
+    # ballot is filled (issue 13 §6); a forced post is refused too, nothing written
     path2 = "/s/" + urls[1].rsplit("/s/", 1)[1]
     page2 = client.get(path2).get_data(as_text=True)
-    review2 = _form_post(client, path2, page2, election_id=election.id, step="review", kept=[str(ids[1])])
-    resp = _form_post(client, path2, review2.get_data(as_text=True), election_id=election.id, step="cast",
-                      kept=[str(ids[1])])
-    assert resp.status_code == 409 and "gạch tên" in resp.get_data(as_text=True)
+    assert "Mời đồng chí đến bàn phát phiếu" in page2 and 'name="kept"' not in page2
+    resp = _form_post(client, path2, page, election_id=election.id, step="cast", kept=[str(ids[1])])
+    assert resp.status_code in (403, 409) and "gạch tên" in resp.get_data(as_text=True)
     assert _ballot_count(session) == 1
+    # once another delegate is struck off, the same slip opens its ballot
+    board.post(f"/api/v1/elections/{election.id}/issue-slip", json={"delegate_ids": [roll[7].id]})
+    assert 'name="kept"' in client.get(path2).get_data(as_text=True)
 
 
 # --- staff pages ---------------------------------------------------------------------

@@ -252,11 +252,12 @@ def test_export_never_writes_a_formula():
     class D:
         code, full_name, gender, birth_year, position, unit = "001", "Lê An", "nam", 1980, "=1+1", "Tổ 1"
         category, is_party_member, ethnicity, education = "official", False, "Kinh", ""
-        birth_date, extra = None, {}
+        birth_date, extra, nationality = None, {}, "=HYPERLINK(\"x\")"
         qualification, political_theory, credential_label, credential_reason = "", "", "Đủ tư cách", ""
     wb = load_workbook(io.BytesIO(importer.export_xlsx([D()], lambda d: "Vắng")))
     cell = wb.worksheets[0]["F2"]
     assert cell.value == "=1+1" and cell.data_type == "s"
+    assert wb.worksheets[0]["K2"].data_type == "s"
 
 
 # --- the check-in QR ------------------------------------------------------------------

@@ -7,8 +7,8 @@ import subprocess
 import pytest
 
 from election_app.documents.render import (BASE_URL, STATIC_ROOT, DocumentRenderError, FetchRefused,
-                                           Renderer, StaticOnlyFetcher, render_copies, render_parts,
-                                           render_pdf)
+                                           Renderer, StaticOnlyFetcher, join_pdfs, render_copies,
+                                           render_parts, render_parts_parallel, render_pdf)
 
 FONT = STATIC_ROOT / "fonts" / "LiberationSerif-Regular.ttf"
 CSS = ('@font-face { font-family: "Liberation Serif"; src: url("fonts/LiberationSerif-Regular.ttf"); }'
@@ -93,3 +93,46 @@ def test_copies_with_a_blank_after_odd_multi_page_copies(tmp_path):
 def test_nothing_to_render():
     with pytest.raises(DocumentRenderError):
         render_parts([])
+
+
+def _text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "t.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                          check=True).stdout.decode()
+
+
+def test_parallel_parts_keep_their_order_and_title(tmp_path):
+    """Issue 17: a big card sheet is laid out by several processes; the joined PDF has
+    every page in the order of the parts, the first part's title, and progress counts parts."""
+    seen = []
+    parts = [f"<html><head><title>Thẻ đại biểu</title><style>{CSS}</style></head><body>"
+             f"<p>Phần {i}</p><p style='page-break-before: always'>Trang hai của phần {i}</p></body></html>"
+             for i in range(5)]
+    pdf = render_parts_parallel(parts, processes=2, progress=seen.append)
+    assert _pages(pdf, tmp_path) == 10
+    text = _text(pdf, tmp_path)
+    order = [text.index(f"Phần {i}") for i in range(5)]
+    assert order == sorted(order)
+    assert text.index("Trang hai của phần 2") < text.index("Phần 3")
+    assert sorted(seen) == seen and seen[-1] == 5 and len(seen) == 2   # one report per process
+    info = subprocess.run(["pdfinfo", str(tmp_path / "t.pdf")], capture_output=True, check=True).stdout.decode()
+    assert "Thẻ đại biểu" in info
+    assert render_parts_parallel(parts, processes=2) != render_parts(parts)  # really another path
+    assert _pages(render_parts(parts), tmp_path) == 10
+
+
+def test_a_refused_resource_stops_a_parallel_render_too():
+    parts = ["<html><body><p>1</p></body></html>",
+             '<html><body><img src="http://example.com/tracker.png"></body></html>']
+    with pytest.raises(DocumentRenderError):
+        render_parts_parallel(parts, processes=2)
+
+
+def test_join_keeps_every_page(tmp_path):
+    one = render_pdf("<html><body><p>Một</p></body></html>")
+    two = render_pdf("<html><body><p>Hai</p><p style='page-break-before: always'>Ba</p></body></html>")
+    joined = join_pdfs([one, two])
+    assert _pages(joined, tmp_path) == 3
+    text = _text(joined, tmp_path)
+    assert text.index("Một") < text.index("Hai") < text.index("Ba")

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from election_app.errors import ValidationFailed
 from election_app.imports import legacy, read_list, records
 from election_app.rules import INVISIBLE, duplicate_key, normalize_text
-from tests.rollfiles import to_csv, to_ods, to_xls, tcvn3, vni, xlsx
+from tests.rollfiles import tcvn3, to_csv, to_ods, to_xls, to_xlsx, vni, xlsx
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -179,3 +179,74 @@ def test_random_ole_bytes_never_crash_the_xls_reader(tail):
         records(read_list("a.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + tail))
     except ValidationFailed as err:
         assert err.message
+
+
+# --- candidate lists (ứng cử / đề cử): the same reader, kind "candidates" ------------------------
+
+CANDIDATE_SPELLINGS = {
+    "_index": ["TT", "STT", "Số TT"],
+    "full_name": ["Họ và tên", "Họ tên", "HỌ VÀ TÊN", "Họ và tên người ứng cử"],
+    "birth": ["Năm sinh", "Ngày sinh", "Ngày, tháng, năm sinh", "Ngày tháng năm sinh"],
+    "gender": ["Giới tính", "Nam/Nữ"],
+    "position_unit": ["Chức vụ, đơn vị công tác", "Chức vụ, đơn vị", "Chức danh, đơn vị công tác",
+                      "Chức vụ và nơi công tác"],
+    "nomination": ["Ứng cử/Đề cử", "Ứng cử, đề cử", "Hình thức (ứng cử/đề cử)", "Tự ứng cử/Được đề cử"],
+}
+
+
+@FAST
+@given(st.permutations(list(CANDIDATE_SPELLINGS)), st.data(), st.integers(0, 5), st.booleans(), st.booleans(),
+       st.sampled_from(["xlsx", "csv", "ods", "xls"]), st.sampled_from(["unicode", "tcvn3", "vni"]), st.booleans())
+def test_random_candidate_header_layouts_are_understood(order, data, title_rows, birth_by_sex, marks, fmt, font,
+                                                        split_name):
+    """Random order and spellings, and either one-row columns or the two-row groups "Năm sinh"
+    over "Nam | Nữ" (replacing birth and sex) and "Hình thức" over "Ứng cử | Đề cử" (an x);
+    the name whole or over two columns ("Nguyễn Văn" | "Đức": merged header, or "Họ đệm | Tên"
+    under it)."""
+    top, sub, values, merges, name_merge = [], [], [], [], []
+    two_rows = birth_by_sex or marks
+    for f in order:
+        c = len(top)
+        if f == "gender" and birth_by_sex:
+            continue
+        if f == "full_name" and split_name:
+            top += [data.draw(st.sampled_from(["Họ và tên", "Họ tên", "HỌ VÀ TÊN"])), None]
+            sub += ["Họ đệm", "Tên"] if two_rows else [None, None]
+            values += ["Trần Văn", "Đức"]
+            name_merge = [(title_rows, c, title_rows, c + 1)]
+            merges += name_merge
+            continue
+        if f == "birth" and birth_by_sex:
+            top += ["Năm sinh", None]
+            sub += ["Nam", "Nữ"]
+            values += ["12/03/1985", None]
+            merges.append((title_rows, c, title_rows, c + 1))
+        elif f == "nomination" and marks:
+            top += ["Hình thức", None]
+            sub += ["Ứng cử", "Đề cử"]
+            values += ["x", None]
+            merges.append((title_rows, c, title_rows, c + 1))
+        else:
+            top.append(data.draw(st.sampled_from(CANDIDATE_SPELLINGS[f])))
+            sub.append(None)
+            values.append({"_index": 1, "full_name": NAMES[1], "birth": "12/03/1985", "gender": "Nam",
+                           "position_unit": "Giáo viên, Tổ 1", "nomination": "Ứng cử"}[f])
+            merges.append((title_rows, c, title_rows + 1, c))
+    width = len(top)
+    title = [["DANH SÁCH ỨNG CỬ, ĐỀ CỬ BAN CHẤP HÀNH"] + [None] * (width - 1)] * title_rows
+    rows = title + ([top, sub] if two_rows else [top]) + [values, [None, "Tổng cộng: 1 người"] + [None] * (width - 2)]
+    merges = merges if two_rows else name_merge
+    if font != "unicode":
+        conv = tcvn3 if font == "tcvn3" else vni
+        rows = [[conv(v) if isinstance(v, str) else v for v in r] for r in rows]
+    blob = {"xlsx": lambda: to_xlsx(rows, merges), "csv": lambda: to_csv(rows),
+            "ods": lambda: to_ods(rows, merges, 10), "xls": lambda: to_xls(rows, merges)}[fmt]()
+    reading = read_list(f"a.{fmt}", blob, kind="candidates")
+    assert reading.encoding == font
+    # Without merge information a one-row name over two columns is a guess to confirm.
+    guess = split_name and not two_rows and fmt == "csv"
+    assert reading.layout.all_sure != guess, [(c.label, c.field, c.sure) for c in reading.layout.columns]
+    (rec,) = records(reading)
+    assert "_problems" not in rec, rec
+    assert rec["full_name"] == NAMES[1] and rec["birth_year"] == 1985 and rec["birth_date"] == "1985-03-12"
+    assert (rec["position"], rec["unit"], rec["nomination"], rec["gender"].lower()) == ("Giáo viên", "Tổ 1", "self", "nam")

@@ -51,6 +51,15 @@ def test_unknown_defect_code_is_refused():
         judge_ballot(set(), LIST5, 3, defect="torn")
 
 
+def test_a_defect_in_the_boards_own_words_is_the_code_other():
+    """RULES §4.2, 3: any other defect the board writes in its own words makes the ballot
+    invalid; the rules see the code "other" (the words live beside the entry)."""
+    from election_app.rules import OTHER_DEFECT
+    verdict = judge_ballot({"a"}, LIST5, 3, defect=OTHER_DEFECT)
+    assert verdict == BallotVerdict(valid=False, reason="other", kept=frozenset({"a"}))
+    assert INVALID_REASONS[OTHER_DEFECT] == "Phiếu có lỗi khác do Ban bầu cử ghi"
+
+
 def test_kept_name_not_on_the_list_is_an_entry_error():
     with pytest.raises(BallotError, match="không có trong danh sách bầu cử: z"):
         judge_ballot({"a", "z"}, LIST5, 3)
@@ -78,7 +87,7 @@ def test_reason_labels_are_vietnamese():
         "distinguishing_mark": "Phiếu có dấu hiệu riêng / đánh dấu riêng",
         "unclear_strike": "Phiếu gạch không rõ ràng, không xác định được người bị gạch",
     }
-    assert set(INVALID_REASONS) == set(DEFECT_REASONS) | {"too_many_kept", "all_struck"}
+    assert set(INVALID_REASONS) == set(DEFECT_REASONS) | {"too_many_kept", "all_struck", "other"}
     assert INVALID_REASONS["too_many_kept"].startswith("Phiếu bầu thừa số lượng")
     assert INVALID_REASONS["all_struck"] == "Phiếu gạch hết tên trong danh sách"
 

@@ -121,8 +121,9 @@ def test_tone_order_none_huyen_hoi_nga_sac_nang():
         ("An", "Anh", "prefix first"),
         ("Anh", "Ánh", "same letters: no tone before sắc"),
         ("Ánh", "Ba", "letters first"),
-        ("Án", "Anh", "tone ignored while letters differ: an < anh"),
-        ("Ạng", "Anh", "ang < anh whatever the tones"),
+        ("Anh", "Án", "the tone of the a outranks the later letters (RULES §4.1)"),
+        ("Anh", "Ạng", "a before ạ, whatever comes after"),
+        ("Ang", "Anh", "same letters and tones up to g < h"),
         ("Ấn", "Bà", "â is a letter, tone is secondary"),
         ("Anh", "Ăn", "a < ă at the first letter"),
         ("Ăn", "Ân", "ă < â"),
@@ -140,6 +141,69 @@ def test_tone_order_none_huyen_hoi_nga_sac_nang():
 )
 def test_word_pairs(lower, higher, why):
     assert name_sort_key("", "", lower) < name_sort_key("", "", higher), why
+
+
+# RULES §4.1: letter by letter, each letter with its tone (the default, ``letter_tone``);
+# CLDR ``vi`` (``cldr``, a preset option) compares tones only when the letters tie.
+RULES_EXAMPLES = [
+    ("Hoan", "Hòa"), ("Nghiệm", "Nghĩa"), ("Thanh", "Thái"), ("Duy", "Dũng"),
+]
+
+
+@pytest.mark.parametrize(("lower", "higher"), RULES_EXAMPLES)
+def test_rules_examples_letter_by_letter_with_the_tone(lower, higher):
+    assert name_sort_key("", "", lower) < name_sort_key("", "", higher)
+    assert name_sort_key("", "", lower, order="letter_tone") < name_sort_key("", "", higher, order="letter_tone")
+    assert by_ten([higher, lower]) == [lower, higher]
+    assert by_ten([nfd(higher), nfd(lower)]) == [nfd(lower), nfd(higher)]
+
+
+@pytest.mark.parametrize(("lower", "higher"), RULES_EXAMPLES)
+def test_cldr_order_reverses_the_rules_examples(lower, higher):
+    assert name_sort_key("", "", higher, order="cldr") < name_sort_key("", "", lower, order="cldr")
+
+
+@pytest.mark.parametrize(
+    ("lower", "higher", "why"),
+    [
+        ("Hoà", "Hoàn", "prefix first once the tone sits on the main vowel (hoà)"),
+        ("Hòa", "Hoạch", "same letter a: huyền < nặng"),
+        ("Thuỷ", "Thuý", "same letter y: hỏi < sắc"),
+        ("Hoa", "Hòa", "unmarked first"),
+        ("Hòa", "Hỏa", "huyền < hỏi"),
+        ("Hỏa", "Hõa", "hỏi < ngã"),
+        ("Hõa", "Hóa", "ngã < sắc"),
+        ("Hóa", "Họa", "sắc < nặng"),
+        ("Hoác", "Họa", "the tone on a (sắc < nặng) decides before the c"),
+        ("Quyên", "Quý", "qu: the tone sits on y, and y comes before ý"),
+        ("Quyên", "Quỳnh", "y before ỳ"),
+        ("Giang", "Giàu", "gi: a before à"),
+        ("Dũng", "Đa", "d < đ before any tone"),
+        ("Tuấn", "Tuệ", "â < ê"),
+        ("Người", "Ngưu", "ơ < u"),
+        ("Thư", "Thừa", "prefix first"),
+    ],
+)
+def test_letter_tone_pairs(lower, higher, why):
+    assert name_sort_key("", "", lower) < name_sort_key("", "", higher), why
+
+
+@pytest.mark.parametrize(("old", "new"), [("Hoà", "Hòa"), ("Thuỷ", "Thủy"), ("Khoẻ", "Khỏe"),
+                                          ("Hoá", "Hóa"), ("Toạ", "Tọa"), ("Quý", "Qúy")])
+def test_letter_tone_old_and_new_placement_are_one_spelling(old, new):
+    assert name_sort_key("", "", old)[:2] == name_sort_key("", "", new)[:2]
+    assert name_sort_key("", "", nfd(old))[:2] == name_sort_key("", "", new)[:2]
+
+
+def test_unknown_name_order_is_refused_in_vietnamese():
+    with pytest.raises(ValueError, match="Cách xếp tên"):
+        name_sort_key("", "", "An", order="unicode")
+
+
+def test_sort_people_follows_the_order_given():
+    people = [("", "", "Hòa"), ("", "", "Hoan")]
+    assert sort_people(people) == [("", "", "Hoan"), ("", "", "Hòa")]
+    assert sort_people(people, order="cldr") == [("", "", "Hòa"), ("", "", "Hoan")]
 
 
 def test_case_is_not_a_letter_difference():
