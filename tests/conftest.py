@@ -77,7 +77,14 @@ class BufferedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         kwargs.setdefault("buffered", True)
-        return super().open(*args, **kwargs)
+        response = super().open(*args, **kwargs)
+        # A multipart body over 500 KB is spooled by werkzeug's test client into a temporary
+        # file that it never closes (a real server's input stream is the socket): close it.
+        request = getattr(response, "request", None)
+        stream = request.environ.get("wsgi.input") if request is not None else None
+        if stream is not None and hasattr(stream, "close"):
+            stream.close()
+        return response
 
 
 Flask.test_client_class = BufferedClient
