@@ -15,6 +15,10 @@ from election_app.db import db
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
+# The hall's name for the laptop, as a phone on the hall's Wi-Fi would reach it. The app
+# refuses to print voting QRs with a loopback address (issue 12 §12, issue 13 §1), so the
+# live server's public address is this name; Chromium resolves it to the loopback server.
+HALL_HOST = "hoitruong.test"
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +26,7 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True,
             "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--no-first-run",
-                     "--disable-dev-shm-usage"]}
+                     "--disable-dev-shm-usage", f"--host-resolver-rules=MAP {HALL_HOST} 127.0.0.1"]}
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +54,7 @@ def live_server(tmp_path):
         upgrade(revision="heads")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     port = server.server_port
-    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
+    app.config["PUBLIC_BASE_URL"] = f"http://{HALL_HOST}:{port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield LiveServer(app, f"http://127.0.0.1:{port}")

@@ -65,7 +65,8 @@ def test_voting_cards_download_again_and_keep_the_links(browser, live_server, st
     shot(page, "cards-kept-1-job-page-after-reload-1366")
     with page.expect_download() as dl2:
         page.locator('[data-k="download"]').click()
-    assert open(dl2.value.path(), "rb").read() == open(dl.value.path(), "rb").read()
+    from pathlib import Path
+    assert Path(dl2.value.path()).read_bytes() == Path(dl.value.path()).read_bytes()
     # cards made again: the links handed out stay valid
     _make_cards(page, live_server.url, cid)
     assert _hashes(live_server, cid) == first
