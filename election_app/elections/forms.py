@@ -21,6 +21,8 @@ LABEL_MSGIDS = (
     _l("Ban Chấp hành"), _l("Ủy ban Kiểm tra"), _l("Chủ tịch Công đoàn"),
     _l("Đại biểu đi dự Đại hội Công đoàn cấp trên"), _l("Đại biểu dự khuyết đi dự Đại hội Công đoàn cấp trên"),
     _l("Khác"), _l("Ứng cử"), _l("Đề cử"),
+    # rules.INVALID_REASONS["other"] (the board's own words, issue 13 §10)
+    _l("Phiếu có lỗi khác do Ban bầu cử ghi"),
     # services.OUTCOME_LABELS, STATUS_LABELS, METHOD_LABELS
     _l("Đang bỏ phiếu / kiểm phiếu"), _l("Đã bầu đủ số lượng"),
     _l("Có người bằng phiếu ở vị trí cuối: cần bầu lần tiếp theo"), _l("Chưa bầu đủ số lượng"),

@@ -129,7 +129,7 @@ def test_english_on_the_main_pages(session, client, login, congress, roll):
         f"/congresses/{cid}/delegates": ["List of delegates", "+ Add", "Import from Excel", "Export to Excel",
                                          "Card no.", "Full name"],
         f"/congresses/{cid}/delegates/import": ["Import the roll from Excel", "Download the template (.xlsx)"],
-        f"/congresses/{cid}/checkin": ["Scan the QR code on the card", "Search by name", "Turn on the camera"],
+        f"/congresses/{cid}/checkin": ["Scan a delegate card or citizen ID card", "Search by name", "Turn on the camera"],
         f"/congresses/{cid}/attendance": ["Summoned", "Present", "Absent", "Fewer than 2/3 of those summoned"],
         f"/congresses/{cid}/credentials": ["Credentials check of delegates", "summoned"],
         f"/congresses/{cid}/delegates/new": ["Add a person to the roll", "Save and add another"],
