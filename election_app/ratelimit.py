@@ -85,6 +85,19 @@ def check_limit(session: Session, *, key: str, limit: int, window_seconds: int,
         raise TooManyRequests(message)
 
 
+def check_limits(session: Session, *, keys: list[tuple[str, int]], window_seconds: int,
+                 now: float | None = None, message: str = RATE_LIMITED_MESSAGE) -> None:
+    """``check_limit`` for several ``(key, limit)`` pairs in one query (the voting path checks
+    the device's and the address's counts on every ballot)."""
+    start = _window(now, window_seconds)
+    limits = dict(keys)
+    rows = session.execute(select(RateLimitBucket.key, RateLimitBucket.count)
+                           .where(RateLimitBucket.key.in_(list(limits)), RateLimitBucket.window_start == start))
+    for key, count in rows:
+        if int(count) >= limits[key]:
+            raise TooManyRequests(message)
+
+
 def purge_old(session: Session, *, prefix: str, window_seconds: int, now: float | None = None) -> int:
     """Drop this limiter's buckets of past windows (housekeeping; safe to run any time)."""
     from sqlalchemy import delete

@@ -570,6 +570,57 @@ def lock_round(session: Session, *, round: Round, exclusive: bool = True) -> Rou
                            .execution_options(populate_existing=True)).one()
 
 
+def lock_round_state(session: Session, *, round_id: int, exclusive: bool = False):
+    """``lock_round`` for the ballot's hot path: the same lock, and only what a ballot is
+    checked against under it (status, the box's public key, a bare paper count), read as a
+    row rather than loaded into the session."""
+    _take_write_lock(session)
+    return session.execute(select(Round.status, Round.box_public_key, Round.paper_issued_count)
+                           .where(Round.id == round_id).with_for_update(read=not exclusive)).one()
+
+
+def add_participation(session: Session, *, round_id: int, delegate_id: int, method: str) -> bool:
+    """Strike a delegate off for one round: False when a row is already there (the primary
+    key is the rule "one delegate, one ballot per round"), without failing the transaction."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    done = session.execute(insert(RoundParticipation).values(round_id=round_id, delegate_id=delegate_id,
+                                                             method=method).on_conflict_do_nothing())
+    return done.rowcount == 1
+
+
+def add_sealed_ballot(session: Session, *, round_id: int, ciphertext: bytes) -> None:
+    """One sealed ballot (random id, the round, the ciphertext: nothing else)."""
+    from ..db import random_id
+    session.execute(SealedBallot.__table__.insert().values(id=random_id(), round_id=round_id,
+                                                           ciphertext=ciphertext))
+
+
+# The candidate ids of an open round, by (round id, the round's box public key): the list is
+# fixed when the round is created and the public key is drawn at random when it opens, so
+# a key names one opening of one round in one database; another process, a restored copy or
+# a reopened round has another key and reads the list itself.
+_ROUND_IDS: dict[tuple[int, str], list[int]] = {}
+
+
+def round_candidate_ids(session: Session, round: Round) -> list[int]:
+    """The round's candidate ids in ballot order."""
+    key = (round.id, round.box_public_key) if round.status == "open" and round.box_public_key else None
+    hit = _ROUND_IDS.get(key) if key else None
+    if hit is not None:
+        return list(hit)
+    ids = list(session.scalars(select(RoundCandidate.candidate_id).where(RoundCandidate.round_id == round.id)
+                               .order_by(RoundCandidate.ballot_number)))
+    if key:
+        if len(_ROUND_IDS) > 256:
+            _ROUND_IDS.clear()
+        _ROUND_IDS[key] = ids
+    return list(ids)
+
+
 def _require_open(session: Session, election: Election, *, exclusive: bool = False) -> Round:
     """The election's open round, re-read under the round lock (see ``lock_round``)."""
     r = current_round(session, election)

@@ -226,9 +226,10 @@ def resolve_voter(session: Session, *, token: str, kind: str | None = None,
     secret = secret if secret is not None else tokens.current_secret()
     if kind in (None, "link"):
         digest = tokens.hash_token(token, purpose=tokens.PURPOSE_LINK, secret=secret)
-        delegate = session.scalar(select(Delegate).where(Delegate.voting_token_hash == digest))
-        if delegate is not None:
-            return Voter(kind="link", congress=session.get(Congress, delegate.congress_id), delegate=delegate)
+        row = session.execute(select(Delegate, Congress).join(Congress, Congress.id == Delegate.congress_id)
+                              .where(Delegate.voting_token_hash == digest)).first()
+        if row is not None:
+            return Voter(kind="link", congress=row[1], delegate=row[0])
     if kind in (None, "slip"):
         digest = tokens.hash_token(token, purpose=tokens.PURPOSE_SLIP, secret=secret)
         slip = session.get(VotingSlip, digest)
@@ -382,19 +383,6 @@ def clean_kept(kept, *, candidate_ids: list[int], seats: int) -> list[int]:
     return sorted(ids)
 
 
-def _open_round_locked(session: Session, *, election: Election, exclusive: bool) -> Round:
-    """The election's open round, re-read under a row lock (PostgreSQL: FOR SHARE, or FOR
-    UPDATE for slips) so that closing the round waits for ballots being cast and a ballot
-    cast after the close sees the round closed."""
-    rnd = elections.current_round(session, election)
-    if rnd is None:
-        raise Conflict("Cuộc bầu cử chưa có lần bầu nào đang mở.", code="round_not_open")
-    rnd = lock_round(session, round=rnd, exclusive=exclusive)
-    if rnd.status != "open":
-        raise Conflict(f"Lần bầu thứ {rnd.number} hiện không mở để bỏ phiếu.", code="round_not_open")
-    return rnd
-
-
 def voter_receipt(voter: Voter, round: Round, *, token: str, secret: str | None = None) -> str:
     """The receipt code of ``voter``'s ballot in ``round`` (derived from the token)."""
     purpose = tokens.PURPOSE_SLIP if voter.kind == "slip" else tokens.PURPOSE_LINK
@@ -410,11 +398,46 @@ def cast_ballot(session: Session, *, voter: Voter, election: Election, kept, tok
     delegates struck off for a slip. The sealed ballot is the kept ids and the receipt code
     (derived from ``token``), encrypted to the round's public key (box.py). All in the
     caller's transaction; the caller commits. 403 not eligible, 409 round not open /
-    already voted / a bare paper count recorded, 422 bad ``kept``."""
-    _take_write_lock(session)
+    already voted / a bare paper count recorded, 422 bad ``kept``.
+
+    The work that needs no lock comes first (issue 17 §1: the write lock is SQLite's one
+    writer): the round and its list are read, the ballot checked, the receipt derived and the
+    ballot sealed; then, under the round's lock, the round is read again (still open, the same
+    box, no bare paper count) and the rows are written. The answers and their order are those
+    of a check made wholly under the lock: round not open, already voted, not eligible, bare
+    count, then a bad ballot."""
     if election.congress_id != voter.congress.id:
         raise NotFound("Không tìm thấy cuộc bầu cử.")
-    rnd = _open_round_locked(session, election=election, exclusive=voter.kind == "slip")
+    secret = secret if secret is not None else tokens.current_secret()
+    rnd = elections.current_round(session, election)
+    if rnd is None:
+        raise Conflict("Cuộc bầu cử chưa có lần bầu nào đang mở.", code="round_not_open")
+    if rnd.status == "open" and rnd.box_public_key is None:  # a round opened before the sealed box existed
+        rnd = lock_round(session, round=rnd, exclusive=voter.kind == "slip")
+        if rnd.status == "open" and rnd.box_public_key is None:
+            fresh = box.new_box(round_id=rnd.id, secret=secret)
+            rnd.box_mode, rnd.box_public_key = fresh["mode"], fresh["public_key"]
+            rnd.box_wrapped_key, rnd.box_salt = fresh["wrapped_key"], fresh["salt"]
+    sealed = None
+    refused: ValidationFailed | None = None
+    if rnd.status == "open":
+        candidate_ids = elections.round_candidate_ids(session, rnd)
+        try:
+            kept_ids = clean_kept(kept, candidate_ids=candidate_ids, seats=rnd.seats)
+            try:  # the verdict is given again at close, from the opened box
+                judge_ballot(kept_ids, candidate_ids, rnd.seats)
+            except BallotError as err:  # clean_kept already refuses these; belt and braces
+                raise ValidationFailed(str(err), [{"field": "kept", "message": str(err)}])
+        except ValidationFailed as err:
+            refused = err       # answered only if nothing that comes first under the lock refuses
+        else:
+            code = voter_receipt(voter, rnd, token=token, secret=secret)
+            sealed = box.seal(rnd.box_public_key, kept=kept_ids, receipt=code,
+                              size=box.padded_size(len(candidate_ids)))
+
+    state = elections.lock_round_state(session, round_id=rnd.id, exclusive=voter.kind == "slip")
+    if state.status != "open" or state.box_public_key != rnd.box_public_key:
+        raise Conflict(f"Lần bầu thứ {rnd.number} hiện không mở để bỏ phiếu.", code="round_not_open")
     if voter.kind == "slip":
         if voter.slip.round_id != rnd.id:
             if voter.slip_round.election_id == election.id:
@@ -423,24 +446,23 @@ def cast_ballot(session: Session, *, voter: Voter, election: Election, kept, tok
         if voter.slip.is_used:
             raise Conflict("Phiếu QR này đã được sử dụng.", code="already_voted")
     else:
+        # The primary key is the rule (one delegate, one ballot per round): a row already
+        # there, paper or phone, means already voted; its method says which words to answer.
         delegate = voter.delegate
-        method = participation_method(session, round_id=rnd.id, delegate_id=delegate.id)
-        if method is not None:
-            raise Conflict(already_message(method), code="already_voted")
+        if not elections.add_participation(session, round_id=rnd.id, delegate_id=delegate.id,
+                                           method="electronic"):
+            method = participation_method(session, round_id=rnd.id, delegate_id=delegate.id)
+            raise Conflict(already_message(method or "electronic"), code="already_voted")
         reason = elections.voter_may_receive_ballot(delegate)
         if reason:
             raise Forbidden(reason, code="not_eligible")
 
-    if rnd.paper_issued_count:
+    if state.paper_issued_count:
         raise Conflict("Ban bầu cử đã ghi số phiếu giấy phát ra theo cách đếm tổng (không gạch tên) trong lần "
                        "bầu này, nên không nhận phiếu điện tử (Điều 4.5: mỗi đại biểu một phiếu). Đề nghị "
                        "đồng chí bỏ phiếu giấy.", code="bare_count_recorded")
-    candidate_ids = [c["id"] for c in ballot_candidates(session, round=rnd)]
-    kept_ids = clean_kept(kept, candidate_ids=candidate_ids, seats=rnd.seats)
-    try:  # the verdict is given again at close, from the opened box
-        judge_ballot(kept_ids, candidate_ids, rnd.seats)
-    except BallotError as err:  # clean_kept already refuses these; belt and braces
-        raise ValidationFailed(str(err), [{"field": "kept", "message": str(err)}])
+    if refused is not None:
+        raise refused
 
     if voter.kind == "slip":
         used = session.execute(update(VotingSlip)
@@ -457,24 +479,7 @@ def cast_ballot(session: Session, *, voter: Voter, election: Election, kept, tok
             raise Conflict("Số phiếu QR đã dùng sẽ vượt số đại biểu được gạch tên nhận phiếu QR. "
                            "Đề nghị đại biểu đến bàn phát phiếu để được gạch tên trước khi bỏ phiếu.",
                            code="slip_not_issued")
-    else:
-        session.add(RoundParticipation(round_id=rnd.id, delegate_id=voter.delegate.id, method="electronic"))
-        try:
-            session.flush()
-        except IntegrityError:
-            # The caller rolls the transaction back (the error handlers do).
-            raise Conflict("Đồng chí đã nhận phiếu trong lần bầu này (phiếu giấy hoặc điện tử).",
-                           code="already_voted")
-
-    if rnd.box_public_key is None:  # a round opened before the sealed box existed
-        fresh = box.new_box(round_id=rnd.id, secret=secret if secret is not None else tokens.current_secret())
-        rnd.box_mode, rnd.box_public_key = fresh["mode"], fresh["public_key"]
-        rnd.box_wrapped_key, rnd.box_salt = fresh["wrapped_key"], fresh["salt"]
-    code = voter_receipt(voter, rnd, token=token, secret=secret)
-    size = box.padded_size(len(candidate_ids))
-    session.add(SealedBallot(round_id=rnd.id, ciphertext=box.seal(rnd.box_public_key, kept=kept_ids,
-                                                                  receipt=code, size=size)))
-    session.flush()
+    elections.add_sealed_ballot(session, round_id=rnd.id, ciphertext=sealed)
     return code
 
 

@@ -31,9 +31,8 @@ def voter_for_request(token: str, kind: str | None = None) -> services.Voter:
     A failure is counted in a unit of work of its own, before the error answer."""
     cfg = current_app.config
     window = int(cfg.get("VOTE_FAIL_WINDOW", 300))
-    for key, limit_name in _fail_keys():
-        ratelimit.check_limit(db.session, key=key, limit=int(cfg.get(limit_name)), window_seconds=window,
-                              message=VOTE_LIMITED_MESSAGE)
+    ratelimit.check_limits(db.session, keys=[(key, int(cfg.get(limit_name))) for key, limit_name in _fail_keys()],
+                           window_seconds=window, message=VOTE_LIMITED_MESSAGE)
     try:
         return services.resolve_voter(db.session, token=token, kind=kind)
     except services.InvalidCredential:
