@@ -32,7 +32,7 @@ import threading
 import time
 import uuid
 
-from .common import (ROOT, SECRET, Client, child_pids, gunicorn, latency_summary, make_app, migrate, rss_mb,
+from .common import (ROOT, SECRET, Client, child_pids, cpu_seconds, gunicorn, latency_summary, make_app, migrate, rss_mb,
                      run_parallel, tmpdir, write_results)
 
 VOTERS = int(os.environ.get("BENCH_VOTERS", "1000"))
@@ -125,7 +125,10 @@ def _burst(port: int, data: dict, reconcile) -> dict:
     def vote(ti, i):
         return clients[ti].request("POST", f"/api/v1/vote/{tokens[i]}/elections/{eid}", {"kept": cand[: 5 - (i % 3)]})
 
+    workers = child_pids(gunicorn.pid)
+    cpu0 = sum(cpu_seconds(p) for p in workers)
     results, wall = run_parallel(CLIENT_THREADS, list(range(len(tokens))), vote)
+    cpu = sum(cpu_seconds(p) for p in workers) - cpu0
     time.sleep(0.5)
     pollers.stdin.write("stop\n")
     pollers.stdin.flush()
@@ -140,6 +143,8 @@ def _burst(port: int, data: dict, reconcile) -> dict:
     return {"voters": len(tokens), "wall_s": round(wall, 3), "ballots_per_s": round(len(tokens) / wall, 1),
             "p50_ms": lat["p50_ms"], "p99_ms": lat["p99_ms"], "latency": lat, "status_codes": codes,
             "errors": sum(v for k, v in codes.items() if k != "201"),
+            "server_cpu_s": round(cpu, 2),
+            "server_cpu_ms_per_ballot": round(cpu / len(tokens) * 1000, 2),   # the phones' polls included
             "polls": polls, "rss_mb_per_worker": sorted(sampler.peak.values()),
             "reconciliation": reconcile(port)}
 

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from ..congress.models import KIND_LABELS, Congress
 from .. import hooks
-from ..db import utcnow
+from ..db import GATE_KEY, utcnow, writer_gate
 from ..delegates.models import Delegate
 from ..delegates.services import attendance, is_citizen, is_summoned
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -545,6 +545,9 @@ def _current_secret() -> str:
     return current_app.config["SECRET_KEY"]
 
 
+WRITER_GATE_TIMEOUT = 10.0    # seconds; then SQLite's own busy timeout (15 s) takes over
+
+
 def _take_write_lock(session: Session) -> None:
     """SQLite: take the database write lock before reading what a decision depends on
     (BEGIN IMMEDIATE), so concurrent writers queue on the busy timeout instead of failing
@@ -555,7 +558,16 @@ def _take_write_lock(session: Session) -> None:
         return
     raw = conn.connection.dbapi_connection
     if not raw.in_transaction:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        gate = None if GATE_KEY in session.info else writer_gate(conn.engine.url.database)
+        if gate is not None and gate.acquire(timeout=WRITER_GATE_TIMEOUT):
+            session.info[GATE_KEY] = gate
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            held = session.info.pop(GATE_KEY, None)
+            if held is not None:
+                held.release()
+            raise
 
 
 def lock_round(session: Session, *, round: Round, exclusive: bool = True) -> Round:
