@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -208,35 +208,69 @@ def card_voting_links(session: Session, *, congress: Congress, delegate_ids, rei
 
 @dataclass
 class Voter:
-    """The holder of a valid token: a delegate (personal link) or an anonymous slip."""
+    """The holder of a valid token: a delegate (personal link) or an anonymous slip. The
+    congress row is read when first asked for (casting a ballot needs only its id)."""
     kind: str                       # "link" | "slip"
-    congress: Congress
+    congress_id: int
+    session: Session
     delegate: Delegate | None = None
     slip: VotingSlip | None = None
     slip_round: Round | None = None
 
+    @property
+    def congress(self) -> Congress:
+        return self.session.get(Congress, self.congress_id)
 
-def resolve_voter(session: Session, *, token: str, kind: str | None = None,
-                  secret: str | None = None) -> Voter:
+
+_BY_LINK = select(Delegate).where(Delegate.voting_token_hash == bindparam("digest"))
+_GUARDED: dict[int, object] = {}
+
+
+def _check_guard(session: Session, guard) -> None:
+    if session.execute(select(guard[0]), guard[1]).scalar():
+        raise guard[2]
+
+
+def resolve_voter(session: Session, *, token: str, kind: str | None = None, secret: str | None = None,
+                  guard=None) -> Voter:
     """The voter a token stands for. ``kind`` "link" or "slip" restricts the lookup
     (pages ``/v/`` and ``/s/``); None tries both (the API). Raises ``InvalidCredential``
-    (403, one message) for anything that is not a current token."""
+    (403, one message) for anything that is not a current token.
+
+    ``guard``: (a SQL truth value, its parameters, the error to raise when it is true), e.g.
+    the failed-attempt limit. It is read before any answer, whatever the token: in the same
+    query as a personal link (one query per ballot, not two), else on its own."""
+    if guard is not None and not tokens.looks_like_token(token):
+        _check_guard(session, guard)
     if not tokens.looks_like_token(token):
         raise InvalidCredential()
     secret = secret if secret is not None else tokens.current_secret()
     if kind in (None, "link"):
         digest = tokens.hash_token(token, purpose=tokens.PURPOSE_LINK, secret=secret)
-        row = session.execute(select(Delegate, Congress).join(Congress, Congress.id == Delegate.congress_id)
-                              .where(Delegate.voting_token_hash == digest)).first()
+        if guard is None:
+            row = session.execute(_BY_LINK, {"digest": digest}).first()
+        else:
+            stmt = _GUARDED.get(id(guard[0]))
+            if stmt is None:
+                stmt = _GUARDED[id(guard[0])] = (
+                    select(Delegate, guard[0].label("limited"))
+                    .select_from(select(literal(1).label("one")).subquery())
+                    .outerjoin(Delegate, Delegate.voting_token_hash == bindparam("digest")))
+            row = session.execute(stmt, {"digest": digest, **guard[1]}).first()
+            if row.limited:
+                raise guard[2]
+            row = None if row[0] is None else row
         if row is not None:
-            return Voter(kind="link", congress=row[1], delegate=row[0])
+            return Voter(kind="link", congress_id=row[0].congress_id, session=session, delegate=row[0])
+    elif guard is not None:
+        _check_guard(session, guard)
     if kind in (None, "slip"):
         digest = tokens.hash_token(token, purpose=tokens.PURPOSE_SLIP, secret=secret)
         slip = session.get(VotingSlip, digest)
         if slip is not None:
             rnd = session.get(Round, slip.round_id)
             election = session.get(Election, rnd.election_id)
-            return Voter(kind="slip", congress=session.get(Congress, election.congress_id), slip=slip,
+            return Voter(kind="slip", congress_id=election.congress_id, session=session, slip=slip,
                          slip_round=rnd)
     raise InvalidCredential()
 
@@ -383,13 +417,14 @@ def clean_kept(kept, *, candidate_ids: list[int], seats: int) -> list[int]:
     return sorted(ids)
 
 
-def voter_receipt(voter: Voter, round: Round, *, token: str, secret: str | None = None) -> str:
-    """The receipt code of ``voter``'s ballot in ``round`` (derived from the token)."""
+def voter_receipt(voter: Voter, round: Round | int, *, token: str, secret: str | None = None) -> str:
+    """The receipt code of ``voter``'s ballot in ``round`` (a Round or its id; derived from the token)."""
     purpose = tokens.PURPOSE_SLIP if voter.kind == "slip" else tokens.PURPOSE_LINK
-    return tokens.receipt_for(token, purpose=purpose, round_id=round.id, secret=secret)
+    rid = round if isinstance(round, int) else round.id
+    return tokens.receipt_for(token, purpose=purpose, round_id=rid, secret=secret)
 
 
-def cast_ballot(session: Session, *, voter: Voter, election: Election, kept, token: str,
+def cast_ballot(session: Session, *, voter: Voter, election_id: int, kept, token: str,
                 secret: str | None = None) -> str:
     """Record one electronic ballot in the election's open round; returns the receipt code.
 
@@ -397,50 +432,53 @@ def cast_ballot(session: Session, *, voter: Voter, election: Election, kept, tok
     marked used + sealed ballot, refused if the round would then have more slips used than
     delegates struck off for a slip. The sealed ballot is the kept ids and the receipt code
     (derived from ``token``), encrypted to the round's public key (box.py). All in the
-    caller's transaction; the caller commits. 403 not eligible, 409 round not open /
-    already voted / a bare paper count recorded, 422 bad ``kept``.
+    caller's transaction; the caller commits. 404 no such election in the voter's congress,
+    403 not eligible, 409 round not open / already voted / a bare paper count recorded, 422
+    bad ``kept``.
 
-    The work that needs no lock comes first (issue 17 §1: the write lock is SQLite's one
-    writer): the round and its list are read, the ballot checked, the receipt derived and the
-    ballot sealed; then, under the round's lock, the round is read again (still open, the same
-    box, no bare paper count) and the rows are written. The answers and their order are those
-    of a check made wholly under the lock: round not open, already voted, not eligible, bare
-    count, then a bad ballot."""
-    if election.congress_id != voter.congress.id:
+    The work that needs no lock comes first (issue 17 §1: SQLite has one writer): the round
+    and its list are read, the ballot checked, the receipt derived and the ballot sealed;
+    then, under the round's lock, the round is read again (still open, the same box, no bare
+    paper count) and the rows are written. The answers and their order are those of a check
+    made wholly under the lock: round not open, already voted, not eligible, bare count, then
+    a bad ballot."""
+    target = elections.ballot_target(session, election_id=election_id)
+    if target is None or target.congress_id != voter.congress_id:
         raise NotFound("Không tìm thấy cuộc bầu cử.")
-    secret = secret if secret is not None else tokens.current_secret()
-    rnd = elections.current_round(session, election)
-    if rnd is None:
+    if target.round_id is None:
         raise Conflict("Cuộc bầu cử chưa có lần bầu nào đang mở.", code="round_not_open")
-    if rnd.status == "open" and rnd.box_public_key is None:  # a round opened before the sealed box existed
-        rnd = lock_round(session, round=rnd, exclusive=voter.kind == "slip")
+    secret = secret if secret is not None else tokens.current_secret()
+    rid, public_key = target.round_id, target.box_public_key
+    if target.status == "open" and public_key is None:  # a round opened before the sealed box existed
+        rnd = lock_round(session, round=session.get(Round, rid), exclusive=voter.kind == "slip")
         if rnd.status == "open" and rnd.box_public_key is None:
             fresh = box.new_box(round_id=rnd.id, secret=secret)
             rnd.box_mode, rnd.box_public_key = fresh["mode"], fresh["public_key"]
             rnd.box_wrapped_key, rnd.box_salt = fresh["wrapped_key"], fresh["salt"]
+            session.flush()
+        public_key = rnd.box_public_key
     sealed = None
     refused: ValidationFailed | None = None
-    if rnd.status == "open":
-        candidate_ids = elections.round_candidate_ids(session, rnd)
+    if target.status == "open":
+        candidate_ids = elections.round_candidate_ids(session, target)
         try:
-            kept_ids = clean_kept(kept, candidate_ids=candidate_ids, seats=rnd.seats)
+            kept_ids = clean_kept(kept, candidate_ids=candidate_ids, seats=target.seats)
             try:  # the verdict is given again at close, from the opened box
-                judge_ballot(kept_ids, candidate_ids, rnd.seats)
+                judge_ballot(kept_ids, candidate_ids, target.seats)
             except BallotError as err:  # clean_kept already refuses these; belt and braces
                 raise ValidationFailed(str(err), [{"field": "kept", "message": str(err)}])
         except ValidationFailed as err:
             refused = err       # answered only if nothing that comes first under the lock refuses
         else:
-            code = voter_receipt(voter, rnd, token=token, secret=secret)
-            sealed = box.seal(rnd.box_public_key, kept=kept_ids, receipt=code,
-                              size=box.padded_size(len(candidate_ids)))
+            code = voter_receipt(voter, rid, token=token, secret=secret)
+            sealed = box.seal(public_key, kept=kept_ids, receipt=code, size=box.padded_size(len(candidate_ids)))
 
-    state = elections.lock_round_state(session, round_id=rnd.id, exclusive=voter.kind == "slip")
-    if state.status != "open" or state.box_public_key != rnd.box_public_key:
-        raise Conflict(f"Lần bầu thứ {rnd.number} hiện không mở để bỏ phiếu.", code="round_not_open")
+    state = elections.lock_round_state(session, round_id=rid, exclusive=voter.kind == "slip")
+    if state.status != "open" or state.box_public_key != public_key:
+        raise Conflict(f"Lần bầu thứ {target.number} hiện không mở để bỏ phiếu.", code="round_not_open")
     if voter.kind == "slip":
-        if voter.slip.round_id != rnd.id:
-            if voter.slip_round.election_id == election.id:
+        if voter.slip.round_id != rid:
+            if voter.slip_round.election_id == election_id:
                 raise Conflict("Phiếu QR này dùng cho một lần bầu khác, hiện không mở.", code="round_not_open")
             raise Forbidden("Phiếu QR này không dùng cho cuộc bầu cử này.")
         if voter.slip.is_used:
@@ -449,9 +487,8 @@ def cast_ballot(session: Session, *, voter: Voter, election: Election, kept, tok
         # The primary key is the rule (one delegate, one ballot per round): a row already
         # there, paper or phone, means already voted; its method says which words to answer.
         delegate = voter.delegate
-        if not elections.add_participation(session, round_id=rnd.id, delegate_id=delegate.id,
-                                           method="electronic"):
-            method = participation_method(session, round_id=rnd.id, delegate_id=delegate.id)
+        if not elections.add_participation(session, round_id=rid, delegate_id=delegate.id, method="electronic"):
+            method = participation_method(session, round_id=rid, delegate_id=delegate.id)
             raise Conflict(already_message(method or "electronic"), code="already_voted")
         reason = elections.voter_may_receive_ballot(delegate)
         if reason:
@@ -472,14 +509,14 @@ def cast_ballot(session: Session, *, voter: Voter, election: Election, kept, tok
         if used.rowcount != 1:
             raise Conflict("Phiếu QR này đã được sử dụng.", code="already_voted")
         slips_used = session.scalar(select(func.count()).select_from(VotingSlip).where(
-            VotingSlip.round_id == rnd.id, VotingSlip.is_used.is_(True)))
+            VotingSlip.round_id == rid, VotingSlip.is_used.is_(True)))
         struck = session.scalar(select(func.count()).select_from(RoundParticipation).where(
-            RoundParticipation.round_id == rnd.id, RoundParticipation.method == "slip"))
+            RoundParticipation.round_id == rid, RoundParticipation.method == "slip"))
         if slips_used > struck:
             raise Conflict("Số phiếu QR đã dùng sẽ vượt số đại biểu được gạch tên nhận phiếu QR. "
                            "Đề nghị đại biểu đến bàn phát phiếu để được gạch tên trước khi bỏ phiếu.",
                            code="slip_not_issued")
-    elections.add_sealed_ballot(session, round_id=rnd.id, ciphertext=sealed)
+    elections.add_sealed_ballot(session, round_id=rid, ciphertext=sealed)
     return code
 
 
