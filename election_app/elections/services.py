@@ -45,7 +45,7 @@ from ..rules import (DEFECT_REASONS, INVALID_REASONS, OTHER_DEFECT, BallotError,
                      check_candidate_list, control_characters, count_votes, count_yes_no, decide_round,
                      elect_base_count, judge_yes_no_ballot, yes_no_allowed,
                      format_percent_vi, get_preset, judge_ballot, name_sort_key, normalize_text,
-                     percent, reconcile, split_full_name, upper_delegate_alternates)
+                     percent, reconcile, split_full_name, upper_delegate_alternates, votes_needed)
 from .inputs import MAX_TEAMS, NOMINATION_ALIASES, CandidateIn, PaperBallotIn, ballots_in, candidates_in  # noqa: F401
 from .models import (BALLOT_TYPE_LABELS, BODY_LABELS, NOMINATION_LABELS, Ballot, Candidate, DocumentNumber, Election,
                      CredentialEvent, PaperBallotCorrection, PaperBallotEntry, Receipt, Round,
@@ -1501,7 +1501,8 @@ def round_result(session: Session, election: Election, round: Round | None = Non
         votes = tally["votes"]
         against = tally["against"]
         elected = set()
-    base = elect_base_count(returned, min(result["valid"] or 0, returned), _preset(session, election))
+    preset = _preset(session, election)
+    base = elect_base_count(returned, min(result["valid"] or 0, returned), preset)
 
     def person(c: Candidate) -> dict:
         out = {"id": c.id, "full_name": c.full_name, "votes": votes[c.id],
@@ -1512,6 +1513,8 @@ def round_result(session: Session, election: Election, round: Round | None = Non
 
     return {
         "round": r.number, "status": r.status, "seats": r.seats, "ballot_type": election.ballot_type,
+        # the fewest votes (agree votes on an agree/disagree ballot) that pass the rulebook's threshold
+        "votes_needed": votes_needed(returned, preset, min(result["valid"] or 0, returned)),
         "issued": result["issued"], "returned": returned, "valid": result["valid"], "invalid": result["invalid"],
         "candidates": [person(c) for _, c in rows],
         "outcome": result["outcome"], "elected": result["elected"], "tied": result["tied"],

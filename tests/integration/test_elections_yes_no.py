@@ -5,6 +5,7 @@ per name against the rulebook's threshold, and the published ballots."""
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 from sqlalchemy import select
@@ -54,7 +55,15 @@ def test_switching_type_is_checked_against_the_list(session, congress, roll):
     assert election.ballot_type == "yes_no"
 
 
-def test_full_round_two_teams_phone_votes_close_and_result(app, api, client, session, congress, roll):
+def _pdf_text(resp, tmp_path, name: str) -> str:
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf", resp.get_data()[:300]
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(resp.data)
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                          capture_output=True).stdout.decode("utf-8")
+
+
+def test_full_round_two_teams_phone_votes_close_and_result(app, api, client, session, congress, roll, tmp_path):
     for d in roll:
         check_in(session, delegate=d)
     session.commit()
@@ -127,6 +136,19 @@ def test_full_round_two_teams_phone_votes_close_and_result(app, api, client, ses
     # the seal covers the disagree marks: recomputed from the published ballots
     lines = [{"kept": p["kept"], "reason": p.get("reason"), "against": p["against"]} for p in published["ballots"]]
     assert el.seal(eid, 1, lines) == published["seal_sha256"]
+
+    # the printed ballot has the two boxes per name; the count minutes print agree and
+    # disagree per name and the threshold from the rulebook
+    ballot = _pdf_text(board.get(f"/api/v1/elections/{eid}/documents/ballot.pdf?round=1"), tmp_path, "ballot")
+    assert "Đồng ý" in ballot and "Không đồng ý" in ballot and "ô «Đồng ý» hoặc ô «Không đồng ý»" in ballot
+    minutes = _pdf_text(board.get(f"/api/v1/elections/{eid}/documents/count-minutes.pdf"), tmp_path, "minutes")
+    flat = " ".join(minutes.split())
+    assert "Số phiếu đồng ý, không đồng ý cho từng người" in flat
+    preset = DEFAULT_PRESET
+    assert f"({preset.fraction('elect')})" in flat and "từ 5 phiếu trở lên" in flat
+    assert "6/9 66,67% 1/9 11,11%" in flat          # a: agree 6, disagree 1 of 9 returned
+    assert "4/9 44,44% 3/9 33,33%" in flat and "2/9 22,22% 4/9 44,44%" in flat
+    assert "số phiếu đồng ý đạt quá" in flat
 
 
 def test_chair_confidence_vote_one_name(api, client, session, congress, roll):
