@@ -31,13 +31,13 @@ from collections.abc import Iterable
 from typing import Literal
 from decimal import Decimal
 
-from sqlalchemy import delete, event, func, select, text, update
+from sqlalchemy import bindparam, delete, event, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..congress.models import KIND_LABELS, Congress
 from .. import hooks
-from ..db import utcnow
+from ..db import GATE_KEY, utcnow, writer_gate
 from ..delegates.models import Delegate
 from ..delegates.services import attendance, is_citizen, is_summoned
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -582,6 +582,9 @@ def _current_secret() -> str:
     return current_app.config["SECRET_KEY"]
 
 
+WRITER_GATE_TIMEOUT = 10.0    # seconds; then SQLite's own busy timeout (15 s) takes over
+
+
 def _take_write_lock(session: Session) -> None:
     """SQLite: take the database write lock before reading what a decision depends on
     (BEGIN IMMEDIATE), so concurrent writers queue on the busy timeout instead of failing
@@ -592,7 +595,16 @@ def _take_write_lock(session: Session) -> None:
         return
     raw = conn.connection.dbapi_connection
     if not raw.in_transaction:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        gate = None if GATE_KEY in session.info else writer_gate(conn.engine.url.database)
+        if gate is not None and gate.acquire(timeout=WRITER_GATE_TIMEOUT):
+            session.info[GATE_KEY] = gate
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            held = session.info.pop(GATE_KEY, None)
+            if held is not None:
+                held.release()
+            raise
 
 
 def lock_round(session: Session, *, round: Round, exclusive: bool = True) -> Round:
@@ -605,6 +617,79 @@ def lock_round(session: Session, *, round: Round, exclusive: bool = True) -> Rou
     return session.scalars(select(Round).where(Round.id == round.id)
                            .with_for_update(read=not exclusive)
                            .execution_options(populate_existing=True)).one()
+
+
+# --- the ballot's hot path (issue 17 §1) ------------------------------------------------------
+# A few statements built once and run on the session's connection: no ORM entity loaded, no
+# statement rebuilt per ballot. Each is the plain SQL of the step it names.
+
+_TARGET = (select(Election.congress_id, (Election.ballot_type == "yes_no").label("is_yes_no"),
+                  Round.id.label("round_id"), Round.number, Round.seats, Round.status, Round.box_public_key)
+           .select_from(Election).outerjoin(Round, Round.election_id == Election.id)
+           .where(Election.id == bindparam("eid")).order_by(Round.number.desc()).limit(1))
+_STATE = {exclusive: select(Round.status, Round.box_public_key, Round.paper_issued_count)
+          .where(Round.id == bindparam("rid")).with_for_update(read=not exclusive)
+          for exclusive in (False, True)}
+_ADD_SEALED = SealedBallot.__table__.insert()
+_ADD_PARTICIPATION: dict[str, object] = {}
+
+
+def ballot_target(session: Session, *, election_id: int):
+    """The election's congress and its current round, in one row (round columns None before
+    round 1), or None when there is no such election."""
+    return session.connection().execute(_TARGET, {"eid": election_id}).first()
+
+
+def lock_round_state(session: Session, *, round_id: int, exclusive: bool = False):
+    """``lock_round`` for the ballot's hot path: the same lock, and only what a ballot is
+    checked against under it (status, the box's public key, a bare paper count), as a row."""
+    _take_write_lock(session)
+    return session.connection().execute(_STATE[exclusive], {"rid": round_id}).one()
+
+
+def add_participation(session: Session, *, round_id: int, delegate_id: int, method: str) -> bool:
+    """Strike a delegate off for one round: False when a row is already there (the primary
+    key is the rule "one delegate, one ballot per round"), without failing the transaction."""
+    conn = session.connection()
+    stmt = _ADD_PARTICIPATION.get(conn.dialect.name)
+    if stmt is None:
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = _ADD_PARTICIPATION[conn.dialect.name] = insert(RoundParticipation).values(
+            round_id=bindparam("r"), delegate_id=bindparam("d"), method=bindparam("m")).on_conflict_do_nothing()
+    return conn.execute(stmt, {"r": round_id, "d": delegate_id, "m": method}).rowcount == 1
+
+
+def add_sealed_ballot(session: Session, *, round_id: int, ciphertext: bytes) -> None:
+    """One sealed ballot (random id, the round, the ciphertext: nothing else)."""
+    from ..db import random_id
+    session.connection().execute(_ADD_SEALED, {"id": random_id(), "round_id": round_id, "ciphertext": ciphertext})
+
+
+# The candidate ids of an open round, by (round id, the round's box public key): the list is
+# fixed when the round is created and the public key is drawn at random when it opens, so
+# a key names one opening of one round in one database; another process, a restored copy or
+# a reopened round has another key and reads the list itself.
+_ROUND_IDS: dict[tuple[int, str], list[int]] = {}
+
+
+def round_candidate_ids(session: Session, round) -> list[int]:
+    """The round's candidate ids in ballot order (``round``: a Round or a row with ``round_id``,
+    ``status`` and ``box_public_key``)."""
+    rid = getattr(round, "round_id", None) or round.id
+    key = (rid, round.box_public_key) if round.status == "open" and round.box_public_key else None
+    hit = _ROUND_IDS.get(key) if key else None
+    if hit is not None:
+        return list(hit)
+    ids = list(session.scalars(select(RoundCandidate.candidate_id).where(RoundCandidate.round_id == rid)
+                               .order_by(RoundCandidate.ballot_number)))
+    if key:
+        if len(_ROUND_IDS) > 256:
+            _ROUND_IDS.clear()
+        _ROUND_IDS[key] = ids
+    return list(ids)
 
 
 def _require_open(session: Session, election: Election, *, exclusive: bool = False) -> Round:

@@ -188,7 +188,7 @@ def _phone_post(voter: services.Voter, receipts, token: str):
                                   _("Hãy đánh dấu ô xác nhận nếu đồng chí vẫn muốn gửi phiếu gạch hết tên."))
         try:
             code = cast_in_unit(lambda: services.cast_ballot(
-                db.session, voter=voter, election=choice.election, kept=kept, token=token, against=against))
+                db.session, voter=voter, election_id=choice.election.id, kept=kept, token=token, against=against))
         except DomainError as err:
             db.session.rollback()
             choices = services.voter_ballots(db.session, voter=voter, token=token)
