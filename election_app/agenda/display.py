@@ -68,14 +68,16 @@ def _closed_result(session: Session, election: Election, rnd: Round) -> dict:
     if hit is not None:
         return hit
     result = round_result(session, election, rnd)
-    rows = [{"name": c["full_name"], "votes": c["votes"],
+    rows = [{"name": c["full_name"], "votes": c["votes"], "against": c.get("against"),
              "percent": _percent_text(c.get("percent")), "elected": bool(c.get("elected")),
              "tied": c["id"] in (result.get("tied") or [])}
             for c in result.get("candidates", [])]
     rows.sort(key=lambda r: (-(r["votes"] or 0)))
     summary = {"issued": result.get("issued"), "returned": result.get("returned"),
                "valid": result.get("valid"), "invalid": result.get("invalid"),
-               "outcome": result.get("outcome"), "rows": rows}
+               "outcome": result.get("outcome"), "rows": rows,
+               # agree/disagree ballots: both columns, and the rulebook's threshold in votes
+               "yes_no": result.get("ballot_type") == "yes_no", "votes_needed": result.get("votes_needed")}
     with _RESULT_LOCK:
         if len(_RESULT_CACHE) > 64:
             _RESULT_CACHE.clear()

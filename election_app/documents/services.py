@@ -456,6 +456,8 @@ def ballot_data(session: Session, *, election: Election, round_number: int | Non
         "election_title": election.title,
         "round": number, "seats": fmt_int(seats), "count": len(rows), "rows": rows,
         "single": len(rows) == 1,
+        # agree/disagree ballot: two boxes per name, "Đồng ý" and "Không đồng ý"
+        "yes_no": election.is_yes_no,
     }
 
 
@@ -516,7 +518,12 @@ def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
     closed_at = _parse_iso(data["round"]["closed_at"])
     opened_at = _parse_iso(data["round"]["opened_at"])
     candidates = [{**c, "votes_text": fmt_fraction(c["votes"], base),
-                   "percent_text": fmt_percent(c["votes"], base)} for c in data["candidates"]]
+                   "percent_text": fmt_percent(c["votes"], base),
+                   # agree/disagree ballots: the votes against, and the ballots marking neither box
+                   **({"against_text": fmt_fraction(c["against"], base),
+                       "against_percent_text": fmt_percent(c["against"], base),
+                       "neither_text": fmt_int(c["neither"])} if "against" in c else {})}
+                  for c in data["candidates"]]
     by_id = {c["id"]: c for c in candidates}
     elected = [by_id[c["id"]] for c in data["elected"]]
     tied = [by_id[c["id"]] for c in data["tied"]]
@@ -535,8 +542,13 @@ def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
         "yes_no": None if only is None else {
             "name": only["full_name"], "agree": fmt_int(only["votes"]),
             "agree_percent": fmt_percent(only["votes"], base),
-            "disagree": fmt_int(data["valid"] - only["votes"]),
-            "disagree_percent": fmt_percent(data["valid"] - only["votes"], base)},
+            # a strike-out ballot: every valid ballot not keeping the name is against it; an
+            # agree/disagree ballot counts its "Không đồng ý" box, a blank or doubly marked
+            # name counts for neither
+            "disagree": fmt_int(only.get("against", data["valid"] - only["votes"])),
+            "disagree_percent": fmt_percent(only.get("against", data["valid"] - only["votes"]), base),
+            "neither": fmt_int(only["neither"]) if "neither" in only else None},
+        "ballot_yes_no": election.is_yes_no,
         "not_returned": fmt_int(max(0, data["issued"] - returned)),
         "board_signers": board or BLANK_BOARD,
         "board_missing": not board,
@@ -620,6 +632,7 @@ def seal_page_data(session: Session, *, round_id: int, seal: str) -> dict:
         "invalid": fmt_int(r.invalid),
         "candidates": [{"full_name": c.full_name, "votes_text": fmt_fraction(rc.votes or 0, base),
                         "percent_text": fmt_percent(rc.votes or 0, base),
+                        "against_text": fmt_fraction(rc.against or 0, base) if election.is_yes_no else None,
                         "elected": rc.is_elected, "tied": rc.is_tied} for rc, c in ranked],
         "seal": r.seal_sha256,
     }
@@ -663,7 +676,9 @@ def election_summary(session: Session, election: Election) -> dict:
         elected = [{"id": c.id, "full_name": c.full_name, "position": c.position, "unit": c.unit,
                     "round": r.number, "returned": fmt_int(returned),
                     "votes_text": fmt_fraction(rc.votes or 0, base),
-                    "percent_text": fmt_percent(rc.votes or 0, base)}
+                    "percent_text": fmt_percent(rc.votes or 0, base),
+                    # agree/disagree ballots: the votes against beside the votes for
+                    "against_text": fmt_fraction(rc.against or 0, base) if election.is_yes_no else None}
                    for rc, c in ranked if rc.is_elected]
         tied = [c.full_name for rc, c in ranked if rc.is_tied]
         elected_all.extend(elected)
