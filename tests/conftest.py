@@ -149,6 +149,26 @@ def _empty_all_tables():
 
 
 @pytest.fixture
+def other_app(app):
+    """other_app(**config) -> a second application on the same database, as another gunicorn
+    worker in production. Its connection pool is closed after the test: a pool dropped with
+    its app would leave open connections for the garbage collector (on PostgreSQL, psycopg's
+    "deleted while still open" inside some later test)."""
+    made: list[Flask] = []
+
+    def make(**config) -> Flask:
+        other = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                            "SECRET_KEY": app.config["SECRET_KEY"], "TESTING": True,
+                            "PASSWORD_HASH_METHOD": TEST_PASSWORD_METHOD, **config})
+        made.append(other)
+        return other
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def session(app):
     return db.session
 
