@@ -33,6 +33,7 @@ from .names import (
 from .presets import DEFAULT_PRESET, PRESETS, RulePreset, get_preset
 from .quorum import quorum_met, quorum_needed
 from .reconcile import Problem, reconcile
+from .yesno import BALLOT_TYPES, MARKS, YesNoJudge, count_yes_no, judge_yes_no_ballot, yes_no_allowed
 from .tally import (
     OUTCOMES,
     RoundCount,
@@ -49,6 +50,12 @@ from .tally import (
 )
 
 __all__ = [
+    "BALLOT_TYPES",
+    "MARKS",
+    "YesNoJudge",
+    "count_yes_no",
+    "judge_yes_no_ballot",
+    "yes_no_allowed",
     "DEFAULT_NAME_ORDER",
     "INVISIBLE",
     "NAME_ORDERS",

@@ -53,6 +53,8 @@ class BallotVerdict:
     valid: bool
     reason: str | None
     kept: frozenset
+    # Agree/disagree ballots only (rules/yesno.py): the names voted against.
+    against: frozenset = frozenset()
 
 
 def _label(candidate_id: Hashable) -> str:

@@ -36,6 +36,8 @@ class RoundCount:
     invalid: int
     invalid_by_reason: dict[str, int] = field(default_factory=dict)
     votes: dict[Hashable, int] = field(default_factory=dict)
+    # Agree/disagree rounds only (rules/yesno.py): the votes against each candidate.
+    against: dict[Hashable, int] | None = None
 
 
 @dataclass(frozen=True)

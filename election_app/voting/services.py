@@ -31,7 +31,7 @@ from ..elections import services as elections
 from ..elections.models import (CredentialEvent, Election, Receipt, Round, RoundParticipation, SealedBallot,
                                 VotingPolicy)
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
-from ..rules import BallotError, judge_ballot
+from ..rules import BallotError, judge_ballot, judge_yes_no_ballot
 from ..elections import box
 from . import tokens
 from .models import VotingSlip
@@ -346,33 +346,53 @@ _take_write_lock = elections._take_write_lock
 lock_round = elections.lock_round
 
 
-def clean_kept(kept, *, candidate_ids: list[int], seats: int) -> list[int]:
-    """Validate what the voter kept: a list of distinct candidate ids on this ballot, no
-    more than the seats. Returns the sorted ids. Raises ValidationFailed (422)."""
-    if not isinstance(kept, (list, tuple)):
-        raise ValidationFailed("Trường «kept» phải là danh sách mã ứng cử viên được giữ lại.",
-                               [{"field": "kept", "message": "Cần một danh sách (có thể rỗng)."}])
+def _clean_ids(values, *, candidate_ids: list[int], field: str) -> list[int]:
+    if not isinstance(values, (list, tuple)):
+        raise ValidationFailed(f"Trường «{field}» phải là danh sách mã ứng cử viên.",
+                               [{"field": field, "message": "Cần một danh sách (có thể rỗng)."}])
     ids: list[int] = []
-    for raw in kept:
+    for raw in values:
         if isinstance(raw, bool):
             raise ValidationFailed("Mã ứng cử viên không hợp lệ.",
-                                   [{"field": "kept", "message": f"«{raw}» không phải mã ứng cử viên."}])
+                                   [{"field": field, "message": f"«{raw}» không phải mã ứng cử viên."}])
         try:
             value = int(raw)
             if isinstance(raw, float) or str(value) != str(raw):
                 raise ValueError
         except (TypeError, ValueError):
             raise ValidationFailed("Mã ứng cử viên không hợp lệ.",
-                                   [{"field": "kept", "message": f"«{raw}» không phải mã ứng cử viên."}])
+                                   [{"field": field, "message": f"«{raw}» không phải mã ứng cử viên."}])
         ids.append(value)
     unknown = [i for i in ids if i not in candidate_ids]
     if unknown:
         raise ValidationFailed(
             "Phiếu có tên không nằm trong danh sách bầu cử của lần bầu này.",
-            [{"field": "kept", "message": f"Mã {i} không có trong danh sách bầu cử."} for i in unknown])
+            [{"field": field, "message": f"Mã {i} không có trong danh sách bầu cử."} for i in unknown])
     if len(set(ids)) != len(ids):
-        raise ValidationFailed("Mỗi tên chỉ được giữ lại một lần.",
-                               [{"field": "kept", "message": "Có tên bị ghi lặp."}])
+        raise ValidationFailed("Mỗi tên chỉ được ghi một lần.",
+                               [{"field": field, "message": "Có tên bị ghi lặp."}])
+    return ids
+
+
+def clean_against(kept: list[int], against, *, candidate_ids: list[int]) -> list[int]:
+    """An agree/disagree ballot: the names disagreed, distinct, on this ballot, none also
+    agreed (on the phone a name is agreed, disagreed or left blank). Sorted ids."""
+    ids = _clean_ids(against, candidate_ids=candidate_ids, field="against")
+    both = sorted(set(ids) & set(kept))
+    if both:
+        raise ValidationFailed("Mỗi tên chỉ chọn một trong hai: «Đồng ý» hoặc «Không đồng ý» (hoặc để trống).",
+                               [{"field": "against", "message": f"Mã {i} vừa đồng ý vừa không đồng ý."}
+                                for i in both])
+    return sorted(ids)
+
+
+def clean_kept(kept, *, candidate_ids: list[int], seats: int) -> list[int]:
+    """Validate what the voter kept: a list of distinct candidate ids on this ballot, no
+    more than the seats. Returns the sorted ids. Raises ValidationFailed (422)."""
+    if not isinstance(kept, (list, tuple)):
+        raise ValidationFailed("Trường «kept» phải là danh sách mã ứng cử viên được giữ lại.",
+                               [{"field": "kept", "message": "Cần một danh sách (có thể rỗng)."}])
+    ids = _clean_ids(kept, candidate_ids=candidate_ids, field="kept")
     if len(ids) > seats:
         raise ValidationFailed(
             f"Chỉ được giữ lại tối đa {seats} người; phiếu đang giữ lại {len(ids)} người. "
@@ -402,7 +422,7 @@ def voter_receipt(voter: Voter, round: Round, *, token: str, secret: str | None 
 
 
 def cast_ballot(session: Session, *, voter: Voter, election: Election, kept, token: str,
-                secret: str | None = None) -> str:
+                secret: str | None = None, against=None) -> str:
     """Record one electronic ballot in the election's open round; returns the receipt code.
 
     Personal link: participation row (method electronic) + sealed ballot. Slip: the slip
@@ -437,8 +457,17 @@ def cast_ballot(session: Session, *, voter: Voter, election: Election, kept, tok
                        "đồng chí bỏ phiếu giấy.", code="bare_count_recorded")
     candidate_ids = [c["id"] for c in ballot_candidates(session, round=rnd)]
     kept_ids = clean_kept(kept, candidate_ids=candidate_ids, seats=rnd.seats)
+    against_ids = None
+    if election.is_yes_no:
+        against_ids = clean_against(kept_ids, against if against is not None else [], candidate_ids=candidate_ids)
+    elif against:
+        raise ValidationFailed("Phiếu gạch tên không có ô «Không đồng ý»: chỉ gửi «kept».",
+                               [{"field": "against", "message": "Cuộc bầu cử này dùng phiếu gạch tên."}])
     try:  # the verdict is given again at close, from the opened box
-        judge_ballot(kept_ids, candidate_ids, rnd.seats)
+        if against_ids is not None:
+            judge_yes_no_ballot(kept_ids, against_ids, candidate_ids, rnd.seats)
+        else:
+            judge_ballot(kept_ids, candidate_ids, rnd.seats)
     except BallotError as err:  # clean_kept already refuses these; belt and braces
         raise ValidationFailed(str(err), [{"field": "kept", "message": str(err)}])
 
@@ -471,9 +500,9 @@ def cast_ballot(session: Session, *, voter: Voter, election: Election, kept, tok
         rnd.box_mode, rnd.box_public_key = fresh["mode"], fresh["public_key"]
         rnd.box_wrapped_key, rnd.box_salt = fresh["wrapped_key"], fresh["salt"]
     code = voter_receipt(voter, rnd, token=token, secret=secret)
-    size = box.padded_size(len(candidate_ids))
+    size = box.padded_size(len(candidate_ids), election.is_yes_no)
     session.add(SealedBallot(round_id=rnd.id, ciphertext=box.seal(rnd.box_public_key, kept=kept_ids,
-                                                                  receipt=code, size=size)))
+                                                                  receipt=code, size=size, against=against_ids)))
     session.flush()
     return code
 
@@ -632,9 +661,10 @@ def insider_watch(session: Session, *, congress: Congress) -> dict:
 # --- publication after close -----------------------------------------------------------
 
 def content_order(entry: dict) -> tuple:
-    """Published order: valid ballots first, then by the ids kept (numerically), then the
-    reason. A function of the content alone."""
-    return (1 if entry.get("invalid") else 0, entry.get("kept", []), entry.get("reason") or "")
+    """Published order: valid ballots first, then by the ids kept (numerically), the ids
+    disagreed, then the reason. A function of the content alone."""
+    return (1 if entry.get("invalid") else 0, entry.get("kept", []), entry.get("against", []),
+            entry.get("reason") or "")
 
 
 def published_round(session: Session, *, election: Election, number: int | None = None) -> Round:
@@ -655,10 +685,11 @@ def round_receipts(session: Session, *, round: Round) -> list[str]:
     return sorted(session.scalars(select(Receipt.code).where(Receipt.round_id == round.id)))
 
 
-def _entry(kept, is_valid: bool, reason: str | None) -> dict:
-    if is_valid:
-        return {"kept": sorted(kept)}
-    return {"invalid": True, "reason": reason, "kept": sorted(kept)}
+def _entry(kept, is_valid: bool, reason: str | None, against=None) -> dict:
+    out = {"kept": sorted(kept)} if is_valid else {"invalid": True, "reason": reason, "kept": sorted(kept)}
+    if against is not None:      # agree/disagree: "kept" agreed, "against" disagreed
+        out["against"] = sorted(against)
+    return out
 
 
 def published_ballots(session: Session, *, round: Round) -> dict:
@@ -670,6 +701,7 @@ def published_ballots(session: Session, *, round: Round) -> dict:
         raise Conflict("Danh sách phiếu và mã biên nhận chỉ được công bố sau khi kết thúc lần bầu.",
                        code="round_not_closed")
     counted = elections.round_tally(session, round)["ballots"]
-    entries = sorted((_entry(b["kept"], b["valid"], b["reason"]) for b in counted), key=content_order)
+    entries = sorted((_entry(b["kept"], b["valid"], b["reason"], b.get("against")) for b in counted),
+                     key=content_order)
     return {"round": round.number, "receipts": round_receipts(session, round=round),
             "ballots": entries, "seal_sha256": round.seal_sha256}
