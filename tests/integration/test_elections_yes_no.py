@@ -278,3 +278,35 @@ def test_phone_page_agree_disagree_blank(client, session, congress, roll):
     session.commit()
     result = el.round_result(session, election)
     assert {x["id"]: (x["votes"], x["against"]) for x in result["candidates"]} == {a: (1, 0), b: (0, 1), c: (0, 0)}
+
+
+def test_result_page_hall_display_and_camera(login, client, session, congress, roll):
+    from election_app.agenda import display, services as agenda
+    from tests.conftest import TEST_SECRET
+    agenda.create_agenda_from_template(session, congress=congress)
+    election, (a, b, c) = _open_yes_no(session, congress, roll, teams=1)
+    agenda.link_standard_items(session, congress=congress)
+    r = el.current_round(session, election)
+    el.issue_paper(session, election=election, delegate_ids=[d.id for d in roll[:5]])
+    for agree, against in (([a, b, c], []), ([a, b], [c]), ([a], [b, c]), ([a, c], [b, c]), ([], [])):
+        el.enter_paper_ballot(session, round=r, kept=agree, against=against)
+    el.close_round(session, election=election)
+    token = display.issue_display_token(session, congress=congress, secret=TEST_SECRET)
+    result_item = next(i for i in agenda.list_items(session, congress.id) if i.code == "bch_result")
+    agenda.set_current_item(session, congress=congress, item=result_item)
+    session.commit()
+
+    state = client.get(f"/display/{token}/state.json").get_json()
+    result = state["election"]["result"]
+    assert result["yes_no"] and result["votes_needed"] == 3
+    assert [(x["votes"], x["against"]) for x in result["rows"]] == [(4, 0), (2, 2), (1, 2)]   # c: both boxes once
+    hall = client.get(f"/display/{token}").get_data(as_text=True)
+    assert "Không đồng ý" in hall and "Trúng cử khi có từ <b>3</b> phiếu đồng ý" in hall
+
+    login("board")
+    base = f"/congresses/{congress.id}/elections/{election.id}"
+    page = client.get(f"{base}/result").get_data(as_text=True)
+    assert "Không đồng ý" in page and f'data-against="{b}">2/5' in page and "từ 3 phiếu trở lên" in page
+    assert "Đếm phiếu bằng máy ảnh" not in page                       # no camera tab
+    camera = client.get(f"/congresses/{congress.id}/elections/{election.id}/camera").get_data(as_text=True)
+    assert 'data-testid="camera-yes-no"' in camera
