@@ -162,10 +162,8 @@ def api_vote_status(token: str):
 def api_cast(token: str, eid: int):
     voter = voter_for_request(token)
     ballot = parse(CastBallot, json_body())
-    election = elections.get_election(db.session, eid)
-    code = cast_in_unit(lambda: services.cast_ballot(db.session, voter=voter, election=election,
-                                                          kept=ballot.kept, token=token,
-                                                          against=ballot.against))
+    code = cast_in_unit(lambda: services.cast_ballot(db.session, voter=voter, election_id=eid,
+                                                     kept=ballot.kept, token=token, against=ballot.against))
     return jsonify({"receipt": code}), 201
 
 

@@ -31,13 +31,14 @@ from collections.abc import Iterable
 from typing import Literal
 from decimal import Decimal
 
-from sqlalchemy import delete, event, func, select, text, update
+from sqlalchemy import bindparam, delete, event, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..congress.models import KIND_LABELS, Congress
+from ..congress.services import session_for_vote
 from .. import hooks
-from ..db import utcnow
+from ..db import GATE_KEY, utcnow, writer_gate
 from ..delegates.models import Delegate
 from ..delegates.services import attendance, is_citizen, is_summoned
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -45,7 +46,7 @@ from ..rules import (DEFECT_REASONS, INVALID_REASONS, OTHER_DEFECT, BallotError,
                      check_candidate_list, control_characters, count_votes, count_yes_no, decide_round,
                      elect_base_count, judge_yes_no_ballot, yes_no_allowed,
                      format_percent_vi, get_preset, judge_ballot, name_sort_key, normalize_text,
-                     percent, reconcile, split_full_name, upper_delegate_alternates)
+                     percent, reconcile, split_full_name, upper_delegate_alternates, votes_needed)
 from .inputs import MAX_TEAMS, NOMINATION_ALIASES, CandidateIn, PaperBallotIn, ballots_in, candidates_in  # noqa: F401
 from .models import (BALLOT_TYPE_LABELS, BODY_LABELS, NOMINATION_LABELS, Ballot, Candidate, DocumentNumber, Election,
                      CredentialEvent, PaperBallotCorrection, PaperBallotEntry, Receipt, Round,
@@ -493,6 +494,7 @@ def open_round(session: Session, *, election: Election, passphrase: str | None =
     r = current_round(session, election)
     if r is not None and r.status == "open":
         raise Conflict(f"Lần bầu thứ {r.number} đang mở.")
+    session_id = session_for_vote(session, election.congress_id)
     if r is not None and r.status == "closed":
         raise Conflict(f"Lần bầu thứ {r.number} đã kết thúc; muốn bầu tiếp, hãy tạo lần bầu mới "
                        "(theo quyết định của đại hội).")
@@ -516,6 +518,7 @@ def open_round(session: Session, *, election: Election, passphrase: str | None =
     r.opened_at = utcnow()
     r.summoned_at_open = seen["summoned"]
     r.present_at_open = seen["present"]
+    r.congress_session_id = session_id
     session.flush()
     return r
 
@@ -582,6 +585,9 @@ def _current_secret() -> str:
     return current_app.config["SECRET_KEY"]
 
 
+WRITER_GATE_TIMEOUT = 10.0    # seconds; then SQLite's own busy timeout (15 s) takes over
+
+
 def _take_write_lock(session: Session) -> None:
     """SQLite: take the database write lock before reading what a decision depends on
     (BEGIN IMMEDIATE), so concurrent writers queue on the busy timeout instead of failing
@@ -592,7 +598,16 @@ def _take_write_lock(session: Session) -> None:
         return
     raw = conn.connection.dbapi_connection
     if not raw.in_transaction:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        gate = None if GATE_KEY in session.info else writer_gate(conn.engine.url.database)
+        if gate is not None and gate.acquire(timeout=WRITER_GATE_TIMEOUT):
+            session.info[GATE_KEY] = gate
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            held = session.info.pop(GATE_KEY, None)
+            if held is not None:
+                held.release()
+            raise
 
 
 def lock_round(session: Session, *, round: Round, exclusive: bool = True) -> Round:
@@ -605,6 +620,79 @@ def lock_round(session: Session, *, round: Round, exclusive: bool = True) -> Rou
     return session.scalars(select(Round).where(Round.id == round.id)
                            .with_for_update(read=not exclusive)
                            .execution_options(populate_existing=True)).one()
+
+
+# --- the ballot's hot path (issue 17 §1) ------------------------------------------------------
+# A few statements built once and run on the session's connection: no ORM entity loaded, no
+# statement rebuilt per ballot. Each is the plain SQL of the step it names.
+
+_TARGET = (select(Election.congress_id, (Election.ballot_type == "yes_no").label("is_yes_no"),
+                  Round.id.label("round_id"), Round.number, Round.seats, Round.status, Round.box_public_key)
+           .select_from(Election).outerjoin(Round, Round.election_id == Election.id)
+           .where(Election.id == bindparam("eid")).order_by(Round.number.desc()).limit(1))
+_STATE = {exclusive: select(Round.status, Round.box_public_key, Round.paper_issued_count)
+          .where(Round.id == bindparam("rid")).with_for_update(read=not exclusive)
+          for exclusive in (False, True)}
+_ADD_SEALED = SealedBallot.__table__.insert()
+_ADD_PARTICIPATION: dict[str, object] = {}
+
+
+def ballot_target(session: Session, *, election_id: int):
+    """The election's congress and its current round, in one row (round columns None before
+    round 1), or None when there is no such election."""
+    return session.connection().execute(_TARGET, {"eid": election_id}).first()
+
+
+def lock_round_state(session: Session, *, round_id: int, exclusive: bool = False):
+    """``lock_round`` for the ballot's hot path: the same lock, and only what a ballot is
+    checked against under it (status, the box's public key, a bare paper count), as a row."""
+    _take_write_lock(session)
+    return session.connection().execute(_STATE[exclusive], {"rid": round_id}).one()
+
+
+def add_participation(session: Session, *, round_id: int, delegate_id: int, method: str) -> bool:
+    """Strike a delegate off for one round: False when a row is already there (the primary
+    key is the rule "one delegate, one ballot per round"), without failing the transaction."""
+    conn = session.connection()
+    stmt = _ADD_PARTICIPATION.get(conn.dialect.name)
+    if stmt is None:
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = _ADD_PARTICIPATION[conn.dialect.name] = insert(RoundParticipation).values(
+            round_id=bindparam("r"), delegate_id=bindparam("d"), method=bindparam("m")).on_conflict_do_nothing()
+    return conn.execute(stmt, {"r": round_id, "d": delegate_id, "m": method}).rowcount == 1
+
+
+def add_sealed_ballot(session: Session, *, round_id: int, ciphertext: bytes) -> None:
+    """One sealed ballot (random id, the round, the ciphertext: nothing else)."""
+    from ..db import random_id
+    session.connection().execute(_ADD_SEALED, {"id": random_id(), "round_id": round_id, "ciphertext": ciphertext})
+
+
+# The candidate ids of an open round, by (round id, the round's box public key): the list is
+# fixed when the round is created and the public key is drawn at random when it opens, so
+# a key names one opening of one round in one database; another process, a restored copy or
+# a reopened round has another key and reads the list itself.
+_ROUND_IDS: dict[tuple[int, str], list[int]] = {}
+
+
+def round_candidate_ids(session: Session, round) -> list[int]:
+    """The round's candidate ids in ballot order (``round``: a Round or a row with ``round_id``,
+    ``status`` and ``box_public_key``)."""
+    rid = getattr(round, "round_id", None) or round.id
+    key = (rid, round.box_public_key) if round.status == "open" and round.box_public_key else None
+    hit = _ROUND_IDS.get(key) if key else None
+    if hit is not None:
+        return list(hit)
+    ids = list(session.scalars(select(RoundCandidate.candidate_id).where(RoundCandidate.round_id == rid)
+                               .order_by(RoundCandidate.ballot_number)))
+    if key:
+        if len(_ROUND_IDS) > 256:
+            _ROUND_IDS.clear()
+        _ROUND_IDS[key] = ids
+    return list(ids)
 
 
 def _require_open(session: Session, election: Election, *, exclusive: bool = False) -> Round:
@@ -1501,7 +1589,8 @@ def round_result(session: Session, election: Election, round: Round | None = Non
         votes = tally["votes"]
         against = tally["against"]
         elected = set()
-    base = elect_base_count(returned, min(result["valid"] or 0, returned), _preset(session, election))
+    preset = _preset(session, election)
+    base = elect_base_count(returned, min(result["valid"] or 0, returned), preset)
 
     def person(c: Candidate) -> dict:
         out = {"id": c.id, "full_name": c.full_name, "votes": votes[c.id],
@@ -1512,6 +1601,8 @@ def round_result(session: Session, election: Election, round: Round | None = Non
 
     return {
         "round": r.number, "status": r.status, "seats": r.seats, "ballot_type": election.ballot_type,
+        # the fewest votes (agree votes on an agree/disagree ballot) that pass the rulebook's threshold
+        "votes_needed": votes_needed(returned, preset, min(result["valid"] or 0, returned)),
         "issued": result["issued"], "returned": returned, "valid": result["valid"], "invalid": result["invalid"],
         "candidates": [person(c) for _, c in rows],
         "outcome": result["outcome"], "elected": result["elected"], "tied": result["tied"],

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -208,34 +208,69 @@ def card_voting_links(session: Session, *, congress: Congress, delegate_ids, rei
 
 @dataclass
 class Voter:
-    """The holder of a valid token: a delegate (personal link) or an anonymous slip."""
+    """The holder of a valid token: a delegate (personal link) or an anonymous slip. The
+    congress row is read when first asked for (casting a ballot needs only its id)."""
     kind: str                       # "link" | "slip"
-    congress: Congress
+    congress_id: int
+    session: Session
     delegate: Delegate | None = None
     slip: VotingSlip | None = None
     slip_round: Round | None = None
 
+    @property
+    def congress(self) -> Congress:
+        return self.session.get(Congress, self.congress_id)
 
-def resolve_voter(session: Session, *, token: str, kind: str | None = None,
-                  secret: str | None = None) -> Voter:
+
+_BY_LINK = select(Delegate).where(Delegate.voting_token_hash == bindparam("digest"))
+_GUARDED: dict[int, object] = {}
+
+
+def _check_guard(session: Session, guard) -> None:
+    if session.execute(select(guard[0]), guard[1]).scalar():
+        raise guard[2]
+
+
+def resolve_voter(session: Session, *, token: str, kind: str | None = None, secret: str | None = None,
+                  guard=None) -> Voter:
     """The voter a token stands for. ``kind`` "link" or "slip" restricts the lookup
     (pages ``/v/`` and ``/s/``); None tries both (the API). Raises ``InvalidCredential``
-    (403, one message) for anything that is not a current token."""
+    (403, one message) for anything that is not a current token.
+
+    ``guard``: (a SQL truth value, its parameters, the error to raise when it is true), e.g.
+    the failed-attempt limit. It is read before any answer, whatever the token: in the same
+    query as a personal link (one query per ballot, not two), else on its own."""
+    if guard is not None and not tokens.looks_like_token(token):
+        _check_guard(session, guard)
     if not tokens.looks_like_token(token):
         raise InvalidCredential()
     secret = secret if secret is not None else tokens.current_secret()
     if kind in (None, "link"):
         digest = tokens.hash_token(token, purpose=tokens.PURPOSE_LINK, secret=secret)
-        delegate = session.scalar(select(Delegate).where(Delegate.voting_token_hash == digest))
-        if delegate is not None:
-            return Voter(kind="link", congress=session.get(Congress, delegate.congress_id), delegate=delegate)
+        if guard is None:
+            row = session.execute(_BY_LINK, {"digest": digest}).first()
+        else:
+            stmt = _GUARDED.get(id(guard[0]))
+            if stmt is None:
+                stmt = _GUARDED[id(guard[0])] = (
+                    select(Delegate, guard[0].label("limited"))
+                    .select_from(select(literal(1).label("one")).subquery())
+                    .outerjoin(Delegate, Delegate.voting_token_hash == bindparam("digest")))
+            row = session.execute(stmt, {"digest": digest, **guard[1]}).first()
+            if row.limited:
+                raise guard[2]
+            row = None if row[0] is None else row
+        if row is not None:
+            return Voter(kind="link", congress_id=row[0].congress_id, session=session, delegate=row[0])
+    elif guard is not None:
+        _check_guard(session, guard)
     if kind in (None, "slip"):
         digest = tokens.hash_token(token, purpose=tokens.PURPOSE_SLIP, secret=secret)
         slip = session.get(VotingSlip, digest)
         if slip is not None:
             rnd = session.get(Round, slip.round_id)
             election = session.get(Election, rnd.election_id)
-            return Voter(kind="slip", congress=session.get(Congress, election.congress_id), slip=slip,
+            return Voter(kind="slip", congress_id=election.congress_id, session=session, slip=slip,
                          slip_round=rnd)
     raise InvalidCredential()
 
@@ -402,26 +437,14 @@ def clean_kept(kept, *, candidate_ids: list[int], seats: int) -> list[int]:
     return sorted(ids)
 
 
-def _open_round_locked(session: Session, *, election: Election, exclusive: bool) -> Round:
-    """The election's open round, re-read under a row lock (PostgreSQL: FOR SHARE, or FOR
-    UPDATE for slips) so that closing the round waits for ballots being cast and a ballot
-    cast after the close sees the round closed."""
-    rnd = elections.current_round(session, election)
-    if rnd is None:
-        raise Conflict("Cuộc bầu cử chưa có lần bầu nào đang mở.", code="round_not_open")
-    rnd = lock_round(session, round=rnd, exclusive=exclusive)
-    if rnd.status != "open":
-        raise Conflict(f"Lần bầu thứ {rnd.number} hiện không mở để bỏ phiếu.", code="round_not_open")
-    return rnd
-
-
-def voter_receipt(voter: Voter, round: Round, *, token: str, secret: str | None = None) -> str:
-    """The receipt code of ``voter``'s ballot in ``round`` (derived from the token)."""
+def voter_receipt(voter: Voter, round: Round | int, *, token: str, secret: str | None = None) -> str:
+    """The receipt code of ``voter``'s ballot in ``round`` (a Round or its id; derived from the token)."""
     purpose = tokens.PURPOSE_SLIP if voter.kind == "slip" else tokens.PURPOSE_LINK
-    return tokens.receipt_for(token, purpose=purpose, round_id=round.id, secret=secret)
+    rid = round if isinstance(round, int) else round.id
+    return tokens.receipt_for(token, purpose=purpose, round_id=rid, secret=secret)
 
 
-def cast_ballot(session: Session, *, voter: Voter, election: Election, kept, token: str,
+def cast_ballot(session: Session, *, voter: Voter, election_id: int, kept, token: str,
                 secret: str | None = None, against=None) -> str:
     """Record one electronic ballot in the election's open round; returns the receipt code.
 
@@ -429,47 +452,85 @@ def cast_ballot(session: Session, *, voter: Voter, election: Election, kept, tok
     marked used + sealed ballot, refused if the round would then have more slips used than
     delegates struck off for a slip. The sealed ballot is the kept ids and the receipt code
     (derived from ``token``), encrypted to the round's public key (box.py). All in the
-    caller's transaction; the caller commits. 403 not eligible, 409 round not open /
-    already voted / a bare paper count recorded, 422 bad ``kept``."""
-    _take_write_lock(session)
-    if election.congress_id != voter.congress.id:
+    caller's transaction; the caller commits. 404 no such election in the voter's congress,
+    403 not eligible, 409 round not open / already voted / a bare paper count recorded, 422
+    bad ``kept`` (or ``against``: on an agree/disagree ballot the names disagreed).
+
+    The work that needs no lock comes first (issue 17 §1: SQLite has one writer): the round
+    and its list are read, the ballot checked, the receipt derived and the ballot sealed;
+    then, under the round's lock, the round is read again (still open, the same box, no bare
+    paper count) and the rows are written. The answers and their order are those of a check
+    made wholly under the lock: round not open, already voted, not eligible, bare count, then
+    a bad ballot."""
+    target = elections.ballot_target(session, election_id=election_id)
+    if target is None or target.congress_id != voter.congress_id:
         raise NotFound("Không tìm thấy cuộc bầu cử.")
-    rnd = _open_round_locked(session, election=election, exclusive=voter.kind == "slip")
+    if target.round_id is None:
+        raise Conflict("Cuộc bầu cử chưa có lần bầu nào đang mở.", code="round_not_open")
+    secret = secret if secret is not None else tokens.current_secret()
+    rid, public_key = target.round_id, target.box_public_key
+    if target.status == "open" and public_key is None:  # a round opened before the sealed box existed
+        rnd = lock_round(session, round=session.get(Round, rid), exclusive=voter.kind == "slip")
+        if rnd.status == "open" and rnd.box_public_key is None:
+            fresh = box.new_box(round_id=rnd.id, secret=secret)
+            rnd.box_mode, rnd.box_public_key = fresh["mode"], fresh["public_key"]
+            rnd.box_wrapped_key, rnd.box_salt = fresh["wrapped_key"], fresh["salt"]
+            session.flush()
+        public_key = rnd.box_public_key
+    sealed = None
+    refused: ValidationFailed | None = None
+    if target.status == "open":
+        candidate_ids = elections.round_candidate_ids(session, target)
+        try:
+            kept_ids = clean_kept(kept, candidate_ids=candidate_ids, seats=target.seats)
+            against_ids = None
+            if target.is_yes_no:
+                against_ids = clean_against(kept_ids, against if against is not None else [],
+                                            candidate_ids=candidate_ids)
+            elif against:
+                raise ValidationFailed("Phiếu gạch tên không có ô «Không đồng ý»: chỉ gửi «kept».",
+                                       [{"field": "against", "message": "Cuộc bầu cử này dùng phiếu gạch tên."}])
+            try:  # the verdict is given again at close, from the opened box
+                if against_ids is not None:
+                    judge_yes_no_ballot(kept_ids, against_ids, candidate_ids, target.seats)
+                else:
+                    judge_ballot(kept_ids, candidate_ids, target.seats)
+            except BallotError as err:  # clean_kept already refuses these; belt and braces
+                raise ValidationFailed(str(err), [{"field": "kept", "message": str(err)}])
+        except ValidationFailed as err:
+            refused = err       # answered only if nothing that comes first under the lock refuses
+        else:
+            code = voter_receipt(voter, rid, token=token, secret=secret)
+            sealed = box.seal(public_key, kept=kept_ids, receipt=code, against=against_ids,
+                              size=box.padded_size(len(candidate_ids), target.is_yes_no))
+
+    state = elections.lock_round_state(session, round_id=rid, exclusive=voter.kind == "slip")
+    if state.status != "open" or state.box_public_key != public_key:
+        raise Conflict(f"Lần bầu thứ {target.number} hiện không mở để bỏ phiếu.", code="round_not_open")
     if voter.kind == "slip":
-        if voter.slip.round_id != rnd.id:
-            if voter.slip_round.election_id == election.id:
+        if voter.slip.round_id != rid:
+            if voter.slip_round.election_id == election_id:
                 raise Conflict("Phiếu QR này dùng cho một lần bầu khác, hiện không mở.", code="round_not_open")
             raise Forbidden("Phiếu QR này không dùng cho cuộc bầu cử này.")
         if voter.slip.is_used:
             raise Conflict("Phiếu QR này đã được sử dụng.", code="already_voted")
     else:
+        # The primary key is the rule (one delegate, one ballot per round): a row already
+        # there, paper or phone, means already voted; its method says which words to answer.
         delegate = voter.delegate
-        method = participation_method(session, round_id=rnd.id, delegate_id=delegate.id)
-        if method is not None:
-            raise Conflict(already_message(method), code="already_voted")
+        if not elections.add_participation(session, round_id=rid, delegate_id=delegate.id, method="electronic"):
+            method = participation_method(session, round_id=rid, delegate_id=delegate.id)
+            raise Conflict(already_message(method or "electronic"), code="already_voted")
         reason = elections.voter_may_receive_ballot(delegate)
         if reason:
             raise Forbidden(reason, code="not_eligible")
 
-    if rnd.paper_issued_count:
+    if state.paper_issued_count:
         raise Conflict("Ban bầu cử đã ghi số phiếu giấy phát ra theo cách đếm tổng (không gạch tên) trong lần "
                        "bầu này, nên không nhận phiếu điện tử (Điều 4.5: mỗi đại biểu một phiếu). Đề nghị "
                        "đồng chí bỏ phiếu giấy.", code="bare_count_recorded")
-    candidate_ids = [c["id"] for c in ballot_candidates(session, round=rnd)]
-    kept_ids = clean_kept(kept, candidate_ids=candidate_ids, seats=rnd.seats)
-    against_ids = None
-    if election.is_yes_no:
-        against_ids = clean_against(kept_ids, against if against is not None else [], candidate_ids=candidate_ids)
-    elif against:
-        raise ValidationFailed("Phiếu gạch tên không có ô «Không đồng ý»: chỉ gửi «kept».",
-                               [{"field": "against", "message": "Cuộc bầu cử này dùng phiếu gạch tên."}])
-    try:  # the verdict is given again at close, from the opened box
-        if against_ids is not None:
-            judge_yes_no_ballot(kept_ids, against_ids, candidate_ids, rnd.seats)
-        else:
-            judge_ballot(kept_ids, candidate_ids, rnd.seats)
-    except BallotError as err:  # clean_kept already refuses these; belt and braces
-        raise ValidationFailed(str(err), [{"field": "kept", "message": str(err)}])
+    if refused is not None:
+        raise refused
 
     if voter.kind == "slip":
         used = session.execute(update(VotingSlip)
@@ -479,31 +540,14 @@ def cast_ballot(session: Session, *, voter: Voter, election: Election, kept, tok
         if used.rowcount != 1:
             raise Conflict("Phiếu QR này đã được sử dụng.", code="already_voted")
         slips_used = session.scalar(select(func.count()).select_from(VotingSlip).where(
-            VotingSlip.round_id == rnd.id, VotingSlip.is_used.is_(True)))
+            VotingSlip.round_id == rid, VotingSlip.is_used.is_(True)))
         struck = session.scalar(select(func.count()).select_from(RoundParticipation).where(
-            RoundParticipation.round_id == rnd.id, RoundParticipation.method == "slip"))
+            RoundParticipation.round_id == rid, RoundParticipation.method == "slip"))
         if slips_used > struck:
             raise Conflict("Số phiếu QR đã dùng sẽ vượt số đại biểu được gạch tên nhận phiếu QR. "
                            "Đề nghị đại biểu đến bàn phát phiếu để được gạch tên trước khi bỏ phiếu.",
                            code="slip_not_issued")
-    else:
-        session.add(RoundParticipation(round_id=rnd.id, delegate_id=voter.delegate.id, method="electronic"))
-        try:
-            session.flush()
-        except IntegrityError:
-            # The caller rolls the transaction back (the error handlers do).
-            raise Conflict("Đồng chí đã nhận phiếu trong lần bầu này (phiếu giấy hoặc điện tử).",
-                           code="already_voted")
-
-    if rnd.box_public_key is None:  # a round opened before the sealed box existed
-        fresh = box.new_box(round_id=rnd.id, secret=secret if secret is not None else tokens.current_secret())
-        rnd.box_mode, rnd.box_public_key = fresh["mode"], fresh["public_key"]
-        rnd.box_wrapped_key, rnd.box_salt = fresh["wrapped_key"], fresh["salt"]
-    code = voter_receipt(voter, rnd, token=token, secret=secret)
-    size = box.padded_size(len(candidate_ids), election.is_yes_no)
-    session.add(SealedBallot(round_id=rnd.id, ciphertext=box.seal(rnd.box_public_key, kept=kept_ids,
-                                                                  receipt=code, size=size, against=against_ids)))
-    session.flush()
+    elections.add_sealed_ballot(session, round_id=rid, ciphertext=sealed)
     return code
 
 

@@ -5,6 +5,7 @@ per name against the rulebook's threshold, and the published ballots."""
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 from sqlalchemy import select
@@ -54,7 +55,15 @@ def test_switching_type_is_checked_against_the_list(session, congress, roll):
     assert election.ballot_type == "yes_no"
 
 
-def test_full_round_two_teams_phone_votes_close_and_result(app, api, client, session, congress, roll):
+def _pdf_text(resp, tmp_path, name: str) -> str:
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf", resp.get_data()[:300]
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(resp.data)
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                          capture_output=True).stdout.decode("utf-8")
+
+
+def test_full_round_two_teams_phone_votes_close_and_result(app, api, client, session, congress, roll, tmp_path):
     for d in roll:
         check_in(session, delegate=d)
     session.commit()
@@ -128,6 +137,19 @@ def test_full_round_two_teams_phone_votes_close_and_result(app, api, client, ses
     lines = [{"kept": p["kept"], "reason": p.get("reason"), "against": p["against"]} for p in published["ballots"]]
     assert el.seal(eid, 1, lines) == published["seal_sha256"]
 
+    # the printed ballot has the two boxes per name; the count minutes print agree and
+    # disagree per name and the threshold from the rulebook
+    ballot = _pdf_text(board.get(f"/api/v1/elections/{eid}/documents/ballot.pdf?round=1"), tmp_path, "ballot")
+    assert "Đồng ý" in ballot and "Không đồng ý" in ballot and "ô «Đồng ý» hoặc ô «Không đồng ý»" in ballot
+    minutes = _pdf_text(board.get(f"/api/v1/elections/{eid}/documents/count-minutes.pdf"), tmp_path, "minutes")
+    flat = " ".join(minutes.split())
+    assert "Số phiếu đồng ý, không đồng ý cho từng người" in flat
+    preset = DEFAULT_PRESET
+    assert f"({preset.fraction('elect')})" in flat and "từ 5 phiếu trở lên" in flat
+    assert "6/9 66,67% 1/9 11,11%" in flat          # a: agree 6, disagree 1 of 9 returned
+    assert "4/9 44,44% 3/9 33,33%" in flat and "2/9 22,22% 4/9 44,44%" in flat
+    assert "số phiếu đồng ý đạt quá" in flat
+
 
 def test_chair_confidence_vote_one_name(api, client, session, congress, roll):
     for d in roll:
@@ -164,3 +186,127 @@ def test_a_strike_out_election_refuses_disagree_marks(api, client, session, cong
     assert cast.status_code == 422
     session = fresh(session)
     assert session.scalar(select(PaperBallotEntry.id)) is None
+
+
+# --- the pages: the create form, the board's keyboard entry, the phone ballot --------------
+
+from tests.conftest import csrf_from  # noqa: E402
+
+
+def test_create_page_offers_and_refuses_the_type(login, client, session, congress, roll):
+    login("organizer")
+    page = client.get(f"/congresses/{congress.id}/elections/new").get_data(as_text=True)
+    assert 'name="ballot_type"' in page and "Phiếu đồng ý / không đồng ý" in page
+    data = {"csrf_token": csrf_from(page), "title": "Bầu Chủ tịch", "body": "chair", "seats": "1",
+            "entry_teams": "1", "ballot_type": "yes_no", "delegate_id": [str(roll[0].id), str(roll[1].id)]}
+    refused = client.post(f"/congresses/{congress.id}/elections/new", data=data, follow_redirects=True)
+    assert "không có số dư" in refused.get_data(as_text=True)
+    assert el.list_elections(fresh(session), congress.id) == []
+    data["delegate_id"] = [str(roll[0].id)]
+    made = client.post(f"/congresses/{congress.id}/elections/new", data=data, follow_redirects=True)
+    assert made.status_code == 200
+    (election,) = el.list_elections(fresh(session), congress.id)
+    assert election.ballot_type == "yes_no"
+    assert "Phiếu đồng ý / không đồng ý" in made.get_data(as_text=True)
+
+
+def _open_yes_no(session, congress, roll, *, n=3, teams=2):
+    for d in roll:
+        check_in(session, delegate=d)
+    election, _ = el.create_election(session, congress=congress, title="Bầu Ban Chấp hành", body="executive_committee",
+                                     seats=n, entry_teams=teams, ballot_type="yes_no",
+                                     candidates=[{"delegate_id": d.id} for d in roll[:n]])
+    el.open_round(session, election=election)
+    session.commit()
+    return election, [c.id for _, c in el.round_candidates(session, el.current_round(session, election))]
+
+
+def test_keyboard_entry_marks_per_name(login, client, session, congress, roll):
+    election, (a, b, c) = _open_yes_no(session, congress, roll)
+    login("board")
+    base = f"/congresses/{congress.id}/elections/{election.id}"
+    page = client.get(f"{base}/entry?team=1").get_data(as_text=True)
+    assert 'data-mode="yes_no"' in page and "Đồng ý tất cả" in page
+    token = csrf_from(page)
+
+    def enter(reading, key="", team=1):
+        return client.post(f"{base}/entry?team={team}", data={"csrf_token": token, "team": team, "reading": reading,
+                                                                "key": key}, headers={"Accept": "application/json"})
+    ok = enter("AKH")
+    assert ok.status_code == 200 and ok.get_json()["ok"], ok.get_json()
+    assert "1 đồng ý, 1 không đồng ý" in ok.get_json()["message"]
+    assert ok.get_json()["count"]["votes"][str(a)] == 1 and ok.get_json()["count"]["against"][str(b)] == 1
+    assert enter("", key="+").get_json()["ok"]                       # agree to all
+    spoiled = enter("a-k D").get_json()
+    assert spoiled["ok"] and spoiled["kind"] == "warning" and "KHÔNG HỢP LỆ" in spoiled["message"]
+    short = enter("AK")
+    assert short.status_code == 422 and "gõ đủ 3 dấu" in short.get_json()["message"]
+    entries = el.paper_entries(fresh(session), el.current_round(fresh(session), election), 1)
+    assert [(json.loads(e.kept), json.loads(e.against), e.defect) for e in entries] == [
+        ([a, c], [b, c], None), ([a, b, c], [], None), ([a], [c], "no_seal")]
+    # team 2 reads ballot 1 as "AK-": the comparison page shows both readings as typed
+    for reading, key in (("AK-", ""), ("", "+"), ("a-k", "d")):
+        enter(reading, key, team=2)
+    compare = client.get(f"{base}/compare").get_data(as_text=True)
+    assert "AKH" in compare and "AK-" in compare
+    fixed = client.post(f"{base}/entry/correct", data={"csrf_token": token, "team": 2, "number": 1, "reading": "AKH",
+                                                      "reason": "đọc lại: tên thứ ba đánh cả hai ô"},
+                        follow_redirects=True)
+    assert fixed.status_code == 200
+    assert el.compare_teams(fresh(session), el.current_round(fresh(session), election))["disagreements"] == []
+    log = client.get(f"{base}/rounds/1/log").get_data(as_text=True)
+    assert "AK-" in log and "AKH" in log                              # the correction's trace, as typed
+
+
+def test_phone_page_agree_disagree_blank(client, session, congress, roll):
+    election, (a, b, c) = _open_yes_no(session, congress, roll, teams=1)
+    token = link_for(session, roll[5])
+    path = f"/v/{token}"
+    page = client.get(path).get_data(as_text=True)
+    assert f'name="mark-{a}" value="against"' in page and "Để trống" in page
+    review = client.post(path, data={"csrf_token": csrf_from(page), "election_id": election.id, "step": "review",
+                                     f"mark-{a}": "agree", f"mark-{b}": "against", f"mark-{c}": ""})
+    html = review.get_data(as_text=True)
+    assert review.status_code == 200 and "Xác nhận bỏ phiếu" in html
+    assert f'name="against" value="{b}"' in html and f'name="kept" value="{a}"' in html
+    cast = client.post(path, data={"csrf_token": csrf_from(html), "election_id": election.id, "step": "cast",
+                                   "kept": [str(a)], "against": [str(b)]})
+    assert cast.status_code == 200 and "Mã biên nhận" in cast.get_data(as_text=True)
+    session = fresh(session)
+    assert session.scalar(select(Ballot.id)) is None and len(session.scalars(select(SealedBallot)).all()) == 1
+    el.close_round(session, election=election)
+    session.commit()
+    result = el.round_result(session, election)
+    assert {x["id"]: (x["votes"], x["against"]) for x in result["candidates"]} == {a: (1, 0), b: (0, 1), c: (0, 0)}
+
+
+def test_result_page_hall_display_and_camera(login, client, session, congress, roll):
+    from election_app.agenda import display, services as agenda
+    from tests.conftest import TEST_SECRET
+    agenda.create_agenda_from_template(session, congress=congress)
+    election, (a, b, c) = _open_yes_no(session, congress, roll, teams=1)
+    agenda.link_standard_items(session, congress=congress)
+    r = el.current_round(session, election)
+    el.issue_paper(session, election=election, delegate_ids=[d.id for d in roll[:5]])
+    for agree, against in (([a, b, c], []), ([a, b], [c]), ([a], [b, c]), ([a, c], [b, c]), ([], [])):
+        el.enter_paper_ballot(session, round=r, kept=agree, against=against)
+    el.close_round(session, election=election)
+    token = display.issue_display_token(session, congress=congress, secret=TEST_SECRET)
+    result_item = next(i for i in agenda.list_items(session, congress.id) if i.code == "bch_result")
+    agenda.set_current_item(session, congress=congress, item=result_item)
+    session.commit()
+
+    state = client.get(f"/display/{token}/state.json").get_json()
+    result = state["election"]["result"]
+    assert result["yes_no"] and result["votes_needed"] == 3
+    assert [(x["votes"], x["against"]) for x in result["rows"]] == [(4, 0), (2, 2), (1, 2)]   # c: both boxes once
+    hall = client.get(f"/display/{token}").get_data(as_text=True)
+    assert "Không đồng ý" in hall and "Trúng cử khi có từ <b>3</b> phiếu đồng ý" in hall
+
+    login("board")
+    base = f"/congresses/{congress.id}/elections/{election.id}"
+    page = client.get(f"{base}/result").get_data(as_text=True)
+    assert "Không đồng ý" in page and f'data-against="{b}">2/5' in page and "từ 3 phiếu trở lên" in page
+    assert "Đếm phiếu bằng máy ảnh" not in page                       # no camera tab
+    camera = client.get(f"/congresses/{congress.id}/elections/{election.id}/camera").get_data(as_text=True)
+    assert 'data-testid="camera-yes-no"' in camera
