@@ -204,7 +204,9 @@ def display_state(session: Session, *, congress: Congress) -> dict:
         "next": None if nxt is None else {"title": nxt},
         "quorum": {"present": att["present"], "summoned": att["summoned"],
                    "needed": att["quorum_needed"], "met": att["quorum_met"],
-                   "fraction": att["quorum_fraction"]},
+                   "fraction": att["quorum_fraction"],
+                   # the open session (phiên họp) whose quorum this is, when one is open
+                   **({"session": att["session"]["name"]} if "session" in att else {})},
         "panel": panel,
         "election": election_box,
         "also_open": [{k: p.get(k) for k in ("id", "title", "round", "turnout", "present")} for p in also_open],

@@ -30,6 +30,7 @@ from ..elections import services as el
 from ..elections.models import Candidate, Election, Round
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..motions.models import Motion
+from ..sessions.services import session_attendance
 from ..rules import elect_base_count, format_percent_vi, get_preset, normalize_text, percent
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -647,6 +648,33 @@ def vote_base(congress: Congress, r: Round) -> int:
     return elect_base_count(returned, min(r.valid or 0, returned), get_preset(congress.preset_code))
 
 
+def _short_time(value: dt.datetime, *, date: bool = True) -> str:
+    """"07 giờ 30, 12/12/2026" (local time): a table cell's length."""
+    t = local(value)
+    return f"{t.hour:02d} giờ {t.minute:02d}" + (f", {t:%d/%m/%Y}" if date else "")
+
+
+def minutes_sessions(session: Session, congress: Congress) -> list[dict]:
+    """Each session's attendance as the minutes print it (none: the congress met as one
+    session and the lines above say it all)."""
+    rows = []
+    for s in session_attendance(session, congress):
+        when = ""
+        if s["held"]:
+            when = _short_time(s["opened_at"])
+            if s["closed_at"] is not None:
+                when += f" – {_short_time(s['closed_at'], date=False)}"
+        elif s["starts_at"] is not None:
+            when = f"dự kiến {_short_time(s['starts_at'])}"
+        row = {"name": s["name"], "when": when, "held": s["held"], "open": s["state"] == "open"}
+        if s["held"]:
+            row.update({"summoned": fmt_int(s["summoned"]), "present": fmt_int(s["present"]),
+                        "absent": fmt_int(s["absent"]), "quorum_met": s["quorum_met"],
+                        "present_percent": fmt_percent(s["present"], s["summoned"]) if s["summoned"] else ""})
+        rows.append(row)
+    return rows
+
+
 def motion_text(m: Motion) -> dict:
     """A show-of-hands result with counts and % of those present at the vote."""
     recorded = m.recorded_at is not None
@@ -925,6 +953,8 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
         "absent": fmt_int(creds["absent"]), "absent_list": absent_rows(session, congress),
         "quorum_met": attendance(session, congress)["quorum_met"],
         "quorum_words": get_preset(congress.preset_code).fraction_words("quorum"),
+        "quorum_fraction": get_preset(congress.preset_code).fraction("quorum"),
+        "sessions": minutes_sessions(session, congress),
         "presidium": _officials_list(session, congress.id, "presidium"),
         "secretariat": _officials_list(session, congress.id, "secretariat"),
         "credentials_committee": _officials_list(session, congress.id, "credentials_committee"),

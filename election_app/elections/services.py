@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..congress.models import KIND_LABELS, Congress
+from ..congress.services import session_for_vote
 from .. import hooks
 from ..db import GATE_KEY, utcnow, writer_gate
 from ..delegates.models import Delegate
@@ -493,6 +494,7 @@ def open_round(session: Session, *, election: Election, passphrase: str | None =
     r = current_round(session, election)
     if r is not None and r.status == "open":
         raise Conflict(f"Lần bầu thứ {r.number} đang mở.")
+    session_id = session_for_vote(session, election.congress_id)
     if r is not None and r.status == "closed":
         raise Conflict(f"Lần bầu thứ {r.number} đã kết thúc; muốn bầu tiếp, hãy tạo lần bầu mới "
                        "(theo quyết định của đại hội).")
@@ -516,6 +518,7 @@ def open_round(session: Session, *, election: Election, passphrase: str | None =
     r.opened_at = utcnow()
     r.summoned_at_open = seen["summoned"]
     r.present_at_open = seen["present"]
+    r.congress_session_id = session_id
     session.flush()
     return r
 
