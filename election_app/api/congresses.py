@@ -37,7 +37,8 @@ CONGRESS = obj(["id", "name", "organization", "term", "kind"], id=I, name=S, org
                date={"type": ["string", "null"], "format": "date"}, venue=S, place=S, preset_code=S,
                chair_mode=S)
 ATTENDANCE = obj(["summoned", "present", "quorum_met"], summoned=I, present=I, absent=I, quorum_met=B,
-                 quorum_needed=I, quorum_fraction=S)
+                 quorum_needed=I, quorum_fraction=S,
+                 session=obj(["id", "name"], id=I, name=S))
 CREATED = obj(["created", "ids"], created=I, ids={"type": "array", "items": I})
 
 OPENAPI_PATHS = {

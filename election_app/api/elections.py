@@ -43,7 +43,7 @@ RESULT = obj(["round", "status", "seats", "issued", "returned", "valid", "invali
              elected_so_far=IDS, seats_left=I, invalid_by_reason={"type": "object"},
              invalid_by_text={"type": "array", "items": obj(["reason", "count"], reason=S, count=I)})
 ROUND = obj(["round", "status", "seats"], election_id=I, round=I, status=S, seats=I, summoned_at_open=I,
-            present_at_open=I, candidates={"type": "array", "items": obj(None, id=I, full_name=S, number=I)})
+            present_at_open=I, session_id=I, candidates={"type": "array", "items": obj(None, id=I, full_name=S, number=I)})
 
 OPENAPI_PATHS = {
     "/congresses/{cid}/elections": {
@@ -118,6 +118,7 @@ def _load(eid: int):
 def _round_json(election, r) -> dict:
     return {"election_id": election.id, "round": r.number, "status": r.status, "seats": r.seats,
             "summoned_at_open": r.summoned_at_open, "present_at_open": r.present_at_open,
+            "session_id": r.congress_session_id,
             "candidates": [{"id": c.id, "full_name": c.full_name, "number": rc.ballot_number}
                            for rc, c in el.round_candidates(db.session, r)]}
 

@@ -197,3 +197,36 @@ def rulebooks_overview() -> list[dict]:
         out.append({"code": p.code, "version": p.version, "title": p.title, "note": p.note,
                     "sources": list(p.sources), "params": params, "label": p.label})
     return out
+
+
+# --- sessions (phiên họp): the lookups every feature needs ------------------------------------
+# (the pages and actions that change sessions live in election_app/sessions, which counts the
+# attendance; these two only read the table, so the roll, motions and elections may ask them)
+
+def open_session_of(session: Session, congress_id: int):
+    """The congress's open session, or None (none open, or the congress has no sessions)."""
+    from .models import CongressSession
+    return session.scalar(select(CongressSession).where(CongressSession.congress_id == congress_id,
+                                                        CongressSession.state == "open"))
+
+
+def list_sessions(session: Session, congress_id: int) -> list:
+    from .models import CongressSession
+    return list(session.scalars(select(CongressSession).where(CongressSession.congress_id == congress_id)
+                                .order_by(CongressSession.position, CongressSession.id)))
+
+
+def session_for_vote(session: Session, congress_id: int) -> int | None:
+    """The session a vote taken now belongs to: None for a congress without sessions (one
+    implicit session, as before); the open session's id; a Conflict when sessions are
+    defined and none is open (a vote is taken in a session)."""
+    from .models import CongressSession
+    current = open_session_of(session, congress_id)
+    if current is not None:
+        return current.id
+    any_defined = session.scalar(select(func.count()).select_from(CongressSession)
+                                 .where(CongressSession.congress_id == congress_id))
+    if any_defined:
+        raise Conflict("Chưa có phiên họp nào đang mở: mở phiên họp trước khi biểu quyết hoặc mở lần bầu.",
+                       code="no_open_session")
+    return None

@@ -126,6 +126,9 @@ class Round(Base):
     paper_issued_count: Mapped[int | None] = mapped_column(nullable=True)
     summoned_at_open: Mapped[int | None] = mapped_column(nullable=True)
     present_at_open: Mapped[int | None] = mapped_column(nullable=True)
+    # The session open when the round was opened (None: the congress has no sessions).
+    congress_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("congress_sessions.id", ondelete="SET NULL"), nullable=True)
     # Snapshot written when the round is closed (the official count).
     issued: Mapped[int | None] = mapped_column(nullable=True)
     returned: Mapped[int | None] = mapped_column(nullable=True)

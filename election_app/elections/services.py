@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..congress.models import KIND_LABELS, Congress
+from ..congress.services import session_for_vote
 from .. import hooks
 from ..db import GATE_KEY, utcnow, writer_gate
 from ..delegates.models import Delegate
@@ -45,7 +46,7 @@ from ..rules import (DEFECT_REASONS, INVALID_REASONS, OTHER_DEFECT, BallotError,
                      check_candidate_list, control_characters, count_votes, count_yes_no, decide_round,
                      elect_base_count, judge_yes_no_ballot, yes_no_allowed,
                      format_percent_vi, get_preset, judge_ballot, name_sort_key, normalize_text,
-                     percent, reconcile, split_full_name, upper_delegate_alternates)
+                     percent, reconcile, split_full_name, upper_delegate_alternates, votes_needed)
 from .inputs import MAX_TEAMS, NOMINATION_ALIASES, CandidateIn, PaperBallotIn, ballots_in, candidates_in  # noqa: F401
 from .models import (BALLOT_TYPE_LABELS, BODY_LABELS, NOMINATION_LABELS, Ballot, Candidate, DocumentNumber, Election,
                      CredentialEvent, PaperBallotCorrection, PaperBallotEntry, Receipt, Round,
@@ -493,6 +494,7 @@ def open_round(session: Session, *, election: Election, passphrase: str | None =
     r = current_round(session, election)
     if r is not None and r.status == "open":
         raise Conflict(f"Lần bầu thứ {r.number} đang mở.")
+    session_id = session_for_vote(session, election.congress_id)
     if r is not None and r.status == "closed":
         raise Conflict(f"Lần bầu thứ {r.number} đã kết thúc; muốn bầu tiếp, hãy tạo lần bầu mới "
                        "(theo quyết định của đại hội).")
@@ -516,6 +518,7 @@ def open_round(session: Session, *, election: Election, passphrase: str | None =
     r.opened_at = utcnow()
     r.summoned_at_open = seen["summoned"]
     r.present_at_open = seen["present"]
+    r.congress_session_id = session_id
     session.flush()
     return r
 
@@ -658,8 +661,11 @@ def add_participation(session: Session, *, round_id: int, delegate_id: int, meth
         else:
             from sqlalchemy.dialects.sqlite import insert
         stmt = _ADD_PARTICIPATION[conn.dialect.name] = insert(RoundParticipation).values(
-            round_id=bindparam("r"), delegate_id=bindparam("d"), method=bindparam("m")).on_conflict_do_nothing()
-    return conn.execute(stmt, {"r": round_id, "d": delegate_id, "m": method}).rowcount == 1
+            round_id=bindparam("r"), delegate_id=bindparam("d"), method=bindparam("m")
+        ).on_conflict_do_nothing().returning(RoundParticipation.round_id)
+    # RETURNING, not rowcount: psycopg reports no row count for this statement on PostgreSQL
+    # (every phone ballot was answered "already voted" there).
+    return conn.execute(stmt, {"r": round_id, "d": delegate_id, "m": method}).first() is not None
 
 
 def add_sealed_ballot(session: Session, *, round_id: int, ciphertext: bytes) -> None:
@@ -1586,7 +1592,8 @@ def round_result(session: Session, election: Election, round: Round | None = Non
         votes = tally["votes"]
         against = tally["against"]
         elected = set()
-    base = elect_base_count(returned, min(result["valid"] or 0, returned), _preset(session, election))
+    preset = _preset(session, election)
+    base = elect_base_count(returned, min(result["valid"] or 0, returned), preset)
 
     def person(c: Candidate) -> dict:
         out = {"id": c.id, "full_name": c.full_name, "votes": votes[c.id],
@@ -1597,6 +1604,8 @@ def round_result(session: Session, election: Election, round: Round | None = Non
 
     return {
         "round": r.number, "status": r.status, "seats": r.seats, "ballot_type": election.ballot_type,
+        # the fewest votes (agree votes on an agree/disagree ballot) that pass the rulebook's threshold
+        "votes_needed": votes_needed(returned, preset, min(result["valid"] or 0, returned)),
         "issued": result["issued"], "returned": returned, "valid": result["valid"], "invalid": result["invalid"],
         "candidates": [person(c) for _, c in rows],
         "outcome": result["outcome"], "elected": result["elected"], "tied": result["tied"],

@@ -5,6 +5,7 @@ per name against the rulebook's threshold, and the published ballots."""
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 from sqlalchemy import select
@@ -54,7 +55,15 @@ def test_switching_type_is_checked_against_the_list(session, congress, roll):
     assert election.ballot_type == "yes_no"
 
 
-def test_full_round_two_teams_phone_votes_close_and_result(app, api, client, session, congress, roll):
+def _pdf_text(resp, tmp_path, name: str) -> str:
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf", resp.get_data()[:300]
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(resp.data)
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                          capture_output=True).stdout.decode("utf-8")
+
+
+def test_full_round_two_teams_phone_votes_close_and_result(app, api, client, session, congress, roll, tmp_path):
     for d in roll:
         check_in(session, delegate=d)
     session.commit()
@@ -127,6 +136,19 @@ def test_full_round_two_teams_phone_votes_close_and_result(app, api, client, ses
     # the seal covers the disagree marks: recomputed from the published ballots
     lines = [{"kept": p["kept"], "reason": p.get("reason"), "against": p["against"]} for p in published["ballots"]]
     assert el.seal(eid, 1, lines) == published["seal_sha256"]
+
+    # the printed ballot has the two boxes per name; the count minutes print agree and
+    # disagree per name and the threshold from the rulebook
+    ballot = _pdf_text(board.get(f"/api/v1/elections/{eid}/documents/ballot.pdf?round=1"), tmp_path, "ballot")
+    assert "Đồng ý" in ballot and "Không đồng ý" in ballot and "ô «Đồng ý» hoặc ô «Không đồng ý»" in ballot
+    minutes = _pdf_text(board.get(f"/api/v1/elections/{eid}/documents/count-minutes.pdf"), tmp_path, "minutes")
+    flat = " ".join(minutes.split())
+    assert "Số phiếu đồng ý, không đồng ý cho từng người" in flat
+    preset = DEFAULT_PRESET
+    assert f"({preset.fraction('elect')})" in flat and "từ 5 phiếu trở lên" in flat
+    assert "6/9 66,67% 1/9 11,11%" in flat          # a: agree 6, disagree 1 of 9 returned
+    assert "4/9 44,44% 3/9 33,33%" in flat and "2/9 22,22% 4/9 44,44%" in flat
+    assert "số phiếu đồng ý đạt quá" in flat
 
 
 def test_chair_confidence_vote_one_name(api, client, session, congress, roll):
@@ -256,3 +278,35 @@ def test_phone_page_agree_disagree_blank(client, session, congress, roll):
     session.commit()
     result = el.round_result(session, election)
     assert {x["id"]: (x["votes"], x["against"]) for x in result["candidates"]} == {a: (1, 0), b: (0, 1), c: (0, 0)}
+
+
+def test_result_page_hall_display_and_camera(login, client, session, congress, roll):
+    from election_app.agenda import display, services as agenda
+    from tests.conftest import TEST_SECRET
+    agenda.create_agenda_from_template(session, congress=congress)
+    election, (a, b, c) = _open_yes_no(session, congress, roll, teams=1)
+    agenda.link_standard_items(session, congress=congress)
+    r = el.current_round(session, election)
+    el.issue_paper(session, election=election, delegate_ids=[d.id for d in roll[:5]])
+    for agree, against in (([a, b, c], []), ([a, b], [c]), ([a], [b, c]), ([a, c], [b, c]), ([], [])):
+        el.enter_paper_ballot(session, round=r, kept=agree, against=against)
+    el.close_round(session, election=election)
+    token = display.issue_display_token(session, congress=congress, secret=TEST_SECRET)
+    result_item = next(i for i in agenda.list_items(session, congress.id) if i.code == "bch_result")
+    agenda.set_current_item(session, congress=congress, item=result_item)
+    session.commit()
+
+    state = client.get(f"/display/{token}/state.json").get_json()
+    result = state["election"]["result"]
+    assert result["yes_no"] and result["votes_needed"] == 3
+    assert [(x["votes"], x["against"]) for x in result["rows"]] == [(4, 0), (2, 2), (1, 2)]   # c: both boxes once
+    hall = client.get(f"/display/{token}").get_data(as_text=True)
+    assert "Không đồng ý" in hall and "Trúng cử khi có từ <b>3</b> phiếu đồng ý" in hall
+
+    login("board")
+    base = f"/congresses/{congress.id}/elections/{election.id}"
+    page = client.get(f"{base}/result").get_data(as_text=True)
+    assert "Không đồng ý" in page and f'data-against="{b}">2/5' in page and "từ 3 phiếu trở lên" in page
+    assert "Đếm phiếu bằng máy ảnh" not in page                       # no camera tab
+    camera = client.get(f"/congresses/{congress.id}/elections/{election.id}/camera").get_data(as_text=True)
+    assert 'data-testid="camera-yes-no"' in camera
