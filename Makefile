@@ -6,6 +6,8 @@ HOST    ?= 0.0.0.0
 HTTPS   ?=
 PORT    ?= 5000
 WORKERS ?= 2
+# test processes (pytest-xdist): one per core of the 2-core machine the suite is sized for
+TEST_PROCS ?= 2
 FLASK   := $(BIN)/flask --app election_app
 
 .PHONY: run serve test test-unit test-integration test-pg test-e2e bench fuzz deps deps-dev sysdeps i18n clean
@@ -43,7 +45,7 @@ run: sysdeps deps
 ## make test: the whole suite (unit, integration on SQLite, browser tests in Chromium)
 test: deps-dev
 	@bash scripts/system-deps.sh --browser
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest -n $(TEST_PROCS) --dist worksteal tests
 
 test-unit: deps-dev
 	$(BIN)/python -m pytest tests/unit
@@ -51,7 +53,7 @@ test-unit: deps-dev
 ## make test-pg: the integration suite again on PostgreSQL (a fresh database per run)
 test-pg: deps-dev
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
-	  $(BIN)/python -m pytest tests/integration
+	  $(BIN)/python -m pytest -n $(TEST_PROCS) --dist worksteal tests/integration
 
 ## make fuzz: Schemathesis over /api/v1/openapi.json against a live server on a seeded database
 ## (every operation reached with real ids; ≥ 10,000 requests, 0 server errors, 0 answers the

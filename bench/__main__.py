@@ -7,14 +7,15 @@ import sys
 
 BENCHES = {"tally": "bench.tally_bench", "load": "bench.load_bench", "pdf": "bench.pdf_bench",
            "ballot": "bench.ballot_bench", "box": "bench.box_bench", "omr": "bench.omr_bench",
-           "federation": "bench.federation_bench"}
+           "federation": "bench.federation_bench", "vote": "bench.vote_bench",
+           "vote_pg": "bench.vote_bench:run_pg"}
 
 
 def main(argv: list[str]) -> int:
     names = argv or list(BENCHES)
     for name in names:
-        module_name = BENCHES.get(name)
-        if module_name is None:
+        module_name, _, function = (BENCHES.get(name) or "").partition(":")
+        if not module_name:
             print(f"unknown bench {name}; known: {', '.join(BENCHES)}")
             return 2
         try:
@@ -23,7 +24,7 @@ def main(argv: list[str]) -> int:
             print(f"[{name}] not available: {exc}")
             continue
         print(f"== {name}")
-        module.run()
+        getattr(module, function or "run")()
     return 0
 
 

@@ -45,19 +45,24 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(url: str, workers: int = 2, threads: int = 8):
+def gunicorn(url: str, workers: int = 2, threads: int = 8, *, app: str = "election_app:create_app()",
+             env: dict | None = None, health: str = "/login"):
+    """A gunicorn server on loopback (gthread, ``workers`` × ``threads``: the settings of
+    ``make run``) serving ``app``; yields its port. The master's pid is ``gunicorn.pid``."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+           **(env or {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
          "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-         "election_app:create_app()"], cwd=ROOT, env=env)
+         app], cwd=ROOT, env=env)
+    gunicorn.pid = proc.pid
     try:
         deadline = time.time() + 120   # four workers importing the app on a busy 2-core machine
         while time.time() < deadline:
             try:
                 c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                c.request("GET", "/login")
+                c.request("GET", health)
                 if c.getresponse().status == 200:
                     break
             except OSError:
@@ -68,6 +73,51 @@ def gunicorn(url: str, workers: int = 2, threads: int = 8):
     finally:
         proc.terminate()
         proc.wait(timeout=60)
+
+
+def child_pids(pid: int) -> list[int]:
+    """The direct children of ``pid`` (gunicorn's workers), from /proc."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def rss_mb(pid: int) -> float | None:
+    """Resident memory of one process in MB (VmRSS from /proc), None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (from /proc/<pid>/stat), 0 if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def machine_info() -> dict:
+    info = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    try:
+        info["load_average"] = [round(x, 2) for x in os.getloadavg()]
+        with open("/proc/cpuinfo") as f:
+            model = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), None)
+        info["cpu_model"] = model
+        with open("/proc/meminfo") as f:
+            info["mem_total_mb"] = int(f.readline().split()[1]) // 1024
+    except OSError:
+        pass
+    return info
 
 
 class Client:
@@ -132,10 +182,18 @@ def latency_summary(latencies: list[float]) -> dict:
             "mean_ms": round(statistics.fmean(xs) * 1000, 1)}
 
 
+def command() -> str:
+    """How this run was started, with the BENCH_* settings it read."""
+    settings = " ".join(f"{k}={v}" for k, v in sorted(os.environ.items())
+                        if k.startswith("BENCH_") and "URL" not in k)
+    args = " ".join(sys.argv[1:]) if Path(sys.argv[0]).name == "__main__.py" else Path(sys.argv[0]).stem
+    return " ".join(x for x in (settings, "python -m bench", args) if x)
+
+
 def write_results(name: str, figures: dict) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     figures = {"bench": name, "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-               "machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, **figures}
+               "machine": machine_info(), "command": command(), **figures}
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(figures, ensure_ascii=False, indent=2))
     print(json.dumps(figures, ensure_ascii=False, indent=2))

@@ -28,4 +28,4 @@ def register_blueprints(app: Flask) -> None:
 
 
 # Features whose pages are in election_app/<name>/views.py with a ``bp`` blueprint.
-FEATURE_BLUEPRINTS: list[str] = ["elections", "motions", "voting", "agenda", "documents", "backup", "camera", "federation", "comments"]
+FEATURE_BLUEPRINTS: list[str] = ["elections", "motions", "voting", "agenda", "documents", "backup", "camera", "federation", "comments", "sessions"]

@@ -242,47 +242,33 @@ def _outcome(act: Action, result: Any) -> str:
 
 def run(act_or_name: Action | str | Callable, *, actor: Actor, cmd: Any = None,
         session: Session | None = None) -> Any:
-    """Authorize, run, audit and commit one action; roll back on any error."""
+    """Authorize, run and audit one action inside ``unit``: committed with its audit entry,
+    rolled back on any error, retried on SQLite's "database is locked"."""
     act = _resolve(act_or_name)
     session = session or db.session
     if act.input is not None and not isinstance(cmd, act.input):
         cmd = parse(act.input, cmd)
-    attempt = 0
-    while True:
-        try:
-            congress_id = act.congress_of(session, cmd)
-            authorize(actor, act.permission, congress_id)
-            take_note(session)
-            result = act.fn(session, actor=actor, cmd=cmd)
-            if act.audit:
-                data = cmd.model_dump(mode="json") if isinstance(cmd, BaseModel) else (cmd or {})
-                note = take_note(session)
-                if note:
-                    data = {**data, **note}
-                if actor.via != "page":
-                    data = {**data, "via": actor.via}
-                record_audit(session, actor_id=actor.id, actor_name=actor.name, congress_id=congress_id,
-                             action=act.name, data=data, outcome=_outcome(act, result))
-            session.commit()
-            return result
-        except DomainError:
-            session.rollback()
-            raise
-        except OperationalError as err:
-            session.rollback()
-            if _is_locked(err) and attempt < LOCK_RETRIES:
-                attempt += 1
-                time.sleep(0.05 * attempt)
-                continue
-            if _is_locked(err):
-                raise Conflict("Hệ thống đang bận ghi dữ liệu; vui lòng thử lại.") from None
-            raise
-        except IntegrityError:
-            session.rollback()
-            raise Conflict("Dữ liệu vừa bị thay đổi bởi thao tác khác; vui lòng tải lại và thử lại.") from None
-        except BaseException:
-            session.rollback()
-            raise
+
+    def body() -> Any:
+        congress_id = act.congress_of(session, cmd)
+        authorize(actor, act.permission, congress_id)
+        take_note(session)
+        result = act.fn(session, actor=actor, cmd=cmd)
+        if act.audit:
+            data = cmd.model_dump(mode="json") if isinstance(cmd, BaseModel) else (cmd or {})
+            note = take_note(session)
+            if note:
+                data = {**data, **note}
+            if actor.via != "page":
+                data = {**data, "via": actor.via}
+            record_audit(session, actor_id=actor.id, actor_name=actor.name, congress_id=congress_id,
+                         action=act.name, data=data, outcome=_outcome(act, result))
+        return result
+
+    try:
+        return unit(body, session=session)
+    except IntegrityError:
+        raise Conflict("Dữ liệu vừa bị thay đổi bởi thao tác khác; vui lòng tải lại và thử lại.") from None
 
 
 def unit(fn: Callable[[], Any], *, session: Session | None = None, retries: int = LOCK_RETRIES) -> Any:

@@ -1,6 +1,6 @@
 """Imports every feature's models so that the metadata is complete (Alembic, tests)."""
 from .auth.models import ApiToken, User, UserCongress  # noqa: F401
-from .congress.models import Congress, CongressOfficial  # noqa: F401
+from .congress.models import Congress, CongressOfficial, CongressSession  # noqa: F401
 from .delegates.models import AttendanceEvent, Delegate  # noqa: F401
 from .elections.models import (Ballot, Candidate, Election, PaperBallotCorrection,  # noqa: F401
                                PaperBallotEntry, Receipt, Round, RoundCandidate, SealedBallot,

@@ -85,6 +85,39 @@ def check_limit(session: Session, *, key: str, limit: int, window_seconds: int,
         raise TooManyRequests(message)
 
 
+def check_limits(session: Session, *, keys: list[tuple[str, int]], window_seconds: int,
+                 now: float | None = None, message: str = RATE_LIMITED_MESSAGE) -> None:
+    """``check_limit`` for several ``(key, limit)`` pairs in one query (the voting path checks
+    the device's and the address's counts on every ballot)."""
+    start = _window(now, window_seconds)
+    limits = dict(keys)
+    rows = session.execute(select(RateLimitBucket.key, RateLimitBucket.count)
+                           .where(RateLimitBucket.key.in_(list(limits)), RateLimitBucket.window_start == start))
+    for key, count in rows:
+        if int(count) >= limits[key]:
+            raise TooManyRequests(message)
+
+
+_GUARDS: dict[int, object] = {}
+
+
+def over_limit(keys: list[tuple[str, int]], *, window_seconds: int, now: float | None = None):
+    """``check_limits`` as a SQL truth value to read inside another query: (the expression,
+    its parameters). True when any ``(key, limit)`` has reached its limit in the current
+    window. The expression is built once per number of keys."""
+    expr = _GUARDS.get(len(keys))
+    if expr is None:
+        from sqlalchemy import and_, bindparam, exists, or_
+        t = RateLimitBucket
+        expr = _GUARDS[len(keys)] = exists().where(
+            t.window_start == bindparam("rl_w"),
+            or_(*[and_(t.key == bindparam(f"rl_k{i}"), t.count >= bindparam(f"rl_l{i}")) for i in range(len(keys))]))
+    params = {"rl_w": _window(now, window_seconds)}
+    for i, (key, limit) in enumerate(keys):
+        params[f"rl_k{i}"], params[f"rl_l{i}"] = key, limit
+    return expr, params
+
+
 def purge_old(session: Session, *, prefix: str, window_seconds: int, now: float | None = None) -> int:
     """Drop this limiter's buckets of past windows (housekeeping; safe to run any time)."""
     from sqlalchemy import delete

@@ -6,7 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -54,6 +54,27 @@ def vi_text(value) -> Markup | str:
     return Markup('<span lang="vi">%s</span>') % value
 
 
+# The bases of the thresholds in words. rules/presets.py keeps them in Vietnamese (the rules
+# import nothing of Flask); the same words here, lazily translated, are what a page shows,
+# so an English page reads "the ballots returned", not the Vietnamese. A test keeps the
+# two tables equal in Vietnamese.
+ELECT_BASE_WORDS_L = {
+    "returned": _l("tổng số phiếu thu về (kể cả phiếu không hợp lệ)"),
+    "valid": _l("tổng số phiếu hợp lệ"),
+}
+MOTION_BASE_WORDS_L = {
+    "present": _l("số đại biểu có mặt lúc biểu quyết"),
+    "summoned": _l("số đại biểu được triệu tập"),
+}
+
+
+def base_words(preset, which: str):
+    """The base of a rulebook's ``elect`` or ``motion`` majority, in the page's language."""
+    if which == "elect":
+        return ELECT_BASE_WORDS_L.get(preset.elect_base, preset.elect_base_words)
+    return MOTION_BASE_WORDS_L.get(preset.motion_base, preset.motion_base_words)
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["vi"] = vi_text
     app.jinja_env.filters["int_vi"] = format_int
@@ -67,6 +88,7 @@ def register_template_helpers(app: Flask) -> None:
             "can": lambda perm: has_permission(current_user, perm),
             # the rulebook in force for a congress: pages print its fractions, never their own
             "preset_of": lambda congress: get_preset(congress.preset_code),
+            "base_words": base_words,
             "current_lang": str(get_locale() or "vi"),
             # the address QR codes and links for phones carry (PUBLIC_BASE_URL or a LAN address)
             "public_address": public_address,

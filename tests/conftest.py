@@ -131,9 +131,11 @@ def app(_app):
 
 def _empty_all_tables():
     if db.engine.dialect.name == "postgresql":
+        # DELETE, children first, in one transaction: about 20 ms, where a TRUNCATE of every
+        # table takes a lock and a new file per table (0.3–0.9 s a test on this machine).
         with db.engine.begin() as conn:
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
         return
     # SQLite: PRAGMA foreign_keys is ignored inside a transaction, so it is switched off and
     # back on between commits (the pooled connection is reused by the next test).
@@ -146,6 +148,26 @@ def _empty_all_tables():
         conn.exec_driver_sql("PRAGMA foreign_keys=ON")
         conn.commit()
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+@pytest.fixture
+def other_app(app):
+    """other_app(**config) -> a second application on the same database, as another gunicorn
+    worker in production. Its connection pool is closed after the test: a pool dropped with
+    its app would leave open connections for the garbage collector (on PostgreSQL, psycopg's
+    "deleted while still open" inside some later test)."""
+    made: list[Flask] = []
+
+    def make(**config) -> Flask:
+        other = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                            "SECRET_KEY": app.config["SECRET_KEY"], "TESTING": True,
+                            "PASSWORD_HASH_METHOD": TEST_PASSWORD_METHOD, **config})
+        made.append(other)
+        return other
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

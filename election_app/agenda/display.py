@@ -68,14 +68,16 @@ def _closed_result(session: Session, election: Election, rnd: Round) -> dict:
     if hit is not None:
         return hit
     result = round_result(session, election, rnd)
-    rows = [{"name": c["full_name"], "votes": c["votes"],
+    rows = [{"name": c["full_name"], "votes": c["votes"], "against": c.get("against"),
              "percent": _percent_text(c.get("percent")), "elected": bool(c.get("elected")),
              "tied": c["id"] in (result.get("tied") or [])}
             for c in result.get("candidates", [])]
     rows.sort(key=lambda r: (-(r["votes"] or 0)))
     summary = {"issued": result.get("issued"), "returned": result.get("returned"),
                "valid": result.get("valid"), "invalid": result.get("invalid"),
-               "outcome": result.get("outcome"), "rows": rows}
+               "outcome": result.get("outcome"), "rows": rows,
+               # agree/disagree ballots: both columns, and the rulebook's threshold in votes
+               "yes_no": result.get("ballot_type") == "yes_no", "votes_needed": result.get("votes_needed")}
     with _RESULT_LOCK:
         if len(_RESULT_CACHE) > 64:
             _RESULT_CACHE.clear()
@@ -202,7 +204,9 @@ def display_state(session: Session, *, congress: Congress) -> dict:
         "next": None if nxt is None else {"title": nxt},
         "quorum": {"present": att["present"], "summoned": att["summoned"],
                    "needed": att["quorum_needed"], "met": att["quorum_met"],
-                   "fraction": att["quorum_fraction"]},
+                   "fraction": att["quorum_fraction"],
+                   # the open session (phiên họp) whose quorum this is, when one is open
+                   **({"session": att["session"]["name"]} if "session" in att else {})},
         "panel": panel,
         "election": election_box,
         "also_open": [{k: p.get(k) for k in ("id", "title", "round", "turnout", "present")} for p in also_open],

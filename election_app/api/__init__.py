@@ -8,4 +8,5 @@ from . import documents  # noqa: F401
 from . import agenda  # noqa: F401
 from . import audit  # noqa: F401
 from . import federation  # noqa: F401
+from . import sessions  # noqa: F401
 from . import openapi  # noqa: F401

@@ -37,7 +37,8 @@ CONGRESS = obj(["id", "name", "organization", "term", "kind"], id=I, name=S, org
                date={"type": ["string", "null"], "format": "date"}, venue=S, place=S, preset_code=S,
                chair_mode=S)
 ATTENDANCE = obj(["summoned", "present", "quorum_met"], summoned=I, present=I, absent=I, quorum_met=B,
-                 quorum_needed=I, quorum_fraction=S)
+                 quorum_needed=I, quorum_fraction=S,
+                 session=obj(["id", "name"], id=I, name=S))
 CREATED = obj(["created", "ids"], created=I, ids={"type": "array", "items": I})
 
 OPENAPI_PATHS = {
@@ -49,7 +50,13 @@ OPENAPI_PATHS = {
                    body=congress_actions.CreateCongress),
         "get": op("Danh sách đại hội", response=obj(["congresses"], congresses={"type": "array", "items": CONGRESS})),
     },
-    "/congresses/{cid}": {"get": op("Một đại hội", errors=(404,), response=CONGRESS, params=["cid"])},
+    "/congresses/{cid}": {
+        "get": op("Một đại hội", errors=(404,), response=CONGRESS, params=["cid"]),
+        "patch": op("Sửa thông tin đại hội (chỉ các trường gửi lên); đổi bộ quy tắc bị từ chối (409) khi đại hội "
+                    "đã có lần bầu mở/đóng hoặc biểu quyết đã ghi kết quả",
+                    errors=(404, 409, 422), response=CONGRESS, params=["cid"],
+                    body=congress_actions.UpdateCongress),
+    },
     "/congresses/{cid}/delegates": {
         "post": op("Thêm đại biểu (tất cả hoặc không)", ok=201, errors=(404, 422), response=CREATED,
                    body=delegate_actions.AddDelegates, fixed=("row_offset", "source"), params=["cid"]),
@@ -120,6 +127,14 @@ def api_list_congresses():
 @api_auth("congress.view")
 def api_get_congress(cid: int):
     return jsonify(congress_json(get_congress(db.session, cid)))
+
+
+@bp.patch("/congresses/<int:cid>")
+@api_auth("congress.manage")
+def api_update_congress(cid: int):
+    get_congress(db.session, cid)
+    congress = api_run(congress_actions.update_congress, json_body(), congress_id=cid)
+    return jsonify(congress_json(congress))
 
 
 @bp.post("/congresses/<int:cid>/delegates")

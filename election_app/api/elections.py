@@ -26,6 +26,7 @@ CANDIDATE = obj(["id", "full_name"], id=I, full_name=S, ho=S, ten_dem=S, ten=S, 
                 unit=S, nomination=S, delegate_id=I, withdrawn=B, withdrawal_reason=S)
 ELECTION = obj(["id", "title", "body", "seats", "candidates", "warnings"], id=I, congress_id=I, title=S,
                body=S, body_label=S, seats=I, entry_teams=I,
+               ballot_type={"enum": ["strike", "yes_no"]}, ballot_type_label=S,
                status={"enum": ["draft", "open", "closed", "complete"]},
                candidates={"type": "array", "items": CANDIDATE}, withdrawn={"type": "array", "items": CANDIDATE},
                warnings={"type": "array", "items": S}, surplus_percent=NUM,
@@ -34,14 +35,15 @@ ELECTION = obj(["id", "title", "body", "seats", "candidates", "warnings"], id=I,
 RESULT = obj(["round", "status", "seats", "issued", "returned", "valid", "invalid", "candidates", "outcome",
               "elected", "tied", "elected_so_far"],
              round=I, status={"enum": ["draft", "open", "closed"]}, seats=I, issued=I, returned=I, valid=I,
-             invalid=I,
+             invalid=I, ballot_type={"enum": ["strike", "yes_no"]},
              candidates={"type": "array", "items": obj(["id", "full_name", "votes", "percent", "elected"],
-                                                       id=I, full_name=S, votes=I, percent=NUM, elected=B)},
+                                                       id=I, full_name=S, votes=I, percent=NUM, elected=B,
+                                                       against=I)},
              outcome={"enum": ["pending", "complete", "tie", "insufficient"]}, elected=IDS, tied=IDS,
              elected_so_far=IDS, seats_left=I, invalid_by_reason={"type": "object"},
              invalid_by_text={"type": "array", "items": obj(["reason", "count"], reason=S, count=I)})
 ROUND = obj(["round", "status", "seats"], election_id=I, round=I, status=S, seats=I, summoned_at_open=I,
-            present_at_open=I, candidates={"type": "array", "items": obj(None, id=I, full_name=S, number=I)})
+            present_at_open=I, session_id=I, candidates={"type": "array", "items": obj(None, id=I, full_name=S, number=I)})
 
 OPENAPI_PATHS = {
     "/congresses/{cid}/elections": {
@@ -63,6 +65,7 @@ OPENAPI_PATHS = {
                             body={"enum": ["executive_committee", "inspection_committee", "chair",
                                            "upper_delegates", "upper_alternates", "other"]},
                             seats=I, entry_teams={"enum": [1, 2, 3]},
+                            ballot_type={"enum": ["strike", "yes_no"]},
                             encoding={"type": "string", "enum": ["unicode", "tcvn3", "vni"]},
                             mapping={"type": "string"}))},
     "/elections/{eid}": {"get": op("Một cuộc bầu cử", errors=(404,), params=["eid"], response=ELECTION)},
@@ -115,6 +118,7 @@ def _load(eid: int):
 def _round_json(election, r) -> dict:
     return {"election_id": election.id, "round": r.number, "status": r.status, "seats": r.seats,
             "summoned_at_open": r.summoned_at_open, "present_at_open": r.present_at_open,
+            "session_id": r.congress_session_id,
             "candidates": [{"id": c.id, "full_name": c.full_name, "number": rc.ballot_number}
                            for rc, c in el.round_candidates(db.session, r)]}
 
@@ -159,7 +163,8 @@ def api_import_election(cid: int):
     try:
         election, warnings = api_run(actions.create_election, {
             "title": form.get("title") or "", "body": form.get("body") or "executive_committee",
-            "seats": form.get("seats"), "entry_teams": form.get("entry_teams") or 1, "candidates": candidates},
+            "seats": form.get("seats"), "entry_teams": form.get("entry_teams") or 1, "candidates": candidates,
+            "ballot_type": form.get("ballot_type") or "strike"},
             congress_id=cid)
     except ValidationFailed as err:
         err.details = sheet_problems(err.details or [], first=1, lines=lines, reading=reading)

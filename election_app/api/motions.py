@@ -18,7 +18,7 @@ NUM_OR_NULL = {"type": ["number", "null"]}
 INT_OR_NULL = {"type": ["integer", "null"]}
 MOTION = obj(["id", "title"], id=I, congress_id=I, title=S, kind=S, position=I, recorded=B,
              agree=INT_OR_NULL, disagree=INT_OR_NULL, abstain=INT_OR_NULL, present=INT_OR_NULL,
-             summoned=INT_OR_NULL, passed={"type": ["boolean", "null"]}, agree_percent=NUM_OR_NULL,
+             summoned=INT_OR_NULL, session_id=INT_OR_NULL, passed={"type": ["boolean", "null"]}, agree_percent=NUM_OR_NULL,
              disagree_percent=NUM_OR_NULL, abstain_percent=NUM_OR_NULL,
              recorded_at={"type": ["string", "null"]})
 RESULT = obj(["agree", "disagree", "abstain", "passed"], agree=INT_OR_NULL, disagree=INT_OR_NULL,

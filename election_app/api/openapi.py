@@ -23,7 +23,8 @@ ERROR_SCHEMA = {
 
 # A path parameter and the input field it fills (``api_run(..., congress_id=cid)``).
 ROUTE_FIELDS = {"cid": "congress_id", "eid": "election_id", "mid": "motion_id", "did": "delegate_id",
-                "cand_id": "candidate_id", "rid": "request_id", "iid": "item_id", "job_id": "job_id"}
+                "cand_id": "candidate_id", "rid": "request_id", "iid": "item_id", "job_id": "job_id",
+                "sid": "session_id"}
 
 
 def op(summary: str, *, body: type[BaseModel] | dict | None = None, ok: int = 200,
@@ -132,9 +133,9 @@ B = {"type": "boolean"}
 
 
 def collect_paths() -> dict:
-    from . import agenda, audit, congresses, documents, elections, federation, motions, vote
+    from . import agenda, audit, congresses, documents, elections, federation, motions, sessions, vote
     paths: dict = {}
-    for module in (congresses, elections, motions, vote, documents, agenda, audit, federation):
+    for module in (congresses, elections, motions, vote, documents, agenda, audit, federation, sessions):
         for path, ops in getattr(module, "OPENAPI_PATHS", {}).items():
             paths.setdefault(path, {}).update(ops)
     return paths

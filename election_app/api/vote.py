@@ -26,8 +26,8 @@ IDS = {"type": "array", "items": I}
 TURNOUT = obj(["issued_paper", "voted_electronic", "slips", "total", "present"],
               round=I, status=S, issued_paper=I, voted_electronic=I, slips=I, slips_issued=I, total=I,
               present=I)
-BALLOT_OUT = {"oneOf": [obj(["kept"], kept=IDS),
-                        obj(["invalid"], invalid={"const": True}, reason=S, kept=IDS)]}
+BALLOT_OUT = {"oneOf": [obj(["kept"], kept=IDS, against=IDS),
+                        obj(["invalid"], invalid={"const": True}, reason=S, kept=IDS, against=IDS)]}
 
 OPENAPI_PATHS = {
     "/congresses/{cid}/delegates/{did}/voting-link": {
@@ -150,6 +150,7 @@ def api_vote_status(token: str):
         "congress": {"id": voter.congress.id, "name": voter.congress.name},
         "kind": voter.kind,
         "elections": [{"id": c.election.id, "title": c.election.title, "round": c.round.number,
+                       "ballot_type": c.election.ballot_type,
                        "seats": c.round.seats, "candidates": c.candidates,
                        "may_vote": c.can_vote, "status": c.status, "refusal": c.refusal,
                        "receipt": c.receipt}
@@ -161,9 +162,8 @@ def api_vote_status(token: str):
 def api_cast(token: str, eid: int):
     voter = voter_for_request(token)
     ballot = parse(CastBallot, json_body())
-    election = elections.get_election(db.session, eid)
-    code = cast_in_unit(lambda: services.cast_ballot(db.session, voter=voter, election=election,
-                                                          kept=ballot.kept, token=token))
+    code = cast_in_unit(lambda: services.cast_ballot(db.session, voter=voter, election_id=eid,
+                                                     kept=ballot.kept, token=token, against=ballot.against))
     return jsonify({"receipt": code}), 201
 
 

@@ -29,6 +29,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "motions.record": frozenset({"admin", "organizer", "secretary"}),
     "agenda.manage": frozenset({"admin", "organizer"}),
     "agenda.run": frozenset({"admin", "organizer", "secretary"}),
+    # Sessions (phiên họp): the organizer plans them; opening and closing one is the
+    # presidium's, done at the desk by the organizer or the secretary (as the run-sheet).
+    "sessions.manage": frozenset({"admin", "organizer"}),
+    "sessions.run": frozenset({"admin", "organizer", "secretary"}),
     "notes.write": frozenset({"admin", "secretary", "organizer"}),
     "documents.print": ALL_STAFF,
     "documents.edit": frozenset({"admin", "organizer", "secretary"}),

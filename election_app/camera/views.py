@@ -64,6 +64,9 @@ def read(cid: int, eid: int):
     if not ActionForm().validate_on_submit():
         return _page(congress, election, team, error=gettext("Phiên làm việc đã hết hạn; hãy tải lại trang."),
                      status=400)
+    if election.is_yes_no:     # the reader knows struck names, not boxes
+        return _page(congress, election, team, error=gettext(
+            "Máy ảnh chỉ đọc phiếu gạch tên; phiếu đồng ý / không đồng ý nhập bằng bàn phím."), status=400)
     if election.entry_teams < 2:
         return _page(congress, election, team, error=gettext(
             "Máy ảnh chỉ được dùng khi có ít nhất 2 tổ nhập phiếu độc lập."), status=400)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, utcnow
@@ -91,3 +91,42 @@ class CongressOfficial(Base):
     full_name: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(200), default="")     # e.g. Trưởng ban, Ủy viên
     position: Mapped[int] = mapped_column(default=0)
+
+
+SESSION_STATES = {
+    "not_started": "Chưa họp",
+    "open": "Đang họp",
+    "closed": "Đã kết thúc",
+}
+
+
+class CongressSession(Base):
+    """One session (phiên họp) of a congress, e.g. "Phiên trù bị" then "Phiên chính thức"
+    (RESEARCH §9). A congress with none behaves as one implicit session. Attendance is the
+    roll's (``delegates.checked_in_at``) and carries over from one session to the next; the
+    counts at opening and closing are kept here for the minutes. At most one session of a
+    congress is open (a partial unique index, not a check in code)."""
+    __tablename__ = "congress_sessions"
+    __table_args__ = (
+        CheckConstraint("state IN ('not_started','open','closed')", name="state_known"),
+        Index("uq_congress_sessions_one_open", "congress_id", unique=True,
+              sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+    starts_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)   # planned start (UTC)
+    state: Mapped[str] = mapped_column(String(12), default="not_started")
+    opened_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    summoned_at_open: Mapped[int | None] = mapped_column(nullable=True)
+    present_at_open: Mapped[int | None] = mapped_column(nullable=True)
+    summoned_at_close: Mapped[int | None] = mapped_column(nullable=True)
+    present_at_close: Mapped[int | None] = mapped_column(nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    @property
+    def state_label(self) -> str:
+        return SESSION_STATES.get(self.state, self.state)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..auth.models import UserCongress
-from ..errors import NotFound, ValidationFailed
+from ..errors import Conflict, NotFound, ValidationFailed
 from ..rules import DEFAULT_PRESET, PRESETS, normalize_text
 from .inputs import CongressFields, congress_fields
 from .models import GRASSROOTS, KIND_LABELS, LEVEL_LABELS, Congress, CongressOfficial, OFFICIAL_ROLES
@@ -81,8 +81,41 @@ def create_congress(session: Session, *, data: CongressFields | dict) -> Congres
     return congress
 
 
+def decided_count(session: Session, congress_id: int) -> dict[str, int]:
+    """How many numbers of this congress were already decided under its rulebook: election
+    rounds opened or closed (the threshold and the present count are fixed at open) and
+    show-of-hands results recorded. Read through the tables (the elections and motions
+    packages import this one, not the other way round)."""
+    tables = Congress.metadata.tables
+    rounds, elections, motions = tables["rounds"], tables["elections"], tables["motions"]
+    n_rounds = session.scalar(select(func.count()).select_from(rounds)
+                              .join(elections, elections.c.id == rounds.c.election_id)
+                              .where(elections.c.congress_id == congress_id,
+                                     rounds.c.status.in_(("open", "closed")))) or 0
+    n_motions = session.scalar(select(func.count()).select_from(motions)
+                               .where(motions.c.congress_id == congress_id,
+                                      motions.c.recorded_at.is_not(None))) or 0
+    return {"rounds": int(n_rounds), "motions": int(n_motions)}
+
+
+def rulebook_locked(session: Session, congress_id: int) -> bool:
+    counts = decided_count(session, congress_id)
+    return bool(counts["rounds"] or counts["motions"])
+
+
 def update_congress(session: Session, *, congress: Congress, data: CongressFields | dict) -> Congress:
-    for key, value in _clean(data, partial=True, current=congress).items():
+    values = _clean(data, partial=True, current=congress)
+    if "preset_code" in values and values["preset_code"] and values["preset_code"] != congress.preset_code:
+        counts = decided_count(session, congress.id)
+        if counts["rounds"] or counts["motions"]:
+            # The thresholds already applied must not change under the numbers they decided.
+            raise Conflict(
+                "Không thể đổi bộ quy tắc: đại hội đã có kết quả tính theo bộ quy tắc hiện hành "
+                f"({counts['rounds']} lần bầu đã mở hoặc đã đóng, {counts['motions']} biểu quyết đã ghi kết quả). "
+                "Các con số đã quyết định không được thay đổi.",
+                [{"field": "preset_code", "message": "Bộ quy tắc đã khoá vì đại hội đã có kết quả biểu quyết hoặc bầu cử."}],
+                code="rulebook_locked")
+    for key, value in values.items():
         setattr(congress, key, value)
     session.flush()
     return congress
@@ -164,3 +197,36 @@ def rulebooks_overview() -> list[dict]:
         out.append({"code": p.code, "version": p.version, "title": p.title, "note": p.note,
                     "sources": list(p.sources), "params": params, "label": p.label})
     return out
+
+
+# --- sessions (phiên họp): the lookups every feature needs ------------------------------------
+# (the pages and actions that change sessions live in election_app/sessions, which counts the
+# attendance; these two only read the table, so the roll, motions and elections may ask them)
+
+def open_session_of(session: Session, congress_id: int):
+    """The congress's open session, or None (none open, or the congress has no sessions)."""
+    from .models import CongressSession
+    return session.scalar(select(CongressSession).where(CongressSession.congress_id == congress_id,
+                                                        CongressSession.state == "open"))
+
+
+def list_sessions(session: Session, congress_id: int) -> list:
+    from .models import CongressSession
+    return list(session.scalars(select(CongressSession).where(CongressSession.congress_id == congress_id)
+                                .order_by(CongressSession.position, CongressSession.id)))
+
+
+def session_for_vote(session: Session, congress_id: int) -> int | None:
+    """The session a vote taken now belongs to: None for a congress without sessions (one
+    implicit session, as before); the open session's id; a Conflict when sessions are
+    defined and none is open (a vote is taken in a session)."""
+    from .models import CongressSession
+    current = open_session_of(session, congress_id)
+    if current is not None:
+        return current.id
+    any_defined = session.scalar(select(func.count()).select_from(CongressSession)
+                                 .where(CongressSession.congress_id == congress_id))
+    if any_defined:
+        raise Conflict("Chưa có phiên họp nào đang mở: mở phiên họp trước khi biểu quyết hoặc mở lần bầu.",
+                       code="no_open_session")
+    return None

@@ -66,7 +66,8 @@ def edit_congress(cid: int):
                                  success=_("Đã lưu thông tin đại hội."))
         if done:
             return redirect(url_for("congress.dashboard", cid=cid))
-    return render_template("congress/form.html", form=form, congress=congress)
+    return render_template("congress/form.html", form=form, congress=congress,
+                           rulebook_locked=congress_services.rulebook_locked(db.session, cid))
 
 
 @bp.route("/congresses/<int:cid>/delete", methods=["POST"])

@@ -100,6 +100,9 @@ class AttendanceEvent(Base):
     congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
     delegate_id: Mapped[int] = mapped_column(ForeignKey("delegates.id", ondelete="CASCADE"), index=True)
     action: Mapped[str] = mapped_column(String(20))   # check_in | undo | promote | credential
+    # The session open at that moment (None: no session open or none defined).
+    congress_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("congress_sessions.id", ondelete="SET NULL"), nullable=True)
     detail: Mapped[str] = mapped_column(Text, default="")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, object_session
 
 from ..congress.models import Congress
+from ..congress.services import open_session_of
 from ..db import utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..rules import (DEFAULT_NAME_ORDER, control_characters, duplicate_key, foreign_letters, get_preset, join_name,
@@ -505,7 +506,8 @@ def check_in(session: Session, *, delegate: Delegate, user_id: int | None = None
                              f"{delegate.full_name} đã điểm danh lúc {_clock(delegate.checked_in_at)}; "
                              "lần quét này không được ghi lại.")
     session.add(AttendanceEvent(congress_id=delegate.congress_id, delegate_id=delegate.id,
-                                action="check_in", user_id=user_id))
+                                action="check_in", user_id=user_id, congress_session_id=_open_session_id(
+                                    session, delegate.congress_id)))
     session.flush()
     return CheckInResult(delegate, False, warning)
 
@@ -520,7 +522,8 @@ def undo_check_in(session: Session, *, delegate: Delegate, user_id: int | None =
     if result.rowcount == 0:
         raise Conflict(f"{delegate.full_name} chưa điểm danh.")
     session.add(AttendanceEvent(congress_id=delegate.congress_id, delegate_id=delegate.id,
-                                action="undo", user_id=user_id))
+                                action="undo", user_id=user_id, congress_session_id=_open_session_id(
+                                    session, delegate.congress_id)))
     session.flush()
     return delegate
 
@@ -537,14 +540,21 @@ def _clock(moment) -> str:
     return moment.astimezone(_VN_TZ).strftime("%H:%M")
 
 
+def _open_session_id(session: Session, congress_id: int) -> int | None:
+    current = open_session_of(session, congress_id)
+    return current.id if current is not None else None
+
+
 def attendance(session: Session, congress: Congress) -> dict:
-    """One aggregate query; cheap enough to poll a few times a second from many screens."""
+    """One aggregate query (and the open session's name); cheap enough to poll a few times a
+    second from many screens. Presence carries over from one session to the next (README,
+    "Sessions"), so the live count is the open session's."""
     summoned_clause = _summoned_clause(congress.id)
     summoned, present = session.execute(
         select(func.count(Delegate.id),
                func.count(Delegate.checked_in_at)).where(summoned_clause)).one()
     preset = get_preset(congress.preset_code)
-    return {
+    out = {
         "summoned": int(summoned),
         "present": int(present),
         "absent": int(summoned) - int(present),
@@ -552,6 +562,12 @@ def attendance(session: Session, congress: Congress) -> dict:
         "quorum_needed": quorum_needed(int(summoned), preset),
         "quorum_fraction": preset.fraction("quorum"),   # the preset in force says it, not a template
     }
+    # The open session (phiên họp) whose quorum this is; absent when none is open, so a
+    # congress without sessions answers exactly as before.
+    current = open_session_of(session, congress.id)
+    if current is not None:
+        out["session"] = {"id": current.id, "name": current.name}
+    return out
 
 
 def summoned_delegates(session: Session, congress_id: int) -> list[Delegate]:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from ..auth.permissions import require
 from ..congress.models import OFFICIAL_ROLES
-from ..congress.services import get_congress, officials
+from ..congress.services import get_congress, list_sessions, officials
 from ..congress.views import bp as congress_bp
 from ..db import db
 from ..door import current_actor, flash_form_errors, page_run, run
@@ -379,6 +379,8 @@ def attendance_json(cid: int):
 def dashboard(cid: int):
     congress = get_congress(db.session, cid)
     bodies = {role: officials(db.session, cid, role) for role in OFFICIAL_ROLES}
+    sessions = list_sessions(db.session, cid)
+    upcoming = next((s for s in sessions if s.state == "not_started"), None)
     return render_template("congress/dashboard.html", congress=congress,
                            att=attendance(db.session, congress), bodies=bodies,
-                           official_roles=OFFICIAL_ROLES)
+                           official_roles=OFFICIAL_ROLES, sessions=sessions, upcoming=upcoming)

@@ -30,6 +30,7 @@ from ..elections import services as el
 from ..elections.models import Candidate, Election, Round
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..motions.models import Motion
+from ..sessions.services import session_attendance
 from ..rules import elect_base_count, format_percent_vi, get_preset, normalize_text, percent
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -456,6 +457,8 @@ def ballot_data(session: Session, *, election: Election, round_number: int | Non
         "election_title": election.title,
         "round": number, "seats": fmt_int(seats), "count": len(rows), "rows": rows,
         "single": len(rows) == 1,
+        # agree/disagree ballot: two boxes per name, "Đồng ý" and "Không đồng ý"
+        "yes_no": election.is_yes_no,
     }
 
 
@@ -516,7 +519,12 @@ def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
     closed_at = _parse_iso(data["round"]["closed_at"])
     opened_at = _parse_iso(data["round"]["opened_at"])
     candidates = [{**c, "votes_text": fmt_fraction(c["votes"], base),
-                   "percent_text": fmt_percent(c["votes"], base)} for c in data["candidates"]]
+                   "percent_text": fmt_percent(c["votes"], base),
+                   # agree/disagree ballots: the votes against, and the ballots marking neither box
+                   **({"against_text": fmt_fraction(c["against"], base),
+                       "against_percent_text": fmt_percent(c["against"], base),
+                       "neither_text": fmt_int(c["neither"])} if "against" in c else {})}
+                  for c in data["candidates"]]
     by_id = {c["id"]: c for c in candidates}
     elected = [by_id[c["id"]] for c in data["elected"]]
     tied = [by_id[c["id"]] for c in data["tied"]]
@@ -535,8 +543,13 @@ def count_minutes_doc(session: Session, *, round: Round, base_url: str) -> dict:
         "yes_no": None if only is None else {
             "name": only["full_name"], "agree": fmt_int(only["votes"]),
             "agree_percent": fmt_percent(only["votes"], base),
-            "disagree": fmt_int(data["valid"] - only["votes"]),
-            "disagree_percent": fmt_percent(data["valid"] - only["votes"], base)},
+            # a strike-out ballot: every valid ballot not keeping the name is against it; an
+            # agree/disagree ballot counts its "Không đồng ý" box, a blank or doubly marked
+            # name counts for neither
+            "disagree": fmt_int(only.get("against", data["valid"] - only["votes"])),
+            "disagree_percent": fmt_percent(only.get("against", data["valid"] - only["votes"]), base),
+            "neither": fmt_int(only["neither"]) if "neither" in only else None},
+        "ballot_yes_no": election.is_yes_no,
         "not_returned": fmt_int(max(0, data["issued"] - returned)),
         "board_signers": board or BLANK_BOARD,
         "board_missing": not board,
@@ -620,6 +633,7 @@ def seal_page_data(session: Session, *, round_id: int, seal: str) -> dict:
         "invalid": fmt_int(r.invalid),
         "candidates": [{"full_name": c.full_name, "votes_text": fmt_fraction(rc.votes or 0, base),
                         "percent_text": fmt_percent(rc.votes or 0, base),
+                        "against_text": fmt_fraction(rc.against or 0, base) if election.is_yes_no else None,
                         "elected": rc.is_elected, "tied": rc.is_tied} for rc, c in ranked],
         "seal": r.seal_sha256,
     }
@@ -632,6 +646,33 @@ def vote_base(congress: Congress, r: Round) -> int:
     or the valid ones when the congress's rulebook measures the majority on them."""
     returned = r.returned or 0
     return elect_base_count(returned, min(r.valid or 0, returned), get_preset(congress.preset_code))
+
+
+def _short_time(value: dt.datetime, *, date: bool = True) -> str:
+    """"07 giờ 30, 12/12/2026" (local time): a table cell's length."""
+    t = local(value)
+    return f"{t.hour:02d} giờ {t.minute:02d}" + (f", {t:%d/%m/%Y}" if date else "")
+
+
+def minutes_sessions(session: Session, congress: Congress) -> list[dict]:
+    """Each session's attendance as the minutes print it (none: the congress met as one
+    session and the lines above say it all)."""
+    rows = []
+    for s in session_attendance(session, congress):
+        when = ""
+        if s["held"]:
+            when = _short_time(s["opened_at"])
+            if s["closed_at"] is not None:
+                when += f" – {_short_time(s['closed_at'], date=False)}"
+        elif s["starts_at"] is not None:
+            when = f"dự kiến {_short_time(s['starts_at'])}"
+        row = {"name": s["name"], "when": when, "held": s["held"], "open": s["state"] == "open"}
+        if s["held"]:
+            row.update({"summoned": fmt_int(s["summoned"]), "present": fmt_int(s["present"]),
+                        "absent": fmt_int(s["absent"]), "quorum_met": s["quorum_met"],
+                        "present_percent": fmt_percent(s["present"], s["summoned"]) if s["summoned"] else ""})
+        rows.append(row)
+    return rows
 
 
 def motion_text(m: Motion) -> dict:
@@ -663,7 +704,9 @@ def election_summary(session: Session, election: Election) -> dict:
         elected = [{"id": c.id, "full_name": c.full_name, "position": c.position, "unit": c.unit,
                     "round": r.number, "returned": fmt_int(returned),
                     "votes_text": fmt_fraction(rc.votes or 0, base),
-                    "percent_text": fmt_percent(rc.votes or 0, base)}
+                    "percent_text": fmt_percent(rc.votes or 0, base),
+                    # agree/disagree ballots: the votes against beside the votes for
+                    "against_text": fmt_fraction(rc.against or 0, base) if election.is_yes_no else None}
                    for rc, c in ranked if rc.is_elected]
         tied = [c.full_name for rc, c in ranked if rc.is_tied]
         elected_all.extend(elected)
@@ -910,6 +953,8 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
         "absent": fmt_int(creds["absent"]), "absent_list": absent_rows(session, congress),
         "quorum_met": attendance(session, congress)["quorum_met"],
         "quorum_words": get_preset(congress.preset_code).fraction_words("quorum"),
+        "quorum_fraction": get_preset(congress.preset_code).fraction("quorum"),
+        "sessions": minutes_sessions(session, congress),
         "presidium": _officials_list(session, congress.id, "presidium"),
         "secretariat": _officials_list(session, congress.id, "secretariat"),
         "credentials_committee": _officials_list(session, congress.id, "credentials_committee"),

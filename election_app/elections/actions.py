@@ -28,6 +28,8 @@ def _election(session: Session, cmd: ElectionRef):
 
 
 Body = Literal[tuple(BODY_LABELS)]  # type: ignore[valid-type]
+# "strike": gạch tên; "yes_no": đồng ý / không đồng ý per name (a list without surplus only).
+BallotType = Literal["strike", "yes_no"]
 Seats = Field(le=10000)   # below 1 is the law's to refuse (RULES §4.1: seats_invalid)
 Teams = Field(ge=1, le=MAX_TEAMS)
 Title = Field(default="", max_length=300)
@@ -41,6 +43,7 @@ class CreateElection(Command):
     candidates: list[CandidateIn] = Field(default_factory=list, max_length=2000)
     entry_teams: int = Field(default=1, ge=1, le=MAX_TEAMS)
     follows_election_id: DbId | None = None
+    ballot_type: BallotType = "strike"
 
 
 @action("elections.create", permission="elections.manage", input=CreateElection,
@@ -49,7 +52,7 @@ def create_election(session: Session, *, actor: Actor, cmd: CreateElection):
     congress = get_congress(session, cmd.congress_id)
     return el.create_election(session, congress=congress, title=cmd.title, body=cmd.body, seats=cmd.seats,
                               candidates=cmd.candidates, entry_teams=cmd.entry_teams,
-                              follows_election_id=cmd.follows_election_id)
+                              follows_election_id=cmd.follows_election_id, ballot_type=cmd.ballot_type)
 
 
 # --- a candidate list from a file, through the mapping step (issue 15 §3–4) -----------------
@@ -86,7 +89,8 @@ def import_candidate_file(session: Session, *, actor: Actor, cmd: ImportCandidat
     upload = imports_services.get_upload(session, congress_id=cmd.congress_id, upload_id=cmd.upload_id,
                                          kind="candidates")
     result = el.create_election(session, congress=congress, title=cmd.title, body=cmd.body, seats=cmd.seats,
-                                candidates=cmd.candidates, entry_teams=cmd.entry_teams)
+                                candidates=cmd.candidates, entry_teams=cmd.entry_teams,
+                                ballot_type=cmd.ballot_type)
     imports_services.remember_mapping(session, kind="candidates", signature=cmd.signature, fields=cmd.fields)
     audit_note(session, filename=upload.filename, encoding=cmd.encoding)
     imports_services.drop_upload(session, upload=upload)
@@ -97,15 +101,16 @@ class UpdateElection(ElectionRef):
     title: str | None = Field(default=None, max_length=300)
     seats: int | None = Field(default=None, le=10000)
     entry_teams: int | None = Field(default=None, ge=1, le=MAX_TEAMS)
+    ballot_type: BallotType | None = None
 
 
 @action("elections.update", permission="elections.manage", input=UpdateElection)
 def update_election(session: Session, *, actor: Actor, cmd: UpdateElection):
     election = _election(session, cmd)
     audit_note(session, previous={"title": election.title, "seats": election.seats,
-                                  "entry_teams": election.entry_teams})
+                                  "entry_teams": election.entry_teams, "ballot_type": election.ballot_type})
     return el.update_election(session, election=election, title=cmd.title, seats=cmd.seats,
-                              entry_teams=cmd.entry_teams)
+                              entry_teams=cmd.entry_teams, ballot_type=cmd.ballot_type)
 
 
 @action("elections.delete", permission="elections.manage", input=ElectionRef)
@@ -233,6 +238,8 @@ class EnterBallot(ElectionRef):
     team: int = Field(default=1, ge=1, le=3)
     number: Annotated[Annotated[int, Field(ge=1, le=100000)] | None, BeforeValidator(blank_is_none)] = None
     kept: list[DbId] = Field(default_factory=list, max_length=2000)
+    # Agree/disagree ballots: the names whose "Không đồng ý" box is marked (``kept``: "Đồng ý").
+    against: list[DbId] = Field(default_factory=list, max_length=2000)
     defect: str | None = Field(default=None, max_length=300)
     # The board's own words for a defect ("rách làm đôi"): kept with the entry, never in the
     # audit log (the log keeps the code "other"); the service checks length and characters.
@@ -249,13 +256,16 @@ def enter_paper_ballot(session: Session, *, actor: Actor, cmd: EnterBallot):
     if r is None:
         raise Conflict("Chưa có lần bầu nào đang mở.")
     return el.enter_paper_ballot(session, round=r, team=cmd.team, number=cmd.number, kept=cmd.kept,
-                                 defect=cmd.defect, defect_text=cmd.defect_text, user_id=actor.id)
+                                 defect=cmd.defect, defect_text=cmd.defect_text, user_id=actor.id,
+                                 against=cmd.against)
 
 
 class CorrectBallot(ElectionRef):
     team: int = Field(default=1, ge=1, le=3)
     number: int = Field(ge=1, le=100000)
     kept: list[DbId] = Field(default_factory=list, max_length=2000)
+    # Agree/disagree ballots: the names whose "Không đồng ý" box is marked (``kept``: "Đồng ý").
+    against: list[DbId] = Field(default_factory=list, max_length=2000)
     defect: str | None = Field(default=None, max_length=300)
     # The board's own words for a defect ("rách làm đôi"): kept with the entry, never in the
     # audit log (the log keeps the code "other"); the service checks length and characters.
@@ -270,7 +280,7 @@ def correct_paper_ballot(session: Session, *, actor: Actor, cmd: CorrectBallot):
         raise Conflict("Chưa có lần bầu nào đang mở.")
     return el.correct_paper_ballot(session, round=r, team=cmd.team, number=cmd.number, kept=cmd.kept,
                                    defect=cmd.defect, defect_text=cmd.defect_text, reason=cmd.reason,
-                                   user_id=actor.id)
+                                   user_id=actor.id, against=cmd.against)
 
 
 class VoidBallot(ElectionRef):

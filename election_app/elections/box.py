@@ -91,15 +91,20 @@ def unwrap(*, round_id: int, wrapped_key: str, salt: str, mode: str, secret: str
         raise BoxError("cannot unwrap") from exc
 
 
-def padded_size(n_candidates: int) -> int:
-    """One plaintext length for every ballot of a round with ``n_candidates`` names."""
-    raw = 64 + 12 * max(n_candidates, 1)
+def padded_size(n_candidates: int, yes_no: bool = False) -> int:
+    """One plaintext length for every ballot of a round with ``n_candidates`` names (an
+    agree/disagree round's ballots carry a second list: the names disagreed)."""
+    raw = 64 + 12 * max(n_candidates, 1) + (16 if yes_no else 0)
     return (raw + 63) // 64 * 64
 
 
-def seal(public_key: str, *, kept: list[int], receipt: str, size: int) -> bytes:
-    """Encrypt one ballot (the kept candidate ids and its receipt code) to the round."""
-    body = json.dumps({"k": sorted(kept), "r": receipt}, separators=(",", ":")).encode()
+def seal(public_key: str, *, kept: list[int], receipt: str, size: int, against: list[int] | None = None) -> bytes:
+    """Encrypt one ballot (the kept candidate ids, on an agree/disagree ballot also the ids
+    disagreed, and its receipt code) to the round."""
+    data: dict = {"k": sorted(kept), "r": receipt}
+    if against is not None:
+        data["a"] = sorted(against)
+    body = json.dumps(data, separators=(",", ":")).encode()
     if len(body) > size:
         raise ValueError("ballot larger than the round's padded size")
     return SealedBox(PublicKey(_unb64(public_key))).encrypt(body + b" " * (size - len(body)))
@@ -115,7 +120,10 @@ def open_all(private: PrivateKey, ciphertexts) -> list[dict]:
             data = json.loads(box.decrypt(bytes(ct)).rstrip(b" "))
         except (nacl.exceptions.CryptoError, ValueError) as exc:
             raise BoxError("a ballot does not open") from exc
-        out.append({"kept": [int(i) for i in data["k"]], "receipt": str(data["r"])})
+        ballot = {"kept": [int(i) for i in data["k"]], "receipt": str(data["r"])}
+        if "a" in data:
+            ballot["against"] = [int(i) for i in data["a"]]
+        out.append(ballot)
     return out
 
 

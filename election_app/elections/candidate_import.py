@@ -79,7 +79,8 @@ def from_new_form(congress, form):
         candidates, first, lines = _with_file(congress.id, rows, form)
         election, warnings = run(actions.create_election, actor=current_actor(), cmd={
             "congress_id": congress.id, "title": form.title.data, "body": form.body.data,
-            "seats": form.seats.data, "candidates": candidates, "entry_teams": form.entry_teams.data})
+            "seats": form.seats.data, "candidates": candidates, "entry_teams": form.entry_teams.data,
+            "ballot_type": form.ballot_type.data})
         return _created(congress.id, election, warnings, reading, len(candidates))
     except DomainError as err:
         db.session.rollback()
@@ -113,6 +114,7 @@ def candidate_mapping(cid: int, uid: str):
                 election, warnings = run(actions.import_candidate_file, actor=current_actor(), cmd={
                     "congress_id": cid, "upload_id": upload.id, "title": form.title.data, "body": form.body.data,
                     "seats": form.seats.data, "entry_teams": form.entry_teams.data, "candidates": candidates,
+                    "ballot_type": form.ballot_type.data,
                     "encoding": reading.encoding, "signature": reading.layout.signature,
                     "fields": [c.field for c in reading.layout.columns]})
                 return _created(cid, election, warnings, reading, len(candidates))

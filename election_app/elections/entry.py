@@ -144,3 +144,109 @@ def running_count(entries, numbers: Sequence[int], seats: int) -> dict:
             by_reason[verdict.reason] = by_reason.get(verdict.reason, 0) + 1
     return {"entered": valid + invalid, "valid": valid, "invalid": invalid, "votes": votes,
             "invalid_by_reason": by_reason, "void": void}
+
+
+# --- agree/disagree ballots (phiếu đồng ý / không đồng ý) ----------------------------------
+# The clerk types one mark per name, in ballot order, as one word: A (đồng ý), K (không đồng
+# ý), H (cả hai ô: both boxes), "-" or "." or "0" (để trống: no box); "+" agrees to every
+# name, "*" disagrees with every name. A defect key may follow after a space ("AAK D"); the
+# first word is always the marks, so "K" alone on a one-name list is a vote against.
+MARK_AGREE, MARK_AGAINST, MARK_BOTH, MARK_BLANK = "A", "K", "H", "-"
+_MARKS = {"a": MARK_AGREE, "k": MARK_AGAINST, "h": MARK_BOTH, "-": MARK_BLANK, ".": MARK_BLANK, "0": MARK_BLANK}
+YES_NO_KEYS = {ALL_KEPT: "agree_all", ALL_STRUCK: "against_all"}
+
+
+def parse_yes_no_reading(text: str, numbers: Sequence[int]) -> tuple[list[int], list[int], str | None]:
+    """``text`` typed for one agree/disagree ballot → (ids agreed, ids disagreed, defect).
+    A name both marked is in both lists; a blank name in neither."""
+    raw = (text or "").strip()
+    if not raw:
+        raise _bad(f"Chưa nhập gì: gõ mỗi tên một dấu (A đồng ý, K không đồng ý, H cả hai ô, - để trống), "
+                   f"«{ALL_KEPT}» nếu đồng ý tất cả.")
+    words = raw.replace(",", " ").replace(";", " ").split()
+    first, rest = words[0], words[1:]
+    if first in (ALL_KEPT, ALL_STRUCK):
+        marks = (MARK_AGREE if first == ALL_KEPT else MARK_AGAINST) * len(numbers)
+    elif all(ch.lower() in _MARKS for ch in first):
+        marks = "".join(_MARKS[ch.lower()] for ch in first)
+    elif len(first) == 1 and first.lower() in DEFECT_KEYS:
+        marks, rest = MARK_BLANK * len(numbers), words      # a defect alone: no box read
+    else:
+        bad = "".join(ch for ch in first if ch.lower() not in _MARKS)
+        raise _bad(f"Không hiểu «{bad}»: mỗi tên một dấu A, K, H hoặc -, rồi phím lỗi phiếu (nếu có).")
+    if len(marks) != len(numbers):
+        raise _bad(f"Phiếu có {len(numbers)} tên: gõ đủ {len(numbers)} dấu (đang có {len(marks)}).")
+    defect: str | None = None
+    for token in rest:
+        code = DEFECT_KEYS.get(token.lower()) if len(token) == 1 else None
+        if code is None:
+            keys = ", ".join(f"{k.upper()}" for k in DEFECT_KEYS)
+            raise _bad(f"Sau các dấu chỉ gõ phím lỗi phiếu ({keys}), không phải «{token}».")
+        if defect and defect != code:
+            raise _bad("Mỗi phiếu chỉ ghi một lý do không hợp lệ.")
+        defect = code
+    agree = [cid for cid, m in zip(numbers, marks) if m in (MARK_AGREE, MARK_BOTH)]
+    against = [cid for cid, m in zip(numbers, marks) if m in (MARK_AGAINST, MARK_BOTH)]
+    return agree, against, defect
+
+
+def yes_no_marks(agree: Sequence[int], against: Sequence[int], numbers: Sequence[int]) -> str:
+    """One mark per name in ballot order ("AAK-H")."""
+    a, k = set(agree), set(against)
+    return "".join(MARK_BOTH if c in a and c in k else MARK_AGREE if c in a else MARK_AGAINST if c in k
+                   else MARK_BLANK for c in numbers)
+
+
+def format_yes_no_reading(agree: Sequence[int], against: Sequence[int], defect: str | None,
+                          numbers: Sequence[int], text: str | None = None) -> str:
+    """The inverse of ``parse_yes_no_reading``."""
+    typed = yes_no_marks(agree, against, numbers)
+    if defect == OTHER_DEFECT:
+        typed = f"{typed} «{text}»" if text else f"{typed} «?»"
+    elif defect:
+        typed = f"{typed} {KEY_FOR_DEFECT.get(defect, '?').upper()}"
+    return typed
+
+
+def describe_yes_no(agree: Sequence[int], against: Sequence[int], defect: str | None, numbers: Sequence[int],
+                    seats: int, text: str | None = None) -> dict:
+    """How the entry screen shows one agree/disagree reading."""
+    from ..rules import INVALID_REASONS, judge_yes_no_ballot
+    verdict = judge_yes_no_ballot(agree, against, list(numbers), seats, defect)
+    if verdict.valid:
+        label = "Hợp lệ"
+    elif verdict.reason == OTHER_DEFECT and text:
+        label = "Không hợp lệ: " + text
+    else:
+        label = "Không hợp lệ: " + INVALID_REASONS[verdict.reason]
+    return {"struck": [], "kept_count": len(verdict.kept), "against_count": len(verdict.against),
+            "valid": verdict.valid, "reason": verdict.reason,
+            "words": text if verdict.reason == OTHER_DEFECT else None, "label": label,
+            "marks": yes_no_marks(agree, against, numbers),
+            "typed": format_yes_no_reading(agree, against, defect, numbers, text)}
+
+
+def running_count_yes_no(entries, numbers: Sequence[int], seats: int) -> dict:
+    """A team's own count of agree/disagree ballots: ``votes`` agree, ``against`` disagree."""
+    from ..rules import YesNoJudge
+    judge = YesNoJudge(list(numbers), seats)
+    votes = {cid: 0 for cid in numbers}
+    against = {cid: 0 for cid in numbers}
+    valid = invalid = void = 0
+    by_reason = {code: 0 for code in DEFECT_REASONS}
+    for e in entries:
+        if getattr(e, "is_void", False):
+            void += 1
+            continue
+        verdict = judge(json.loads(e.kept), json.loads(e.against or "[]"), e.defect)
+        if verdict.valid:
+            valid += 1
+            for cid in verdict.kept:
+                votes[cid] += 1
+            for cid in verdict.against:
+                against[cid] += 1
+        else:
+            invalid += 1
+            by_reason[verdict.reason] = by_reason.get(verdict.reason, 0) + 1
+    return {"entered": valid + invalid, "valid": valid, "invalid": invalid, "votes": votes, "against": against,
+            "invalid_by_reason": by_reason, "void": void}

@@ -32,6 +32,8 @@ LABEL_MSGIDS = (
     _l("Phiếu không do Ban bầu cử phát ra"), _l("Phiếu không có dấu của Ban Chấp hành theo quy định"),
     _l("Phiếu ghi thêm tên người ngoài danh sách"), _l("Phiếu có dấu hiệu riêng / đánh dấu riêng"),
     _l("Phiếu gạch không rõ ràng, không xác định được người bị gạch"),
+    # models.BALLOT_TYPE_LABELS
+    _l("Phiếu gạch tên"), _l("Phiếu đồng ý / không đồng ý"),
     # candidate_import.PROBLEM_LABELS (the mapping step's error table)
     _l("Danh sách bầu cử"), _l("Số lượng bầu"), _l("Tên cuộc bầu cử"), _l("Đại biểu"),
 )
@@ -53,6 +55,12 @@ class ElectionForm(FlaskForm):
     entry_teams = SelectField(_l("Số tổ nhập phiếu độc lập"), coerce=int, default=1,
                               choices=options([(1, _l("1 tổ")), (2, _l("2 tổ (nhập hai lần, đối chiếu)")),
                                        (3, _l("3 tổ (nhập ba lần, đối chiếu)"))]))
+    ballot_type = SelectField(_l("Loại phiếu bầu"), default="strike",
+                              choices=options([("strike", _l("Phiếu gạch tên (gạch tên người không bầu)")),
+                                       ("yes_no", _l("Phiếu đồng ý / không đồng ý (danh sách không có số dư, "
+                                                     "bỏ phiếu tín nhiệm)"))]),
+                              description=_l("Phiếu đồng ý / không đồng ý chỉ dùng khi số người trong danh sách "
+                                             "bằng số lượng bầu (ví dụ bầu Chủ tịch một người)."))
     outside = TextAreaField(
         _l("Người ngoài danh sách đại biểu (mỗi dòng một người)"), validators=[Optional(), Length(max=20000)],
         description=_l("Họ và tên; năm sinh; chức vụ; đơn vị; ứng cử hoặc đề cử — các phần sau có thể bỏ trống."))
@@ -68,6 +76,10 @@ class EditElectionForm(FlaskForm):
     seats = IntegerField(_l("Số lượng bầu"), validators=[DataRequired(_l("Nhập số lượng bầu (ít nhất 1)."))])
     entry_teams = SelectField(_l("Số tổ nhập phiếu độc lập"), coerce=int,
                               choices=options([(1, _l("1 tổ")), (2, _l("2 tổ")), (3, _l("3 tổ"))]))
+    ballot_type = SelectField(_l("Loại phiếu bầu"),
+                              choices=options([("strike", _l("Phiếu gạch tên (gạch tên người không bầu)")),
+                                       ("yes_no", _l("Phiếu đồng ý / không đồng ý (danh sách không có số dư, "
+                                                     "bỏ phiếu tín nhiệm)"))]))
 
 
 class CandidateForm(FlaskForm):

@@ -77,15 +77,19 @@ Defect = Annotated[str, Field(max_length=2000)]
 class PaperBallotIn(BaseModel):
     """One ballot of a batch: the ids of the names NOT struck (``kept``), or ``spoiled`` with
     the physical defect (a code of RULES §4.2, its label, or the board's own words; ``true``
-    is a distinguishing mark)."""
+    is a distinguishing mark). On an agree/disagree ballot ``kept`` are the names whose
+    "Đồng ý" box is marked and ``against`` those whose "Không đồng ý" box is (a name in both:
+    both boxes marked, counted for neither)."""
     model_config = ConfigDict(extra="ignore", frozen=True, title="PaperBallotIn")
     kept: list[DbId] = Field(default_factory=list, max_length=2000)
+    against: list[DbId] = Field(default_factory=list, max_length=2000)
     spoiled: Defect | bool | None = None
 
     @model_validator(mode="after")
     def _one_reading(self):
-        if "kept" not in self.model_fields_set and "spoiled" not in self.model_fields_set:
-            raise ValueError('Mỗi phiếu là {"kept": [...]} hoặc {"spoiled": "lý do"}.')
+        if not self.model_fields_set & {"kept", "against", "spoiled"}:
+            raise ValueError('Mỗi phiếu là {"kept": [...]}, {"kept": [...], "against": [...]} '
+                             'hoặc {"spoiled": "lý do"}.')
         return self
 
     @property

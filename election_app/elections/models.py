@@ -24,6 +24,10 @@ BODY_LABELS = {
     "other": "Khác",
 }
 NOMINATION_LABELS = {"self": "Ứng cử", "nominated": "Đề cử"}
+BALLOT_TYPE_LABELS = {
+    "strike": "Phiếu gạch tên",
+    "yes_no": "Phiếu đồng ý / không đồng ý",
+}
 
 
 class Election(Base):
@@ -34,6 +38,7 @@ class Election(Base):
         CheckConstraint(
             "body IN ('executive_committee','inspection_committee','chair',"
             "'upper_delegates','upper_alternates','other')", name="body_known"),
+        CheckConstraint("ballot_type IN ('strike','yes_no')", name="ballot_type_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +48,9 @@ class Election(Base):
     seats: Mapped[int] = mapped_column(Integer)
     # Independent entry of the paper stack by 1, 2 or 3 board teams (nhập độc lập).
     entry_teams: Mapped[int] = mapped_column(Integer, default=1)
+    # How the ballot is marked (rules/yesno.py): "strike" keeps the names not struck (gạch
+    # tên); "yes_no" has "Đồng ý" / "Không đồng ý" per name, only for a list without surplus.
+    ballot_type: Mapped[str] = mapped_column(String(10), default="strike", server_default="strike")
     # For upper_alternates: the official-delegate election they follow (RULES §4.4).
     follows_election_id: Mapped[int | None] = mapped_column(
         ForeignKey("elections.id", ondelete="SET NULL"), nullable=True)
@@ -59,6 +67,14 @@ class Election(Base):
     @property
     def body_label(self) -> str:
         return BODY_LABELS.get(self.body, self.body)
+
+    @property
+    def is_yes_no(self) -> bool:
+        return self.ballot_type == "yes_no"
+
+    @property
+    def ballot_type_label(self) -> str:
+        return BALLOT_TYPE_LABELS.get(self.ballot_type, self.ballot_type)
 
 
 class Candidate(Base):
@@ -110,6 +126,9 @@ class Round(Base):
     paper_issued_count: Mapped[int | None] = mapped_column(nullable=True)
     summoned_at_open: Mapped[int | None] = mapped_column(nullable=True)
     present_at_open: Mapped[int | None] = mapped_column(nullable=True)
+    # The session open when the round was opened (None: the congress has no sessions).
+    congress_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("congress_sessions.id", ondelete="SET NULL"), nullable=True)
     # Snapshot written when the round is closed (the official count).
     issued: Mapped[int | None] = mapped_column(nullable=True)
     returned: Mapped[int | None] = mapped_column(nullable=True)
@@ -158,6 +177,8 @@ class RoundCandidate(Base):
     votes: Mapped[int | None] = mapped_column(nullable=True)
     is_elected: Mapped[bool] = mapped_column(default=False)
     is_tied: Mapped[bool] = mapped_column(default=False)
+    # Agree/disagree elections: the votes against (không đồng ý) at close; None otherwise.
+    against: Mapped[int | None] = mapped_column(nullable=True)
 
 
 class RoundParticipation(Base):
@@ -187,6 +208,9 @@ class Ballot(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     kept: Mapped[str] = mapped_column(Text, info={"ids_of": "candidates"})
+    # Agree/disagree ballots: ``kept`` are the names agreed, this the names disagreed (JSON,
+    # sorted); None on a strike-out ballot.
+    against: Mapped[str | None] = mapped_column(Text, nullable=True, info={"ids_of": "candidates"})
     is_valid: Mapped[bool] = mapped_column()
     invalid_reason: Mapped[str | None] = mapped_column(String(30), nullable=True)
 
@@ -219,6 +243,9 @@ class PaperBallotEntry(Base):
     team: Mapped[int] = mapped_column(Integer, default=1)
     number: Mapped[int] = mapped_column(Integer)
     kept: Mapped[str] = mapped_column(Text, default="[]", info={"ids_of": "candidates"})       # JSON list of candidate ids
+    # Agree/disagree ballots: ``kept`` are the names whose "Đồng ý" box is marked, this those
+    # whose "Không đồng ý" box is (a name in both: both boxes marked). "[]" on strike-out.
+    against: Mapped[str] = mapped_column(Text, default="[]", server_default="[]", info={"ids_of": "candidates"})
     defect: Mapped[str | None] = mapped_column(String(30), nullable=True)
     # With defect "other": the board's own words for the defect ("rách làm đôi"), NFC.
     defect_text: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -238,6 +265,8 @@ class PaperBallotCorrection(Base):
     old_defect: Mapped[str | None] = mapped_column(String(30), nullable=True)
     new_kept: Mapped[str] = mapped_column(Text, info={"ids_of": "candidates"})
     new_defect: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    old_against: Mapped[str | None] = mapped_column(Text, nullable=True, info={"ids_of": "candidates"})
+    new_against: Mapped[str | None] = mapped_column(Text, nullable=True, info={"ids_of": "candidates"})
     old_defect_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     new_defect_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")

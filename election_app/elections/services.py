@@ -31,22 +31,24 @@ from collections.abc import Iterable
 from typing import Literal
 from decimal import Decimal
 
-from sqlalchemy import delete, event, func, select, text, update
+from sqlalchemy import bindparam, delete, event, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..congress.models import KIND_LABELS, Congress
+from ..congress.services import session_for_vote
 from .. import hooks
-from ..db import utcnow
+from ..db import GATE_KEY, utcnow, writer_gate
 from ..delegates.models import Delegate
 from ..delegates.services import attendance, is_citizen, is_summoned
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..rules import (DEFECT_REASONS, INVALID_REASONS, OTHER_DEFECT, BallotError, BallotVerdict,
-                     check_candidate_list, control_characters, count_votes, decide_round, elect_base_count,
+from ..rules import (DEFECT_REASONS, INVALID_REASONS, OTHER_DEFECT, BallotError, BallotVerdict, YesNoJudge,
+                     check_candidate_list, control_characters, count_votes, count_yes_no, decide_round,
+                     elect_base_count, judge_yes_no_ballot, yes_no_allowed,
                      format_percent_vi, get_preset, judge_ballot, name_sort_key, normalize_text,
-                     percent, reconcile, split_full_name, upper_delegate_alternates)
+                     percent, reconcile, split_full_name, upper_delegate_alternates, votes_needed)
 from .inputs import MAX_TEAMS, NOMINATION_ALIASES, CandidateIn, PaperBallotIn, ballots_in, candidates_in  # noqa: F401
-from .models import (BODY_LABELS, NOMINATION_LABELS, Ballot, Candidate, DocumentNumber, Election,
+from .models import (BALLOT_TYPE_LABELS, BODY_LABELS, NOMINATION_LABELS, Ballot, Candidate, DocumentNumber, Election,
                      CredentialEvent, PaperBallotCorrection, PaperBallotEntry, Receipt, Round,
                      RoundCandidate, RoundParticipation, SealedBallot)
 
@@ -260,9 +262,31 @@ def _check_body(body: str, seats: int, problems: list[dict]) -> None:
         _problem(problems, "seats", "Bầu Chủ tịch: số lượng bầu là 1.")
 
 
+def _yes_no_message(n: int, seats: int) -> str:
+    return (f"Phiếu đồng ý / không đồng ý chỉ dùng khi danh sách không có số dư (số người bằng số lượng "
+            f"bầu, như bỏ phiếu tín nhiệm một người): danh sách có {n} người, số lượng bầu là {seats}. "
+            "Hãy dùng phiếu gạch tên, hoặc sửa danh sách.")
+
+
+def _check_ballot_type(ballot_type: str, n: int, seats: int, problems: list[dict]) -> None:
+    """An agree/disagree ballot only on a list without surplus (rules.yes_no_allowed); fewer
+    names than seats is the candidate-list check's own error."""
+    if ballot_type not in BALLOT_TYPE_LABELS:
+        _problem(problems, "ballot_type", f"Loại phiếu bầu không xác định: «{ballot_type}».")
+    elif ballot_type == "yes_no" and n >= seats and not yes_no_allowed(n, seats):
+        _problem(problems, "ballot_type", _yes_no_message(n, seats))
+
+
+def _require_yes_no_fits(election: Election, n: int, seats: int) -> None:
+    if election.ballot_type == "yes_no" and n > seats:
+        message = _yes_no_message(n, seats)
+        raise ValidationFailed(message, [{"field": "ballot_type", "message": message}], code="yes_no_surplus")
+
+
 def create_election(session: Session, *, congress: Congress, title: str, body: str, seats: int,
                     candidates: list[CandidateIn], entry_teams: int = 1,
-                    follows_election_id: int | None = None) -> tuple[Election, list[str]]:
+                    follows_election_id: int | None = None,
+                    ballot_type: str = "strike") -> tuple[Election, list[str]]:
     """A new election with its candidate list. All-or-nothing: any hard error of RULES §4.1
     (fewer candidates than seats, seats < 1, one person twice) or bad row → ValidationFailed
     listing every problem; soft problems come back as warnings."""
@@ -290,13 +314,15 @@ def create_election(session: Session, *, congress: Congress, title: str, body: s
     if len(people) == len(candidates):
         errors, warnings = _list_problems(people, seats, get_preset(congress.preset_code))
         problems.extend(errors)
+        if isinstance(seats, int) and seats >= 1:
+            _check_ballot_type(ballot_type, len(people), seats, problems)
     if problems:
         raise ValidationFailed(
             f"Chưa tạo được cuộc bầu cử: có {len(problems)} lỗi. {problems[0]['message']}", problems)
     position = session.scalar(select(func.coalesce(func.max(Election.position), 0))
                               .where(Election.congress_id == congress.id)) + 1
     election = Election(congress_id=congress.id, title=title, body=body, seats=seats,
-                        entry_teams=entry_teams, follows_election_id=follows.id if follows else None,
+                        entry_teams=entry_teams, ballot_type=ballot_type, follows_election_id=follows.id if follows else None,
                         position=position,
                         # Told in the minutes under the agenda item running now (issue 12).
                         agenda_item_id=congress.current_agenda_item_id)
@@ -320,8 +346,10 @@ def _require_no_open_round(session: Session, election: Election, action: str) ->
 
 
 def update_election(session: Session, *, election: Election, title: str | None = None,
-                    seats: int | None = None, entry_teams: int | None = None) -> list[str]:
-    """Change the title (any time), the seats or the entry teams (before round 1 opens)."""
+                    seats: int | None = None, entry_teams: int | None = None,
+                    ballot_type: str | None = None) -> list[str]:
+    """Change the title (any time), the seats, the entry teams or the ballot type (before
+    round 1 opens)."""
     problems: list[dict] = []
     if title is not None:
         title = normalize_text(title)
@@ -329,20 +357,24 @@ def update_election(session: Session, *, election: Election, title: str | None =
             _problem(problems, "title", "Tên cuộc bầu cử không được để trống.")
     new_seats = election.seats if seats is None else seats
     new_teams = election.entry_teams if entry_teams is None else entry_teams
-    changing = new_seats != election.seats or new_teams != election.entry_teams
+    new_type = election.ballot_type if ballot_type is None else ballot_type
+    changing = (new_seats != election.seats or new_teams != election.entry_teams
+                or new_type != election.ballot_type)
     if changing:
-        _require_not_started(session, election, "đổi số lượng bầu hoặc số tổ nhập phiếu")
+        _require_not_started(session, election, "đổi số lượng bầu, số tổ nhập phiếu hoặc loại phiếu bầu")
     _check_body(election.body, new_seats, problems)
     warnings: list[str] = []
     if not problems:
         people = [_person(c) for c in list_candidates(session, election)]
         errors, warnings = _list_problems(people, new_seats, _preset(session, election))
         problems.extend(errors)
+        if not errors:
+            _check_ballot_type(new_type, len(people), new_seats, problems)
     if problems:
         raise ValidationFailed(problems[0]["message"], problems)
     if title is not None:
         election.title = title
-    election.seats, election.entry_teams = new_seats, new_teams
+    election.seats, election.entry_teams, election.ballot_type = new_seats, new_teams, new_type
     session.flush()
     return warnings
 
@@ -373,6 +405,7 @@ def add_candidate(session: Session, *, election: Election, person: CandidateIn
     if dup:
         raise ValidationFailed(f"{values['full_name']} đã có trong danh sách bầu cử.",
                                [{"field": "full_name", "message": dup[0]["message"]}])
+    _require_yes_no_fits(election, len(list_candidates(session, election)) + 1, election.seats)
     candidate = Candidate(election_id=election.id, **values)
     session.add(candidate)
     try:
@@ -401,6 +434,8 @@ def withdraw_candidate(session: Session, *, election: Election, candidate: Candi
 
 def reinstate_candidate(session: Session, *, election: Election, candidate: Candidate) -> list[str]:
     _require_not_started(session, election, "khôi phục tên vào danh sách")
+    if candidate.is_withdrawn:
+        _require_yes_no_fits(election, len(list_candidates(session, election)) + 1, election.seats)
     candidate.is_withdrawn = False
     candidate.withdrawal_reason = ""
     session.flush()
@@ -459,6 +494,7 @@ def open_round(session: Session, *, election: Election, passphrase: str | None =
     r = current_round(session, election)
     if r is not None and r.status == "open":
         raise Conflict(f"Lần bầu thứ {r.number} đang mở.")
+    session_id = session_for_vote(session, election.congress_id)
     if r is not None and r.status == "closed":
         raise Conflict(f"Lần bầu thứ {r.number} đã kết thúc; muốn bầu tiếp, hãy tạo lần bầu mới "
                        "(theo quyết định của đại hội).")
@@ -467,6 +503,7 @@ def open_round(session: Session, *, election: Election, passphrase: str | None =
         errors, _ = _list_problems([_person(c) for c in people], election.seats, _preset(session, election))
         if errors:
             raise ValidationFailed(f"Chưa mở được lần bầu: {errors[0]['message']}", errors)
+        _require_yes_no_fits(election, len(people), election.seats)
         r = Round(election_id=election.id, number=1, seats=election.seats, status="draft")
         session.add(r)
         session.flush()
@@ -481,6 +518,7 @@ def open_round(session: Session, *, election: Election, passphrase: str | None =
     r.opened_at = utcnow()
     r.summoned_at_open = seen["summoned"]
     r.present_at_open = seen["present"]
+    r.congress_session_id = session_id
     session.flush()
     return r
 
@@ -528,6 +566,8 @@ def create_further_round(session: Session, *, election: Election, candidate_ids:
     if not problems and len(chosen) < seats:
         _problem(problems, "candidate_ids",
                  f"Danh sách có {len(chosen)} người, ít hơn số lượng bầu ({seats}).")
+    elif not problems and election.ballot_type == "yes_no" and len(chosen) > seats:
+        _problem(problems, "candidate_ids", _yes_no_message(len(chosen), seats))
     if problems:
         raise ValidationFailed(f"Chưa tạo được lần bầu mới: {problems[0]['message']}", problems)
     new = Round(election_id=election.id, number=r.number + 1, seats=seats, status="draft")
@@ -545,6 +585,9 @@ def _current_secret() -> str:
     return current_app.config["SECRET_KEY"]
 
 
+WRITER_GATE_TIMEOUT = 10.0    # seconds; then SQLite's own busy timeout (15 s) takes over
+
+
 def _take_write_lock(session: Session) -> None:
     """SQLite: take the database write lock before reading what a decision depends on
     (BEGIN IMMEDIATE), so concurrent writers queue on the busy timeout instead of failing
@@ -555,7 +598,16 @@ def _take_write_lock(session: Session) -> None:
         return
     raw = conn.connection.dbapi_connection
     if not raw.in_transaction:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        gate = None if GATE_KEY in session.info else writer_gate(conn.engine.url.database)
+        if gate is not None and gate.acquire(timeout=WRITER_GATE_TIMEOUT):
+            session.info[GATE_KEY] = gate
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            held = session.info.pop(GATE_KEY, None)
+            if held is not None:
+                held.release()
+            raise
 
 
 def lock_round(session: Session, *, round: Round, exclusive: bool = True) -> Round:
@@ -568,6 +620,82 @@ def lock_round(session: Session, *, round: Round, exclusive: bool = True) -> Rou
     return session.scalars(select(Round).where(Round.id == round.id)
                            .with_for_update(read=not exclusive)
                            .execution_options(populate_existing=True)).one()
+
+
+# --- the ballot's hot path (issue 17 §1) ------------------------------------------------------
+# A few statements built once and run on the session's connection: no ORM entity loaded, no
+# statement rebuilt per ballot. Each is the plain SQL of the step it names.
+
+_TARGET = (select(Election.congress_id, (Election.ballot_type == "yes_no").label("is_yes_no"),
+                  Round.id.label("round_id"), Round.number, Round.seats, Round.status, Round.box_public_key)
+           .select_from(Election).outerjoin(Round, Round.election_id == Election.id)
+           .where(Election.id == bindparam("eid")).order_by(Round.number.desc()).limit(1))
+_STATE = {exclusive: select(Round.status, Round.box_public_key, Round.paper_issued_count)
+          .where(Round.id == bindparam("rid")).with_for_update(read=not exclusive)
+          for exclusive in (False, True)}
+_ADD_SEALED = SealedBallot.__table__.insert()
+_ADD_PARTICIPATION: dict[str, object] = {}
+
+
+def ballot_target(session: Session, *, election_id: int):
+    """The election's congress and its current round, in one row (round columns None before
+    round 1), or None when there is no such election."""
+    return session.connection().execute(_TARGET, {"eid": election_id}).first()
+
+
+def lock_round_state(session: Session, *, round_id: int, exclusive: bool = False):
+    """``lock_round`` for the ballot's hot path: the same lock, and only what a ballot is
+    checked against under it (status, the box's public key, a bare paper count), as a row."""
+    _take_write_lock(session)
+    return session.connection().execute(_STATE[exclusive], {"rid": round_id}).one()
+
+
+def add_participation(session: Session, *, round_id: int, delegate_id: int, method: str) -> bool:
+    """Strike a delegate off for one round: False when a row is already there (the primary
+    key is the rule "one delegate, one ballot per round"), without failing the transaction."""
+    conn = session.connection()
+    stmt = _ADD_PARTICIPATION.get(conn.dialect.name)
+    if stmt is None:
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = _ADD_PARTICIPATION[conn.dialect.name] = insert(RoundParticipation).values(
+            round_id=bindparam("r"), delegate_id=bindparam("d"), method=bindparam("m")
+        ).on_conflict_do_nothing().returning(RoundParticipation.round_id)
+    # RETURNING, not rowcount: psycopg reports no row count for this statement on PostgreSQL
+    # (every phone ballot was answered "already voted" there).
+    return conn.execute(stmt, {"r": round_id, "d": delegate_id, "m": method}).first() is not None
+
+
+def add_sealed_ballot(session: Session, *, round_id: int, ciphertext: bytes) -> None:
+    """One sealed ballot (random id, the round, the ciphertext: nothing else)."""
+    from ..db import random_id
+    session.connection().execute(_ADD_SEALED, {"id": random_id(), "round_id": round_id, "ciphertext": ciphertext})
+
+
+# The candidate ids of an open round, by (round id, the round's box public key): the list is
+# fixed when the round is created and the public key is drawn at random when it opens, so
+# a key names one opening of one round in one database; another process, a restored copy or
+# a reopened round has another key and reads the list itself.
+_ROUND_IDS: dict[tuple[int, str], list[int]] = {}
+
+
+def round_candidate_ids(session: Session, round) -> list[int]:
+    """The round's candidate ids in ballot order (``round``: a Round or a row with ``round_id``,
+    ``status`` and ``box_public_key``)."""
+    rid = getattr(round, "round_id", None) or round.id
+    key = (rid, round.box_public_key) if round.status == "open" and round.box_public_key else None
+    hit = _ROUND_IDS.get(key) if key else None
+    if hit is not None:
+        return list(hit)
+    ids = list(session.scalars(select(RoundCandidate.candidate_id).where(RoundCandidate.round_id == rid)
+                               .order_by(RoundCandidate.ballot_number)))
+    if key:
+        if len(_ROUND_IDS) > 256:
+            _ROUND_IDS.clear()
+        _ROUND_IDS[key] = ids
+    return list(ids)
 
 
 def _require_open(session: Session, election: Election, *, exclusive: bool = False) -> Round:
@@ -661,6 +789,7 @@ def close_round(session: Session, *, election: Election, passphrase: str | None 
     elected, tied = set(decision.elected), set(decision.tied)
     for rc, c in round_candidates(session, r):
         rc.votes = tally["votes"][c.id]
+        rc.against = tally["against"][c.id] if tally["against"] is not None else None
         rc.is_elected = c.id in elected
         rc.is_tied = c.id in tied
     electronic = [b for b in tally["ballots"] if b["source"] == "electronic"]
@@ -718,7 +847,8 @@ def write_counted_ballots(session: Session, *, round: Round, ballots: list[dict]
     round keeps a physical position (SQLite cell offsets, PostgreSQL ctid) or a transaction
     id (PostgreSQL xmin) from the time of casting."""
     rng = random.SystemRandom()
-    rows = [(json.dumps(sorted(b["kept"])), bool(b["valid"]), None if b["valid"] else b["reason"])
+    rows = [(json.dumps(sorted(b["kept"])), bool(b["valid"]), None if b["valid"] else b["reason"],
+             json.dumps(sorted(b["against"])) if b.get("against") is not None else None)
             for b in ballots]
     codes = list(dict.fromkeys([*session.scalars(select(Receipt.code).where(Receipt.round_id == round.id)),
                                 *receipts]))
@@ -733,7 +863,7 @@ def write_counted_ballots(session: Session, *, round: Round, ballots: list[dict]
     if rows:
         session.execute(Ballot.__table__.insert(), [
             {"id": secrets.token_hex(16), "round_id": round.id, "kept": kept, "is_valid": valid,
-             "invalid_reason": reason} for kept, valid, reason in rows])
+             "invalid_reason": reason, "against": against} for kept, valid, reason, against in rows])
     if codes:
         session.execute(Receipt.__table__.insert(), [{"code": c, "round_id": round.id} for c in codes])
     if parts:
@@ -831,16 +961,20 @@ def _forget_close(session) -> None:
     session.info.pop("ballot_box_closed", None)
 
 
-def canonical_ballot(kept: Iterable[int], reason: str | None) -> str:
-    """One counted ballot as a line of the seal: {"kept": sorted ids, "invalid": reason|null}."""
-    return json.dumps({"kept": sorted(kept), "invalid": reason}, sort_keys=True, separators=(",", ":"))
+def canonical_ballot(kept: Iterable[int], reason: str | None, against: Iterable[int] | None = None) -> str:
+    """One counted ballot as a line of the seal: {"kept": sorted ids, "invalid": reason|null};
+    an agree/disagree ballot adds "against": sorted ids (``kept`` are then the names agreed)."""
+    data: dict = {"kept": sorted(kept), "invalid": reason}
+    if against is not None:
+        data["against"] = sorted(against)
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
 def seal(election_id: int, round_number: int, ballots: list[dict]) -> str:
     """SHA-256 (hex) of "election:<id>;round:<n>" followed by the sorted canonical lines of
     every counted ballot, joined by newlines. Anyone holding the published ballots can
     recompute it; it does not depend on the order of casting or entry."""
-    lines = sorted(canonical_ballot(b["kept"], b["reason"]) for b in ballots)
+    lines = sorted(canonical_ballot(b["kept"], b["reason"], b.get("against")) for b in ballots)
     text = "\n".join([f"election:{election_id};round:{round_number}", *lines])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -997,24 +1131,35 @@ def _check_team(election: Election, team: int) -> None:
                                [{"field": "team", "message": "Tổ nhập phiếu không hợp lệ."}])
 
 
-def _check_entry(session: Session, round: Round, team: int, kept: Iterable[int], defect, defect_text=None
-                 ) -> tuple[int, list[int], str | None, str | None]:
+def _check_entry(session: Session, round: Round, team: int, kept: Iterable[int], defect, defect_text=None,
+                 against: Iterable[int] = ()) -> tuple[int, list[int], str | None, str | None, list[int]]:
     """Judge one paper entry (typed at the door) against the round's list; returns (team,
-    sorted kept, defect code, the board's words for an ``other`` defect)."""
-    _check_team(session.get(Election, round.election_id), team)
+    sorted kept, defect code, the board's words for an ``other`` defect, sorted against).
+    On an agree/disagree ballot ``kept`` are the names whose "Đồng ý" box is marked and
+    ``against`` those whose "Không đồng ý" box is (both: a name in both); a strike-out
+    ballot has no ``against``."""
+    election = session.get(Election, round.election_id)
+    _check_team(election, team)
     kept_ids = list(kept)
+    against_ids = list(against or ())
     defect, words = _normalize_defect(defect, defect_text)
     listed = [c.id for _, c in round_candidates(session, round)]
+    if against_ids and not election.is_yes_no:
+        message = "Phiếu gạch tên không có ô «Không đồng ý»: chỉ ghi các tên được giữ lại."
+        raise ValidationFailed(message, [{"field": "against", "message": message}])
     try:
-        judge_ballot(kept_ids, listed, round.seats, defect)
+        if election.is_yes_no:
+            judge_yes_no_ballot(kept_ids, against_ids, listed, round.seats, defect)
+        else:
+            judge_ballot(kept_ids, listed, round.seats, defect)
     except BallotError as exc:
-        names = {c.id: c.full_name for _, c in round_candidates(session, round)}
         message = str(exc)
-        unknown = [k for k in kept_ids if k not in names]
+        unknown = [k for k in kept_ids + against_ids if k not in listed]
         if unknown:
-            message = f"Phiếu giữ lại mã không có trên phiếu bầu lần này: {', '.join(map(str, unknown))}."
-        raise ValidationFailed(message, [{"field": "kept", "message": message}]) from exc
-    return team, sorted(kept_ids), defect, words
+            message = f"Phiếu ghi mã không có trên phiếu bầu lần này: {', '.join(map(str, unknown))}."
+        field = "against" if set(against_ids) - set(listed) or len(set(against_ids)) != len(against_ids) else "kept"
+        raise ValidationFailed(message, [{"field": field, "message": message}]) from exc
+    return team, sorted(kept_ids), defect, words, sorted(against_ids)
 
 
 def _next_number(session: Session, round: Round, team: int) -> int:
@@ -1033,12 +1178,13 @@ def _round_open(session: Session, round: Round) -> None:
 
 def enter_paper_ballot(session: Session, *, round: Round, team: int = 1, number: int | None = None,
                        kept: list, defect: str | None = None, defect_text: str | None = None,
-                       user_id: int | None = None) -> PaperBallotEntry:
+                       user_id: int | None = None, against: list | None = None) -> PaperBallotEntry:
     """One paper ballot as read by one team: the ids of the names NOT struck, and a physical
     defect if the board found one: a code, or the board's own words (``defect_text``, or
     words in ``defect`` that name no code). ``number`` defaults to the team's next number."""
     _round_open(session, round)
-    team, kept_ids, defect, words = _check_entry(session, round, team, kept, defect, defect_text)
+    team, kept_ids, defect, words, against_ids = _check_entry(session, round, team, kept, defect, defect_text,
+                                                              against or ())
     if number is None:
         number = _next_number(session, round, team)
     if number < 1:
@@ -1055,7 +1201,8 @@ def enter_paper_ballot(session: Session, *, round: Round, team: int = 1, number:
         raise Conflict(f"Tổ {team} đã nhập phiếu số {number}; muốn đổi, hãy dùng «Sửa phiếu».",
                        code="duplicate_number")
     entry = PaperBallotEntry(round_id=round.id, team=team, number=number, kept=json.dumps(kept_ids),
-                             defect=defect, defect_text=words, entered_by=user_id)
+                             against=json.dumps(against_ids), defect=defect, defect_text=words,
+                             entered_by=user_id)
     session.add(entry)
     try:
         session.flush()
@@ -1074,10 +1221,11 @@ def get_paper_entry(session: Session, *, round: Round, team: int, number: int) -
 
 def correct_paper_ballot(session: Session, *, round: Round, team: int = 1, number: int, kept: list,
                          defect: str | None = None, defect_text: str | None = None, reason: str,
-                         user_id: int | None = None) -> PaperBallotEntry:
+                         user_id: int | None = None, against: list | None = None) -> PaperBallotEntry:
     """Correct an earlier entry; the old reading, who, when and why are kept."""
     _round_open(session, round)
-    team, kept_ids, defect, words = _check_entry(session, round, team, kept, defect, defect_text)
+    team, kept_ids, defect, words, against_ids = _check_entry(session, round, team, kept, defect, defect_text,
+                                                              against or ())
     reason = normalize_text(reason)
     if not reason:
         raise ValidationFailed("Cần ghi lý do sửa phiếu.", [{"field": "reason", "message": "Lý do không được để trống."}])
@@ -1086,13 +1234,16 @@ def correct_paper_ballot(session: Session, *, round: Round, team: int = 1, numbe
         raise Conflict(f"Phiếu số {entry.number} của tổ {team} đã bị huỷ: không sửa được. Nếu đây là một "
                        "phiếu thật, hãy nhập nó với số mới.", code="entry_void")
     new_kept = json.dumps(kept_ids)
-    if entry.kept == new_kept and entry.defect == defect and (entry.defect_text or None) == words:
+    new_against = json.dumps(against_ids)
+    if (entry.kept == new_kept and (entry.against or "[]") == new_against and entry.defect == defect
+            and (entry.defect_text or None) == words):
         raise ValidationFailed(f"Phiếu số {number} không thay đổi gì.",
                                [{"field": "kept", "message": "Nội dung sửa giống nội dung đã nhập."}])
     session.add(PaperBallotCorrection(entry_id=entry.id, old_kept=entry.kept, old_defect=entry.defect,
                                       old_defect_text=entry.defect_text, new_kept=new_kept, new_defect=defect,
-                                      new_defect_text=words, reason=reason, corrected_by=user_id))
-    entry.kept, entry.defect, entry.defect_text = new_kept, defect, words
+                                      new_defect_text=words, reason=reason, corrected_by=user_id,
+                                      old_against=entry.against, new_against=new_against))
+    entry.kept, entry.defect, entry.defect_text, entry.against = new_kept, defect, words, new_against
     session.flush()
     return entry
 
@@ -1126,6 +1277,7 @@ def void_paper_ballot(session: Session, *, round: Round, team: int = 1, number: 
         raise Conflict(f"Phiếu số {number} của tổ {team} đã bị huỷ trước đó.", code="already_void")
     session.add(PaperBallotCorrection(entry_id=entry.id, old_kept=entry.kept, old_defect=entry.defect,
                                       old_defect_text=entry.defect_text, new_kept="[]", new_defect=VOID,
+                                      old_against=entry.against, new_against="[]",
                                       reason=reason, corrected_by=user_id))
     session.flush()
     return entry
@@ -1148,16 +1300,17 @@ def record_paper_ballots(session: Session, *, election: Election, ballots: list[
     problems: list[dict] = []
     for i, ballot in enumerate(ballots, start=1):
         try:
-            checked.append(_check_entry(session, r, team, ballot.kept, ballot.defect))
+            checked.append(_check_entry(session, r, team, ballot.kept, ballot.defect, None, ballot.against))
         except ValidationFailed as exc:
             _problem(problems, (exc.details[0]["field"] if exc.details else "ballots"), exc.message, i)
     if problems:
         raise ValidationFailed(f"Chưa ghi phiếu nào: {len(problems)} phiếu có lỗi. {problems[0]['message']}",
                                problems)
     number = _next_number(session, r, team) if checked else 0
-    for team_no, kept_ids, defect, words in checked:
+    for team_no, kept_ids, defect, words, against_ids in checked:
         session.add(PaperBallotEntry(round_id=r.id, team=team_no, number=number, kept=json.dumps(kept_ids),
-                                     defect=defect, defect_text=words, entered_by=user_id))
+                                     against=json.dumps(against_ids), defect=defect, defect_text=words,
+                                     entered_by=user_id))
         number += 1
     try:
         session.flush()
@@ -1194,30 +1347,43 @@ def _words_key(text: str | None) -> str | None:
 
 def _entry_content(e: PaperBallotEntry) -> tuple:
     """What two teams must agree on: (kept ids, defect code, the board's words compared
-    case-insensitively, the words as typed). Equality looks at the first three only."""
-    return _Content(tuple(sorted(json.loads(e.kept))), e.defect, _words_key(e.defect_text), e.defect_text)
+    case-insensitively, the words as typed, the ids disagreed on an agree/disagree ballot).
+    Equality looks at all but the words as typed."""
+    return _Content(tuple(sorted(json.loads(e.kept))), e.defect, _words_key(e.defect_text), e.defect_text,
+                    tuple(sorted(json.loads(e.against or "[]"))))
 
 
 class _Content(tuple):
-    """(kept, defect, words key, words): equal and hashed on the first three."""
-    def __new__(cls, kept, defect, key, words):
-        return super().__new__(cls, (kept, defect, key, words))
+    """(kept, defect, words key, words, against): equal and hashed on all but the words."""
+    def __new__(cls, kept, defect, key, words, against=()):
+        return super().__new__(cls, (kept, defect, key, words, against))
+
+    def _key(self):
+        return (self[0], self[1], self[2], self[4])
 
     def __eq__(self, other):
-        return isinstance(other, tuple) and tuple(self[:3]) == tuple(other[:3])
+        return isinstance(other, _Content) and self._key() == other._key()
 
     def __ne__(self, other):
         return not self == other
 
     def __hash__(self):
-        return hash(tuple(self[:3]))
+        return hash(self._key())
 
 
 def describe_content(kept: Iterable[int], defect: str | None, numbers: dict[int, int],
-                     text: str | None = None) -> str:
-    """A reading as people say it: "giữ 1, 3, 4", "gạch hết", "không hợp lệ: …"."""
+                     text: str | None = None, against: Iterable[int] | None = None) -> str:
+    """A reading as people say it: "giữ 1, 3, 4", "gạch hết", "không hợp lệ: …"; on an
+    agree/disagree ballot (``against`` given) "đồng ý 1, 3; không đồng ý 2; cả hai ô 4"."""
     if defect:
         return f"không hợp lệ: {defect_label(defect, text)}"
+    if against is not None:
+        agree, nay = set(kept), set(against)
+        parts = []
+        for label, ids in (("đồng ý", agree - nay), ("không đồng ý", nay - agree), ("đánh cả hai ô", agree & nay)):
+            if ids:
+                parts.append(f"{label} số " + ", ".join(str(n) for n in sorted(numbers.get(k, k) for k in ids)))
+        return "; ".join(parts) if parts else "không đánh dấu ô nào"
     nums = sorted(numbers.get(k, k) for k in kept)
     if not nums:
         return "gạch hết tên"
@@ -1253,10 +1419,13 @@ def compare_teams(session: Session, round: Round) -> dict:
             parts = []
             for t, v in readings.items():
                 missing = "đã huỷ" if (t, n) in voided else "chưa nhập"
-                parts.append(f"tổ {t}: " + (missing if v is None else describe_content(v[0], v[1], numbers, v[3])))
+                parts.append(f"tổ {t}: " + (missing if v is None else describe_content(
+                    v[0], v[1], numbers, v[3], v[4] if election.is_yes_no else None)))
             disagreements.append({"number": n, "readings": {t: (None if v is None else
                                                                {"kept": list(v[0]), "defect": v[1],
-                                                                "defect_text": v[3]})
+                                                                "defect_text": v[3],
+                                                                **({"against": list(v[4])}
+                                                                   if election.is_yes_no else {})})
                                                             for t, v in readings.items()},
                                   "voided": {t: voided[(t, n)] for t in by_team if (t, n) in voided},
                                   "message": f"Phiếu số {n}: " + "; ".join(parts) + "."})
@@ -1283,25 +1452,41 @@ def round_tally(session: Session, round: Round, *, opened: list[dict] | None = N
     preset = _preset(session, election)
     listed = [c.id for _, c in round_candidates(session, round)]
     names = {c.id: c.full_name for _, c in round_candidates(session, round)}
+    yes_no = election.is_yes_no
+    yes_no_judge = YesNoJudge(listed, round.seats) if yes_no else None
+
+    def judge(kept, against, defect=None) -> BallotVerdict:
+        if yes_no:
+            return yes_no_judge(kept, against, defect)
+        return judge_ballot(kept, listed, round.seats, defect)
+
+    def ballot(kept, verdict, source, against) -> dict:
+        out = {"kept": sorted(kept), "valid": verdict.valid, "reason": verdict.reason, "source": source}
+        if yes_no:       # the marks as on the ballot: names agreed, names disagreed
+            out["against"] = sorted(against)
+        return out
+
     counted: list[dict] = []
     verdicts: list[BallotVerdict] = []
     for b in session.scalars(select(Ballot).where(Ballot.round_id == round.id)):
         kept = sorted(json.loads(b.kept))
-        counted.append({"kept": kept, "valid": bool(b.is_valid),
-                        "reason": None if b.is_valid else b.invalid_reason, "source": "electronic"})
-        verdicts.append(BallotVerdict(valid=bool(b.is_valid), reason=None if b.is_valid else b.invalid_reason,
-                                      kept=frozenset(kept)))
+        against = sorted(json.loads(b.against or "[]"))
+        reason = None if b.is_valid else b.invalid_reason
+        verdict = BallotVerdict(valid=bool(b.is_valid), reason=reason,
+                                kept=frozenset(kept) - frozenset(against),
+                                against=frozenset(against) - frozenset(kept))
+        verdicts.append(verdict)
+        counted.append(ballot(kept, verdict, "electronic", against))
     sealed = 0
     if opened is not None:
         for o in opened:
             try:
-                verdict = judge_ballot(o["kept"], listed, round.seats)
+                verdict = judge(o["kept"], o.get("against", []))
             except BallotError:
                 raise Conflict("Có phiếu trong hòm mang tên không thuộc danh sách lần bầu này: chưa kết thúc "
                                "lần bầu. Hãy báo quản trị viên.", code="box_damaged")
             verdicts.append(verdict)
-            counted.append({"kept": sorted(o["kept"]), "valid": verdict.valid, "reason": verdict.reason,
-                            "source": "electronic"})
+            counted.append(ballot(o["kept"], verdict, "electronic", o.get("against", [])))
     elif round.status != "closed":
         sealed = sealed_count(session, round)
     comparison = compare_teams(session, round)
@@ -1309,17 +1494,16 @@ def round_tally(session: Session, round: Round, *, opened: list[dict] | None = N
     words: list[str] = []
     if not comparison["disagreements"]:
         for number in sorted(comparison["entries"][1]):
-            kept, defect, _key, text = comparison["entries"][1][number]
-            verdict = judge_ballot(kept, listed, round.seats, defect)
+            kept, defect, _key, text, against = comparison["entries"][1][number]
+            verdict = judge(kept, against, defect)
             verdicts.append(verdict)
             # The board's words stay on the board's side: the counted ballot (published, sealed)
             # carries only the code "other"; the words are counted, never listed per ballot.
-            counted.append({"kept": sorted(kept), "valid": verdict.valid, "reason": verdict.reason,
-                            "source": "paper"})
+            counted.append(ballot(kept, verdict, "paper", against))
             if verdict.reason == OTHER_DEFECT and text:
                 words.append(text)
             paper_counted += 1
-    count = count_votes(verdicts, listed)
+    count = count_yes_no(verdicts, listed) if yes_no else count_votes(verdicts, listed)
     methods = participation(session, round)
     paper_issued = methods["paper"] if methods["paper"] else (round.paper_issued_count or 0)
     issued = paper_issued + methods["electronic"] + methods["slip"]
@@ -1342,6 +1526,9 @@ def round_tally(session: Session, round: Round, *, opened: list[dict] | None = N
         "round": round.number, "status": round.status, "seats": round.seats, "sealed": sealed,
         "issued": issued, "returned": returned, "valid": count.valid, "invalid": count.invalid,
         "invalid_by_reason": dict(count.invalid_by_reason), "votes": dict(count.votes),
+        # agree/disagree rounds: the votes against (không đồng ý) per candidate; else None
+        "against": dict(count.against) if count.against is not None else None,
+        "ballot_type": election.ballot_type,
         "invalid_by_text": group_words(words),
         "decision": decision, "ballots": counted, "participation": methods,
         "paper_issued": paper_issued, "paper_counted": paper_counted,
@@ -1393,6 +1580,7 @@ def round_result(session: Session, election: Election, round: Round | None = Non
                   "invalid_by_reason": json.loads(r.invalid_by_reason or "{}"),
                   "invalid_by_text": json.loads(r.invalid_by_text or "[]")}
         votes = {c.id: rc.votes or 0 for rc, c in rows}
+        against = {c.id: rc.against or 0 for rc, c in rows} if election.is_yes_no else None
         elected = set(result["elected"])
     else:
         tally = round_tally(session, r)
@@ -1402,14 +1590,24 @@ def round_result(session: Session, election: Election, round: Round | None = Non
                   "invalid_by_reason": tally["invalid_by_reason"], "sealed": tally["sealed"],
                   "invalid_by_text": tally["invalid_by_text"]}
         votes = tally["votes"]
+        against = tally["against"]
         elected = set()
-    base = elect_base_count(returned, min(result["valid"] or 0, returned), _preset(session, election))
+    preset = _preset(session, election)
+    base = elect_base_count(returned, min(result["valid"] or 0, returned), preset)
+
+    def person(c: Candidate) -> dict:
+        out = {"id": c.id, "full_name": c.full_name, "votes": votes[c.id],
+               "percent": _percent_number(votes[c.id], base), "elected": c.id in elected}
+        if against is not None:    # agree/disagree: "votes" agree, "against" disagree
+            out["against"] = against[c.id]
+        return out
+
     return {
-        "round": r.number, "status": r.status, "seats": r.seats,
+        "round": r.number, "status": r.status, "seats": r.seats, "ballot_type": election.ballot_type,
+        # the fewest votes (agree votes on an agree/disagree ballot) that pass the rulebook's threshold
+        "votes_needed": votes_needed(returned, preset, min(result["valid"] or 0, returned)),
         "issued": result["issued"], "returned": returned, "valid": result["valid"], "invalid": result["invalid"],
-        "candidates": [{"id": c.id, "full_name": c.full_name, "votes": votes[c.id],
-                        "percent": _percent_number(votes[c.id], base), "elected": c.id in elected}
-                       for _, c in rows],
+        "candidates": [person(c) for _, c in rows],
         "outcome": result["outcome"], "elected": result["elected"], "tied": result["tied"],
         "elected_so_far": so_far, "seats_left": election.seats - len(so_far),
         "invalid_by_reason": result["invalid_by_reason"],
@@ -1455,6 +1653,7 @@ def election_json(session: Session, election: Election, warnings: list[str] | No
         "id": election.id, "congress_id": election.congress_id, "title": election.title,
         "body": election.body, "body_label": election.body_label, "seats": election.seats,
         "entry_teams": election.entry_teams, "follows_election_id": election.follows_election_id,
+        "ballot_type": election.ballot_type, "ballot_type_label": election.ballot_type_label,
         "status": election_status(session, election),
         "candidates": [candidate_json(c) for c in people],
         "withdrawn": [candidate_json(c) for c in withdrawn],
@@ -1487,6 +1686,7 @@ def count_minutes_data(session: Session, round: Round) -> dict:
         by_reason = json.loads(round.invalid_by_reason or "{}")
         by_text = json.loads(round.invalid_by_text or "[]")
         votes = {c.id: rc.votes or 0 for rc, c in rows}
+        against = {c.id: rc.against or 0 for rc, c in rows} if election.is_yes_no else None
         decision = decide_round(votes, round.seats, returned, preset, valid=valid)
         present, summoned = round.present_at_open, round.summoned_at_open
         seal_hash = round.seal_sha256
@@ -1494,6 +1694,7 @@ def count_minutes_data(session: Session, round: Round) -> dict:
         tally = round_tally(session, round)
         returned, valid, invalid, issued = tally["returned"], tally["valid"], tally["invalid"], tally["issued"]
         by_reason, votes, decision = tally["invalid_by_reason"], tally["votes"], tally["decision"]
+        against = tally["against"]
         by_text = tally["invalid_by_text"]
         present, summoned = tally["present"], tally["summoned"]
         seal_hash = None
@@ -1505,9 +1706,15 @@ def count_minutes_data(session: Session, round: Round) -> dict:
     for rc, c in rows:
         v = votes.get(c.id, 0)
         pct = percent(v, base) if base else Decimal("0.00")
-        people.append({**_person(c), "ballot_number": rc.ballot_number, "votes": v,
-                       "votes_text": f"{v}/{base}", "percent": str(pct), "percent_text": format_percent_vi(pct),
-                       "passed": c.id in passed, "elected": c.id in elected, "tied": c.id in tied})
+        person = {**_person(c), "ballot_number": rc.ballot_number, "votes": v,
+                  "votes_text": f"{v}/{base}", "percent": str(pct), "percent_text": format_percent_vi(pct),
+                  "passed": c.id in passed, "elected": c.id in elected, "tied": c.id in tied}
+        if against is not None:   # agree/disagree: the votes against, and the rest (neither box)
+            n = against.get(c.id, 0)
+            a_pct = percent(n, base) if base else Decimal("0.00")
+            person.update(against=n, against_text=f"{n}/{base}", against_percent_text=format_percent_vi(a_pct),
+                          neither=max(valid - v - n, 0))
+        people.append(person)
     by_id = {p["id"]: p for p in people}
     all_so_far = elected_so_far(session, election)
     if round.status != "closed":
@@ -1522,7 +1729,9 @@ def count_minutes_data(session: Session, round: Round) -> dict:
                      "date": _iso(congress.date), "venue": congress.venue, "place": congress.place,
                      "preset_code": congress.preset_code, "preset_title": preset.title},
         "election": {"id": election.id, "title": election.title, "body": election.body,
-                     "body_label": election.body_label, "seats": election.seats},
+                     "body_label": election.body_label, "seats": election.seats,
+                     "ballot_type": election.ballot_type, "ballot_type_label": election.ballot_type_label},
+        "yes_no": election.is_yes_no,
         "round": {"id": round.id, "number": round.number, "seats": round.seats, "status": round.status,
                   "opened_at": _iso(round.opened_at), "closed_at": _iso(round.closed_at)},
         "board": [{"full_name": o.full_name, "title": o.title} for o in officials(session, congress.id, "board")],

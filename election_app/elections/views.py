@@ -23,7 +23,7 @@ from . import actions
 from . import entry as kb
 from . import services as el
 from .forms import ActionForm, CandidateForm, EditElectionForm, ElectionForm, parse_outside_lines
-from .models import BODY_LABELS, NOMINATION_LABELS, RoundParticipation
+from .models import BODY_LABELS, NOMINATION_LABELS, Election, RoundParticipation
 
 bp = Blueprint("elections", __name__, url_prefix="/congresses/<int:cid>")
 
@@ -85,7 +85,8 @@ def new(cid: int):
             candidates += parse_outside_lines(form.outside.data or "")
             election, warnings = run(actions.create_election, actor=current_actor(), cmd={
                 "congress_id": cid, "title": form.title.data, "body": form.body.data,
-                "seats": form.seats.data, "candidates": candidates, "entry_teams": form.entry_teams.data})
+                "seats": form.seats.data, "candidates": candidates, "entry_teams": form.entry_teams.data,
+                "ballot_type": form.ballot_type.data})
             flash(gettext("Đã tạo «%(title)s» với %(n)s người trong danh sách.", title=election.title, n=len(candidates)),
                   "success")
             for w in warnings:
@@ -141,7 +142,8 @@ def edit(cid: int, eid: int):
         try:
             warnings = run(actions.update_election, actor=current_actor(), cmd={
                 "congress_id": cid, "election_id": election.id, "title": form.title.data,
-                "seats": form.seats.data, "entry_teams": form.entry_teams.data})
+                "seats": form.seats.data, "entry_teams": form.entry_teams.data,
+                "ballot_type": form.ballot_type.data})
             flash(gettext("Đã lưu."), "success")
             for w in warnings:
                 flash(w, "warning")
@@ -402,15 +404,23 @@ def _void_info(e, voided: dict) -> dict:
     return {"void": True, "void_reason": reason, "void_label": gettext("Đã huỷ: %(reason)s", reason=reason)}
 
 
+def _describe_entry(e, numbers, seats: int, yes_no: bool) -> dict:
+    if yes_no:
+        return kb.describe_yes_no(json.loads(e.kept), json.loads(e.against or "[]"), e.defect, numbers, seats,
+                                  e.defect_text)
+    return kb.describe(json.loads(e.kept), e.defect, numbers, seats, e.defect_text)
+
+
 def _entry_state(r, team: int) -> dict:
     rows = el.round_candidates(db.session, r)
     numbers = [c.id for _, c in rows]
     entries = el.paper_entries(db.session, r, team)
-    count = kb.running_count(entries, numbers, r.seats)
+    yes_no = db.session.get(Election, r.election_id).is_yes_no
+    count = (kb.running_count_yes_no if yes_no else kb.running_count)(entries, numbers, r.seats)
     voided = el.void_reasons(db.session, r) if any(e.is_void for e in entries) else {}
     recent = []
     for e in sorted(entries, key=lambda e: -e.number)[:8]:
-        info = kb.describe(json.loads(e.kept), e.defect, numbers, r.seats, e.defect_text)
+        info = _describe_entry(e, numbers, r.seats, yes_no)
         recent.append({"number": e.number, **info, "label": _verdict_label(info), **_void_info(e, voided)})
     # The board's words already used in this round, offered again (board-only page).
     words = sorted({e.defect_text for e in entries if e.defect_text and not e.is_void})
@@ -448,18 +458,25 @@ def _entry_reply(cid, eid, team, ok: bool, message: str, r=None, extra: dict | N
     return redirect(url_for("elections.entry_page", cid=cid, eid=eid, team=team))
 
 
-def _read_entry_form(numbers) -> tuple[list, str | None, str | None]:
-    """The entry form → (kept ids, defect code, the board's words). The words of the "lỗi
-    khác" box make the defect ``other`` (with no numbers typed: every name kept, as a defect
-    key alone); a defect key and words together are refused by the service."""
+def _read_entry_form(numbers, yes_no: bool = False) -> tuple[list, str | None, str | None, list]:
+    """The entry form → (kept ids, defect code, the board's words, ids disagreed). The words
+    of the "lỗi khác" box make the defect ``other`` (with no numbers typed: every name kept,
+    as a defect key alone; on an agree/disagree ballot: no box read); a defect key and words
+    together are refused by the service."""
     words = (request.form.get("defect_text") or "").strip() or None
     typed = f"{request.form.get('reading', '')} {request.form.get('key', '')}".strip()
-    if words and not typed:
-        typed = kb.ALL_KEPT
-    kept, defect = kb.parse_reading(typed, numbers)
+    if yes_no:
+        if words and not typed:
+            typed = kb.MARK_BLANK * len(numbers)
+        kept, against, defect = kb.parse_yes_no_reading(typed, numbers)
+    else:
+        if words and not typed:
+            typed = kb.ALL_KEPT
+        kept, defect = kb.parse_reading(typed, numbers)
+        against = []
     if words and defect is None:
         defect = OTHER_DEFECT
-    return kept, defect, words
+    return kept, defect, words, against
 
 
 @bp.route("/elections/<int:eid>/entry", methods=["POST"])
@@ -474,14 +491,23 @@ def enter(cid: int, eid: int):
         if r is None:
             raise ValidationFailed(gettext("Chưa có lần bầu nào."))
         numbers = [c.id for _, c in el.round_candidates(db.session, r)]
-        kept, defect, words = _read_entry_form(numbers)
+        kept, defect, words, against = _read_entry_form(numbers, election.is_yes_no)
         e = run(actions.enter_paper_ballot, actor=current_actor(), cmd={
             "congress_id": cid, "election_id": eid, "team": team, "number": request.form.get("number") or None,
-            "kept": kept, "defect": defect, "defect_text": words})
-        info = kb.describe(kept, e.defect, numbers, r.seats, e.defect_text)
+            "kept": kept, "defect": defect, "defect_text": words, "against": against})
+        info = _describe_entry(e, numbers, r.seats, election.is_yes_no)
         info["label"] = _verdict_label(info)
         struck = ", ".join(map(str, info["struck"])) or gettext("không ai")
-        if info["valid"]:
+        if election.is_yes_no:
+            if info["valid"]:
+                message = gettext("Phiếu số %(n)s: %(label)s (%(marks)s: %(agree)s đồng ý, %(against)s không "
+                                  "đồng ý).", n=e.number, label=info["label"], marks=info["marks"],
+                                  agree=info["kept_count"], against=info["against_count"])
+            else:
+                reason = info["words"] or gettext(INVALID_REASONS[info["reason"]])
+                message = gettext("Phiếu số %(n)s đã ghi là KHÔNG HỢP LỆ: %(reason)s (%(marks)s). "
+                                  "Phiếu này không tính cho ai.", n=e.number, reason=reason, marks=info["marks"])
+        elif info["valid"]:
             message = gettext("Phiếu số %(n)s: %(label)s (gạch %(struck)s).", n=e.number, label=info["label"],
                               struck=struck)
         else:
@@ -510,10 +536,11 @@ def correct(cid: int, eid: int):
             number = request.form.get("number", "").strip()
             if not number.isdigit():
                 raise ValidationFailed(gettext("Nhập số thứ tự phiếu cần sửa."))
-            kept, defect, words = _read_entry_form(numbers)
+            kept, defect, words, against = _read_entry_form(numbers, election.is_yes_no)
             run(actions.correct_paper_ballot, actor=current_actor(), cmd={
                 "congress_id": cid, "election_id": eid, "team": team, "number": int(number), "kept": kept,
-                "defect": defect, "defect_text": words, "reason": request.form.get("reason", "")})
+                "defect": defect, "defect_text": words, "reason": request.form.get("reason", ""),
+                "against": against})
             flash(gettext("Đã sửa phiếu số %(n)s của tổ %(team)s.", n=number, team=team), "success")
         except DomainError as err:
             _fail(err)
@@ -559,11 +586,20 @@ def compare(cid: int, eid: int):
     typed = {}
     if comparison:
         for d in comparison["disagreements"]:
-            typed[d["number"]] = {t: (kb.format_reading(v["kept"], v["defect"], numbers, v.get("defect_text"))
+            typed[d["number"]] = {t: ((kb.format_yes_no_reading(v["kept"], v["against"], v["defect"], numbers,
+                                                                v.get("defect_text"))
+                                       if election.is_yes_no else
+                                       kb.format_reading(v["kept"], v["defect"], numbers, v.get("defect_text")))
                                       if v else "")
                                   for t, v in d["readings"].items()}
     return render_template("elections/compare.html", congress=congress, election=election, round=r,
                            comparison=comparison, typed=typed, action=ActionForm())
+
+
+def _format_fix(kept: str, against: str | None, defect, text, numbers, yes_no: bool) -> str:
+    if yes_no:
+        return kb.format_yes_no_reading(json.loads(kept), json.loads(against or "[]"), defect, numbers, text)
+    return kb.format_reading(json.loads(kept), defect, numbers, text)
 
 
 @bp.route("/elections/<int:eid>/rounds/<int:number>/log")
@@ -580,15 +616,17 @@ def entry_log(cid: int, eid: int, number: int):
         entries = el.paper_entries(db.session, r, t)
         teams[t] = []
         for e in entries:
-            info = kb.describe(json.loads(e.kept), e.defect, numbers, r.seats, e.defect_text)
+            info = _describe_entry(e, numbers, r.seats, election.is_yes_no)
             teams[t].append({"e": e, **info, "label": _verdict_label(info), **_void_info(e, voided)})
     fixes = []
     for c, e in el.corrections(db.session, r):
         is_void = c.new_defect == el.VOID
         fixes.append({"c": c, "e": e, "void": is_void,
-                      "old": kb.format_reading(json.loads(c.old_kept), c.old_defect, numbers, c.old_defect_text),
+                      "old": _format_fix(c.old_kept, c.old_against, c.old_defect, c.old_defect_text, numbers,
+                                         election.is_yes_no),
                       "new": gettext("huỷ phiếu") if is_void else
-                      kb.format_reading(json.loads(c.new_kept), c.new_defect, numbers, c.new_defect_text)})
+                      _format_fix(c.new_kept, c.new_against, c.new_defect, c.new_defect_text, numbers,
+                                  election.is_yes_no)})
     return render_template("elections/log.html", congress=congress, election=election, round=r, rows=rows,
                            teams=teams, fixes=fixes, users=users, board=officials(db.session, cid, "board"),
                            board_label=OFFICIAL_ROLES["board"], tally=el.round_tally(db.session, r))

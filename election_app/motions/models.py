@@ -29,6 +29,11 @@ class Motion(Base):
     other: Mapped[int | None] = mapped_column(nullable=True)
     present_at_vote: Mapped[int | None] = mapped_column(nullable=True)
     summoned_at_vote: Mapped[int | None] = mapped_column(nullable=True)
+    # The session (congress_sessions) open when the result was recorded; None when the
+    # congress has no sessions. A real FK, so a backup carries it
+    # (backup/services.py remaps ids along FKs); a session with votes is never deleted.
+    congress_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("congress_sessions.id", ondelete="SET NULL"), nullable=True)
     passed: Mapped[bool | None] = mapped_column(nullable=True)
     recorded_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..congress.models import Congress
+from ..congress.services import session_for_vote
 from ..db import utcnow
 from ..delegates.services import attendance
 from ..errors import NotFound, ValidationFailed
@@ -124,6 +125,7 @@ def record_motion_result(session: Session, *, motion: Motion, agree: int | None,
         raise ValidationFailed(problems[0]["message"], problems)
     o = o or 0
     congress = session.get(Congress, motion.congress_id)
+    session_id = session_for_vote(session, congress.id)   # a vote is taken in the open session
     seen = attendance(session, congress)
     found = validate_motion(a, d, o, seen["present"])
     if found:
@@ -132,6 +134,7 @@ def record_motion_result(session: Session, *, motion: Motion, agree: int | None,
             [{"field": "agree", "message": p.message, "code": p.code} for p in found])
     preset = get_preset(congress.preset_code)
     motion.agree, motion.disagree, motion.other = a, d, o
+    motion.congress_session_id = session_id
     motion.present_at_vote, motion.summoned_at_vote = seen["present"], seen["summoned"]
     motion.passed = motion_passed(a, seen["present"], preset, summoned=seen["summoned"])
     motion.recorded_at = utcnow()
@@ -154,6 +157,7 @@ def motion_json(motion: Motion) -> dict:
         "position": motion.position, "recorded": recorded,
         "agree": motion.agree, "disagree": motion.disagree, "abstain": motion.other,
         "present": motion.present_at_vote, "summoned": motion.summoned_at_vote,
+        "session_id": motion.congress_session_id,
         "passed": motion.passed,
         "agree_percent": pct(motion.agree), "disagree_percent": pct(motion.disagree),
         "abstain_percent": pct(motion.other),

@@ -33,10 +33,12 @@ from .names import (
 from .presets import DEFAULT_PRESET, PRESETS, RulePreset, get_preset
 from .quorum import quorum_met, quorum_needed
 from .reconcile import Problem, reconcile
+from .yesno import BALLOT_TYPES, MARKS, YesNoJudge, count_yes_no, judge_yes_no_ballot, yes_no_allowed
 from .tally import (
     OUTCOMES,
     RoundCount,
     RoundDecision,
+    count_ballots,
     count_votes,
     decide_round,
     elect_base_count,
@@ -49,6 +51,12 @@ from .tally import (
 )
 
 __all__ = [
+    "BALLOT_TYPES",
+    "MARKS",
+    "YesNoJudge",
+    "count_yes_no",
+    "judge_yes_no_ballot",
+    "yes_no_allowed",
     "DEFAULT_NAME_ORDER",
     "INVISIBLE",
     "NAME_ORDERS",
@@ -70,6 +78,7 @@ __all__ = [
     "RoundDecision",
     "RulePreset",
     "check_candidate_list",
+    "count_ballots",
     "count_votes",
     "decide_round",
     "elect_base_count",

@@ -159,15 +159,13 @@ def _lower_char(ch: str) -> str:
     return low if len(low) == 1 else ch
 
 
-def _analyse_word(word: str) -> tuple[tuple, tuple, tuple]:
-    """(primary, secondary, tertiary) of one space-free word.
-
-    primary: the letters, without tones, as (class, rank) pairs;
-    secondary: (the word's tones in order, any other marks) — the tone belongs to the
-      word, so where it sits (Hoà / Hòa) makes no difference;
-    tertiary: the case of each letter (lower case first).
-    """
-    primary: list[tuple[int, int]] = []
+def _walk(word: str) -> tuple[list, list[str], list[int], list[tuple[int, int]], list[int]]:
+    """One walk over a space-free word, shared by both name orders: per letter cluster its
+    (class, rank), or ``None`` for a mark with no letter; its lower-case NFC letter; the
+    word's tones in order; any other marks as (position, code); the case of each letter
+    (lower case first). The two keys differ only in where they rank the tones."""
+    bases: list[tuple[int, int] | None] = []
+    letters: list[str] = []
     tones: list[int] = []
     extras: list[tuple[int, int]] = []
     case: list[int] = []
@@ -181,20 +179,34 @@ def _analyse_word(word: str) -> tuple[tuple, tuple, tuple]:
         low = _lower_char(base)
         letter = unicodedata.normalize("NFC", low + modifiers) if low else ""
         if letter in _LETTER_RANK:
-            primary.append((_CLASS_LETTER, _LETTER_RANK[letter]))
+            bases.append((_CLASS_LETTER, _LETTER_RANK[letter]))
         elif low in _LETTER_RANK:
             # A modifier Vietnamese does not use on this letter (e.g. ŏ): base letter,
             # the mark only as a secondary difference.
-            primary.append((_CLASS_LETTER, _LETTER_RANK[low]))
+            letter = low
+            bases.append((_CLASS_LETTER, _LETTER_RANK[low]))
             extras.extend((position, ord(m)) for m in modifiers)
         elif low:
-            cls = _CLASS_FOREIGN if low.isalpha() else _CLASS_OTHER
-            primary.append((cls, ord(low)))
+            bases.append((_CLASS_FOREIGN if low.isalpha() else _CLASS_OTHER, ord(low)))
             extras.extend((position, ord(m)) for m in modifiers)
         else:
+            bases.append(None)
             extras.extend((position, ord(m)) for m in modifiers)
+        letters.append(letter)
         case.append(1 if base != low else 0)
-    return tuple(primary), (tuple(tones), tuple(extras)), tuple(case)
+    return bases, letters, tones, extras, case
+
+
+def _analyse_word(word: str) -> tuple[tuple, tuple, tuple]:
+    """(primary, secondary, tertiary) of one space-free word for ``cldr``.
+
+    primary: the letters, without tones, as (class, rank) pairs;
+    secondary: (the word's tones in order, any other marks) — the tone belongs to the
+      word, so where it sits (Hoà / Hòa) makes no difference;
+    tertiary: the case of each letter (lower case first).
+    """
+    bases, _letters, tones, extras, case = _walk(word)
+    return (tuple(b for b in bases if b is not None), (tuple(tones), tuple(extras)), tuple(case))
 
 
 def word_key(word: str | None) -> tuple[tuple, tuple, tuple]:
@@ -252,34 +264,8 @@ def _letter_tone_word(word: str) -> tuple[tuple, tuple, tuple]:
     primary: one (class, rank, tones) per letter, the tones moved to the main vowel;
     secondary: any other marks; tertiary: the case of each letter (lower case first).
     """
-    bases: list[tuple[int, int]] = []
-    letters: list[str] = []
-    tones: list[int] = []
-    extras: list[tuple[int, int]] = []
-    case: list[int] = []
-    for position, (base, marks) in enumerate(_clusters(word)):
-        modifiers = "".join(m for m in marks if m in _LETTER_MODIFIERS)
-        for mark in marks:
-            if mark in TONE_MARKS:
-                tones.append(TONE_MARKS[mark])
-            elif mark not in _LETTER_MODIFIERS:
-                extras.append((position, ord(mark)))
-        low = _lower_char(base)
-        letter = unicodedata.normalize("NFC", low + modifiers) if low else ""
-        if letter in _LETTER_RANK:
-            bases.append((_CLASS_LETTER, _LETTER_RANK[letter]))
-        elif low in _LETTER_RANK:
-            letter = low
-            bases.append((_CLASS_LETTER, _LETTER_RANK[low]))
-            extras.extend((position, ord(m)) for m in modifiers)
-        elif low:
-            bases.append((_CLASS_FOREIGN if low.isalpha() else _CLASS_OTHER, ord(low)))
-            extras.extend((position, ord(m)) for m in modifiers)
-        else:
-            bases.append((_CLASS_OTHER, -1))
-            extras.extend((position, ord(m)) for m in modifiers)
-        letters.append(letter)
-        case.append(1 if base != low else 0)
+    walked, letters, tones, extras, case = _walk(word)
+    bases = [b if b is not None else (_CLASS_OTHER, -1) for b in walked]
     target = _main_vowel(letters) if tones else None
     if tones and target is None:
         target = len(letters) - 1

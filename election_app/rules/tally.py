@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import chain
 
 from ._checks import check_count, check_optional_count, is_int, percent_half_up
-from .ballots import INVALID_REASONS, BallotError, BallotVerdict
+from .ballots import INVALID_REASONS, BallotError, BallotJudge, BallotVerdict
 from .presets import DEFAULT_PRESET, RulePreset
 
 OUTCOMES = ("complete", "tie", "insufficient")
@@ -36,6 +36,8 @@ class RoundCount:
     invalid: int
     invalid_by_reason: dict[str, int] = field(default_factory=dict)
     votes: dict[Hashable, int] = field(default_factory=dict)
+    # Agree/disagree rounds only (rules/yesno.py): the votes against each candidate.
+    against: dict[Hashable, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,58 @@ def count_votes(
         invalid_by_reason=by_reason,
         votes=votes,
     )
+
+
+def count_ballots(
+    ballots: Iterable[Iterable[Hashable]], candidate_ids: Sequence[Hashable], seats: int
+) -> RoundCount:
+    """Judge and count ballots that carry no recorded defect (electronic ballots, opened
+    from the box): the same count, and the same ``BallotError`` at the same ballot, as
+    ``count_votes([judge_ballot(k, candidate_ids, seats) for k in ballots], candidate_ids)``,
+    without a set and a verdict per ballot (issue 17: 100,000 ballots × 60 names in well
+    under a second, bench tally).
+
+    A ballot given as a list is checked with one bit per listed name: the sum of its names'
+    bits has as many bits set as the ballot has names exactly when they are distinct (a name
+    kept twice carries into another bit), and a name not on the list has no bit. Anything
+    else (a tuple, an unknown or repeated name) goes to ``BallotJudge``, which gives the
+    verdict or raises the error ``judge_ballot`` would."""
+    judge = BallotJudge(candidate_ids, seats)
+    listed = list(judge.listed)
+    bit = {candidate: 1 << i for i, candidate in enumerate(listed)}.__getitem__
+    many = len(listed) > 1
+    by_reason: dict[str, int] = {code: 0 for code in INVALID_REASONS}
+    returned = 0
+    kept_lists: list = []
+    keep = kept_lists.append
+    for kept in ballots:
+        returned += 1
+        if type(kept) is list:
+            try:
+                mask = sum(map(bit, kept))
+            except (KeyError, TypeError):
+                mask = -1
+            n = len(kept)
+            if mask >= 0 and mask.bit_count() == n:
+                if n > seats:
+                    by_reason["too_many_kept"] += 1
+                elif not n and many:
+                    by_reason["all_struck"] += 1
+                else:
+                    keep(kept)
+                continue
+        verdict = judge(kept)
+        if verdict.valid:
+            keep(verdict.kept)
+        else:
+            by_reason[verdict.reason] += 1
+    counted = Counter(chain.from_iterable(kept_lists))
+    votes: dict[Hashable, int] = {candidate: 0 for candidate in listed}
+    for candidate, n in counted.items():
+        votes[candidate] = n
+    valid = len(kept_lists)
+    return RoundCount(returned=returned, valid=valid, invalid=returned - valid,
+                      invalid_by_reason=by_reason, votes=votes)
 
 
 def _base(returned: int, valid: int | None, preset: RulePreset) -> int:

@@ -8,6 +8,11 @@ from ..door import DbId
 
 
 class CastBallot(BaseModel):
-    """The ids of the names kept (not struck) on the ballot; an empty list strikes everyone."""
+    """The ids of the names kept (not struck) on the ballot; an empty list strikes everyone.
+    On an agree/disagree ballot ``kept`` are the names agreed and ``against`` the names
+    disagreed; a name in neither is left blank (counted for neither)."""
     model_config = ConfigDict(extra="ignore", frozen=True)
-    kept: list[DbId] = Field(max_length=2000, description="mã ứng cử viên được giữ lại (không bị gạch)")
+    kept: list[DbId] = Field(max_length=2000, description="mã ứng cử viên được giữ lại (không bị gạch); "
+                                                          "phiếu đồng ý / không đồng ý: những người «đồng ý»")
+    against: list[DbId] = Field(default_factory=list, max_length=2000,
+                                description="phiếu đồng ý / không đồng ý: những người «không đồng ý»")

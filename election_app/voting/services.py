@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,7 @@ from ..elections import services as elections
 from ..elections.models import (CredentialEvent, Election, Receipt, Round, RoundParticipation, SealedBallot,
                                 VotingPolicy)
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
-from ..rules import BallotError, judge_ballot
+from ..rules import BallotError, judge_ballot, judge_yes_no_ballot
 from ..elections import box
 from . import tokens
 from .models import VotingSlip
@@ -208,34 +208,77 @@ def card_voting_links(session: Session, *, congress: Congress, delegate_ids, rei
 
 @dataclass
 class Voter:
-    """The holder of a valid token: a delegate (personal link) or an anonymous slip."""
+    """The holder of a valid token: a delegate (personal link) or an anonymous slip.
+    ``person``: what casting needs of the delegate (id, name, what makes them eligible), read
+    with the token; the delegate and congress rows are loaded only when asked for."""
     kind: str                       # "link" | "slip"
-    congress: Congress
-    delegate: Delegate | None = None
+    congress_id: int
+    session: Session
+    person: object | None = None    # a row: id, full_name, category, promoted_at, credential_status, ...
     slip: VotingSlip | None = None
     slip_round: Round | None = None
 
+    @property
+    def congress(self) -> Congress:
+        return self.session.get(Congress, self.congress_id)
 
-def resolve_voter(session: Session, *, token: str, kind: str | None = None,
-                  secret: str | None = None) -> Voter:
+    @property
+    def delegate(self) -> Delegate | None:
+        return self.session.get(Delegate, self.person.id) if self.person is not None else None
+
+
+_PERSON = (Delegate.id, Delegate.congress_id, Delegate.full_name, Delegate.code, Delegate.category,
+           Delegate.promoted_at, Delegate.credential_status, Delegate.is_replaced, Delegate.checked_in_at)
+_BY_LINK = select(*_PERSON).where(Delegate.voting_token_hash == bindparam("digest"))
+_GUARDED: dict[int, object] = {}
+
+
+def _check_guard(session: Session, guard) -> None:
+    if session.execute(select(guard[0]), guard[1]).scalar():
+        raise guard[2]
+
+
+def resolve_voter(session: Session, *, token: str, kind: str | None = None, secret: str | None = None,
+                  guard=None) -> Voter:
     """The voter a token stands for. ``kind`` "link" or "slip" restricts the lookup
     (pages ``/v/`` and ``/s/``); None tries both (the API). Raises ``InvalidCredential``
-    (403, one message) for anything that is not a current token."""
+    (403, one message) for anything that is not a current token.
+
+    ``guard``: (a SQL truth value, its parameters, the error to raise when it is true), e.g.
+    the failed-attempt limit. It is read before any answer, whatever the token: in the same
+    query as a personal link (one query per ballot, not two), else on its own."""
+    if guard is not None and not tokens.looks_like_token(token):
+        _check_guard(session, guard)
     if not tokens.looks_like_token(token):
         raise InvalidCredential()
     secret = secret if secret is not None else tokens.current_secret()
     if kind in (None, "link"):
         digest = tokens.hash_token(token, purpose=tokens.PURPOSE_LINK, secret=secret)
-        delegate = session.scalar(select(Delegate).where(Delegate.voting_token_hash == digest))
-        if delegate is not None:
-            return Voter(kind="link", congress=session.get(Congress, delegate.congress_id), delegate=delegate)
+        conn = session.connection()
+        if guard is None:
+            row = conn.execute(_BY_LINK, {"digest": digest}).first()
+        else:
+            stmt = _GUARDED.get(id(guard[0]))
+            if stmt is None:
+                stmt = _GUARDED[id(guard[0])] = (
+                    select(*_PERSON, guard[0].label("limited"))
+                    .select_from(select(literal(1).label("one")).subquery())
+                    .outerjoin(Delegate, Delegate.voting_token_hash == bindparam("digest")))
+            row = conn.execute(stmt, {"digest": digest, **guard[1]}).first()
+            if row.limited:
+                raise guard[2]
+            row = None if row.id is None else row
+        if row is not None:
+            return Voter(kind="link", congress_id=row.congress_id, session=session, person=row)
+    elif guard is not None:
+        _check_guard(session, guard)
     if kind in (None, "slip"):
         digest = tokens.hash_token(token, purpose=tokens.PURPOSE_SLIP, secret=secret)
         slip = session.get(VotingSlip, digest)
         if slip is not None:
             rnd = session.get(Round, slip.round_id)
             election = session.get(Election, rnd.election_id)
-            return Voter(kind="slip", congress=session.get(Congress, election.congress_id), slip=slip,
+            return Voter(kind="slip", congress_id=election.congress_id, session=session, slip=slip,
                          slip_round=rnd)
     raise InvalidCredential()
 
@@ -293,10 +336,10 @@ def voter_ballots(session: Session, *, voter: Voter, token: str | None = None,
         refusal = None if voter.slip.is_used else slip_surplus(session, round=rnd)
         return [BallotChoice(election, rnd, ballot_candidates(session, round=rnd), status,
                              "slip_used" if voter.slip.is_used else None, refusal=refusal, receipt=receipt)]
-    refusal = elections.voter_may_receive_ballot(voter.delegate)
+    refusal = elections.voter_may_receive_ballot(voter.person)
     out = []
     for election, rnd in open_rounds(session, congress=voter.congress):
-        method = participation_method(session, round_id=rnd.id, delegate_id=voter.delegate.id)
+        method = participation_method(session, round_id=rnd.id, delegate_id=voter.person.id)
         receipt = voter_receipt(voter, rnd, token=token, secret=secret) \
             if method == "electronic" and token else None
         out.append(BallotChoice(election, rnd, ballot_candidates(session, round=rnd),
@@ -346,33 +389,53 @@ _take_write_lock = elections._take_write_lock
 lock_round = elections.lock_round
 
 
-def clean_kept(kept, *, candidate_ids: list[int], seats: int) -> list[int]:
-    """Validate what the voter kept: a list of distinct candidate ids on this ballot, no
-    more than the seats. Returns the sorted ids. Raises ValidationFailed (422)."""
-    if not isinstance(kept, (list, tuple)):
-        raise ValidationFailed("Trường «kept» phải là danh sách mã ứng cử viên được giữ lại.",
-                               [{"field": "kept", "message": "Cần một danh sách (có thể rỗng)."}])
+def _clean_ids(values, *, candidate_ids: list[int], field: str) -> list[int]:
+    if not isinstance(values, (list, tuple)):
+        raise ValidationFailed(f"Trường «{field}» phải là danh sách mã ứng cử viên.",
+                               [{"field": field, "message": "Cần một danh sách (có thể rỗng)."}])
     ids: list[int] = []
-    for raw in kept:
+    for raw in values:
         if isinstance(raw, bool):
             raise ValidationFailed("Mã ứng cử viên không hợp lệ.",
-                                   [{"field": "kept", "message": f"«{raw}» không phải mã ứng cử viên."}])
+                                   [{"field": field, "message": f"«{raw}» không phải mã ứng cử viên."}])
         try:
             value = int(raw)
             if isinstance(raw, float) or str(value) != str(raw):
                 raise ValueError
         except (TypeError, ValueError):
             raise ValidationFailed("Mã ứng cử viên không hợp lệ.",
-                                   [{"field": "kept", "message": f"«{raw}» không phải mã ứng cử viên."}])
+                                   [{"field": field, "message": f"«{raw}» không phải mã ứng cử viên."}])
         ids.append(value)
     unknown = [i for i in ids if i not in candidate_ids]
     if unknown:
         raise ValidationFailed(
             "Phiếu có tên không nằm trong danh sách bầu cử của lần bầu này.",
-            [{"field": "kept", "message": f"Mã {i} không có trong danh sách bầu cử."} for i in unknown])
+            [{"field": field, "message": f"Mã {i} không có trong danh sách bầu cử."} for i in unknown])
     if len(set(ids)) != len(ids):
-        raise ValidationFailed("Mỗi tên chỉ được giữ lại một lần.",
-                               [{"field": "kept", "message": "Có tên bị ghi lặp."}])
+        raise ValidationFailed("Mỗi tên chỉ được ghi một lần.",
+                               [{"field": field, "message": "Có tên bị ghi lặp."}])
+    return ids
+
+
+def clean_against(kept: list[int], against, *, candidate_ids: list[int]) -> list[int]:
+    """An agree/disagree ballot: the names disagreed, distinct, on this ballot, none also
+    agreed (on the phone a name is agreed, disagreed or left blank). Sorted ids."""
+    ids = _clean_ids(against, candidate_ids=candidate_ids, field="against")
+    both = sorted(set(ids) & set(kept))
+    if both:
+        raise ValidationFailed("Mỗi tên chỉ chọn một trong hai: «Đồng ý» hoặc «Không đồng ý» (hoặc để trống).",
+                               [{"field": "against", "message": f"Mã {i} vừa đồng ý vừa không đồng ý."}
+                                for i in both])
+    return sorted(ids)
+
+
+def clean_kept(kept, *, candidate_ids: list[int], seats: int) -> list[int]:
+    """Validate what the voter kept: a list of distinct candidate ids on this ballot, no
+    more than the seats. Returns the sorted ids. Raises ValidationFailed (422)."""
+    if not isinstance(kept, (list, tuple)):
+        raise ValidationFailed("Trường «kept» phải là danh sách mã ứng cử viên được giữ lại.",
+                               [{"field": "kept", "message": "Cần một danh sách (có thể rỗng)."}])
+    ids = _clean_ids(kept, candidate_ids=candidate_ids, field="kept")
     if len(ids) > seats:
         raise ValidationFailed(
             f"Chỉ được giữ lại tối đa {seats} người; phiếu đang giữ lại {len(ids)} người. "
@@ -382,65 +445,100 @@ def clean_kept(kept, *, candidate_ids: list[int], seats: int) -> list[int]:
     return sorted(ids)
 
 
-def _open_round_locked(session: Session, *, election: Election, exclusive: bool) -> Round:
-    """The election's open round, re-read under a row lock (PostgreSQL: FOR SHARE, or FOR
-    UPDATE for slips) so that closing the round waits for ballots being cast and a ballot
-    cast after the close sees the round closed."""
-    rnd = elections.current_round(session, election)
-    if rnd is None:
-        raise Conflict("Cuộc bầu cử chưa có lần bầu nào đang mở.", code="round_not_open")
-    rnd = lock_round(session, round=rnd, exclusive=exclusive)
-    if rnd.status != "open":
-        raise Conflict(f"Lần bầu thứ {rnd.number} hiện không mở để bỏ phiếu.", code="round_not_open")
-    return rnd
-
-
-def voter_receipt(voter: Voter, round: Round, *, token: str, secret: str | None = None) -> str:
-    """The receipt code of ``voter``'s ballot in ``round`` (derived from the token)."""
+def voter_receipt(voter: Voter, round: Round | int, *, token: str, secret: str | None = None) -> str:
+    """The receipt code of ``voter``'s ballot in ``round`` (a Round or its id; derived from the token)."""
     purpose = tokens.PURPOSE_SLIP if voter.kind == "slip" else tokens.PURPOSE_LINK
-    return tokens.receipt_for(token, purpose=purpose, round_id=round.id, secret=secret)
+    rid = round if isinstance(round, int) else round.id
+    return tokens.receipt_for(token, purpose=purpose, round_id=rid, secret=secret)
 
 
-def cast_ballot(session: Session, *, voter: Voter, election: Election, kept, token: str,
-                secret: str | None = None) -> str:
+def cast_ballot(session: Session, *, voter: Voter, election_id: int, kept, token: str,
+                secret: str | None = None, against=None) -> str:
     """Record one electronic ballot in the election's open round; returns the receipt code.
 
     Personal link: participation row (method electronic) + sealed ballot. Slip: the slip
     marked used + sealed ballot, refused if the round would then have more slips used than
     delegates struck off for a slip. The sealed ballot is the kept ids and the receipt code
     (derived from ``token``), encrypted to the round's public key (box.py). All in the
-    caller's transaction; the caller commits. 403 not eligible, 409 round not open /
-    already voted / a bare paper count recorded, 422 bad ``kept``."""
-    _take_write_lock(session)
-    if election.congress_id != voter.congress.id:
+    caller's transaction; the caller commits. 404 no such election in the voter's congress,
+    403 not eligible, 409 round not open / already voted / a bare paper count recorded, 422
+    bad ``kept`` (or ``against``: on an agree/disagree ballot the names disagreed).
+
+    The work that needs no lock comes first (issue 17 §1: SQLite has one writer): the round
+    and its list are read, the ballot checked, the receipt derived and the ballot sealed;
+    then, under the round's lock, the round is read again (still open, the same box, no bare
+    paper count) and the rows are written. The answers and their order are those of a check
+    made wholly under the lock: round not open, already voted, not eligible, bare count, then
+    a bad ballot."""
+    target = elections.ballot_target(session, election_id=election_id)
+    if target is None or target.congress_id != voter.congress_id:
         raise NotFound("Không tìm thấy cuộc bầu cử.")
-    rnd = _open_round_locked(session, election=election, exclusive=voter.kind == "slip")
+    if target.round_id is None:
+        raise Conflict("Cuộc bầu cử chưa có lần bầu nào đang mở.", code="round_not_open")
+    secret = secret if secret is not None else tokens.current_secret()
+    rid, public_key = target.round_id, target.box_public_key
+    if target.status == "open" and public_key is None:  # a round opened before the sealed box existed
+        rnd = lock_round(session, round=session.get(Round, rid), exclusive=voter.kind == "slip")
+        if rnd.status == "open" and rnd.box_public_key is None:
+            fresh = box.new_box(round_id=rnd.id, secret=secret)
+            rnd.box_mode, rnd.box_public_key = fresh["mode"], fresh["public_key"]
+            rnd.box_wrapped_key, rnd.box_salt = fresh["wrapped_key"], fresh["salt"]
+            session.flush()
+        public_key = rnd.box_public_key
+    sealed = None
+    refused: ValidationFailed | None = None
+    if target.status == "open":
+        candidate_ids = elections.round_candidate_ids(session, target)
+        try:
+            kept_ids = clean_kept(kept, candidate_ids=candidate_ids, seats=target.seats)
+            against_ids = None
+            if target.is_yes_no:
+                against_ids = clean_against(kept_ids, against if against is not None else [],
+                                            candidate_ids=candidate_ids)
+            elif against:
+                raise ValidationFailed("Phiếu gạch tên không có ô «Không đồng ý»: chỉ gửi «kept».",
+                                       [{"field": "against", "message": "Cuộc bầu cử này dùng phiếu gạch tên."}])
+            try:  # the verdict is given again at close, from the opened box
+                if against_ids is not None:
+                    judge_yes_no_ballot(kept_ids, against_ids, candidate_ids, target.seats)
+                else:
+                    judge_ballot(kept_ids, candidate_ids, target.seats)
+            except BallotError as err:  # clean_kept already refuses these; belt and braces
+                raise ValidationFailed(str(err), [{"field": "kept", "message": str(err)}])
+        except ValidationFailed as err:
+            refused = err       # answered only if nothing that comes first under the lock refuses
+        else:
+            code = voter_receipt(voter, rid, token=token, secret=secret)
+            sealed = box.seal(public_key, kept=kept_ids, receipt=code, against=against_ids,
+                              size=box.padded_size(len(candidate_ids), target.is_yes_no))
+
+    state = elections.lock_round_state(session, round_id=rid, exclusive=voter.kind == "slip")
+    if state.status != "open" or state.box_public_key != public_key:
+        raise Conflict(f"Lần bầu thứ {target.number} hiện không mở để bỏ phiếu.", code="round_not_open")
     if voter.kind == "slip":
-        if voter.slip.round_id != rnd.id:
-            if voter.slip_round.election_id == election.id:
+        if voter.slip.round_id != rid:
+            if voter.slip_round.election_id == election_id:
                 raise Conflict("Phiếu QR này dùng cho một lần bầu khác, hiện không mở.", code="round_not_open")
             raise Forbidden("Phiếu QR này không dùng cho cuộc bầu cử này.")
         if voter.slip.is_used:
             raise Conflict("Phiếu QR này đã được sử dụng.", code="already_voted")
     else:
-        delegate = voter.delegate
-        method = participation_method(session, round_id=rnd.id, delegate_id=delegate.id)
-        if method is not None:
-            raise Conflict(already_message(method), code="already_voted")
+        # The primary key is the rule (one delegate, one ballot per round): a row already
+        # there, paper or phone, means already voted; its method says which words to answer.
+        delegate = voter.person
+        if not elections.add_participation(session, round_id=rid, delegate_id=delegate.id, method="electronic"):
+            method = participation_method(session, round_id=rid, delegate_id=delegate.id)
+            raise Conflict(already_message(method or "electronic"), code="already_voted")
         reason = elections.voter_may_receive_ballot(delegate)
         if reason:
             raise Forbidden(reason, code="not_eligible")
 
-    if rnd.paper_issued_count:
+    if state.paper_issued_count:
         raise Conflict("Ban bầu cử đã ghi số phiếu giấy phát ra theo cách đếm tổng (không gạch tên) trong lần "
                        "bầu này, nên không nhận phiếu điện tử (Điều 4.5: mỗi đại biểu một phiếu). Đề nghị "
                        "đồng chí bỏ phiếu giấy.", code="bare_count_recorded")
-    candidate_ids = [c["id"] for c in ballot_candidates(session, round=rnd)]
-    kept_ids = clean_kept(kept, candidate_ids=candidate_ids, seats=rnd.seats)
-    try:  # the verdict is given again at close, from the opened box
-        judge_ballot(kept_ids, candidate_ids, rnd.seats)
-    except BallotError as err:  # clean_kept already refuses these; belt and braces
-        raise ValidationFailed(str(err), [{"field": "kept", "message": str(err)}])
+    if refused is not None:
+        raise refused
 
     if voter.kind == "slip":
         used = session.execute(update(VotingSlip)
@@ -450,31 +548,14 @@ def cast_ballot(session: Session, *, voter: Voter, election: Election, kept, tok
         if used.rowcount != 1:
             raise Conflict("Phiếu QR này đã được sử dụng.", code="already_voted")
         slips_used = session.scalar(select(func.count()).select_from(VotingSlip).where(
-            VotingSlip.round_id == rnd.id, VotingSlip.is_used.is_(True)))
+            VotingSlip.round_id == rid, VotingSlip.is_used.is_(True)))
         struck = session.scalar(select(func.count()).select_from(RoundParticipation).where(
-            RoundParticipation.round_id == rnd.id, RoundParticipation.method == "slip"))
+            RoundParticipation.round_id == rid, RoundParticipation.method == "slip"))
         if slips_used > struck:
             raise Conflict("Số phiếu QR đã dùng sẽ vượt số đại biểu được gạch tên nhận phiếu QR. "
                            "Đề nghị đại biểu đến bàn phát phiếu để được gạch tên trước khi bỏ phiếu.",
                            code="slip_not_issued")
-    else:
-        session.add(RoundParticipation(round_id=rnd.id, delegate_id=voter.delegate.id, method="electronic"))
-        try:
-            session.flush()
-        except IntegrityError:
-            # The caller rolls the transaction back (the error handlers do).
-            raise Conflict("Đồng chí đã nhận phiếu trong lần bầu này (phiếu giấy hoặc điện tử).",
-                           code="already_voted")
-
-    if rnd.box_public_key is None:  # a round opened before the sealed box existed
-        fresh = box.new_box(round_id=rnd.id, secret=secret if secret is not None else tokens.current_secret())
-        rnd.box_mode, rnd.box_public_key = fresh["mode"], fresh["public_key"]
-        rnd.box_wrapped_key, rnd.box_salt = fresh["wrapped_key"], fresh["salt"]
-    code = voter_receipt(voter, rnd, token=token, secret=secret)
-    size = box.padded_size(len(candidate_ids))
-    session.add(SealedBallot(round_id=rnd.id, ciphertext=box.seal(rnd.box_public_key, kept=kept_ids,
-                                                                  receipt=code, size=size)))
-    session.flush()
+    elections.add_sealed_ballot(session, round_id=rid, ciphertext=sealed)
     return code
 
 
@@ -632,9 +713,10 @@ def insider_watch(session: Session, *, congress: Congress) -> dict:
 # --- publication after close -----------------------------------------------------------
 
 def content_order(entry: dict) -> tuple:
-    """Published order: valid ballots first, then by the ids kept (numerically), then the
-    reason. A function of the content alone."""
-    return (1 if entry.get("invalid") else 0, entry.get("kept", []), entry.get("reason") or "")
+    """Published order: valid ballots first, then by the ids kept (numerically), the ids
+    disagreed, then the reason. A function of the content alone."""
+    return (1 if entry.get("invalid") else 0, entry.get("kept", []), entry.get("against", []),
+            entry.get("reason") or "")
 
 
 def published_round(session: Session, *, election: Election, number: int | None = None) -> Round:
@@ -655,10 +737,11 @@ def round_receipts(session: Session, *, round: Round) -> list[str]:
     return sorted(session.scalars(select(Receipt.code).where(Receipt.round_id == round.id)))
 
 
-def _entry(kept, is_valid: bool, reason: str | None) -> dict:
-    if is_valid:
-        return {"kept": sorted(kept)}
-    return {"invalid": True, "reason": reason, "kept": sorted(kept)}
+def _entry(kept, is_valid: bool, reason: str | None, against=None) -> dict:
+    out = {"kept": sorted(kept)} if is_valid else {"invalid": True, "reason": reason, "kept": sorted(kept)}
+    if against is not None:      # agree/disagree: "kept" agreed, "against" disagreed
+        out["against"] = sorted(against)
+    return out
 
 
 def published_ballots(session: Session, *, round: Round) -> dict:
@@ -670,6 +753,7 @@ def published_ballots(session: Session, *, round: Round) -> dict:
         raise Conflict("Danh sách phiếu và mã biên nhận chỉ được công bố sau khi kết thúc lần bầu.",
                        code="round_not_closed")
     counted = elections.round_tally(session, round)["ballots"]
-    entries = sorted((_entry(b["kept"], b["valid"], b["reason"]) for b in counted), key=content_order)
+    entries = sorted((_entry(b["kept"], b["valid"], b["reason"], b.get("against")) for b in counted),
+                     key=content_order)
     return {"round": round.number, "receipts": round_receipts(session, round=round),
             "ballots": entries, "seal_sha256": round.seal_sha256}

@@ -47,6 +47,8 @@ def _install(state) -> None:
     state.app.config.setdefault("VOTE_FAIL_LIMIT", 20)
     state.app.config.setdefault("VOTE_FAIL_LIMIT_ADDRESS", 500)
     state.app.config.setdefault("VOTE_FAIL_WINDOW", 300)
+    from .live import LiveFastPath   # the phones' poll answered before Flask while the version is fresh
+    state.app.wsgi_app = LiveFastPath(state.app, state.app.wsgi_app)
 
 
 @bp.after_app_request
@@ -138,12 +140,24 @@ def _phone_post(voter: services.Voter, receipts, token: str):
     choices = services.voter_ballots(db.session, voter=voter, token=token)
     choice = _choice_for(choices, form.election_id.data)
     kept_raw = request.form.getlist("kept")
+    against_raw = request.form.getlist("against")
+    yes_no = choice is not None and choice.election.is_yes_no
+    if yes_no:   # the ballot page sends one choice per name: mark-<id> = agree | against | "" (blank)
+        for c in choice.candidates:
+            mark = request.form.get(f"mark-{c['id']}")
+            if mark == "agree":
+                kept_raw.append(str(c["id"]))
+            elif mark == "against":
+                against_raw.append(str(c["id"]))
     step = form.step.data or "review"
 
     def show_ballot(status: int, error: str | None = None, *, general: bool = False):
         """The ballot again, with the voter's choice; ``error`` above the ballot, or at the
         top of the page when ``general`` (or when the election is not on the page)."""
-        selections = {choice.election.id: set(kept_raw)} if choice else {}
+        if choice and yes_no:
+            selections = {choice.election.id: {"agree": set(kept_raw), "against": set(against_raw)}}
+        else:
+            selections = {choice.election.id: set(kept_raw)} if choice else {}
         if error and (general or choice is None):
             errors = {"_": error}
         else:
@@ -163,9 +177,11 @@ def _phone_post(voter: services.Voter, receipts, token: str):
     candidate_ids = [c["id"] for c in choice.candidates]
     try:
         kept = services.clean_kept(kept_raw, candidate_ids=candidate_ids, seats=choice.round.seats)
+        against = services.clean_against(kept, against_raw, candidate_ids=candidate_ids) if yes_no else None
     except ValidationFailed as err:
         return show_ballot(422, err.message)
-    all_struck = not kept and len(candidate_ids) > 1
+    # An agree/disagree ballot disagreeing with everyone is valid: no warning for it.
+    all_struck = not kept and len(candidate_ids) > 1 and not yes_no
     if step == "edit":
         return show_ballot(200)
     if step == "cast":
@@ -174,7 +190,7 @@ def _phone_post(voter: services.Voter, receipts, token: str):
                                   _("Hãy đánh dấu ô xác nhận nếu đồng chí vẫn muốn gửi phiếu gạch hết tên."))
         try:
             code = cast_in_unit(lambda: services.cast_ballot(
-                db.session, voter=voter, election=choice.election, kept=kept, token=token))
+                db.session, voter=voter, election_id=choice.election.id, kept=kept, token=token, against=against))
         except DomainError as err:
             db.session.rollback()
             choices = services.voter_ballots(db.session, voter=voter, token=token)
@@ -189,13 +205,15 @@ def _phone_post(voter: services.Voter, receipts, token: str):
                              form=BallotForm(formdata=None), receipts=[*receipts, code], selections={},
                              errors={}, phone_agenda=_phone_agenda(congress), kind=voter.kind)
         return resp
-    return _render_review(voter, choice, kept, form, 200, None)
+    return _render_review(voter, choice, kept, form, 200, None, against)
 
 
-def _render_review(voter, choice, kept, form, status, error):
+def _render_review(voter, choice, kept, form, status, error, against=None):
+    yes_no = choice.election.is_yes_no
     return _render_phone("voting/review.html", status=status, voter=voter, congress=voter.congress,
                          choice=choice, kept=set(kept), kept_list=kept, form=BallotForm(formdata=None),
-                         all_struck=not kept and len(choice.candidates) > 1, error=error)
+                         against=set(against or []), against_list=list(against or []), yes_no=yes_no,
+                         all_struck=not kept and len(choice.candidates) > 1 and not yes_no, error=error)
 
 
 @bp.route("/v/<token>", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from flask import current_app, request
 from .. import ratelimit
 from ..db import db
 from ..door import unit
+from ..errors import TooManyRequests
 from . import services
 
 
@@ -26,16 +27,17 @@ def _fail_keys() -> list[tuple[str, str]]:
 
 def voter_for_request(token: str, kind: str | None = None) -> services.Voter:
     """Resolve a token from a request, with the per-client limit on failed attempts:
-    429 once the client has too many failures in the window (checked before any lookup),
+    429 once the client has too many failures in the window (whatever the token: read in
+    the token's own lookup query, before any answer),
     403 ``InvalidCredential`` (one message for unknown and replaced tokens) otherwise.
     A failure is counted in a unit of work of its own, before the error answer."""
     cfg = current_app.config
     window = int(cfg.get("VOTE_FAIL_WINDOW", 300))
-    for key, limit_name in _fail_keys():
-        ratelimit.check_limit(db.session, key=key, limit=int(cfg.get(limit_name)), window_seconds=window,
-                              message=VOTE_LIMITED_MESSAGE)
+    expr, params = ratelimit.over_limit([(key, int(cfg.get(limit_name))) for key, limit_name in _fail_keys()],
+                                        window_seconds=window)
     try:
-        return services.resolve_voter(db.session, token=token, kind=kind)
+        return services.resolve_voter(db.session, token=token, kind=kind,
+                                      guard=(expr, params, TooManyRequests(VOTE_LIMITED_MESSAGE)))
     except services.InvalidCredential:
         db.session.rollback()
         unit(lambda: [ratelimit.record_hit(db.session, key=key, window_seconds=window)

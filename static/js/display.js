@@ -74,7 +74,8 @@
 
   function render(s) {
     var q = s.quorum, it = s.item;
-    var head = '<header class="hall-head"><div class="hall-org">' + esc(s.congress.name) + '</div>' +
+    var head = '<header class="hall-head"><div class="hall-org">' + esc(s.congress.name) +
+      (q.session ? ' <span class="hall-session">· ' + esc(q.session) + '</span>' : '') + '</div>' +
       '<div class="hall-quorum ' + (q.met ? 'ok' : 'short') + '"><span class="hall-q-num">' + esc(q.present) + '/' +
       esc(q.summoned) + '</span><span class="hall-q-label">có mặt · ' +
       (q.met ? 'Đủ ' + esc(q.fraction) : 'Chưa đủ ' + esc(q.fraction) + ' (cần ' + esc(q.needed) + ')') + '</span></div></header>';

@@ -16,7 +16,61 @@
   var size = parseInt(root.dataset.size, 10);
   var defects = JSON.parse(root.dataset.defects || '{}');
   var items = Array.prototype.slice.call(document.querySelectorAll('#ballot li'));
+  var yesNo = root.dataset.mode === 'yes_no';
   var busy = false;
+
+  // Agree/disagree ballots: one mark per name as one word (A đồng ý, K không đồng ý, H cả hai
+  // ô, - để trống), "+" agree to all, "*" disagree with all, then defect keys (entry.py).
+  var MARKS = {a: 'A', k: 'K', h: 'H', '-': '-', '.': '-', '0': '-'};
+  function parseYesNo(text) {
+    var out = {marks: '', defect: null, error: null, empty: !text.trim()};
+    var words = text.replace(/[,;]/g, ' ').trim().split(/\s+/).filter(Boolean);
+    if (!words.length) return out;
+    var first = words[0], rest = words.slice(1), i;
+    if (first === '+' || first === '*') {
+      for (i = 0; i < size; i++) out.marks += first === '+' ? 'A' : 'K';
+    } else if (first.split('').every(function (ch) { return MARKS[ch.toLowerCase()]; })) {
+      out.marks = first.split('').map(function (ch) { return MARKS[ch.toLowerCase()]; }).join('');
+    } else if (first.length === 1 && defects[first.toLowerCase()]) {
+      for (i = 0; i < size; i++) out.marks += '-';
+      rest = words;
+    } else {
+      out.error = 'Không hiểu «' + first + '»: mỗi tên một dấu A, K, H hoặc -.';
+      return out;
+    }
+    rest.forEach(function (t) {
+      if (t.length === 1 && defects[t.toLowerCase()]) out.defect = t.toLowerCase();
+      else out.error = 'Sau các dấu chỉ gõ phím lỗi phiếu, không phải «' + t + '».';
+    });
+    if (!out.error && out.marks.length !== size) {
+      out.error = 'Phiếu có ' + size + ' tên: gõ đủ ' + size + ' dấu (đang có ' + out.marks.length + ').';
+    }
+    return out;
+  }
+
+  function showYesNo() {
+    var p = parseYesNo(input.value);
+    var cls = {A: 'm-agree', K: 'm-against', H: 'm-both', '-': 'm-blank'};
+    items.forEach(function (li, i) {
+      var m = p.marks.charAt(i);
+      ['m-agree', 'm-against', 'm-both', 'm-blank'].forEach(function (c) { li.classList.remove(c); });
+      if (m) li.classList.add(cls[m]);
+      var mk = li.querySelector('.mk');
+      if (mk) mk.textContent = m;
+    });
+    var said = words ? words.value.trim() : '';
+    if (p.empty && !said) { preview.textContent = ''; preview.className = 'preview'; return; }
+    var agree = (p.marks.match(/A/g) || []).length, nay = (p.marks.match(/K/g) || []).length;
+    var text, kind;
+    if (p.error) { text = p.error; kind = 'bad'; }
+    else if (said && p.defect) { text = 'Chỉ ghi một lý do: phím lỗi hoặc lỗi khác, không cả hai.'; kind = 'bad'; }
+    else if (said) { text = 'Không hợp lệ: «' + said + '».'; kind = 'bad'; }
+    else if (p.defect) { text = 'Không hợp lệ (lỗi phiếu).'; kind = 'bad'; }
+    else if (agree > seats) { text = 'Đồng ý ' + agree + ' tên > ' + seats + ': không hợp lệ (thừa số lượng).'; kind = 'bad'; }
+    else { text = 'Hợp lệ: ' + agree + ' đồng ý, ' + nay + ' không đồng ý.'; kind = 'good'; }
+    preview.textContent = text;
+    preview.className = 'preview ' + kind;
+  }
 
   function parse(text) {
     var out = {struck: [], defect: null, error: null, empty: !text.trim()};
@@ -42,6 +96,7 @@
   }
 
   function show() {
+    if (yesNo) { showYesNo(); return; }
     var p = parse(input.value);
     items.forEach(function (li) {
       li.classList.toggle('struck', p.struck.indexOf(parseInt(li.dataset.n, 10)) >= 0);
@@ -75,6 +130,10 @@
       Object.keys(data.count.votes).forEach(function (cid) {
         var el = document.querySelector('[data-votes="' + cid + '"]');
         if (el) el.textContent = data.count.votes[cid];
+      });
+      Object.keys(data.count.against || {}).forEach(function (cid) {
+        var el = document.querySelector('[data-against="' + cid + '"]');
+        if (el) el.textContent = data.count.against[cid];
       });
     }
     if (data.next_number) { numberField.value = data.next_number; nextNumber.textContent = data.next_number; }
@@ -129,7 +188,8 @@
     var data = new FormData(form);
     if (extraKey) data.set('key', extraKey);
     if (!(data.get('reading') || '').trim() && !extraKey && !(data.get('defect_text') || '').trim()) {
-      say('Chưa nhập gì: gõ số các tên bị gạch, hoặc «+» nếu không gạch ai.', 'warning');
+      say(yesNo ? 'Chưa nhập gì: gõ mỗi tên một dấu (A, K, -, H), hoặc «+» nếu đồng ý tất cả.'
+                : 'Chưa nhập gì: gõ số các tên bị gạch, hoặc «+» nếu không gạch ai.', 'warning');
       return;
     }
     busy = true;

@@ -11,6 +11,9 @@
   function apply(a) {
     set('present', a.present); set('summoned', a.summoned); set('absent', a.absent);
     set('quorum_needed', a.quorum_needed); set('verdict', a.quorum_met ? OK : SHORT);
+    box.querySelectorAll('[data-k="session_name"]').forEach(function (el) {
+      el.textContent = a.session ? a.session.name : (el.dataset.none || '');
+    });
     box.classList.toggle('ok', a.quorum_met); box.classList.toggle('short', !a.quorum_met);
     var m = box.querySelector('[data-k="meter"]');
     if (m) m.style.width = (a.summoned ? 100 * a.present / a.summoned : 0) + '%';

@@ -11,6 +11,10 @@
   function setUp(form) {
     if (form.getAttribute("data-ready")) { return; }
     form.setAttribute("data-ready", "1");
+    if (form.classList.contains("yes-no")) {   // one radio choice per name: nothing to count
+      form.addEventListener("change", function () { form.setAttribute("data-touched", "1"); });
+      return;
+    }
     var seats = parseInt(form.getAttribute("data-seats"), 10);
     var boxes = form.querySelectorAll(".cand input");
     var counter = form.querySelector(".counter");

@@ -73,7 +73,9 @@ def test_board_counts_twenty_photos_then_compares_with_a_keyboard_team(page, liv
     page.goto(f"{base}/camera?team=2")
     page.set_input_files("#photos", [{"name": f"phieu-{i + 1:02d}.jpg", "mimeType": "image/jpeg", "buffer": p}
                                      for i, p in enumerate(photos)])
-    page.click("#camera-form button[type=submit]")
+    # The server reads the 20 photos before it answers (a few seconds here, more on a busy machine)
+    with page.expect_navigation(timeout=120_000):
+        page.click("#camera-form button[type=submit]")
     expect(page.locator(".reading-card")).to_have_count(20, timeout=120_000)
     expect(page.locator(".read-error")).to_have_count(0)
     shot(page, "camera-readings-1366")

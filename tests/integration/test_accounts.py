@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 
-from election_app import create_app
 from election_app.auth.models import User
 from election_app.auth.services import LOGIN_LIMIT_PER_ACCOUNT
 from election_app.db import db
@@ -24,11 +23,9 @@ def _token(client, username, password="matkhau123"):
     return {"Authorization": f"Bearer {resp.get_json()['token']}"}
 
 
-def _other_process(app):
+def _other_process(other_app):
     """A second app on the same database: another gunicorn worker in production."""
-    other = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                        "SECRET_KEY": app.config["SECRET_KEY"], "TESTING": True})
-    return other.test_client()
+    return other_app().test_client()
 
 
 def test_demo_seed_generates_passwords_and_none_is_known(app, session):
@@ -72,9 +69,9 @@ def test_logout_ends_copied_cookie_and_tokens(app, client):
     assert client.get("/api/v1/congresses", headers=headers).status_code == 401
 
 
-def test_own_password_change_ends_other_sessions_in_other_process(app, client):
+def test_own_password_change_ends_other_sessions_in_other_process(app, client, other_app):
     user = make_user("secretary")
-    other = _other_process(app)
+    other = _other_process(other_app)
     assert _form_login(other, user.username, "matkhau123").status_code == 302
     headers = _token(client, user.username)
     assert _form_login(client, user.username, "matkhau123").status_code == 302
@@ -93,9 +90,9 @@ def test_own_password_change_ends_other_sessions_in_other_process(app, client):
     assert _form_login(other, user.username, "moi-matkhau-1").status_code == 302
 
 
-def test_admin_resets_and_disables_by_pages(app, client, login):
+def test_admin_resets_and_disables_by_pages(app, client, login, other_app):
     target = make_user("board")
-    victim = _other_process(app)
+    victim = _other_process(other_app)
     assert _form_login(victim, target.username, "matkhau123").status_code == 302
     headers = _token(victim, target.username)
     admin = login("admin")
@@ -149,12 +146,11 @@ def test_cli_password_and_disable(app, client):
     assert result.exit_code != 0 and "ít nhất 8" in result.output
 
 
-def test_parallel_wrong_passwords_never_pass_the_limit(app):
+def test_parallel_wrong_passwords_never_pass_the_limit(app, other_app):
     """60 parallel wrong passwords against one account: at most LIMIT are checked (401), the
     rest are refused (429) — the count is taken atomically before the check."""
     username = make_user("admin").username
-    uri, secret = app.config["SQLALCHEMY_DATABASE_URI"], app.config["SECRET_KEY"]
-    apps = [create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": secret, "TESTING": True}) for _ in range(3)]
+    apps = [other_app() for _ in range(3)]
     statuses: list[int] = []
     lock = threading.Lock()
     barrier = threading.Barrier(12)

@@ -153,7 +153,7 @@ def test_backup_has_nothing_linking_a_ballot_to_a_voter(app, client, session, co
         assert client.post(vote_url(link_for(session, d), election.id), json={"kept": [ids[0]]}).status_code == 201
     data = export_congress(db.session, congress_id=congress.id)
     ballots = data["tables"]["ballots"]
-    assert set(ballots["columns"]) <= {"id", "round_id", "kept", "is_valid", "invalid_reason"}
+    assert set(ballots["columns"]) <= {"id", "round_id", "kept", "against", "is_valid", "invalid_reason"}
     bid = ballots["columns"].index("id")
     assert [r[bid] for r in ballots["rows"]] == sorted(r[bid] for r in ballots["rows"])   # random order
     parts = data["tables"]["round_participations"]

@@ -46,14 +46,11 @@ def test_api_token_limited_after_repeated_failures(client, app):
     assert body["error"] == "rate_limited" and "Đăng nhập sai quá nhiều lần" in body["message"]
 
 
-def test_limit_is_shared_by_app_instances(client, app):
+def test_limit_is_shared_by_app_instances(client, app, other_app):
     """A second app (another process in production) on the same database sees the count."""
-    from election_app import create_app
     user = make_user("admin")
     for _ in range(LOGIN_LIMIT_PER_ACCOUNT):
         client.post("/api/v1/auth/token", json={"username": user.username, "password": "x" * 9})
-    other = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                        "SECRET_KEY": app.config["SECRET_KEY"], "TESTING": True})
-    resp = other.test_client().post("/api/v1/auth/token",
+    resp = other_app().test_client().post("/api/v1/auth/token",
                                     json={"username": user.username, "password": "matkhau123"})
     assert resp.status_code == 429

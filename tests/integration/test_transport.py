@@ -66,11 +66,9 @@ def test_old_file_link_never_opens_a_new_file_with_the_same_id(app, session, con
     assert third.id == fid and anon.get(old_url).status_code == 404
 
 
-def test_secure_cookie_and_hsts_over_https(app, monkeypatch, tmp_path):
-    from election_app import create_app
+def test_secure_cookie_and_hsts_over_https(app, other_app, monkeypatch, tmp_path):
     monkeypatch.setenv("HTTPS", "1")
-    secure = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                         "SECRET_KEY": app.config["SECRET_KEY"], "TESTING": True})
+    secure = other_app()
     assert secure.config["SESSION_COOKIE_SECURE"] is True
     c = secure.test_client()
     resp = c.get("/login", base_url="https://localhost")

@@ -173,7 +173,7 @@ def test_receipt_survives_a_lost_answer(client, api, session, congress, roll):
     token = link_for(session, roll[3])
     s = fresh(session)
     voter = voting.resolve_voter(s, token=token, secret=SECRET)
-    lost = voting.cast_ballot(s, voter=voter, election=election, kept=ids[:1], token=token, secret=SECRET)
+    lost = voting.cast_ballot(s, voter=voter, election_id=election.id, kept=ids[:1], token=token, secret=SECRET)
     s.commit()                                     # committed; the answer is "lost"
     page = client.get(f"/v/{token}").get_data(as_text=True)
     assert re.search(r'data-receipt>([^<]+)</p>', page).group(1) == lost

@@ -37,7 +37,8 @@ def test_schema_holds_nothing_that_links_or_orders(app, session):
     insp = sa.inspect(db.engine)
     cols = {t: {c["name"] for c in insp.get_columns(t)} for t in
             ("ballots", "receipts", "round_participations", "voting_slips", "sealed_ballots")}
-    assert cols["ballots"] == {"id", "round_id", "kept", "is_valid", "invalid_reason"}
+    # content only: the names kept (agreed) and, on an agree/disagree ballot, the names disagreed
+    assert cols["ballots"] == {"id", "round_id", "kept", "against", "is_valid", "invalid_reason"}
     assert cols["sealed_ballots"] == {"id", "round_id", "ciphertext"}
     assert cols["receipts"] == {"code", "round_id"}
     assert cols["round_participations"] == {"round_id", "delegate_id", "method"}

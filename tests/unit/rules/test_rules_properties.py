@@ -349,3 +349,27 @@ def test_count_votes_is_a_plain_count(ballots, seats):
     for c in listed:
         assert count.votes[c] == sum(1 for v in verdicts if v.valid and c in v.kept)
     assert count.valid + count.invalid == count.returned == len(ballots)
+
+
+@FAST
+@given(st.lists(st.one_of(st.lists(st.integers(0, 11), max_size=12),
+                          st.lists(st.integers(1, 10), unique=True, max_size=10),
+                          st.tuples(st.integers(1, 10), st.integers(1, 10)),
+                          st.lists(st.sampled_from([1, True, 2, 2.0]), max_size=3)), max_size=30),
+       st.integers(1, 10), st.integers(1, 9))
+def test_count_ballots_is_count_votes_of_each_verdict(ballots, size, seats):
+    """Issue 17: the fast count of electronic ballots (no set, no verdict per ballot) gives
+    exactly the reference count — judge_ballot on each ballot, then count_votes — or the
+    same error at the same ballot (a name not on the list, a name kept twice)."""
+    from election_app.rules import count_ballots
+
+    listed = list(range(1, size + 1))
+    try:
+        expected = count_votes([judge_ballot(k, listed, seats) for k in ballots], listed)
+    except ValueError as err:
+        expected = (type(err), str(err))
+    try:
+        got = count_ballots(ballots, listed, seats)
+    except ValueError as err:
+        got = (type(err), str(err))
+    assert got == expected
