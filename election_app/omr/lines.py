@@ -244,8 +244,11 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
             and fit.whole >= STRUCK_MIN + 0.05 and not firm_low
         # RULES §4.2: only a strike through the họ or tên đệm alone is "not struck"; a line
         # through the given name's own letters (not just the space before it) strikes the name
-        others = max([c for n, c in cover.items() if n != "given"], default=-1.0)
-        given_name = g >= STRUCK_MIN and fit.core >= STRUCK_MIN and "given" not in low and others >= 0.5
+        # ... and on over the part just before it (the tên đệm, or the họ when there is none):
+        # one straight line, not the top of a circle over one end and its bottom over the other
+        before = cover.get("middle", -1.0) if row.middle else cover.get("family", -1.0)
+        given_name = g >= STRUCK_MIN and fit.core >= STRUCK_MIN and "given" not in low and before >= 0.5 \
+            and fit.firm.get("middle" if row.middle else "family", -1.0) != 0.0
         # every part under the line, but little paper far from the letters over the given name
         # to confirm it (often the paper after the name, where the pen stopped): struck only if
         # the stroke finder sees the strike too (``partial``)
