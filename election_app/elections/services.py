@@ -661,8 +661,11 @@ def add_participation(session: Session, *, round_id: int, delegate_id: int, meth
         else:
             from sqlalchemy.dialects.sqlite import insert
         stmt = _ADD_PARTICIPATION[conn.dialect.name] = insert(RoundParticipation).values(
-            round_id=bindparam("r"), delegate_id=bindparam("d"), method=bindparam("m")).on_conflict_do_nothing()
-    return conn.execute(stmt, {"r": round_id, "d": delegate_id, "m": method}).rowcount == 1
+            round_id=bindparam("r"), delegate_id=bindparam("d"), method=bindparam("m")
+        ).on_conflict_do_nothing().returning(RoundParticipation.round_id)
+    # RETURNING, not rowcount: psycopg reports no row count for this statement on PostgreSQL
+    # (every phone ballot was answered "already voted" there).
+    return conn.execute(stmt, {"r": round_id, "d": delegate_id, "m": method}).first() is not None
 
 
 def add_sealed_ballot(session: Session, *, round_id: int, ciphertext: bytes) -> None:

@@ -5,6 +5,7 @@ per name against the rulebook's threshold, and the published ballots."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import pytest
@@ -278,6 +279,13 @@ def test_phone_page_agree_disagree_blank(client, session, congress, roll):
     session.commit()
     result = el.round_result(session, election)
     assert {x["id"]: (x["votes"], x["against"]) for x in result["candidates"]} == {a: (1, 0), b: (0, 1), c: (0, 0)}
+    # the published ballots (public after close) show both lists by ballot number
+    with client.application.test_request_context():
+        from flask import url_for
+        signed = url_for("voting.receipts", cid=congress.id, eid=election.id)   # a signed link (issue 10)
+    page = client.get(signed).get_data(as_text=True)
+    assert "Đồng ý (số thứ tự trên phiếu)" in page and "Không đồng ý" in page
+    assert re.search(r"<td>1</td>\s*<td>2</td>", page)
 
 
 def test_result_page_hall_display_and_camera(login, client, session, congress, roll):
