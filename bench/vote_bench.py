@@ -115,7 +115,11 @@ def _burst(port: int, data: dict, reconcile) -> dict:
     pollers.stdout.readline()              # "ready"
     sampler = _RssSampler(gunicorn.pid)
     sampler.start()
-    time.sleep(1.0)                        # the phones' polling is under way before the first ballot
+    workers = child_pids(gunicorn.pid)
+    time.sleep(0.5)                        # the phones' polling is under way before the first ballot
+    idle0, t_idle = sum(cpu_seconds(p) for p in workers), time.perf_counter()
+    time.sleep(1.0)                        # the server's CPU for the polls alone
+    polls_cpu_per_s = (sum(cpu_seconds(p) for p in workers) - idle0) / (time.perf_counter() - t_idle)
     clients = [Client(port) for _ in range(CLIENT_THREADS)]
     eid, cand, tokens = data["eid"], data["candidates"], data["tokens"]
     # a server that has been up for a while: each connection asks its voters' page once first
@@ -125,7 +129,6 @@ def _burst(port: int, data: dict, reconcile) -> dict:
     def vote(ti, i):
         return clients[ti].request("POST", f"/api/v1/vote/{tokens[i]}/elections/{eid}", {"kept": cand[: 5 - (i % 3)]})
 
-    workers = child_pids(gunicorn.pid)
     cpu0 = sum(cpu_seconds(p) for p in workers)
     results, wall = run_parallel(CLIENT_THREADS, list(range(len(tokens))), vote)
     cpu = sum(cpu_seconds(p) for p in workers) - cpu0
@@ -145,6 +148,8 @@ def _burst(port: int, data: dict, reconcile) -> dict:
             "errors": sum(v for k, v in codes.items() if k != "201"),
             "server_cpu_s": round(cpu, 2),
             "server_cpu_ms_per_ballot": round(cpu / len(tokens) * 1000, 2),   # the phones' polls included
+            "server_cpu_for_polls_per_s": round(polls_cpu_per_s, 3),
+            "server_cpu_ms_per_ballot_without_polls": round(max(0.0, cpu - polls_cpu_per_s * wall) / len(tokens) * 1000, 2),
             "polls": polls, "rss_mb_per_worker": sorted(sampler.peak.values()),
             "reconciliation": reconcile(port)}
 

@@ -5,6 +5,7 @@ to the signed results.
 error handlers. It never migrates, prompts or touches the network."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, g, jsonify, render_template, request, session
@@ -83,15 +84,18 @@ def _register_security_headers(app: Flask) -> None:
         # Everything is served from here (hall Wi-Fi, no Internet): no CDN, and no inline
         # script but the files a page inlined on purpose, each allowed by its own hash.
         from .assets import csp_script_hashes
-        script_src = " ".join(["'self'", *csp_script_hashes()])
-        resp.headers.setdefault(
-            "Content-Security-Policy",
-            f"default-src 'self'; script-src {script_src}; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data: blob:; media-src 'self' blob:; object-src 'none'; "
-            "base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+        resp.headers.setdefault("Content-Security-Policy", _csp(tuple(csp_script_hashes())))
         if request.path.startswith("/api/"):
             resp.headers.setdefault("Cache-Control", "no-store")
         return resp
+
+
+@lru_cache(maxsize=64)
+def _csp(script_hashes: tuple[str, ...]) -> str:
+    script_src = " ".join(["'self'", *script_hashes])
+    return (f"default-src 'self'; script-src {script_src}; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data: blob:; media-src 'self' blob:; object-src 'none'; "
+            "base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
 
 
 def _wants_json() -> bool:

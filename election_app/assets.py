@@ -114,10 +114,17 @@ def _gzip(data: bytes) -> bytes:
 
 
 class _AssetAwareSessions(SecureCookieSessionInterface):
-    """The signed-cookie sessions, except that a static file or the icon never carries
-    ``Vary: Cookie`` (Flask-Login looks at the session on every response): the session
+    """The signed-cookie sessions, except that a request without a cookie opens an empty
+    session at once, and a static file or the icon never carries ``Vary: Cookie`` (Flask-Login looks at the session on every response): the session
     cookie changes with every flashed message, and the browser would then fetch every
     cached asset again."""
+
+    def open_session(self, app, request):
+        # No cookie (a delegate's phone, the hall's screens, the API): an empty session
+        # without building the signing serializer first (issue 17 §1: every ballot paid it).
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
 
     def save_session(self, app, session, response):
         if request.endpoint in ("static", "favicon") and not session.modified:

@@ -121,12 +121,14 @@ def writer_gate(database: str | None) -> _WriterGate | None:
     Keyed by the process id too: a gate inherited through a fork is never shared."""
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
-    key = (os.getpid(), os.path.abspath(database))
-    with _GATES_LOCK:
-        gate = _GATES.get(key)
-        if gate is None:
-            gate = _GATES[key] = _WriterGate(key[1] + "-writer.lock")
-        return gate
+    key = (os.getpid(), database)
+    gate = _GATES.get(key)
+    if gate is None:
+        with _GATES_LOCK:
+            gate = _GATES.get(key)
+            if gate is None:
+                gate = _GATES[key] = _WriterGate(os.path.abspath(database) + "-writer.lock")
+    return gate
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -2,7 +2,7 @@
 and the error shape of API.md ({"error", "message", "details"})."""
 from __future__ import annotations
 
-from functools import wraps
+from functools import lru_cache, wraps
 
 from flask import Blueprint, g, request
 
@@ -73,9 +73,14 @@ def _request_schema() -> dict | None:
     rule = request.url_rule.rule if request.url_rule else ""
     if not rule.startswith(bp.url_prefix or ""):
         return None
+    return _SCHEMAS.get((_openapi_path(rule), request.method))
+
+
+@lru_cache(maxsize=None)
+def _openapi_path(rule: str) -> str:
+    """/api/v1/vote/<token> → /vote/{token} (one per route: cached)."""
     import re
-    path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule[len(bp.url_prefix):])
-    return _SCHEMAS.get((path, request.method))
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule[len(bp.url_prefix):])
 
 
 _TYPE_NAMES = {"string": "chuỗi", "integer": "số nguyên", "number": "số", "boolean": "đúng/sai (true/false)",

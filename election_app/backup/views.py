@@ -6,6 +6,7 @@ import logging
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    send_from_directory, url_for)
+from flask import session as cookie_session
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -33,8 +34,10 @@ def _install(state) -> None:
 @bp.after_app_request
 def _automatic(resp):
     """After a staff request that changed data, the backups that are due (see ``files``)."""
-    if (request.method == "POST" and resp.status_code < 400 and current_user.is_authenticated
-            and files.enabled(current_app)):
+    # A signed-in account has "_user_id" in its session: asked first, so that a delegate's
+    # ballot (no session) never loads a user (issue 17 §1).
+    if (request.method == "POST" and resp.status_code < 400 and "_user_id" in cookie_session
+            and current_user.is_authenticated and files.enabled(current_app)):
         try:
             files.due_backups(db.session, current_app)
         except Exception:  # never cost the answer; the failure is in the log

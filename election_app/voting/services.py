@@ -208,12 +208,13 @@ def card_voting_links(session: Session, *, congress: Congress, delegate_ids, rei
 
 @dataclass
 class Voter:
-    """The holder of a valid token: a delegate (personal link) or an anonymous slip. The
-    congress row is read when first asked for (casting a ballot needs only its id)."""
+    """The holder of a valid token: a delegate (personal link) or an anonymous slip.
+    ``person``: what casting needs of the delegate (id, name, what makes them eligible), read
+    with the token; the delegate and congress rows are loaded only when asked for."""
     kind: str                       # "link" | "slip"
     congress_id: int
     session: Session
-    delegate: Delegate | None = None
+    person: object | None = None    # a row: id, full_name, category, promoted_at, credential_status, ...
     slip: VotingSlip | None = None
     slip_round: Round | None = None
 
@@ -221,8 +222,14 @@ class Voter:
     def congress(self) -> Congress:
         return self.session.get(Congress, self.congress_id)
 
+    @property
+    def delegate(self) -> Delegate | None:
+        return self.session.get(Delegate, self.person.id) if self.person is not None else None
 
-_BY_LINK = select(Delegate).where(Delegate.voting_token_hash == bindparam("digest"))
+
+_PERSON = (Delegate.id, Delegate.congress_id, Delegate.full_name, Delegate.code, Delegate.category,
+           Delegate.promoted_at, Delegate.credential_status, Delegate.is_replaced, Delegate.checked_in_at)
+_BY_LINK = select(*_PERSON).where(Delegate.voting_token_hash == bindparam("digest"))
 _GUARDED: dict[int, object] = {}
 
 
@@ -247,21 +254,22 @@ def resolve_voter(session: Session, *, token: str, kind: str | None = None, secr
     secret = secret if secret is not None else tokens.current_secret()
     if kind in (None, "link"):
         digest = tokens.hash_token(token, purpose=tokens.PURPOSE_LINK, secret=secret)
+        conn = session.connection()
         if guard is None:
-            row = session.execute(_BY_LINK, {"digest": digest}).first()
+            row = conn.execute(_BY_LINK, {"digest": digest}).first()
         else:
             stmt = _GUARDED.get(id(guard[0]))
             if stmt is None:
                 stmt = _GUARDED[id(guard[0])] = (
-                    select(Delegate, guard[0].label("limited"))
+                    select(*_PERSON, guard[0].label("limited"))
                     .select_from(select(literal(1).label("one")).subquery())
                     .outerjoin(Delegate, Delegate.voting_token_hash == bindparam("digest")))
-            row = session.execute(stmt, {"digest": digest, **guard[1]}).first()
+            row = conn.execute(stmt, {"digest": digest, **guard[1]}).first()
             if row.limited:
                 raise guard[2]
-            row = None if row[0] is None else row
+            row = None if row.id is None else row
         if row is not None:
-            return Voter(kind="link", congress_id=row[0].congress_id, session=session, delegate=row[0])
+            return Voter(kind="link", congress_id=row.congress_id, session=session, person=row)
     elif guard is not None:
         _check_guard(session, guard)
     if kind in (None, "slip"):
@@ -328,10 +336,10 @@ def voter_ballots(session: Session, *, voter: Voter, token: str | None = None,
         refusal = None if voter.slip.is_used else slip_surplus(session, round=rnd)
         return [BallotChoice(election, rnd, ballot_candidates(session, round=rnd), status,
                              "slip_used" if voter.slip.is_used else None, refusal=refusal, receipt=receipt)]
-    refusal = elections.voter_may_receive_ballot(voter.delegate)
+    refusal = elections.voter_may_receive_ballot(voter.person)
     out = []
     for election, rnd in open_rounds(session, congress=voter.congress):
-        method = participation_method(session, round_id=rnd.id, delegate_id=voter.delegate.id)
+        method = participation_method(session, round_id=rnd.id, delegate_id=voter.person.id)
         receipt = voter_receipt(voter, rnd, token=token, secret=secret) \
             if method == "electronic" and token else None
         out.append(BallotChoice(election, rnd, ballot_candidates(session, round=rnd),
@@ -517,7 +525,7 @@ def cast_ballot(session: Session, *, voter: Voter, election_id: int, kept, token
     else:
         # The primary key is the rule (one delegate, one ballot per round): a row already
         # there, paper or phone, means already voted; its method says which words to answer.
-        delegate = voter.delegate
+        delegate = voter.person
         if not elections.add_participation(session, round_id=rid, delegate_id=delegate.id, method="electronic"):
             method = participation_method(session, round_id=rid, delegate_id=delegate.id)
             raise Conflict(already_message(method or "electronic"), code="already_voted")

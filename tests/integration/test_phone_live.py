@@ -136,3 +136,42 @@ def test_an_unknown_congress_is_404_even_for_staff(client, login, session, congr
     login("admin")          # staff who may see every congress need no key ...
     assert client.get(f"/live/{congress.id}.json").status_code == 200
     assert client.get(f"/live/{congress.id + 1000}.json").status_code == 404   # ... but no congress, no version
+
+
+def test_a_fresh_version_is_answered_before_flask_exactly_as_by_flask(client, session, congress, roll, app):
+    """Issue 17 §1: while the process holds a fresh version, the poll is answered by the
+    middleware (no request context, no database) with Flask's very status, body and headers;
+    a missing or wrong key, or a stale version, still goes to Flask (404, or read again)."""
+    open_election(session, congress, roll)
+    app.config["PHONE_LIVE_TTL"] = 60
+    app.extensions["phone_live_versions"].clear()   # the app (and its cache) outlives each test's database
+    token = link_for(session, roll[5])
+    _, url, version = _live(client, token)           # the page reads the version: the cache is filled
+    fast = app.wsgi_app
+    app.extensions["phone_live_versions"].clear()
+    by_flask = client.get(url)                        # read again by Flask, the cache filled again
+    served = fast.served
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        early = client.get(url)
+        not_modified = client.get(url, headers={"If-None-Match": by_flask.headers["ETag"]})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert fast.served == served + 2 and statements == []
+    strip = lambda r: sorted((k, v) for k, v in r.headers.items() if k != "Date")  # noqa: E731
+    assert (early.status_code, early.data, strip(early)) == (200, by_flask.data, strip(by_flask))
+    assert early.get_json() == {"v": version}
+    assert not_modified.status_code == 304 and not_modified.data == b""
+    assert not_modified.headers["ETag"] == f'"{version}"'
+    # no key, a wrong key, another congress: Flask's 404, never the cached version
+    assert client.get(f"/live/{congress.id}.json").status_code == 404
+    assert client.get(url[:-3] + "abc").status_code == 404
+    assert client.get(url.replace(f"/live/{congress.id}.", f"/live/{congress.id + 1}.")).status_code == 404
+    assert fast.served == served + 2
+    # a stale version goes to Flask, which reads it again
+    app.config["PHONE_LIVE_TTL"] = 0
+    assert client.get(url).status_code == 200 and fast.served == served + 2
