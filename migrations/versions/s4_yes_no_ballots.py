@@ -40,5 +40,5 @@ def downgrade():
         batch_op.drop_column('against')
     op.drop_column('ballots', 'against')
     with op.batch_alter_table('elections', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_elections_ballot_type_known', type_='check')
+        batch_op.drop_constraint(batch_op.f('ck_elections_ballot_type_known'), type_='check')
         batch_op.drop_column('ballot_type')

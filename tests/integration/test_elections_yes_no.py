@@ -5,6 +5,7 @@ per name against the rulebook's threshold, and the published ballots."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import pytest
@@ -151,7 +152,7 @@ def test_full_round_two_teams_phone_votes_close_and_result(app, api, client, ses
     assert "số phiếu đồng ý đạt quá" in flat
 
 
-def test_chair_confidence_vote_one_name(api, client, session, congress, roll):
+def test_chair_confidence_vote_one_name(api, client, session, congress, roll, tmp_path):
     for d in roll:
         check_in(session, delegate=d)
     session.commit()
@@ -171,6 +172,16 @@ def test_chair_confidence_vote_one_name(api, client, session, congress, roll):
     assert result["returned"] == 5
     assert result["candidates"][0]["votes"] == 3 and result["candidates"][0]["against"] == 1
     assert result["elected"] == [cid] and result["outcome"] == "complete"     # 3 of 5 returned
+    # the count minutes of the confidence vote: agree, disagree, and the ballots marking neither box
+    minutes = " ".join(_pdf_text(board.get(f"/api/v1/elections/{eid}/documents/count-minutes.pdf"),
+                                 tmp_path, "chair").split())
+    assert "đồng ý 3 phiếu (60,00%); không đồng ý 1 phiếu (20,00%)" in minutes
+    assert "để trống hoặc đánh cả hai ô: 1 phiếu" in minutes
+    assert "được 3/5 phiếu đồng ý (60,00%)" in minutes and "trúng cử" in minutes
+    # the congress minutes name the votes for and against the one elected
+    congress_minutes = " ".join(_pdf_text(api("secretary").get(
+        f"/api/v1/congresses/{congress.id}/documents/minutes.pdf"), tmp_path, "congress").split())
+    assert "Số phiếu đồng ý" in congress_minutes and "không đồng ý 1/5" in congress_minutes
 
 
 def test_a_strike_out_election_refuses_disagree_marks(api, client, session, congress, roll):
@@ -278,6 +289,13 @@ def test_phone_page_agree_disagree_blank(client, session, congress, roll):
     session.commit()
     result = el.round_result(session, election)
     assert {x["id"]: (x["votes"], x["against"]) for x in result["candidates"]} == {a: (1, 0), b: (0, 1), c: (0, 0)}
+    # the published ballots (public after close) show both lists by ballot number
+    with client.application.test_request_context():
+        from flask import url_for
+        signed = url_for("voting.receipts", cid=congress.id, eid=election.id)   # a signed link (issue 10)
+    page = client.get(signed).get_data(as_text=True)
+    assert "Đồng ý (số thứ tự trên phiếu)" in page and "Không đồng ý" in page
+    assert re.search(r"<td>1</td>\s*<td>2</td>", page)
 
 
 def test_result_page_hall_display_and_camera(login, client, session, congress, roll):
