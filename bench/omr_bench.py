@@ -4,8 +4,12 @@ made from the real ballot PDFs (tests/omr_synth.py), read by ``election_app.omr.
 Per distortion: ballots, photos, rows, rows read right, rows put to a person (unsure), rows
 read WRONG without being flagged (must be 0), photos not read, and ms per photo. A row is
 "right" when the reading equals the truth (kept / struck); a tick or circle (truth: kept)
-read as unsure counts as unsure, not right. ``OMR_BENCH_BALLOTS`` (default 2000) sets the
-size; results are written every 20 ballots so a long run can be watched."""
+read as unsure counts as unsure, not right; a circle read "kept" with its mark flagged for the
+board counts as right (the row is kept, RULES §4.2; the mark is shown to the board), and the
+flagged rows are counted apart. ``OMR_BENCH_BALLOTS`` (default 2000) sets the size,
+``OMR_BENCH_SEED`` the generator's seed (a seed never used while tuning the reader is a held-out
+set) and ``OMR_BENCH_NAME`` the results file (default ``omr``); results are written every 20
+ballots so a long run can be watched, with the machine, the load average and the command."""
 from __future__ import annotations
 
 import os
@@ -21,20 +25,23 @@ ROOT = Path(__file__).resolve().parent.parent
 SIZES = (5, 8, 12, 18, 25, 32, 40, 48, 55, 60)
 
 
-def run(ballots: int | None = None, seed: int = 20261130) -> dict:
+def run(ballots: int | None = None, seed: int | None = None) -> dict:
     sys.path.insert(0, str(ROOT))
     from election_app import create_app
     from election_app.omr import reader
     from tests import omr_synth
 
     ballots = ballots or int(os.environ.get("OMR_BENCH_BALLOTS", "2000"))
+    seed = seed if seed is not None else int(os.environ.get("OMR_BENCH_SEED", "20261130"))
+    name = os.environ.get("OMR_BENCH_NAME", "omr")
+    started, load_start = time.time(), os.getloadavg()
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "bench-" + "x" * 30})
     rng = random.Random(seed)
     t0 = time.perf_counter()
     printed = [omr_synth.printed_ballot(app, omr_synth.ballot_data(n, rng), 900 + i) for i, n in enumerate(SIZES)]
     layout_s = time.perf_counter() - t0
     per: dict[str, dict] = {d: {"ballots": 0, "photos": 0, "rows": 0, "right": 0, "unsure": 0,
-                                "wrong_unflagged": 0, "photos_not_read": 0, "ms": []}
+                                "wrong_unflagged": 0, "photos_not_read": 0, "flagged_marks": 0, "ms": []}
                             for d in omr_synth.DISTORTIONS}
     by_kind: dict[str, dict] = {}
     result = {}
@@ -55,8 +62,12 @@ def run(ballots: int | None = None, seed: int = 20261130) -> dict:
             f["ms"].append((time.perf_counter() - t) * 1000)
             for row in reading.rows:
                 f["rows"] += 1
-                k = by_kind.setdefault(kinds[row.number], {"rows": 0, "right": 0, "unsure": 0, "wrong_unflagged": 0})
+                k = by_kind.setdefault(kinds[row.number], {"rows": 0, "right": 0, "unsure": 0, "wrong_unflagged": 0,
+                                                           "flagged_marks": 0})
                 k["rows"] += 1
+                if row.mark:
+                    f["flagged_marks"] += 1
+                    k["flagged_marks"] += 1
                 if row.state == reader.UNSURE:
                     f["unsure"] += 1
                     k["unsure"] += 1
@@ -67,13 +78,28 @@ def run(ballots: int | None = None, seed: int = 20261130) -> dict:
                     f["wrong_unflagged"] += 1
                     k["wrong_unflagged"] += 1
         if (i + 1) % 20 == 0 or i + 1 == ballots:
-            result = _write(per, by_kind, i + 1, ballots, layout_s)
+            run_info = {"seed": seed, "command": "python -m bench " + " ".join(sys.argv[1:]),
+                        "env": {k: v for k, v in os.environ.items() if k.startswith("OMR_BENCH_")},
+                        "nice": os.nice(0), "load_average_at_start": [round(x, 2) for x in load_start],
+                        "load_average_now": [round(x, 2) for x in os.getloadavg()],
+                        "wall_seconds": round(time.time() - started), "cpu": _cpu_model()}
+            result = _write(per, by_kind, i + 1, ballots, layout_s, name, run_info)
     return result
 
 
-def _write(per, by_kind, done, planned, layout_s):
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return ""
+
+
+def _write(per, by_kind, done, planned, layout_s, name="omr", run_info=None):
     out, tot = {}, {"ballots": 0, "photos": 0, "rows": 0, "right": 0, "unsure": 0, "wrong_unflagged": 0,
-                    "photos_not_read": 0}
+                    "photos_not_read": 0, "flagged_marks": 0}
     all_ms = []
     for d, f in per.items():
         ms = f["ms"]
@@ -91,7 +117,7 @@ def _write(per, by_kind, done, planned, layout_s):
               "ms_per_photo_p95": round(ms_sorted[int(0.95 * (len(ms_sorted) - 1))]) if all_ms else None,
               "ballot_layout_and_reference_s_per_list": round(layout_s / 10, 2),
               "note": "one core of a shared 2-core machine; photos about 1,600 × 2,200 px"}
-    return write_results("omr", {"ballots_done": done, "ballots_planned": planned, "names_per_list": "5–60",
+    return write_results(name, {"run": run_info or {}, "ballots_done": done, "ballots_planned": planned, "names_per_list": "5–60",
                                  "target": {"rows_right_pct": 99.5, "rows_wrong_unflagged": 0},
                                  "total": tot, "per_distortion": out, "per_marking": by_kind, "timing": timing})
 

@@ -727,6 +727,7 @@ def election_summary(session: Session, election: Election) -> dict:
             "body_label": election.body_label, "what": election_what(election),
             "what_upper": _ballot_title(election)[1],
             "seats": election.seats, "seats_text": fmt_int(election.seats),
+            "yes_no": election.is_yes_no,
             "rounds": rounds, "elected": elected_all, "elected_count": fmt_int(len(elected_all)),
             "elected_rounds": [r for r in rounds if r["elected"]],
             "multi_round": sum(1 for r in rounds if r["elected"]) > 1,

@@ -25,6 +25,8 @@ class LineReading:
     reason: str = ""
     given: float = 0.0
     family: float = 0.0
+    partial: bool = False      # struck by the given name and part of the rest, not every part
+    mark: str = ""             # a mark that is no strike (a circle round the name): for the board
 
 
 LINE_ANGLES = np.radians(np.arange(-17.0, 17.01, 1.0))
@@ -33,6 +35,10 @@ MIDDLE_MM = 1.2            # a strike passes this near the middle of the letters
 OFF_MAX_MM = 1.8           # a strike crosses the name's middle this near the middle of its letters
 FIRM_MIN = 0.15            # ... and on the paper well away from the letters
 FAINT_MAX = 0.3             # the given name less than this under the line (and no ink on it): kept
+MID_BAND_MM = 0.8           # the middle of the letters: the text band less this at top and bottom
+CIRCLE_MID_MAX = 0.12       # a circle leaves the middle of the name (nearly) free of ink
+CIRCLE_REASON = "Tên được khoanh tròn, không gạch: tính là không gạch. Có thể là dấu hiệu riêng: Ban bầu cử xem tờ phiếu."
+CORE_IN_MM = 0.4            # the given name's own letters start this far into its box
 
 
 @dataclass
@@ -46,6 +52,9 @@ class LineFit:
     whole: float
     parts: dict[str, float]
     firm: dict[str, float]
+    core: float = -1.0              # the given name's own letters only (not the space before it)
+    firm_own: float = -1.0          # ``firm`` of the given name without the paper after it
+    reach: float = -1.0             # the rightmost point of the line with the voter's ink (mm)
 
     def y_at(self, x):
         return self.y_mid + self.tan * (x - self.x_mid)
@@ -99,6 +108,9 @@ def fit_line(voter: np.ndarray, blank: np.ndarray, row: Row, y_lo_mm: float, y_h
         cols = (xs >= p0 * k) & (xs <= p1 * k)
         nb = int(b[ai, ci, cols].sum())
         cover[name] = float(v[ai, ci, cols].sum() / nb) if nb >= 3 else -1.0
+    cols = (xs >= (row.given[0] + CORE_IN_MM) * k) & (xs <= row.given[1] * k)
+    nb = int(b[ai, ci, cols].sum())
+    core = float(v[ai, ci, cols].sum() / nb) if nb >= 3 else -1.0
     firm_cover = {}
     if firm is not None:
         yy, bb = ys[ai, ci], firm[1][ys[ai, ci], xs]
@@ -107,7 +119,16 @@ def fit_line(voter: np.ndarray, blank: np.ndarray, row: Row, y_lo_mm: float, y_h
             cols = (xs >= p0 * k) & (xs <= p1 * k)
             nb = int(bb[cols].sum())
             firm_cover[name] = float(vv[cols].sum() / nb) if nb >= 3 else -1.0
-    return LineFit(float(tans[ai]), float(xm), float(cs[ci]), float(score[ai, ci]), cover, firm_cover)
+        # the given name without the paper after it (a strike may stop at the name's end)
+        cols = (xs >= name_parts(row)["given"][0] * k) & (xs <= row.given[1] * k)
+        nb = int(bb[cols].sum())
+        firm_own = float(vv[cols].sum() / nb) if nb >= 3 else -1.0
+    else:
+        firm_own = -1.0
+    inked = xs[v[ai, ci]]
+    reach = float(inked.max()) / k if len(inked) else -1.0
+    return LineFit(float(tans[ai]), float(xm), float(cs[ci]), float(score[ai, ci]), cover, firm_cover, core,
+                   firm_own, reach)
 
 
 def _line_band(shape, fit: LineFit, x0: float, x1: float, half_px: int) -> np.ndarray:
@@ -125,6 +146,34 @@ def _share_cols(mask: np.ndarray, xr_mm, yr_mm) -> float:
     if crop.size == 0:
         return 0.0
     return float(crop.any(axis=0).mean())
+
+
+def _share_rows(mask: np.ndarray, xr_mm, yr_mm) -> float:
+    """Share of the pixel rows over ``yr_mm`` with some of ``mask`` between ``xr_mm`` (mm)."""
+    k = PX_PER_MM
+    x0, x1 = int(xr_mm[0] * k), int(xr_mm[1] * k)
+    y0, y1 = int(yr_mm[0] * k), int(yr_mm[1] * k)
+    crop = mask[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    if crop.size == 0:
+        return 0.0
+    return float(crop.any(axis=1).mean())
+
+
+def _ringed(mine: np.ndarray, row: Row) -> bool:
+    """The voter's ink on all four sides of the name: above and below the middle of it, and
+    across the line of the letters just before and just after it (a circle round the name)."""
+    t0, t1 = row.text
+    x0, x1 = (row.family or row.given)[0], row.given[1]
+    w = x1 - x0
+    inner = (x0 + 0.2 * w, x1 - 0.2 * w)
+    above = _share_cols(mine, inner, (t0 - 2.8, t0 + 0.6))
+    below = _share_cols(mine, inner, (t1 - 0.6, t1 + 2.8))
+    left = _share_rows(mine, (x0 - 7.0, x0 - 0.3), (t0 + MID_BAND_MM, t1 - MID_BAND_MM))
+    right = _share_rows(mine, (x1 + 0.3, x1 + 7.0), (t0 + MID_BAND_MM, t1 - MID_BAND_MM))
+    # a thin row puts the top and bottom of the circle on the printed rules, where the voter's
+    # ink cannot be told from the print: the ends of the circle across the line of the
+    # letters, with nothing through the middle of the name (checked by the caller), suffice
+    return min(left, right) >= 0.6 and (min(above, below) >= 0.7 or row.text[0] - row.box[1] < 1.5)
 
 
 def _along(mask: np.ndarray, fit: LineFit, x0_px: float, x1_px: float) -> float:
@@ -177,12 +226,32 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
         mine = soft & ~((owner != 0) & (owner != row.number))
         t0, t1 = row.text
         name0 = (row.family or row.given)[0]
+        if _ringed(mine, row) and _share_cols(mine, (name0, row.given[1]), (t0 + MID_BAND_MM, t1 - MID_BAND_MM)) \
+                < CIRCLE_MID_MAX:
+            # a closed curve round the name and nothing through the middle of its letters:
+            # a circle, not a strike (RULES §4.2); the board looks at it (a distinguishing mark?)
+            readings.append(LineReading(row.number, KEPT, CIRCLE_REASON, g, f, mark="circle"))
+            continue
         # where there is paper well away from the letters, the line must have ink there too
         # (blur spreads the tops of the letters into the paper between them, not that far)
         low = [n for n, c in fit.firm.items() if 0 <= c < FIRM_MIN]
         firm_low = "given" in low or len(low) >= 2
-        if g >= STRUCK_MIN and len(measured) >= 2 and min(measured) >= STRUCK_MIN and fit.whole >= STRUCK_MIN + 0.05 \
-                and not firm_low:
+        if "given" in low and fit.firm_own >= FIRM_MIN and fit.core >= STRUCK_MIN:
+            # the line stops at the end of the name, before the paper after it
+            low.remove("given")
+            firm_low = len(low) >= 2
+        whole_name = g >= STRUCK_MIN and len(measured) >= 2 and min(measured) >= STRUCK_MIN \
+            and fit.whole >= STRUCK_MIN + 0.05 and not firm_low
+        # RULES §4.2: only a strike through the họ or tên đệm alone is "not struck"; a line
+        # through the given name's own letters (not just the space before it) strikes the name
+        others = max([c for n, c in cover.items() if n != "given"], default=-1.0)
+        given_name = g >= STRUCK_MIN and fit.core >= STRUCK_MIN and "given" not in low and others >= 0.5
+        # every part under the line, but little paper far from the letters over the given name
+        # to confirm it (often the paper after the name, where the pen stopped): struck only if
+        # the stroke finder sees the strike too (``partial``)
+        faint_end = g >= STRUCK_MIN and len(measured) >= 2 and min(measured) >= STRUCK_MIN \
+            and fit.whole >= STRUCK_MIN + 0.05 and len(low) < 2 and fit.core != 0
+        if whole_name or given_name or faint_end:
             # ink both above and below the letters besides the line: a circle round the name
             rest = mine & ~_line_band(voter.shape, fit, name0 * k - 10, (row.given[1] + 10) * k, 4)
             above = _share_cols(rest, (name0, row.given[1]), (t0 - 2.0, t0 + 0.8))
@@ -192,14 +261,22 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
                     or (off < -0.8 and below >= 0.4):
                 readings.append(LineReading(row.number, UNSURE, "Có nét cong quanh tên (khoanh tròn?).", g, f))
             else:
-                readings.append(LineReading(row.number, STRUCK, "", g, f))
+                readings.append(LineReading(row.number, STRUCK, "", g, f, partial=not whole_name))
             continue
         # ink on the given name itself (the middle of its letters), or along the line over
         # it and a little past: not a clean "kept"
         on_given = _share_cols(mine, (row.given[0] + 0.6, row.given[1] - 0.2), (t0 + 0.6, t1 - 0.6))
         follow = _along(mine, fit, row.given[0] * k, (row.given[1] + 3) * k)
         g_firm = fit.firm.get("given", -1.0)
-        if g >= STRUCK_MIN or not (0 <= g < FAINT_MAX or 0 <= g_firm < 0.15) or on_given >= 0.15 or follow >= 0.3:
+        # the given name's own letters, not the space before it (a strike through the tên đệm
+        # may run on a little into that space)
+        # where the given name's letters leave no paper to see, the line must stop before them
+        if fit.core >= 0:
+            given_clear = fit.core < FAINT_MAX
+        else:
+            given_clear = fit.reach <= row.given[0] + CORE_IN_MM
+        if g >= STRUCK_MIN or not (given_clear or 0 <= g < FAINT_MAX or 0 <= g_firm < 0.15) or on_given >= 0.15 \
+                or follow >= 0.3:
             if g >= STRUCK_MIN:
                 why = "Gạch qua tên nhưng không hết họ và tên đệm."
             elif max(cover.values()) >= 0.5:

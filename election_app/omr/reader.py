@@ -45,6 +45,7 @@ class RowReading:
     reason: str = ""
     given: float = 0.0                 # share of the given name (tên) under a stroke
     family: float = 0.0
+    mark: str = ""                     # a mark that is no strike (a circle): kept, for the board to see
 
 
 @dataclass
@@ -59,6 +60,11 @@ class SheetReading:
     @property
     def unsure(self) -> list[int]:
         return [r.number for r in self.rows if r.state == UNSURE]
+
+    @property
+    def flagged(self) -> list[int]:
+        """Rows read with a mark that is no strike (a circle): possible distinguishing marks."""
+        return [r.number for r in self.rows if r.mark]
 
 
 Lookup = Callable[[codes.SheetCode], "tuple[PageLayout, np.ndarray] | None"]
@@ -438,9 +444,18 @@ def assign_strokes(rows: list[Row], segs: list) -> tuple[dict[int, list], set[in
     return assigned, torn
 
 
+MARK_REASON = "Có nét lạ (không phải gạch ngang) trong dòng này."
+MARKED_STRUCK = "Tên bị gạch; trong dòng còn có nét lạ: có thể là dấu hiệu riêng, Ban bầu cử xem tờ phiếu."
+
+
 def classify_row(row: Row, segs_mm: list, marked: bool) -> RowReading:
     if marked:
-        return RowReading(row.number, UNSURE, "Có nét lạ (không phải gạch ngang) trong dòng này.")
+        # other ink in the row: the row is put to a person unless the name is plainly struck
+        # (then it is struck whatever else is there; the ink is shown to the board)
+        plain = classify_row(row, segs_mm, False)
+        if plain.state == STRUCK:
+            return RowReading(row.number, STRUCK, MARKED_STRUCK, plain.given, plain.family, "ink")
+        return RowReading(row.number, UNSURE, MARK_REASON)
     if not segs_mm:
         return RowReading(row.number, KEPT)
     g = _cover(row.given, segs_mm)
@@ -450,7 +465,12 @@ def classify_row(row: Row, segs_mm: list, marked: bool) -> RowReading:
             return RowReading(row.number, UNSURE, "Nét gạch không đi qua giữa tên.", g, f)
     if _loop_like(segs_mm, (row.text[0] + row.text[1]) / 2):
         return RowReading(row.number, UNSURE, "Hai nét song song cách xa nhau: có thể là khoanh tròn.", g, f)
-    if g >= 0.6 and f >= 0.6:
+    m = _cover(row.middle, segs_mm) if row.middle else 0.0
+    if g >= 0.6 and (f >= 0.6 or m >= 0.6):
+        # RULES §4.2: only a strike through the họ or tên đệm alone is "not struck"; one
+        # through the given name (tên) and on over the name strikes it. A line over the
+        # given name alone is put to a person: in a photo it is most often the end of a
+        # steep strike through the name above or below.
         return RowReading(row.number, STRUCK, "", g, f)
     if g <= 0.1:
         return RowReading(row.number, KEPT, "Chỉ gạch họ hoặc tên đệm: tính là không gạch.", g, f)
@@ -609,7 +629,8 @@ def combine(first: RowReading, second) -> RowReading:
     strike; otherwise the row is put to a person, with the reason of the one in doubt."""
     if first.state == STRUCK and second.state == STRUCK:
         return first
-    if second.state == STRUCK and first.state == UNSURE and first.reason in SECOND_DECIDES:
+    if second.state == STRUCK and first.state == UNSURE and first.reason in SECOND_DECIDES \
+            and not getattr(second, "partial", False):
         # the stroke finder lost the line in the letters; the line reading saw it whole
         return RowReading(first.number, STRUCK, "", second.given, second.family)
     if STRUCK in (first.state, second.state):
@@ -617,9 +638,11 @@ def combine(first: RowReading, second) -> RowReading:
         return RowReading(first.number, UNSURE, doubt.reason or "Hai cách đọc không khớp: xem lại dòng này.",
                           second.given, second.family)
     if first.state == KEPT:
+        if second.mark:
+            return RowReading(first.number, KEPT, second.reason, first.given, first.family, second.mark)
         return first
     if second.state == KEPT:
-        return RowReading(first.number, KEPT, second.reason, second.given, second.family)
+        return RowReading(first.number, KEPT, second.reason, second.given, second.family, second.mark)
     return first
 
 

@@ -217,6 +217,9 @@ class Voter:
     person: object | None = None    # a row: id, full_name, category, promoted_at, credential_status, ...
     slip: VotingSlip | None = None
     slip_round: Round | None = None
+    # (election id, elections.BallotTarget or None) read with the token when the request names
+    # the election it casts into (the API's ballot): one query less per ballot
+    target: tuple | None = None
 
     @property
     def congress(self) -> Congress:
@@ -230,7 +233,7 @@ class Voter:
 _PERSON = (Delegate.id, Delegate.congress_id, Delegate.full_name, Delegate.code, Delegate.category,
            Delegate.promoted_at, Delegate.credential_status, Delegate.is_replaced, Delegate.checked_in_at)
 _BY_LINK = select(*_PERSON).where(Delegate.voting_token_hash == bindparam("digest"))
-_GUARDED: dict[int, object] = {}
+_GUARDED: dict[tuple, object] = {}
 
 
 def _check_guard(session: Session, guard) -> None:
@@ -239,14 +242,16 @@ def _check_guard(session: Session, guard) -> None:
 
 
 def resolve_voter(session: Session, *, token: str, kind: str | None = None, secret: str | None = None,
-                  guard=None) -> Voter:
+                  guard=None, election_id: int | None = None) -> Voter:
     """The voter a token stands for. ``kind`` "link" or "slip" restricts the lookup
     (pages ``/v/`` and ``/s/``); None tries both (the API). Raises ``InvalidCredential``
     (403, one message) for anything that is not a current token.
 
     ``guard``: (a SQL truth value, its parameters, the error to raise when it is true), e.g.
     the failed-attempt limit. It is read before any answer, whatever the token: in the same
-    query as a personal link (one query per ballot, not two), else on its own."""
+    query as a personal link (one query per ballot, not two), else on its own. With
+    ``election_id`` (and a guard), the election a ballot is cast into is read in that query
+    too (``Voter.target``)."""
     if guard is not None and not tokens.looks_like_token(token):
         _check_guard(session, guard)
     if not tokens.looks_like_token(token):
@@ -258,15 +263,24 @@ def resolve_voter(session: Session, *, token: str, kind: str | None = None, secr
         if guard is None:
             row = conn.execute(_BY_LINK, {"digest": digest}).first()
         else:
-            stmt = _GUARDED.get(id(guard[0]))
+            with_target = election_id is not None
+            stmt = _GUARDED.get((id(guard[0]), with_target))
             if stmt is None:
-                stmt = _GUARDED[id(guard[0])] = (
-                    select(*_PERSON, guard[0].label("limited"))
-                    .select_from(select(literal(1).label("one")).subquery())
-                    .outerjoin(Delegate, Delegate.voting_token_hash == bindparam("digest")))
-            row = conn.execute(stmt, {"digest": digest, **guard[1]}).first()
+                stmt = (select(*_PERSON, guard[0].label("limited"))
+                        .select_from(select(literal(1).label("one")).subquery())
+                        .outerjoin(Delegate, Delegate.voting_token_hash == bindparam("digest")))
+                if with_target:
+                    stmt = elections.with_ballot_target(stmt)
+                _GUARDED[(id(guard[0]), with_target)] = stmt
+            params = {"digest": digest, **guard[1]}
+            if with_target:
+                params["eid"] = election_id
+            row = conn.execute(stmt, params).first()
             if row.limited:
                 raise guard[2]
+            if row.id is not None and with_target:
+                return Voter(kind="link", congress_id=row.congress_id, session=session, person=row,
+                             target=(election_id, elections.ballot_target_of(row)))
             row = None if row.id is None else row
         if row is not None:
             return Voter(kind="link", congress_id=row.congress_id, session=session, person=row)
@@ -470,7 +484,10 @@ def cast_ballot(session: Session, *, voter: Voter, election_id: int, kept, token
     paper count) and the rows are written. The answers and their order are those of a check
     made wholly under the lock: round not open, already voted, not eligible, bare count, then
     a bad ballot."""
-    target = elections.ballot_target(session, election_id=election_id)
+    if voter.target is not None and voter.target[0] == election_id:
+        target = voter.target[1]            # read with the token, before any lock (as below)
+    else:
+        target = elections.ballot_target(session, election_id=election_id)
     if target is None or target.congress_id != voter.congress_id:
         raise NotFound("Không tìm thấy cuộc bầu cử.")
     if target.round_id is None:

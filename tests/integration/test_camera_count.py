@@ -155,3 +155,42 @@ def test_a_stack_over_the_usual_upload_limit_is_read_in_memory(app, client, logi
     assert resp.status_code == 200
     assert resp.get_data(as_text=True).count("Không mở được tệp ảnh") == 2
     assert made == []                                        # no temporary file was made for them
+
+
+def test_a_circled_name_is_read_kept_and_its_mark_shown_to_the_board(app, client, login, session, congress, roll):
+    """RULES §4.2: a circle round a name is no strike (the name is kept), but it may be a
+    distinguishing mark: the reading says so beside the row and above the entry field."""
+    import math
+
+    import numpy as np
+
+    e = _round(session, congress, roll)
+    ballot = _printed(app, session, e)
+    img = ballot.pages_rgb[0].copy()
+    rows = ballot.laid.pages[0].rows
+    rng = random.Random(4)
+    first, circled = rows[0], rows[2]
+    yc = (first.text[0] + first.text[1]) / 2
+    omr_synth._strike(img, first.family[0] - 3, first.given[1] + 4, yc, 3.0, (40, 40, 40), 0.6, rng)
+    # a hand-drawn oval close round the name (straight along the top and bottom of the row)
+    x0, x1 = circled.family[0] - 0.8, circled.given[1] + 3
+    t0, t1 = circled.text[0] - 1.0, circled.text[1] + 1.0
+    r_, ym = (t1 - t0) / 2, (circled.text[0] + circled.text[1]) / 2
+    pts = [(x0 + r_ * 0.3 + (x1 - x0 - r_ * 0.6) * s, t0) for s in np.linspace(0, 1, 12)]
+    pts += [(x1 - r_ * 0.3 + r_ * 0.3 * math.cos(t), ym + r_ * math.sin(t)) for t in np.linspace(-math.pi / 2, math.pi / 2, 10)]
+    pts += [(x1 - r_ * 0.3 - (x1 - x0 - r_ * 0.6) * s, t1) for s in np.linspace(0, 1, 12)]
+    pts += [(x0 + r_ * 0.3 - r_ * 0.3 * math.cos(t), ym - r_ * math.sin(t)) for t in np.linspace(-math.pi / 2, math.pi / 2, 10)]
+    omr_synth._pen_line(img, pts + [pts[0]], (40, 40, 40), 0.6, rng)
+    photo = omr_synth._distort(img, rng, "clean")
+    login("board")
+    url = f"/congresses/{congress.id}/elections/{e.id}/camera?team=2"
+    page = client.get(url).get_data(as_text=True)
+    html = client.post(url, data={"csrf_token": csrf_from(page), "photos": [(io.BytesIO(photo), "khoanh.jpg")]},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    card = re.findall(r'<article class="card reading-card[^"]*"(.*?)</article>', html, re.S)[0]
+    assert re.search(rf'<li data-n="{first.number}" class="struck"', card)
+    assert re.search(rf'<li data-n="{circled.number}" class="">', card), card
+    row_html = card.split(f'data-n="{circled.number}"', 1)[1].split("</li>", 1)[0]
+    assert "mark-note" in row_html and "khoanh tròn" in row_html
+    assert "mark-flags" in card and "dấu hiệu riêng" in card
+    assert f'value="{first.number}"' in card                  # Enter enters what was read

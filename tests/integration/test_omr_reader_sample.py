@@ -44,5 +44,7 @@ def test_surname_only_strike_is_not_struck_and_a_full_strike_is():
     assert reader.classify_row(row, [(24, 63.5, 41, 63.2)], False).state == reader.KEPT
     assert reader.classify_row(row, [(40, 63.5, 52, 63.2)], False).state == reader.KEPT
     assert reader.classify_row(row, [(23, 64.5, 66, 62.5)], False).state == reader.STRUCK
-    assert reader.classify_row(row, [(45, 63.5, 66, 63.2)], False).state == reader.UNSURE   # tên, not họ
+    # through the given name and on over the middle name: struck (only họ/tên đệm alone is not)
+    assert reader.classify_row(row, [(45, 63.5, 66, 63.2)], False).state == reader.STRUCK
+    assert reader.classify_row(row, [(52.5, 63.5, 66, 63.2)], False).state == reader.UNSURE  # tên alone
     assert reader.classify_row(row, [], True).state == reader.UNSURE                        # a stray mark

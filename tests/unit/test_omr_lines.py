@@ -76,3 +76,60 @@ def test_both_readings_must_see_a_strike():
     assert reader.combine(circle, second_kept).state == reader.KEPT
     assert reader.combine(kept, second_unsure).state == reader.KEPT
     assert reader.combine(lost, second_unsure).state == reader.UNSURE
+
+
+# A short bold given name ("Hà"): its letters leave no paper to see at the middle of the line.
+DENSE = Row(number=1, box=(15, 20, 198, 27), name_cell=(24, 20, 94, 27), text=(21, 26),
+            family=(25, 40), middle=(41, 52), given=(53, 57))
+
+
+def _read_dense(draw):
+    ink = np.zeros((int(50 * K), int(120 * K)), np.uint8)
+    draw(ink)
+    paper = np.ones(ink.shape, bool)
+    paper[int(21 * K):int(26 * K), int(53 * K):int(57 * K)] = False      # the printed letters
+    voter = cv2.dilate(ink, np.ones((5, 1), np.uint8)).astype(bool)
+    readings, _strokes, _explained = lines.classify_rows([DENSE], voter, ink.astype(bool) & paper, paper,
+                                                         (voter, paper))
+    return readings[0]
+
+
+def test_a_middle_name_strike_running_into_the_space_before_a_short_given_name_is_kept():
+    # RULES §4.2: a strike through only the middle name counts as not struck, even when the
+    # pen runs on a little into the space before the given name
+    reading = _read_dense(_line(40.5, 23.5, 53.1, 23.5))
+    assert reading.state == lines.KEPT, reading
+    # the same line on through the given name is a strike
+    assert _read_dense(_line(22, 23.5, 60, 23.5)).state == lines.STRUCK
+
+
+def test_a_circle_round_the_name_is_kept_and_its_mark_flagged():
+    def circle(img):
+        cv2.ellipse(img, (int(43.5 * K), int(23.5 * K)), (int(22.5 * K), int(3.6 * K)), 0, 0, 360, 1,
+                    int(0.5 * K))
+    reading = _read(circle)[0]
+    assert reading.state == lines.KEPT and reading.mark == "circle", reading
+    # a circle with a strike through the name is not "kept"
+    both = _read(lambda img: (circle(img), _line(22, 23.5, 66, 23.5)(img)))[0]
+    assert both.state != lines.KEPT and not both.mark
+    # the reader passes the circle on as kept with its mark, for the board
+    first = reader.RowReading(1, reader.UNSURE, "Hai nét song song cách xa nhau: có thể là khoanh tròn.")
+    combined = reader.combine(first, reading)
+    assert combined.state == reader.KEPT and combined.mark == "circle" and combined.reason
+
+
+def test_a_strike_through_the_given_name_and_on_over_the_middle_name_is_struck():
+    reading, _strokes = _read(_line(40.5, 23.5, 64, 23.5))
+    assert reading.state == lines.STRUCK, reading
+    first = reader.classify_row(ROW, [(40.5, 23.5, 64, 23.5)], False)
+    assert first.state == reader.STRUCK
+    assert reader.combine(first, reading).state == reader.STRUCK
+    # but a line over the given name alone (often a neighbour's steep strike) goes to a person
+    assert reader.classify_row(ROW, [(52.5, 23.5, 64, 23.5)], False).state == reader.UNSURE
+
+
+def test_a_struck_name_with_other_ink_in_its_row_is_struck_and_the_ink_flagged():
+    first = reader.classify_row(ROW, [(22, 23.5, 66, 23.5)], True)
+    assert first.state == reader.STRUCK and first.mark and first.reason
+    assert reader.combine(first, lines.LineReading(1, lines.KEPT)).state == reader.UNSURE
+    assert reader.classify_row(ROW, [], True).state == reader.UNSURE
