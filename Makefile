@@ -61,8 +61,11 @@ test-pg: deps-dev
 fuzz: deps-dev
 	$(BIN)/python scripts/fuzz_api.py
 
+## make bench: every benchmark (bench/results/*.json, run.json: seconds per bench). The camera
+## bench reads OMR_BENCH_BALLOTS ballots (here 200 by default, ~2 min; its full 2,000 take ~20 min:
+## `OMR_BENCH_BALLOTS=2000 make bench` or `python -m bench omr`)
 bench: deps-dev
-	$(BIN)/python -m bench
+	OMR_BENCH_BALLOTS=$${OMR_BENCH_BALLOTS:-200} $(BIN)/python -m bench
 
 i18n: deps
 	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k _l -o translations/messages.pot .

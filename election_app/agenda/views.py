@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..auth.models import User
 from ..auth.permissions import public, require
-from ..congress.services import get_congress
+from ..congress.services import get_congress, list_sessions
 from ..db import db
 from ..delegates.services import attendance
 from ..elections.models import Election
@@ -225,8 +225,13 @@ def _run_sheet_page(cid: int, hands_errors: list | None = None, hands_typed=None
     att = attendance(db.session, congress)
     motion = db.session.get(Motion, current.motion_id) if current and current.motion_id else None
     election = db.session.get(Election, current.election_id) if current and current.election_id else None
+    # The sessions (phiên họp): the run-sheet opens the next one or closes the open one by
+    # posting to the sessions page's own routes (the same door actions), then comes back here.
+    sessions = list_sessions(db.session, cid)
+    upcoming = next((s for s in sessions if s.state == "not_started"), None)
     return render_template("agenda/run.html", congress=congress, items=items, current=current, nxt=nxt,
                            att=att, motion=motion, election=_run_election(election, att),
+                           sessions=sessions, upcoming=upcoming,
                            hands=HandsForm(formdata=None), form=ActionForm(), hands_errors=hands_errors or [],
                            hands_typed=hands_typed or {}, **_labels())
 

@@ -160,7 +160,7 @@ def api_vote_status(token: str):
 @bp.post("/vote/<token>/elections/<int:eid>")
 @public("delegate voting: the token in the URL is the credential")
 def api_cast(token: str, eid: int):
-    voter = voter_for_request(token)
+    voter = voter_for_request(token, election_id=eid)
     ballot = parse(CastBallot, json_body())
     code = cast_in_unit(lambda: services.cast_ballot(db.session, voter=voter, election_id=eid,
                                                      kept=ballot.kept, token=token, against=ballot.against))

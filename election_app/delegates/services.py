@@ -7,10 +7,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, true, update
 from sqlalchemy.orm import Session, object_session
 
-from ..congress.models import Congress
+from ..congress.models import Congress, CongressSession
 from ..congress.services import open_session_of
 from ..db import utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -31,11 +31,12 @@ def is_citizen(nationality: str | None) -> bool:
     return key in {duplicate_key(w).replace(" ", "") for w in (CITIZEN, "Viet Nam", "VN", "Vietnam")}
 
 
-def _summoned_clause(congress_id: int):
+def _summoned_clause(congress_id: int | None):
     """RULES §1: everyone on the roll but guests, alternates not promoted, rejected
-    credentials, and official delegates replaced by an alternate."""
+    credentials, and official delegates replaced by an alternate (of one congress, or of
+    any when ``congress_id`` is None: the caller restricts and groups)."""
     return (
-        (Delegate.congress_id == congress_id)
+        ((Delegate.congress_id == congress_id) if congress_id is not None else true())
         & (Delegate.category != "guest")
         & ((Delegate.category != "alternate") | (Delegate.promoted_at.is_not(None)))
         & (Delegate.credential_status != "rejected")
@@ -553,6 +554,22 @@ def attendance(session: Session, congress: Congress) -> dict:
     summoned, present = session.execute(
         select(func.count(Delegate.id),
                func.count(Delegate.checked_in_at)).where(summoned_clause)).one()
+    return _attendance_figures(congress, int(summoned), int(present), open_session_of(session, congress.id))
+
+
+def attendance_of_many(session: Session, congresses: list[Congress]) -> dict[int, dict]:
+    """``attendance`` of many congresses in two queries (the district dashboard): the counts
+    grouped by congress and the open sessions."""
+    ids = [c.id for c in congresses] or [-1]
+    counts = {cid: (int(s), int(p)) for cid, s, p in session.execute(
+        select(Delegate.congress_id, func.count(Delegate.id), func.count(Delegate.checked_in_at))
+        .where(_summoned_clause(None), Delegate.congress_id.in_(ids)).group_by(Delegate.congress_id))}
+    current = {cs.congress_id: cs for cs in session.scalars(
+        select(CongressSession).where(CongressSession.congress_id.in_(ids), CongressSession.state == "open"))}
+    return {c.id: _attendance_figures(c, *counts.get(c.id, (0, 0)), current.get(c.id)) for c in congresses}
+
+
+def _attendance_figures(congress: Congress, summoned: int, present: int, current) -> dict:
     preset = get_preset(congress.preset_code)
     out = {
         "summoned": int(summoned),
@@ -564,7 +581,6 @@ def attendance(session: Session, congress: Congress) -> dict:
     }
     # The open session (phiên họp) whose quorum this is; absent when none is open, so a
     # congress without sessions answers exactly as before.
-    current = open_session_of(session, congress.id)
     if current is not None:
         out["session"] = {"id": current.id, "name": current.name}
     return out

@@ -20,7 +20,7 @@ import segno
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..congress.models import KIND_LABELS, Congress
+from ..congress.models import KIND_LABELS, Congress, CongressSession
 from ..congress.services import officials
 from ..delegates.models import CATEGORY_LABELS, Delegate
 from ..delegates.qr import checkin_payload
@@ -675,11 +675,19 @@ def minutes_sessions(session: Session, congress: Congress) -> list[dict]:
     return rows
 
 
-def motion_text(m: Motion) -> dict:
-    """A show-of-hands result with counts and % of those present at the vote."""
+def session_name(session: Session, session_id: int | None) -> str:
+    """The name of the session a vote was taken in ("" for a congress without sessions)."""
+    row = session.get(CongressSession, session_id) if session_id is not None else None
+    return row.name if row is not None else ""
+
+
+def motion_text(m: Motion, session: Session | None = None) -> dict:
+    """A show-of-hands result with counts and % of those present at the vote, and the
+    session it was taken in (given a DB session, where the congress has sessions)."""
     recorded = m.recorded_at is not None
     present = m.present_at_vote or 0
-    out = {"id": m.id, "title": m.title, "kind": m.kind, "recorded": recorded, "passed": bool(m.passed)}
+    out = {"id": m.id, "title": m.title, "kind": m.kind, "recorded": recorded, "passed": bool(m.passed),
+           "session": session_name(session, m.congress_session_id) if session is not None and recorded else ""}
     if recorded:
         out.update({
             "present": fmt_int(present),
@@ -711,6 +719,7 @@ def election_summary(session: Session, election: Election) -> dict:
         tied = [c.full_name for rc, c in ranked if rc.is_tied]
         elected_all.extend(elected)
         rounds.append({"number": r.number, "seats": fmt_int(r.seats), "returned": fmt_int(returned),
+                       "session": session_name(session, r.congress_session_id),
                        "issued": fmt_int(r.issued), "valid": fmt_int(r.valid), "invalid": fmt_int(r.invalid),
                        "elected": elected, "tied": tied, "outcome": r.outcome,
                        "seats_left": r.seats - len(elected)})
@@ -718,6 +727,7 @@ def election_summary(session: Session, election: Election) -> dict:
             "body_label": election.body_label, "what": election_what(election),
             "what_upper": _ballot_title(election)[1],
             "seats": election.seats, "seats_text": fmt_int(election.seats),
+            "yes_no": election.is_yes_no,
             "rounds": rounds, "elected": elected_all, "elected_count": fmt_int(len(elected_all)),
             "elected_rounds": [r for r in rounds if r["elected"]],
             "multi_round": sum(1 for r in rounds if r["elected"]) > 1,
@@ -889,7 +899,7 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
                 entry["part"] = PART_TITLES[part]
             for kind, obj in placed[item.id]:
                 if kind == "motion":
-                    told_motion = motion_text(obj)
+                    told_motion = motion_text(obj, session)
                     if obj.id == item.motion_id:
                         told_motion["title"] = ""  # the item's own vote: its title is the item's
                     entry["contents"].append({"kind": "motion", "motion": told_motion})
@@ -920,7 +930,7 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
         number = 0
         for kind, obj, *_ in ordered:
             if kind == "motion":
-                told_motion = {**motion_text(obj), "title": ""}  # the section's title says it
+                told_motion = {**motion_text(obj, session), "title": ""}  # the section's title says it
                 content, title = {"kind": "motion", "motion": told_motion}, obj.title
             else:
                 e = obj[0]

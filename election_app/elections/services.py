@@ -28,10 +28,10 @@ import random
 import secrets
 import time
 from collections.abc import Iterable
-from typing import Literal
+from typing import Literal, NamedTuple
 from decimal import Decimal
 
-from sqlalchemy import bindparam, delete, event, func, select, text, update
+from sqlalchemy import Integer, String, bindparam, delete, event, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -637,10 +637,46 @@ _ADD_SEALED = SealedBallot.__table__.insert()
 _ADD_PARTICIPATION: dict[str, object] = {}
 
 
-def ballot_target(session: Session, *, election_id: int):
+class BallotTarget(NamedTuple):
+    """What a ballot is cast into: the election's congress and type, its current round."""
+    congress_id: int
+    is_yes_no: bool
+    round_id: int | None       # None before round 1
+    number: int | None
+    seats: int | None
+    status: str | None
+    box_public_key: str | None
+
+
+def ballot_target(session: Session, *, election_id: int) -> BallotTarget | None:
     """The election's congress and its current round, in one row (round columns None before
     round 1), or None when there is no such election."""
-    return session.connection().execute(_TARGET, {"eid": election_id}).first()
+    row = session.connection().execute(_TARGET, {"eid": election_id}).first()
+    return None if row is None else BallotTarget(*row)
+
+
+_LATEST = (select(Round.id).where(Round.election_id == bindparam("eid")).order_by(Round.number.desc()).limit(1)
+           .scalar_subquery())
+
+
+def with_ballot_target(stmt):
+    """``stmt`` (a one-row query) with ``ballot_target`` of election ``:eid`` as more columns
+    (outer joined, so the row stays when there is no such election): the ballot's token
+    lookup reads it in the same query (issue 17 §1). ``ballot_target_of`` reads them back."""
+    return (stmt.add_columns(Election.congress_id.label("t_congress_id"),
+                             (Election.ballot_type == "yes_no").label("t_is_yes_no"),
+                             Round.id.label("t_round_id"), Round.number.label("t_number"),
+                             Round.seats.label("t_seats"), Round.status.label("t_status"),
+                             Round.box_public_key.label("t_box_public_key"))
+            .outerjoin(Election, Election.id == bindparam("eid"))
+            .outerjoin(Round, Round.id == _LATEST))
+
+
+def ballot_target_of(row) -> BallotTarget | None:
+    if row.t_congress_id is None:
+        return None
+    return BallotTarget(row.t_congress_id, bool(row.t_is_yes_no), row.t_round_id, row.t_number, row.t_seats,
+                        row.t_status, row.t_box_public_key)
 
 
 def lock_round_state(session: Session, *, round_id: int, exclusive: bool = False):
@@ -666,6 +702,33 @@ def add_participation(session: Session, *, round_id: int, delegate_id: int, meth
     # RETURNING, not rowcount: psycopg reports no row count for this statement on PostgreSQL
     # (every phone ballot was answered "already voted" there).
     return conn.execute(stmt, {"r": round_id, "d": delegate_id, "m": method}).first() is not None
+
+
+_ADD_IF_OPEN: dict[str, object] = {}
+
+
+def add_participation_if_open(session: Session, *, round_id: int, delegate_id: int, method: str,
+                              box_public_key: str) -> bool:
+    """``add_participation`` in one statement with the round's lock (``lock_round_state``):
+    the row is written only while the round is open with this box and has no bare paper
+    count (PostgreSQL: the round row FOR SHARE, as ``lock_round`` takes it; SQLite: the write
+    lock first). False when nothing was written; the caller reads why."""
+    _take_write_lock(session)
+    conn = session.connection()
+    stmt = _ADD_IF_OPEN.get(conn.dialect.name)
+    if stmt is None:
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        source = (select(bindparam("r", type_=Integer), bindparam("d", type_=Integer), bindparam("m", type_=String))
+                  .where(Round.id == bindparam("r", type_=Integer), Round.status == "open",
+                         Round.box_public_key == bindparam("pk"), func.coalesce(Round.paper_issued_count, 0) == 0)
+                  .with_for_update(read=True))
+        stmt = _ADD_IF_OPEN[conn.dialect.name] = (
+            insert(RoundParticipation).from_select(["round_id", "delegate_id", "method"], source)
+            .on_conflict_do_nothing().returning(RoundParticipation.round_id))
+    return conn.execute(stmt, {"r": round_id, "d": delegate_id, "m": method, "pk": box_public_key}).first() is not None
 
 
 def add_sealed_ballot(session: Session, *, round_id: int, ciphertext: bytes) -> None:

@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 
 from ..congress.models import Congress
 from ..db import utcnow
-from ..delegates.services import attendance
-from ..elections.models import Candidate, Election, Round
-from ..elections.services import elected_so_far, election_status
+from ..delegates.services import attendance_of_many
+from ..elections.models import Candidate, Election, Round, RoundCandidate
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..rules import normalize_text
 from .models import (LEVEL_LABELS, CongressOrganization, Dossier, Organization, UserOrganization)
@@ -181,22 +180,58 @@ def congress_status(session: Session, congress: Congress, elections: list[dict],
 
 
 def congress_summary(session: Session, congress: Congress) -> dict:
-    """What the district dashboard shows of one congress: read-only, cheap (a few queries)."""
-    att = attendance(session, congress)
-    elections = []
-    for e in session.scalars(select(Election).where(Election.congress_id == congress.id)
-                             .order_by(Election.position, Election.id)):
-        status = election_status(session, e)
-        elected = elected_so_far(session, e)
-        names = dict(session.execute(select(Candidate.id, Candidate.full_name)
-                                     .where(Candidate.id.in_(elected))).all()) if elected else {}
-        rounds = session.scalar(select(func.count(Round.id)).where(Round.election_id == e.id)) or 0
-        elections.append({"id": e.id, "title": e.title, "seats": e.seats, "status": status,
-                          "elected": [names.get(c, "") for c in elected], "rounds": int(rounds)})
-    dossier = latest_dossier(session, congress.id)
-    code = congress_status(session, congress, elections, att["present"], dossier)
-    return {"congress": congress, "attendance": att, "elections": elections, "dossier": dossier,
-            "status": code, "status_label": CONGRESS_STATUS[code]}
+    """What the district dashboard shows of one congress: read-only."""
+    return congress_summaries(session, [congress])[0]
+
+
+def congress_summaries(session: Session, congresses: list[Congress]) -> list[dict]:
+    """``congress_summary`` of many congresses in a fixed number of queries (seven, however
+    many congresses: the dashboard of a province lists hundreds), each restricted to these
+    congresses: attendance, elections, their rounds, the elected, their names, the dossiers."""
+    ids = [c.id for c in congresses] or [-1]
+    att = attendance_of_many(session, congresses)
+    elections = list(session.scalars(select(Election).where(Election.congress_id.in_(ids))
+                                     .order_by(Election.congress_id, Election.position, Election.id)))
+    eids = [e.id for e in elections] or [-1]
+    rounds: dict[int, list[Round]] = {}
+    for r in session.scalars(select(Round).where(Round.election_id.in_(eids)).order_by(Round.number)):
+        rounds.setdefault(r.election_id, []).append(r)
+    elected: dict[int, list[tuple]] = {}
+    for eid, cid, votes, number in session.execute(
+            select(Round.election_id, RoundCandidate.candidate_id, RoundCandidate.votes, Round.number)
+            .join(Round, Round.id == RoundCandidate.round_id)
+            .where(Round.election_id.in_(eids), Round.status == "closed", RoundCandidate.is_elected.is_(True))):
+        elected.setdefault(eid, []).append((number, -(votes or 0), cid))
+    names = dict(session.execute(select(Candidate.id, Candidate.full_name).where(
+        Candidate.id.in_({cid for rows in elected.values() for _, _, cid in rows} or {-1}))).all())
+    dossiers: dict[int, Dossier] = {}
+    for d in session.scalars(select(Dossier).where(Dossier.congress_id.in_(ids))
+                             .order_by(Dossier.sent_at.desc(), Dossier.id.desc())):
+        dossiers.setdefault(d.congress_id, d)
+    by_congress: dict[int, list[dict]] = {}
+    for e in elections:
+        chosen = [cid for _, _, cid in sorted(elected.get(e.id, []))]       # round by round, in vote order
+        current = rounds.get(e.id, [])[-1] if rounds.get(e.id) else None
+        by_congress.setdefault(e.congress_id, []).append({
+            "id": e.id, "title": e.title, "seats": e.seats, "status": _election_status(current, e.seats - len(chosen)),
+            "elected": [names.get(c, "") for c in chosen], "rounds": len(rounds.get(e.id, []))})
+    out = []
+    for congress in congresses:
+        items = by_congress.get(congress.id, [])
+        dossier = dossiers.get(congress.id)
+        code = congress_status(session, congress, items, att[congress.id]["present"], dossier)
+        out.append({"congress": congress, "attendance": att[congress.id], "elections": items, "dossier": dossier,
+                    "status": code, "status_label": CONGRESS_STATUS[code]})
+    return out
+
+
+def _election_status(current: Round | None, seats_left: int) -> str:
+    """``elections.services.election_status`` from what the dashboard has already read."""
+    if current is None or current.status == "draft":
+        return "draft"
+    if current.status == "open":
+        return "open"
+    return "complete" if seats_left <= 0 else "closed"
 
 
 def dashboard(session: Session, user, root_id: int | None = None) -> dict:
@@ -216,8 +251,7 @@ def dashboard(session: Session, user, root_id: int | None = None) -> dict:
     by_id = {o.id: o for o in org_rows}
     summaries = []
     counts = {code: 0 for code in CONGRESS_STATUS}
-    for congress, org_id in rows:
-        s = congress_summary(session, congress)
+    for (congress, org_id), s in zip(rows, congress_summaries(session, [c for c, _ in rows])):
         s["organization"] = by_id.get(org_id)
         counts[s["status"]] += 1
         summaries.append(s)

@@ -30,8 +30,13 @@ def index(cid: int):
                            att=attendance(db.session, congress))
 
 
+# Where a button may send the user back to after it (never a URL taken from the form).
+RETURN_TO = {"dashboard": "congress.dashboard", "run": "agenda.run_sheet"}
+
+
 def _back(cid: int):
-    return redirect(url_for("sessions.index", cid=cid))
+    endpoint = RETURN_TO.get(request.form.get("next", ""), "sessions.index")
+    return redirect(url_for(endpoint, cid=cid))
 
 
 def _csrf_ok() -> bool:
@@ -86,8 +91,6 @@ def open_(cid: int, sid: int):
         page_run(actions.open_session, {"congress_id": cid, "session_id": sid},
                  success=lambda r: _("Đã khai mạc «%(name)s»: %(p)s/%(s)s đại biểu có mặt.",
                                      name=r.name, p=r.present_at_open, s=r.summoned_at_open))
-    if request.form.get("next") == "dashboard":
-        return redirect(url_for("congress.dashboard", cid=cid))
     return _back(cid)
 
 

@@ -217,6 +217,9 @@ class Voter:
     person: object | None = None    # a row: id, full_name, category, promoted_at, credential_status, ...
     slip: VotingSlip | None = None
     slip_round: Round | None = None
+    # (election id, elections.BallotTarget or None) read with the token when the request names
+    # the election it casts into (the API's ballot): one query less per ballot
+    target: tuple | None = None
 
     @property
     def congress(self) -> Congress:
@@ -230,7 +233,7 @@ class Voter:
 _PERSON = (Delegate.id, Delegate.congress_id, Delegate.full_name, Delegate.code, Delegate.category,
            Delegate.promoted_at, Delegate.credential_status, Delegate.is_replaced, Delegate.checked_in_at)
 _BY_LINK = select(*_PERSON).where(Delegate.voting_token_hash == bindparam("digest"))
-_GUARDED: dict[int, object] = {}
+_GUARDED: dict[tuple, object] = {}
 
 
 def _check_guard(session: Session, guard) -> None:
@@ -239,14 +242,16 @@ def _check_guard(session: Session, guard) -> None:
 
 
 def resolve_voter(session: Session, *, token: str, kind: str | None = None, secret: str | None = None,
-                  guard=None) -> Voter:
+                  guard=None, election_id: int | None = None) -> Voter:
     """The voter a token stands for. ``kind`` "link" or "slip" restricts the lookup
     (pages ``/v/`` and ``/s/``); None tries both (the API). Raises ``InvalidCredential``
     (403, one message) for anything that is not a current token.
 
     ``guard``: (a SQL truth value, its parameters, the error to raise when it is true), e.g.
     the failed-attempt limit. It is read before any answer, whatever the token: in the same
-    query as a personal link (one query per ballot, not two), else on its own."""
+    query as a personal link (one query per ballot, not two), else on its own. With
+    ``election_id`` (and a guard), the election a ballot is cast into is read in that query
+    too (``Voter.target``)."""
     if guard is not None and not tokens.looks_like_token(token):
         _check_guard(session, guard)
     if not tokens.looks_like_token(token):
@@ -258,15 +263,24 @@ def resolve_voter(session: Session, *, token: str, kind: str | None = None, secr
         if guard is None:
             row = conn.execute(_BY_LINK, {"digest": digest}).first()
         else:
-            stmt = _GUARDED.get(id(guard[0]))
+            with_target = election_id is not None
+            stmt = _GUARDED.get((id(guard[0]), with_target))
             if stmt is None:
-                stmt = _GUARDED[id(guard[0])] = (
-                    select(*_PERSON, guard[0].label("limited"))
-                    .select_from(select(literal(1).label("one")).subquery())
-                    .outerjoin(Delegate, Delegate.voting_token_hash == bindparam("digest")))
-            row = conn.execute(stmt, {"digest": digest, **guard[1]}).first()
+                stmt = (select(*_PERSON, guard[0].label("limited"))
+                        .select_from(select(literal(1).label("one")).subquery())
+                        .outerjoin(Delegate, Delegate.voting_token_hash == bindparam("digest")))
+                if with_target:
+                    stmt = elections.with_ballot_target(stmt)
+                _GUARDED[(id(guard[0]), with_target)] = stmt
+            params = {"digest": digest, **guard[1]}
+            if with_target:
+                params["eid"] = election_id
+            row = conn.execute(stmt, params).first()
             if row.limited:
                 raise guard[2]
+            if row.id is not None and with_target:
+                return Voter(kind="link", congress_id=row.congress_id, session=session, person=row,
+                             target=(election_id, elections.ballot_target_of(row)))
             row = None if row.id is None else row
         if row is not None:
             return Voter(kind="link", congress_id=row.congress_id, session=session, person=row)
@@ -470,7 +484,10 @@ def cast_ballot(session: Session, *, voter: Voter, election_id: int, kept, token
     paper count) and the rows are written. The answers and their order are those of a check
     made wholly under the lock: round not open, already voted, not eligible, bare count, then
     a bad ballot."""
-    target = elections.ballot_target(session, election_id=election_id)
+    if voter.target is not None and voter.target[0] == election_id:
+        target = voter.target[1]            # read with the token, before any lock (as below)
+    else:
+        target = elections.ballot_target(session, election_id=election_id)
     if target is None or target.congress_id != voter.congress_id:
         raise NotFound("Không tìm thấy cuộc bầu cử.")
     if target.round_id is None:
@@ -512,10 +529,11 @@ def cast_ballot(session: Session, *, voter: Voter, election_id: int, kept, token
             sealed = box.seal(public_key, kept=kept_ids, receipt=code, against=against_ids,
                               size=box.padded_size(len(candidate_ids), target.is_yes_no))
 
-    state = elections.lock_round_state(session, round_id=rid, exclusive=voter.kind == "slip")
-    if state.status != "open" or state.box_public_key != public_key:
-        raise Conflict(f"Lần bầu thứ {target.number} hiện không mở để bỏ phiếu.", code="round_not_open")
+    not_open = Conflict(f"Lần bầu thứ {target.number} hiện không mở để bỏ phiếu.", code="round_not_open")
     if voter.kind == "slip":
+        state = elections.lock_round_state(session, round_id=rid, exclusive=True)
+        if state.status != "open" or state.box_public_key != public_key:
+            raise not_open
         if voter.slip.round_id != rid:
             if voter.slip_round.election_id == election_id:
                 raise Conflict("Phiếu QR này dùng cho một lần bầu khác, hiện không mở.", code="round_not_open")
@@ -523,17 +541,28 @@ def cast_ballot(session: Session, *, voter: Voter, election_id: int, kept, token
         if voter.slip.is_used:
             raise Conflict("Phiếu QR này đã được sử dụng.", code="already_voted")
     else:
-        # The primary key is the rule (one delegate, one ballot per round): a row already
-        # there, paper or phone, means already voted; its method says which words to answer.
+        # One statement under the round's lock: the strike-off, written only while the round
+        # is open with this box and no bare paper count. The primary key is the rule (one
+        # delegate, one ballot per round). When nothing was written, the reason is read in
+        # the order of the answers: round not open, already voted (its method says which
+        # words), then not eligible or a bare count (below).
         delegate = voter.person
-        if not elections.add_participation(session, round_id=rid, delegate_id=delegate.id, method="electronic"):
+        state = None
+        if not elections.add_participation_if_open(session, round_id=rid, delegate_id=delegate.id,
+                                                   method="electronic", box_public_key=public_key):
+            state = elections.lock_round_state(session, round_id=rid)
+            if state.status != "open" or state.box_public_key != public_key:
+                raise not_open
             method = participation_method(session, round_id=rid, delegate_id=delegate.id)
-            raise Conflict(already_message(method or "electronic"), code="already_voted")
+            if method is not None:
+                raise Conflict(already_message(method), code="already_voted")
         reason = elections.voter_may_receive_ballot(delegate)
         if reason:
             raise Forbidden(reason, code="not_eligible")
+        if state is not None and not state.paper_issued_count:   # cannot be: written unless one of these
+            raise not_open
 
-    if state.paper_issued_count:
+    if state is not None and state.paper_issued_count:
         raise Conflict("Ban bầu cử đã ghi số phiếu giấy phát ra theo cách đếm tổng (không gạch tên) trong lần "
                        "bầu này, nên không nhận phiếu điện tử (Điều 4.5: mỗi đại biểu một phiếu). Đề nghị "
                        "đồng chí bỏ phiếu giấy.", code="bare_count_recorded")

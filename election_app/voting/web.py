@@ -25,18 +25,19 @@ def _fail_keys() -> list[tuple[str, str]]:
                                  address_limit="VOTE_FAIL_LIMIT_ADDRESS")
 
 
-def voter_for_request(token: str, kind: str | None = None) -> services.Voter:
+def voter_for_request(token: str, kind: str | None = None, election_id: int | None = None) -> services.Voter:
     """Resolve a token from a request, with the per-client limit on failed attempts:
     429 once the client has too many failures in the window (whatever the token: read in
     the token's own lookup query, before any answer),
     403 ``InvalidCredential`` (one message for unknown and replaced tokens) otherwise.
-    A failure is counted in a unit of work of its own, before the error answer."""
+    A failure is counted in a unit of work of its own, before the error answer. A ballot's
+    ``election_id`` is read with the token (``Voter.target``)."""
     cfg = current_app.config
     window = int(cfg.get("VOTE_FAIL_WINDOW", 300))
     expr, params = ratelimit.over_limit([(key, int(cfg.get(limit_name))) for key, limit_name in _fail_keys()],
                                         window_seconds=window)
     try:
-        return services.resolve_voter(db.session, token=token, kind=kind,
+        return services.resolve_voter(db.session, token=token, kind=kind, election_id=election_id,
                                       guard=(expr, params, TooManyRequests(VOTE_LIMITED_MESSAGE)))
     except services.InvalidCredential:
         db.session.rollback()

@@ -152,7 +152,7 @@ def test_full_round_two_teams_phone_votes_close_and_result(app, api, client, ses
     assert "số phiếu đồng ý đạt quá" in flat
 
 
-def test_chair_confidence_vote_one_name(api, client, session, congress, roll):
+def test_chair_confidence_vote_one_name(api, client, session, congress, roll, tmp_path):
     for d in roll:
         check_in(session, delegate=d)
     session.commit()
@@ -172,6 +172,16 @@ def test_chair_confidence_vote_one_name(api, client, session, congress, roll):
     assert result["returned"] == 5
     assert result["candidates"][0]["votes"] == 3 and result["candidates"][0]["against"] == 1
     assert result["elected"] == [cid] and result["outcome"] == "complete"     # 3 of 5 returned
+    # the count minutes of the confidence vote: agree, disagree, and the ballots marking neither box
+    minutes = " ".join(_pdf_text(board.get(f"/api/v1/elections/{eid}/documents/count-minutes.pdf"),
+                                 tmp_path, "chair").split())
+    assert "đồng ý 3 phiếu (60,00%); không đồng ý 1 phiếu (20,00%)" in minutes
+    assert "để trống hoặc đánh cả hai ô: 1 phiếu" in minutes
+    assert "được 3/5 phiếu đồng ý (60,00%)" in minutes and "trúng cử" in minutes
+    # the congress minutes name the votes for and against the one elected
+    congress_minutes = " ".join(_pdf_text(api("secretary").get(
+        f"/api/v1/congresses/{congress.id}/documents/minutes.pdf"), tmp_path, "congress").split())
+    assert "Số phiếu đồng ý" in congress_minutes and "không đồng ý 1/5" in congress_minutes
 
 
 def test_a_strike_out_election_refuses_disagree_marks(api, client, session, congress, roll):
