@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from typing import Literal, NamedTuple
 from decimal import Decimal
 
-from sqlalchemy import bindparam, delete, event, func, select, text, update
+from sqlalchemy import Integer, String, bindparam, delete, event, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -702,6 +702,33 @@ def add_participation(session: Session, *, round_id: int, delegate_id: int, meth
     # RETURNING, not rowcount: psycopg reports no row count for this statement on PostgreSQL
     # (every phone ballot was answered "already voted" there).
     return conn.execute(stmt, {"r": round_id, "d": delegate_id, "m": method}).first() is not None
+
+
+_ADD_IF_OPEN: dict[str, object] = {}
+
+
+def add_participation_if_open(session: Session, *, round_id: int, delegate_id: int, method: str,
+                              box_public_key: str) -> bool:
+    """``add_participation`` in one statement with the round's lock (``lock_round_state``):
+    the row is written only while the round is open with this box and has no bare paper
+    count (PostgreSQL: the round row FOR SHARE, as ``lock_round`` takes it; SQLite: the write
+    lock first). False when nothing was written; the caller reads why."""
+    _take_write_lock(session)
+    conn = session.connection()
+    stmt = _ADD_IF_OPEN.get(conn.dialect.name)
+    if stmt is None:
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        source = (select(bindparam("r", type_=Integer), bindparam("d", type_=Integer), bindparam("m", type_=String))
+                  .where(Round.id == bindparam("r", type_=Integer), Round.status == "open",
+                         Round.box_public_key == bindparam("pk"), func.coalesce(Round.paper_issued_count, 0) == 0)
+                  .with_for_update(read=True))
+        stmt = _ADD_IF_OPEN[conn.dialect.name] = (
+            insert(RoundParticipation).from_select(["round_id", "delegate_id", "method"], source)
+            .on_conflict_do_nothing().returning(RoundParticipation.round_id))
+    return conn.execute(stmt, {"r": round_id, "d": delegate_id, "m": method, "pk": box_public_key}).first() is not None
 
 
 def add_sealed_ballot(session: Session, *, round_id: int, ciphertext: bytes) -> None:

@@ -529,10 +529,11 @@ def cast_ballot(session: Session, *, voter: Voter, election_id: int, kept, token
             sealed = box.seal(public_key, kept=kept_ids, receipt=code, against=against_ids,
                               size=box.padded_size(len(candidate_ids), target.is_yes_no))
 
-    state = elections.lock_round_state(session, round_id=rid, exclusive=voter.kind == "slip")
-    if state.status != "open" or state.box_public_key != public_key:
-        raise Conflict(f"Lần bầu thứ {target.number} hiện không mở để bỏ phiếu.", code="round_not_open")
+    not_open = Conflict(f"Lần bầu thứ {target.number} hiện không mở để bỏ phiếu.", code="round_not_open")
     if voter.kind == "slip":
+        state = elections.lock_round_state(session, round_id=rid, exclusive=True)
+        if state.status != "open" or state.box_public_key != public_key:
+            raise not_open
         if voter.slip.round_id != rid:
             if voter.slip_round.election_id == election_id:
                 raise Conflict("Phiếu QR này dùng cho một lần bầu khác, hiện không mở.", code="round_not_open")
@@ -540,17 +541,28 @@ def cast_ballot(session: Session, *, voter: Voter, election_id: int, kept, token
         if voter.slip.is_used:
             raise Conflict("Phiếu QR này đã được sử dụng.", code="already_voted")
     else:
-        # The primary key is the rule (one delegate, one ballot per round): a row already
-        # there, paper or phone, means already voted; its method says which words to answer.
+        # One statement under the round's lock: the strike-off, written only while the round
+        # is open with this box and no bare paper count. The primary key is the rule (one
+        # delegate, one ballot per round). When nothing was written, the reason is read in
+        # the order of the answers: round not open, already voted (its method says which
+        # words), then not eligible or a bare count (below).
         delegate = voter.person
-        if not elections.add_participation(session, round_id=rid, delegate_id=delegate.id, method="electronic"):
+        state = None
+        if not elections.add_participation_if_open(session, round_id=rid, delegate_id=delegate.id,
+                                                   method="electronic", box_public_key=public_key):
+            state = elections.lock_round_state(session, round_id=rid)
+            if state.status != "open" or state.box_public_key != public_key:
+                raise not_open
             method = participation_method(session, round_id=rid, delegate_id=delegate.id)
-            raise Conflict(already_message(method or "electronic"), code="already_voted")
+            if method is not None:
+                raise Conflict(already_message(method), code="already_voted")
         reason = elections.voter_may_receive_ballot(delegate)
         if reason:
             raise Forbidden(reason, code="not_eligible")
+        if state is not None and not state.paper_issued_count:   # cannot be: written unless one of these
+            raise not_open
 
-    if state.paper_issued_count:
+    if state is not None and state.paper_issued_count:
         raise Conflict("Ban bầu cử đã ghi số phiếu giấy phát ra theo cách đếm tổng (không gạch tên) trong lần "
                        "bầu này, nên không nhận phiếu điện tử (Điều 4.5: mỗi đại biểu một phiếu). Đề nghị "
                        "đồng chí bỏ phiếu giấy.", code="bare_count_recorded")

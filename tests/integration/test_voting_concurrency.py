@@ -181,8 +181,8 @@ def test_slips_used_never_exceed_struck_off_processes(app, api, session, congres
     assert _counts(session)["ballots"] == 1
 
 
-@pytest.mark.parametrize("exclusive", [False, True])
-def test_vote_transaction_holds_its_lock(app, session, congress, roll, exclusive):
+@pytest.mark.parametrize("exclusive,strike_off", [(False, False), (False, True), (True, False)])
+def test_vote_transaction_holds_its_lock(app, session, congress, roll, exclusive, strike_off):
     """SQLite: the vote transaction starts with BEGIN IMMEDIATE, so while it is open a
     second writer cannot even begin (no deferred transaction failing on upgrade).
     PostgreSQL: casting holds the round row FOR SHARE, so closing the round (an UPDATE of
@@ -195,7 +195,11 @@ def test_vote_transaction_holds_its_lock(app, session, congress, roll, exclusive
         voting.lock_round(session, round=voting.elections.current_round(session, election))
     else:
         rnd = voting.elections.current_round(session, election)
-        voting.elections.lock_round_state(session, round_id=rnd.id, exclusive=False)  # what a ballot takes
+        if strike_off:   # a phone ballot's strike-off: written with the lock in one statement
+            assert voting.elections.add_participation_if_open(session, round_id=rnd.id, delegate_id=roll[0].id,
+                                                              method="electronic", box_public_key=rnd.box_public_key)
+        else:            # what a slip's ballot and a refused ballot read under the lock
+            voting.elections.lock_round_state(session, round_id=rnd.id, exclusive=False)
     if db.engine.dialect.name == "sqlite":
         import sqlite3
         assert session.connection().connection.dbapi_connection.in_transaction
