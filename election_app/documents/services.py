@@ -711,20 +711,24 @@ def election_summary(session: Session, election: Election) -> dict:
         base = vote_base(session.get(Congress, election.congress_id), r)
         rows = el.round_candidates(session, r)
         ranked = sorted(rows, key=lambda x: (-(x[0].votes or 0), x[0].ballot_number))
-        elected = [{"id": c.id, "full_name": c.full_name, "position": c.position, "unit": c.unit,
+        def told(rc, c) -> dict:
+            return {"id": c.id, "full_name": c.full_name, "position": c.position, "unit": c.unit,
                     "round": r.number, "returned": fmt_int(returned),
                     "votes_text": fmt_fraction(rc.votes or 0, base),
                     "percent_text": fmt_percent(rc.votes or 0, base),
                     # agree/disagree ballots: the votes against beside the votes for
                     "against_text": fmt_fraction(rc.against or 0, base) if election.is_yes_no else None,
                     "against_percent_text": fmt_percent(rc.against or 0, base) if election.is_yes_no else None}
-                   for rc, c in ranked if rc.is_elected]
+        elected = [told(rc, c) for rc, c in ranked if rc.is_elected]
+        # An agree/disagree vote on a name is a verdict on that person: the minutes give the
+        # counts of those not elected too (a confidence vote that fails is still told).
+        not_elected = [told(rc, c) for rc, c in ranked if not rc.is_elected] if election.is_yes_no else []
         tied = [c.full_name for rc, c in ranked if rc.is_tied]
         elected_all.extend(elected)
         rounds.append({"number": r.number, "seats": fmt_int(r.seats), "returned": fmt_int(returned),
                        "session": session_name(session, r.congress_session_id),
                        "issued": fmt_int(r.issued), "valid": fmt_int(r.valid), "invalid": fmt_int(r.invalid),
-                       "elected": elected, "tied": tied, "outcome": r.outcome,
+                       "elected": elected, "not_elected": not_elected, "tied": tied, "outcome": r.outcome,
                        "seats_left": r.seats - len(elected)})
     return {"id": election.id, "title": election.title, "body": election.body,
             "body_label": election.body_label, "what": election_what(election),

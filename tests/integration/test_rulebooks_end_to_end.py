@@ -212,3 +212,25 @@ def test_a_congress_end_to_end_under_the_rulebook(code, api, client, login, sess
     assert f"Chưa đủ {preset.fraction('quorum')} số được triệu tập" in motions
     # the dashboard names the rulebook in force (and links to its page)
     assert f'#rulebook-{code}">{preset.title}</a>' in dashboard
+
+
+def test_a_failed_confidence_vote_is_told_with_its_counts(api, client, session, congress, roll):
+    """A one-name agree/disagree vote that does not pass: the congress minutes still give the
+    votes for and against (before, only the elected were told: "Không có người trúng cử.")."""
+    preset = PRESETS[congress.preset_code]
+    sec, board = api("secretary"), api("board")
+    for d in roll:
+        _ok(sec.post(f"/api/v1/congresses/{congress.id}/delegates/{d.id}/check-in"))
+    eid = _ok(api("organizer").post(f"/api/v1/congresses/{congress.id}/elections", json={
+        "title": "Bầu Chủ tịch", "body": "chair", "seats": 1, "ballot_type": "yes_no",
+        "candidates": [{"delegate_id": roll[0].id}]}), 201)["id"]
+    (a,) = [c["id"] for c in _ok(board.post(f"/api/v1/elections/{eid}/open"))["candidates"]]
+    choices = [([a], []), ([a], []), ([], [a]), ([], [a]), ([], [])]
+    for d, (kept, against) in zip(roll[1:], choices):
+        _ok(client.post(vote_url(link_for(session, d), eid), json={"kept": kept, "against": against}), 201)
+    _ok(board.post(f"/api/v1/elections/{eid}/close"))
+    assert not passes(2, 5, preset)
+    minutes = _text(sec.get(f"/api/v1/congresses/{congress.id}/documents/minutes.pdf"))
+    assert ("Không có người trúng cử. Không trúng cử: Nguyễn Văn An (2/5 phiếu đồng ý, "
+            f"{format_percent_vi(percent(2, 5))}; 2/5 phiếu không đồng ý, {format_percent_vi(percent(2, 5))}).") \
+        in minutes
