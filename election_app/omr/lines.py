@@ -38,7 +38,8 @@ FAINT_MAX = 0.3             # the given name less than this under the line (and 
 MID_BAND_MM = 0.8           # the middle of the letters: the text band less this at top and bottom
 CIRCLE_MID_MAX = 0.12       # a circle leaves the middle of the name (nearly) free of ink
 CIRCLE_REASON = "Tên được khoanh tròn, không gạch: tính là không gạch. Có thể là dấu hiệu riêng: Ban bầu cử xem tờ phiếu."
-CORE_IN_MM = 0.4            # the given name's own letters start this far into its box
+CORE_IN_MM = 0.4
+PARTIAL_OFF_MM = 1.0        # a strike over only part of the name must run through its middle            # the given name's own letters start this far into its box
 
 
 @dataclass
@@ -244,8 +245,12 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
             and fit.whole >= STRUCK_MIN + 0.05 and not firm_low
         # RULES §4.2: only a strike through the họ or tên đệm alone is "not struck"; a line
         # through the given name's own letters (not just the space before it) strikes the name
-        others = max([c for n, c in cover.items() if n != "given"], default=-1.0)
-        given_name = g >= STRUCK_MIN and fit.core >= STRUCK_MIN and "given" not in low and others >= 0.5
+        # ... and on over the part just before it (the tên đệm, or the họ when there is none):
+        # one straight line, not the top of a circle over one end and its bottom over the other
+        before = cover.get("middle", -1.0) if row.middle else cover.get("family", -1.0)
+        given_name = g >= STRUCK_MIN and fit.core >= STRUCK_MIN and "given" not in low and before >= 0.5 \
+            and fit.firm.get("middle" if row.middle else "family", -1.0) != 0.0 \
+            and abs(fit.y_mid / k - (t0 + t1) / 2) <= PARTIAL_OFF_MM
         # every part under the line, but little paper far from the letters over the given name
         # to confirm it (often the paper after the name, where the pen stopped): struck only if
         # the stroke finder sees the strike too (``partial``)

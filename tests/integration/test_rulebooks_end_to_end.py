@@ -169,8 +169,12 @@ def test_a_congress_end_to_end_under_the_rulebook(code, api, client, login, sess
     assert "Đại hội biểu quyết (Phiên trù bị, 8 đại biểu có mặt)" in minutes
     assert "Đại hội biểu quyết (Phiên chính thức, 9 đại biểu có mặt)" in minutes
     assert "Lần bầu thứ 1 (Phiên chính thức, số lượng bầu: 1)" in minutes
-    # the yes/no result with agree and disagree
-    assert f"({agree}/{returned} phiếu đồng ý, {against}/{returned} phiếu không đồng ý" in minutes
+    # the yes/no result with agree and disagree, in the text and in the table of results
+    assert (f"Nguyễn Văn An ({agree}/{returned} phiếu đồng ý, {format_percent_vi(percent(agree, returned))}; "
+            f"{against}/{returned} phiếu không đồng ý, {format_percent_vi(percent(against, returned))})") in minutes
+    assert "Đồng ý Không đồng ý Số phiếu Tỉ lệ Số phiếu Tỉ lệ" in minutes
+    assert (f"{agree}/{returned} {format_percent_vi(percent(agree, returned))} "
+            f"{against}/{returned} {format_percent_vi(percent(against, returned))}") in minutes
     # the appointed body
     for text in (minutes, texts["resolution"], texts["dossier"]):
         assert "Quyết định số 125/QĐ-CĐGD ngày 20/11/2026" in text and "Phạm Văn Hùng" in text

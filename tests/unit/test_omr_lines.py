@@ -133,3 +133,15 @@ def test_a_struck_name_with_other_ink_in_its_row_is_struck_and_the_ink_flagged()
     assert first.state == reader.STRUCK and first.mark and first.reason
     assert reader.combine(first, lines.LineReading(1, lines.KEPT)).state == reader.UNSURE
     assert reader.classify_row(ROW, [], True).state == reader.UNSURE
+
+
+def test_ink_over_the_family_and_given_names_but_not_the_middle_name_is_not_struck():
+    # found on a held-out photo: the top of a circle over one end of the name and its bottom
+    # over the other; a strike is one line through the given name AND the part before it
+    def both(img):
+        _line(24, 23.5, 40.5, 23.5)(img)
+        _line(52.5, 23.5, 64, 23.5)(img)
+    assert _read(both)[0].state == lines.UNSURE
+    # found on a held-out photo too: a line along the bottom of the letters over the middle and
+    # given names (a neighbour's strike) is no strike of this name
+    assert _read(_line(40.5, 25.13, 64, 25.95))[0].state != lines.STRUCK
