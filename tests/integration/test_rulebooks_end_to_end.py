@@ -213,6 +213,17 @@ def test_a_congress_end_to_end_under_the_rulebook(code, api, client, login, sess
     # the dashboard names the rulebook in force (and links to its page)
     assert f'#rulebook-{code}">{preset.title}</a>' in dashboard
 
+    # The presidium closes the formal session from the run-sheet: the congress's closing time
+    # is that session's, and both sessions are told with their closing counts.
+    run = client.get(f"/congresses/{cid}/run").get_data(as_text=True)
+    assert f"Kết thúc «{s2['name']}»" in run
+    resp = client.post(f"/congresses/{cid}/sessions/{s2['id']}/close",
+                       data={"csrf_token": csrf_from(run), "next": "run"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/congresses/{cid}/run")
+    assert _ok(sec.get(sessions))["sessions"][1]["state"] == "closed"
+    minutes = _text(client.get(f"/congresses/{cid}/documents/minutes.pdf"))
+    assert "bế mạc vào lúc …… giờ" not in minutes and "(đang họp)" not in minutes
+
 
 def test_a_failed_confidence_vote_is_told_with_its_counts(api, client, session, congress, roll):
     """A one-name agree/disagree vote that does not pass: the congress minutes still give the
