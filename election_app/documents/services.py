@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..congress.models import KIND_LABELS, Congress, CongressSession
-from ..congress.services import officials
+from ..congress.services import list_sessions, officials
 from ..delegates.models import CATEGORY_LABELS, Delegate
 from ..delegates.qr import checkin_payload
 from ..delegates.report import credentials_summary
@@ -659,13 +659,15 @@ def minutes_sessions(session: Session, congress: Congress) -> list[dict]:
     session and the lines above say it all)."""
     rows = []
     for s in session_attendance(session, congress):
-        when = ""
+        # the day on its own line, the hours unbroken below it: "30/11/2026" / "07 giờ 30 – 11 giờ 00"
+        day, hours = "", ""
         if s["held"]:
-            when = _short_time(s["opened_at"])
+            day, hours = f"{local(s['opened_at']):%d/%m/%Y}", _short_time(s["opened_at"], date=False)
             if s["closed_at"] is not None:
-                when += f" – {_short_time(s['closed_at'], date=False)}"
+                hours += f" – {_short_time(s['closed_at'], date=False)}"
         elif s["starts_at"] is not None:
-            when = f"dự kiến {_short_time(s['starts_at'])}"
+            day, hours = f"dự kiến {local(s['starts_at']):%d/%m/%Y}", _short_time(s["starts_at"], date=False)
+        when = {"day": day, "hours": hours} if day else None
         row = {"name": s["name"], "when": when, "held": s["held"], "open": s["state"] == "open"}
         if s["held"]:
             row.update({"summoned": fmt_int(s["summoned"]), "present": fmt_int(s["present"]),
@@ -709,19 +711,24 @@ def election_summary(session: Session, election: Election) -> dict:
         base = vote_base(session.get(Congress, election.congress_id), r)
         rows = el.round_candidates(session, r)
         ranked = sorted(rows, key=lambda x: (-(x[0].votes or 0), x[0].ballot_number))
-        elected = [{"id": c.id, "full_name": c.full_name, "position": c.position, "unit": c.unit,
+        def told(rc, c) -> dict:
+            return {"id": c.id, "full_name": c.full_name, "position": c.position, "unit": c.unit,
                     "round": r.number, "returned": fmt_int(returned),
                     "votes_text": fmt_fraction(rc.votes or 0, base),
                     "percent_text": fmt_percent(rc.votes or 0, base),
                     # agree/disagree ballots: the votes against beside the votes for
-                    "against_text": fmt_fraction(rc.against or 0, base) if election.is_yes_no else None}
-                   for rc, c in ranked if rc.is_elected]
+                    "against_text": fmt_fraction(rc.against or 0, base) if election.is_yes_no else None,
+                    "against_percent_text": fmt_percent(rc.against or 0, base) if election.is_yes_no else None}
+        elected = [told(rc, c) for rc, c in ranked if rc.is_elected]
+        # An agree/disagree vote on a name is a verdict on that person: the minutes give the
+        # counts of those not elected too (a confidence vote that fails is still told).
+        not_elected = [told(rc, c) for rc, c in ranked if not rc.is_elected] if election.is_yes_no else []
         tied = [c.full_name for rc, c in ranked if rc.is_tied]
         elected_all.extend(elected)
         rounds.append({"number": r.number, "seats": fmt_int(r.seats), "returned": fmt_int(returned),
                        "session": session_name(session, r.congress_session_id),
                        "issued": fmt_int(r.issued), "valid": fmt_int(r.valid), "invalid": fmt_int(r.invalid),
-                       "elected": elected, "tied": tied, "outcome": r.outcome,
+                       "elected": elected, "not_elected": not_elected, "tied": tied, "outcome": r.outcome,
                        "seats_left": r.seats - len(elected)})
     return {"id": election.id, "title": election.title, "body": election.body,
             "body_label": election.body_label, "what": election_what(election),
@@ -944,8 +951,14 @@ def congress_minutes_data(session: Session, *, congress: Congress) -> dict:
             number += 1
             sections.append({"number": number, "title": title, "presenter": "", "notes": [],
                              "part": None, "contents": [content]})
-    started = [i.started_at for i in items if i.started_at]
-    ended = [i.ended_at for i in items if i.ended_at]
+    started = [_aware_utc(i.started_at) for i in items if i.started_at]
+    ended = [_aware_utc(i.ended_at) for i in items if i.ended_at]
+    # With sessions (phiên họp), the congress opens when its first session opens and closes
+    # when its last one closes (the programme's items may not have been stepped through).
+    held = list_sessions(session, congress.id)
+    started += [_aware_utc(s.opened_at) for s in held if s.opened_at]
+    if held and all(s.state == "closed" for s in held):
+        ended += [_aware_utc(s.closed_at) for s in held if s.closed_at]
     creds = credentials_summary(session, congress)
     missing = [r for r in ("presidium", "secretariat") if not officials(session, congress.id, r)]
     return {

@@ -48,10 +48,12 @@ def axe_violations(page) -> list[dict]:
     }""")
 
 
-def _setup(live_server, *, present: int = 8, second_round: bool = True, rounds: bool = True) -> dict:
+def _setup(live_server, *, present: int = 8, second_round: bool = True, rounds: bool = True,
+           sessions: bool = False) -> dict:
     """A congress of 16, `present` checked in, the standard agenda, the BCH round open with 6
     ballots handed out and (optionally) the round for delegates to the upper congress opened
-    after it with 3; the current item is the BCH vote."""
+    after it with 3; the current item is the BCH vote. With ``sessions``: two sessions, the
+    first open (the run-sheet and the dashboard show their session bar)."""
     from election_app.congress.models import Congress
     from election_app.congress.services import create_congress
     from election_app.delegates.services import add_delegates, check_in, decide_credentials
@@ -88,6 +90,11 @@ def _setup(live_server, *, present: int = 8, second_round: bool = True, rounds: 
         if upper is not None and rounds:
             elections.open_round(s, election=upper)   # opened last: the "most recent" round
             elections.issue_paper(s, election=upper, delegate_ids=[d.id for d in people[5:8]])
+        if sessions:
+            from election_app.sessions.services import add_session, open_session
+            first = add_session(s, congress=congress, name="Phiên trù bị")
+            add_session(s, congress=congress, name="Phiên chính thức")
+            open_session(s, row=first)
         vote_item = next(i for i in services.list_items(s, congress.id) if i.code == "bch_vote")
         services.set_current_item(s, congress=s.get(Congress, congress.id), item=vote_item)
         token = display.issue_display_token(s, congress=congress, secret=live_server.app.config["SECRET_KEY"])
@@ -111,7 +118,7 @@ def _present_codes(live_server, cid: int) -> set[str]:
 # --- axe-core on every busy page, at three sizes --------------------------------------------
 
 def test_axe_finds_no_violation_on_the_busy_pages(browser, live_server, staff):
-    data = _setup(live_server)
+    data = _setup(live_server, sessions=True)
     user, pw = staff("admin")
     cid = data["cid"]
     pages = {

@@ -181,7 +181,8 @@ def test_chair_confidence_vote_one_name(api, client, session, congress, roll, tm
     # the congress minutes name the votes for and against the one elected
     congress_minutes = " ".join(_pdf_text(api("secretary").get(
         f"/api/v1/congresses/{congress.id}/documents/minutes.pdf"), tmp_path, "congress").split())
-    assert "Số phiếu đồng ý" in congress_minutes and "không đồng ý 1/5" in congress_minutes
+    assert "Đồng ý Không đồng ý Số phiếu Tỉ lệ Số phiếu Tỉ lệ" in congress_minutes   # a column each
+    assert "3/5 60,00% 1/5 20,00%" in congress_minutes
 
 
 def test_a_strike_out_election_refuses_disagree_marks(api, client, session, congress, roll):

@@ -169,8 +169,12 @@ def test_a_congress_end_to_end_under_the_rulebook(code, api, client, login, sess
     assert "Đại hội biểu quyết (Phiên trù bị, 8 đại biểu có mặt)" in minutes
     assert "Đại hội biểu quyết (Phiên chính thức, 9 đại biểu có mặt)" in minutes
     assert "Lần bầu thứ 1 (Phiên chính thức, số lượng bầu: 1)" in minutes
-    # the yes/no result with agree and disagree
-    assert f"({agree}/{returned} phiếu đồng ý, {against}/{returned} phiếu không đồng ý" in minutes
+    # the yes/no result with agree and disagree, in the text and in the table of results
+    assert (f"Nguyễn Văn An ({agree}/{returned} phiếu đồng ý, {format_percent_vi(percent(agree, returned))}; "
+            f"{against}/{returned} phiếu không đồng ý, {format_percent_vi(percent(against, returned))})") in minutes
+    assert "Đồng ý Không đồng ý Số phiếu Tỉ lệ Số phiếu Tỉ lệ" in minutes
+    assert (f"{agree}/{returned} {format_percent_vi(percent(agree, returned))} "
+            f"{against}/{returned} {format_percent_vi(percent(against, returned))}") in minutes
     # the appointed body
     for text in (minutes, texts["resolution"], texts["dossier"]):
         assert "Quyết định số 125/QĐ-CĐGD ngày 20/11/2026" in text and "Phạm Văn Hùng" in text
@@ -208,3 +212,36 @@ def test_a_congress_end_to_end_under_the_rulebook(code, api, client, login, sess
     assert f"Chưa đủ {preset.fraction('quorum')} số được triệu tập" in motions
     # the dashboard names the rulebook in force (and links to its page)
     assert f'#rulebook-{code}">{preset.title}</a>' in dashboard
+
+    # The presidium closes the formal session from the run-sheet: the congress's closing time
+    # is that session's, and both sessions are told with their closing counts.
+    run = client.get(f"/congresses/{cid}/run").get_data(as_text=True)
+    assert f"Kết thúc «{s2['name']}»" in run
+    resp = client.post(f"/congresses/{cid}/sessions/{s2['id']}/close",
+                       data={"csrf_token": csrf_from(run), "next": "run"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/congresses/{cid}/run")
+    assert _ok(sec.get(sessions))["sessions"][1]["state"] == "closed"
+    minutes = _text(client.get(f"/congresses/{cid}/documents/minutes.pdf"))
+    assert "bế mạc vào lúc …… giờ" not in minutes and "(đang họp)" not in minutes
+
+
+def test_a_failed_confidence_vote_is_told_with_its_counts(api, client, session, congress, roll):
+    """A one-name agree/disagree vote that does not pass: the congress minutes still give the
+    votes for and against (before, only the elected were told: "Không có người trúng cử.")."""
+    preset = PRESETS[congress.preset_code]
+    sec, board = api("secretary"), api("board")
+    for d in roll:
+        _ok(sec.post(f"/api/v1/congresses/{congress.id}/delegates/{d.id}/check-in"))
+    eid = _ok(api("organizer").post(f"/api/v1/congresses/{congress.id}/elections", json={
+        "title": "Bầu Chủ tịch", "body": "chair", "seats": 1, "ballot_type": "yes_no",
+        "candidates": [{"delegate_id": roll[0].id}]}), 201)["id"]
+    (a,) = [c["id"] for c in _ok(board.post(f"/api/v1/elections/{eid}/open"))["candidates"]]
+    choices = [([a], []), ([a], []), ([], [a]), ([], [a]), ([], [])]
+    for d, (kept, against) in zip(roll[1:], choices):
+        _ok(client.post(vote_url(link_for(session, d), eid), json={"kept": kept, "against": against}), 201)
+    _ok(board.post(f"/api/v1/elections/{eid}/close"))
+    assert not passes(2, 5, preset)
+    minutes = _text(sec.get(f"/api/v1/congresses/{congress.id}/documents/minutes.pdf"))
+    assert ("Không có người trúng cử. Không trúng cử: Nguyễn Văn An (2/5 phiếu đồng ý, "
+            f"{format_percent_vi(percent(2, 5))}; 2/5 phiếu không đồng ý, {format_percent_vi(percent(2, 5))}).") \
+        in minutes

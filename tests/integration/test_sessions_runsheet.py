@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from election_app.audit.models import AuditEntry
 from election_app.auth.permissions import ALL_STAFF, PERMISSIONS
+from election_app.congress.models import CongressSession
+from election_app.documents.services import local
 from election_app.sessions.services import add_session, list_sessions
 from tests.conftest import csrf_from
 
@@ -105,10 +107,17 @@ def test_minutes_name_the_session_of_each_vote(api, session, congress, roll, tmp
     assert board.post(f"/api/v1/elections/{eid}/paper-ballots",
                       json={"issued": 9, "ballots": [{"kept": [ids[0]]}] * 9}).status_code == 201
     assert board.post(f"/api/v1/elections/{eid}/close").status_code == 200
-
-    pdf = sec.get(f"/api/v1/congresses/{cid}/documents/minutes.pdf")
-    assert pdf.status_code == 200
-    text = _pdf_text(pdf.data, tmp_path)
+    text = _pdf_text(sec.get(f"/api/v1/congresses/{cid}/documents/minutes.pdf").data, tmp_path)
+    # the congress opened with its first session; it has not closed while a session is open
+    session.expire_all()
+    opened = local(session.get(CongressSession, first.id).opened_at)
+    assert f"Đại hội khai mạc vào lúc {opened.hour:02d} giờ {opened.minute:02d} phút" in text
+    assert "Đại hội bế mạc vào lúc …… giờ …… phút" in text
+    sec.post(f"{sessions}/{second.id}/close")
+    text = _pdf_text(sec.get(f"/api/v1/congresses/{cid}/documents/minutes.pdf").data, tmp_path)
+    session.expire_all()
+    closed = local(session.get(CongressSession, second.id).closed_at)
+    assert f"Đại hội bế mạc vào lúc {closed.hour:02d} giờ {closed.minute:02d} phút" in text
     assert "Đại hội biểu quyết (Phiên trù bị, 7 đại biểu có mặt)" in text
     assert "Đại hội biểu quyết (Phiên chính thức, 9 đại biểu có mặt)" in text
     assert "Lần bầu thứ 1 (Phiên chính thức, số lượng bầu: 1)" in text
