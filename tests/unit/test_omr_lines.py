@@ -155,3 +155,10 @@ def test_the_line_reading_decides_only_for_a_strike_seen_at_both_ends_of_the_nam
     assert reader.combine(one_end, second_struck).state == reader.UNSURE
     both_ends = reader.RowReading(1, reader.UNSURE, "Gạch không hết họ và tên.", 0.45, 0.4)
     assert reader.combine(both_ends, second_struck).state == reader.STRUCK
+
+
+def test_strokes_missing_the_middle_of_the_name_are_never_struck_by_the_line_reading_alone():
+    # held-out photo (uneven light): the stroke finder saw the top and bottom of a circle, the
+    # line reading a line through the name: put to a person, never "struck"
+    arcs = reader.RowReading(1, reader.UNSURE, "Nét gạch không đi qua giữa tên.", 1.0, 1.0)
+    assert reader.combine(arcs, lines.LineReading(1, lines.STRUCK, "", 0.93, 1.0)).state == reader.UNSURE
