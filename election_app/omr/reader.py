@@ -618,6 +618,8 @@ def read_page(gray: np.ndarray, lookup: Lookup) -> SheetReading:
                         seconds=time.perf_counter() - t0)
 
 
+PART_REASON = "Gạch không hết họ và tên."
+PART_SEEN = 0.3
 SECOND_DECIDES = ("Gạch không hết họ và tên.", "Nét gạch không đi qua giữa tên.",
                   "Một nét gạch đi qua cả tên này và tên bên cạnh.")
 
@@ -630,7 +632,10 @@ def combine(first: RowReading, second) -> RowReading:
     if first.state == STRUCK and second.state == STRUCK:
         return first
     if second.state == STRUCK and first.state == UNSURE and first.reason in SECOND_DECIDES \
-            and not getattr(second, "partial", False):
+            and not getattr(second, "partial", False) \
+            and (first.reason != PART_REASON or min(first.given, first.family) >= PART_SEEN):
+        # (a line lost in the letters is still seen at both ends of the name: held-out photo,
+        # a rotated sheet whose printed letters were read as a line over part of the name)
         # the stroke finder lost the line in the letters; the line reading saw it whole
         return RowReading(first.number, STRUCK, "", second.given, second.family)
     if STRUCK in (first.state, second.state):

@@ -63,7 +63,7 @@ def test_both_readings_must_see_a_strike():
     struck = reader.RowReading(1, reader.STRUCK)
     kept = reader.RowReading(1, reader.KEPT)
     circle = reader.RowReading(1, reader.UNSURE, "Có nét khép kín quanh tên (khoanh tròn?).")
-    lost = reader.RowReading(1, reader.UNSURE, "Gạch không hết họ và tên.")
+    lost = reader.RowReading(1, reader.UNSURE, "Gạch không hết họ và tên.", 0.5, 0.5)
     second_struck = lines.LineReading(1, lines.STRUCK)
     second_kept = lines.LineReading(1, lines.KEPT)
     second_unsure = lines.LineReading(1, lines.UNSURE, "Có nét cong quanh tên (khoanh tròn?).")
@@ -145,3 +145,13 @@ def test_ink_over_the_family_and_given_names_but_not_the_middle_name_is_not_stru
     # found on a held-out photo too: a line along the bottom of the letters over the middle and
     # given names (a neighbour's strike) is no strike of this name
     assert _read(_line(40.5, 25.13, 64, 25.95))[0].state != lines.STRUCK
+
+
+def test_the_line_reading_decides_only_for_a_strike_seen_at_both_ends_of_the_name():
+    # held-out photo (a rotated sheet): the stroke finder saw ink over half the given name and
+    # none over the family name; the line reading's "struck" must not decide alone
+    second_struck = lines.LineReading(1, lines.STRUCK)
+    one_end = reader.RowReading(1, reader.UNSURE, "Gạch không hết họ và tên.", 0.53, 0.0)
+    assert reader.combine(one_end, second_struck).state == reader.UNSURE
+    both_ends = reader.RowReading(1, reader.UNSURE, "Gạch không hết họ và tên.", 0.45, 0.4)
+    assert reader.combine(both_ends, second_struck).state == reader.STRUCK
