@@ -59,7 +59,7 @@ def vi_text(value) -> Markup | str:
 # so an English page reads "the ballots returned", not the Vietnamese. A test keeps the
 # two tables equal in Vietnamese.
 ELECT_BASE_WORDS_L = {
-    "returned": _l("tổng số phiếu thu về (kể cả phiếu không hợp lệ)"),
+    "returned": _l("tổng số phiếu thu về, kể cả phiếu không hợp lệ"),
     "valid": _l("tổng số phiếu hợp lệ"),
 }
 MOTION_BASE_WORDS_L = {

@@ -34,7 +34,7 @@ MOTION_BASES = ("present", "summoned")
 """Bases of the show-of-hands majority: delegates present at the vote, or summoned."""
 
 ELECT_BASE_WORDS = {
-    "returned": "tổng số phiếu thu về (kể cả phiếu không hợp lệ)",
+    "returned": "tổng số phiếu thu về, kể cả phiếu không hợp lệ",
     "valid": "tổng số phiếu hợp lệ",
 }
 MOTION_BASE_WORDS = {

@@ -22,11 +22,14 @@ def _text(pdf: bytes) -> str:
                           capture_output=True).stdout.decode("utf-8")
 
 
-def test_cards_in_two_processes_are_the_cards_of_one(app, session):
+def test_cards_in_two_processes_are_the_cards_of_one(app, session, monkeypatch):
     congress = create_congress(session, data={
         "name": "Đại hội Công đoàn cơ sở Trường THCS Chu Văn An lần thứ IX", "organization": "Công đoàn cơ sở "
         "Trường THCS Chu Văn An", "parent_organization": "Công đoàn Giáo dục quận Ba Đình", "term": "2023–2028",
         "kind": "delegates", "date": "2027-01-05", "place": "Hà Nội", "venue": "Hội trường"})
+    # Parts of 24 cards (3 sheets) here, 200 in production: the same two-part path, a tenth of the
+    # layout (make bench times the 1,000 cards).
+    monkeypatch.setattr(jobs, "CARDS_PER_CHUNK", 24)
     n = jobs.CARDS_PER_CHUNK + 17          # two render parts
     made = add_delegates(session, congress=congress, rows=[
         {"full_name": name, "unit": "Tổ Toán", "birth_year": 1970 + i % 30, "gender": "nam"}

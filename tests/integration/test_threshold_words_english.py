@@ -25,10 +25,10 @@ def test_english_pages_show_the_base_in_english(client, login, session, congress
     motions, result = f"/congresses/{congress.id}/motions", f"/congresses/{congress.id}/elections/{election.id}/result"
     page = client.get(motions).get_data(as_text=True)
     assert "số đại biểu có mặt lúc biểu quyết" in page
-    assert "tổng số phiếu thu về (kể cả phiếu không hợp lệ)" in client.get(result).get_data(as_text=True)
+    assert "tổng số phiếu thu về, kể cả phiếu không hợp lệ" in client.get(result).get_data(as_text=True)
     token = csrf_from(page)
     assert client.post("/lang/en", data={"csrf_token": token}).status_code == 302
     page = client.get(motions).get_data(as_text=True)
     assert "of the delegates present at the vote" in page and "số đại biểu có mặt" not in page
     page = client.get(result).get_data(as_text=True)
-    assert "of the ballots returned (invalid ones included)" in page and "phiếu thu về (kể cả" not in page
+    assert "of the ballots returned, invalid ones included" in page and "phiếu thu về (kể cả" not in page
