@@ -622,7 +622,9 @@ PART_REASON = "Gạch không hết họ và tên."
 PART_SEEN = 0.3
 # (not "Nét gạch không đi qua giữa tên.": strokes that miss the middle of the name are the
 # top and bottom of a circle as often as a lost strike; held-out photo, a circle read struck)
-SECOND_DECIDES = ("Gạch không hết họ và tên.", "Một nét gạch đi qua cả tên này và tên bên cạnh.")
+# nor "Một nét gạch đi qua cả tên này và tên bên cạnh.": a neighbour's strike over this tên
+# (held-out photo: a middle-name-only strike read struck)
+SECOND_DECIDES = ("Gạch không hết họ và tên.",)
 
 
 def combine(first: RowReading, second) -> RowReading:

@@ -162,3 +162,10 @@ def test_strokes_missing_the_middle_of_the_name_are_never_struck_by_the_line_rea
     # line reading a line through the name: put to a person, never "struck"
     arcs = reader.RowReading(1, reader.UNSURE, "Nét gạch không đi qua giữa tên.", 1.0, 1.0)
     assert reader.combine(arcs, lines.LineReading(1, lines.STRUCK, "", 0.93, 1.0)).state == reader.UNSURE
+
+
+def test_a_stroke_shared_with_the_next_name_is_never_struck_by_the_line_reading_alone():
+    # held-out photo (perspective): a neighbour's steep strike ran over this row's given name,
+    # whose own strike went through the middle name only: put to a person, never "struck"
+    torn = reader.RowReading(1, reader.UNSURE, "Một nét gạch đi qua cả tên này và tên bên cạnh.")
+    assert reader.combine(torn, lines.LineReading(1, lines.STRUCK, "", 0.86, -1.0)).state == reader.UNSURE
