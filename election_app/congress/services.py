@@ -57,6 +57,11 @@ def _clean(fields: CongressFields | dict, *, partial: bool, current: Congress | 
             and not any(p["field"] in ("level", "kind") for p in problems):
         problems.append({"field": "kind", "message": f"Đại hội của {LEVEL_LABELS[level]} là đại hội đại biểu: "
                                                       "chỉ công đoàn cơ sở mới tổ chức đại hội toàn thể."})
+    # A coded choice left empty (None, "" or spaces) is not a choice: the rulebook and the chair's
+    # mode keep their value (or the default, for a new congress); an empty code is never stored.
+    for key in ("preset_code", "chair_mode"):
+        if key in out and not out[key]:
+            out.pop(key)
     if out.get("preset_code") and out["preset_code"] not in PRESETS:
         problems.append({"field": "preset_code", "message": "Bộ quy tắc không tồn tại."})
     if out.get("chair_mode") and out["chair_mode"] not in ("by_bch", "direct"):

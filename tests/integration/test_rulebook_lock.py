@@ -75,3 +75,21 @@ def test_edit_page_says_the_rulebook_is_locked_and_refuses(client, login, sessio
     assert resp.status_code == 302
     session.expire_all()
     assert congress.venue == "Nhà đa năng"
+
+
+def test_an_empty_rulebook_or_chair_mode_is_never_stored(api, client, session, congress, roll):
+    """Found by the fuzzer: PATCH with "preset_code": "" stored an empty code, and every count of
+    that congress then failed (no rulebook ''). An empty coded choice changes nothing."""
+    org = api("organizer")
+    url = f"/api/v1/congresses/{congress.id}"
+    for body in ({"preset_code": ""}, {"preset_code": None}, {"preset_code": "  "}, {"chair_mode": ""}):
+        resp = client.patch(url, json=body, headers=org.headers)
+        assert resp.status_code == 200, (body, resp.get_json())
+    session.expire_all()
+    assert congress.preset_code == "dieu_le_2020" and congress.chair_mode in ("by_bch", "direct")
+    assert client.patch(url, json={"preset_code": "khong-co"}, headers=org.headers).status_code == 422
+    from election_app.elections.services import round_result
+    election, _ = create_election(session, congress=congress, title="Bầu BCH", body="executive_committee",
+                                  seats=1, candidates=[{"delegate_id": roll[0].id}, {"delegate_id": roll[1].id}])
+    session.commit()
+    assert round_result(session, election)["status"] == "draft"
