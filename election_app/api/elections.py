@@ -34,7 +34,8 @@ ELECTION = obj(["id", "title", "body", "seats", "candidates", "warnings"], id=I,
                elected_so_far=IDS, alternate_seats=I, ranked_alternates={"type": "object"})
 RESULT = obj(["round", "status", "seats", "issued", "returned", "valid", "invalid", "candidates", "outcome",
               "elected", "tied", "elected_so_far"],
-             round=I, status={"enum": ["draft", "open", "closed"]}, seats=I, issued=I, returned=I, valid=I,
+             round={"type": ["integer", "null"]},          # null before round 1 is opened (status draft)
+             status={"enum": ["draft", "open", "closed"]}, seats=I, issued=I, returned=I, valid=I,
              invalid=I, ballot_type={"enum": ["strike", "yes_no"]},
              candidates={"type": "array", "items": obj(["id", "full_name", "votes", "percent", "elected"],
                                                        id=I, full_name=S, votes=I, percent=NUM, elected=B,

@@ -36,7 +36,8 @@ OPENAPI_PATHS = {
         "post": op("Tạo các nội dung biểu quyết chuẩn còn thiếu", ok=201, errors=(404,), params=["cid"],
                    response=obj(["created", "motions"], created=I, motions={"type": "array", "items": MOTION}))},
     "/motions/{mid}/result": {
-        "post": op("Ghi kết quả biểu quyết giơ tay (nhiều hơn số có mặt → 422)", errors=(404, 422),
+        "post": op("Ghi kết quả biểu quyết giơ tay (nhiều hơn số có mặt → 422; đại hội có phiên họp mà chưa "
+                   "phiên nào mở → 409)", errors=(404, 409, 422),
                    params=["mid"], body=actions.RecordResult, fixed=("standard_code",),
                    response=RESULT),
         "get": op("Kết quả biểu quyết", errors=(404,), params=["mid"], response=RESULT),
