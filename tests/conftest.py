@@ -136,6 +136,13 @@ def _empty_all_tables():
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
+            # ids start at 1 again in every test, as on SQLite (a seal binds the election's id, and
+            # a restore into a fresh database gives the same ids only then)
+            sequences = conn.exec_driver_sql(
+                "SELECT sequence_schema, sequence_name FROM information_schema.sequences").all()
+            if sequences:
+                conn.exec_driver_sql("; ".join(f'ALTER SEQUENCE "{schema}"."{name}" RESTART'
+                                               for schema, name in sequences))
         return
     # SQLite: PRAGMA foreign_keys is ignored inside a transaction, so it is switched off and
     # back on between commits (the pooled connection is reused by the next test).
