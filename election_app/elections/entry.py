@@ -123,10 +123,14 @@ def describe(kept: Sequence[int], defect: str | None, numbers: Sequence[int], se
             "label": label, "typed": format_reading(kept, defect, numbers, text)}
 
 
-def running_count(entries, numbers: Sequence[int], seats: int) -> dict:
+def running_count(entries, numbers: Sequence[int], seats: int, *, yes_no: bool = False) -> dict:
     """A team's own count of what it has entered so far (not the official count); void
-    entries (huỷ phiếu nhập nhầm) are left out."""
+    entries (huỷ phiếu nhập nhầm) are left out. Agree/disagree ballots (``yes_no``): ``votes``
+    counts agree and ``against`` disagree, judged by the same ``YesNoJudge`` as the close."""
+    from ..rules import YesNoJudge
+    judge = YesNoJudge(list(numbers), seats) if yes_no else None
     votes = {cid: 0 for cid in numbers}
+    against = {cid: 0 for cid in numbers}
     valid = invalid = void = 0
     by_reason = {code: 0 for code in DEFECT_REASONS}
     for e in entries:
@@ -134,16 +138,25 @@ def running_count(entries, numbers: Sequence[int], seats: int) -> dict:
             void += 1
             continue
         kept = json.loads(e.kept)
-        verdict = judge_ballot(kept, list(numbers), seats, e.defect)
+        if judge is not None:
+            verdict = judge(kept, json.loads(e.against or "[]"), e.defect)
+            kept, disagreed = verdict.kept, verdict.against
+        else:
+            verdict, disagreed = judge_ballot(kept, list(numbers), seats, e.defect), ()
         if verdict.valid:
             valid += 1
             for cid in kept:
                 votes[cid] += 1
+            for cid in disagreed:
+                against[cid] += 1
         else:
             invalid += 1
             by_reason[verdict.reason] = by_reason.get(verdict.reason, 0) + 1
-    return {"entered": valid + invalid, "valid": valid, "invalid": invalid, "votes": votes,
-            "invalid_by_reason": by_reason, "void": void}
+    out = {"entered": valid + invalid, "valid": valid, "invalid": invalid, "votes": votes,
+           "invalid_by_reason": by_reason, "void": void}
+    if yes_no:
+        out["against"] = against
+    return out
 
 
 # --- agree/disagree ballots (phiếu đồng ý / không đồng ý) ----------------------------------
@@ -226,27 +239,3 @@ def describe_yes_no(agree: Sequence[int], against: Sequence[int], defect: str | 
             "typed": format_yes_no_reading(agree, against, defect, numbers, text)}
 
 
-def running_count_yes_no(entries, numbers: Sequence[int], seats: int) -> dict:
-    """A team's own count of agree/disagree ballots: ``votes`` agree, ``against`` disagree."""
-    from ..rules import YesNoJudge
-    judge = YesNoJudge(list(numbers), seats)
-    votes = {cid: 0 for cid in numbers}
-    against = {cid: 0 for cid in numbers}
-    valid = invalid = void = 0
-    by_reason = {code: 0 for code in DEFECT_REASONS}
-    for e in entries:
-        if getattr(e, "is_void", False):
-            void += 1
-            continue
-        verdict = judge(json.loads(e.kept), json.loads(e.against or "[]"), e.defect)
-        if verdict.valid:
-            valid += 1
-            for cid in verdict.kept:
-                votes[cid] += 1
-            for cid in verdict.against:
-                against[cid] += 1
-        else:
-            invalid += 1
-            by_reason[verdict.reason] = by_reason.get(verdict.reason, 0) + 1
-    return {"entered": valid + invalid, "valid": valid, "invalid": invalid, "votes": votes, "against": against,
-            "invalid_by_reason": by_reason, "void": void}

@@ -416,7 +416,7 @@ def _entry_state(r, team: int) -> dict:
     numbers = [c.id for _, c in rows]
     entries = el.paper_entries(db.session, r, team)
     yes_no = db.session.get(Election, r.election_id).is_yes_no
-    count = (kb.running_count_yes_no if yes_no else kb.running_count)(entries, numbers, r.seats)
+    count = kb.running_count(entries, numbers, r.seats, yes_no=yes_no)
     voided = el.void_reasons(db.session, r) if any(e.is_void for e in entries) else {}
     recent = []
     for e in sorted(entries, key=lambda e: -e.number)[:8]:

@@ -138,26 +138,24 @@ def _line_band(shape, fit: LineFit, x0: float, x1: float, half_px: int) -> np.nd
     return band.astype(bool)
 
 
-def _share_cols(mask: np.ndarray, xr_mm, yr_mm) -> float:
-    """Share of the columns over ``xr_mm`` with some of ``mask`` between ``yr_mm`` (mm)."""
+def _share(mask: np.ndarray, xr_mm, yr_mm, axis: int) -> float:
+    """Share of the columns (``axis`` 0) or pixel rows (``axis`` 1) of the box ``xr_mm`` ×
+    ``yr_mm`` (mm) holding some of ``mask``."""
     k = PX_PER_MM
     x0, x1 = int(xr_mm[0] * k), int(xr_mm[1] * k)
     y0, y1 = int(yr_mm[0] * k), int(yr_mm[1] * k)
     crop = mask[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
     if crop.size == 0:
         return 0.0
-    return float(crop.any(axis=0).mean())
+    return float(crop.any(axis=axis).mean())
+
+
+def _share_cols(mask: np.ndarray, xr_mm, yr_mm) -> float:
+    return _share(mask, xr_mm, yr_mm, 0)
 
 
 def _share_rows(mask: np.ndarray, xr_mm, yr_mm) -> float:
-    """Share of the pixel rows over ``yr_mm`` with some of ``mask`` between ``xr_mm`` (mm)."""
-    k = PX_PER_MM
-    x0, x1 = int(xr_mm[0] * k), int(xr_mm[1] * k)
-    y0, y1 = int(yr_mm[0] * k), int(yr_mm[1] * k)
-    crop = mask[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
-    if crop.size == 0:
-        return 0.0
-    return float(crop.any(axis=1).mean())
+    return _share(mask, xr_mm, yr_mm, 1)
 
 
 def _ringed(mine: np.ndarray, row: Row) -> bool:
