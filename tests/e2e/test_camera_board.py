@@ -99,6 +99,7 @@ def test_board_counts_twenty_photos_then_compares_with_a_keyboard_team(page, liv
 
     # a keyboard team enters the same stack
     page.goto(f"{base}/entry?team=1")
+    expect(page.locator("#reading")).to_be_focused()     # autofocus lands after the first paint
     for number, typed in enumerate(readings, start=1):
         expect(page.locator("#next-number")).to_have_text(str(number))
         page.keyboard.type(typed.replace(" r", "r"))

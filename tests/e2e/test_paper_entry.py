@@ -63,6 +63,7 @@ def test_two_teams_enter_twenty_ballots_resolve_and_close(page, browser, live_se
     ui_login(page, live_server.url, team1_user, pw1)
     # the live preview greys the struck names before Enter
     page.goto(f"{base}/entry?team=1")
+    expect(page.locator("#reading")).to_be_focused()     # autofocus lands after the first paint
     page.keyboard.type("2 5")
     expect(page.locator('#ballot li[data-n="2"]')).to_have_class("struck")
     expect(page.locator("#preview")).to_contain_text("hợp lệ")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from election_app.db import db
 
@@ -174,6 +175,7 @@ def test_slip_vote_on_phone(page, live_server, ballot, staff, shot):
     assert len(slip_urls) == 4
     shot(page, "slips-print-a4")
     page.goto(f"{base}/desk")
+    expect(page.locator('form.desk-strike input[name="q"]')).to_be_focused()
     page.keyboard.type("Khoa")                  # the box is focused; one match: Enter strikes off
     with page.expect_navigation():
         page.keyboard.press("Enter")
