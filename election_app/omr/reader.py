@@ -423,20 +423,83 @@ def _crossing(seg, row: Row) -> float:
     return float(((ys >= ty0) & (ys <= ty1)).mean() * (hi - lo))
 
 
-def assign_strokes(rows: list[Row], segs: list) -> tuple[dict[int, list], set[int]]:
+def _centre_miss(seg, row: Row) -> float | None:
+    """How far (mm, up or down) the stroke passes from the middle of the name's letters,
+    measured at the middle of the stretch of the name it runs over (None: not over it)."""
+    x0, x1 = (row.family or row.given)[0], row.given[1]
+    lo, hi = max(x0, min(seg[0], seg[2])), min(x1, max(seg[0], seg[2]))
+    if hi - lo < 0.5 * (x1 - x0):
+        return None
+    return abs(_y_at(seg, (lo + hi) / 2) - (row.text[0] + row.text[1]) / 2)
+
+
+OWN_MISS_MM = 2.0            # a strike through a name passes this near its middle, halfway along it
+OTHER_MISS_MM = 1.5          # ... and this much farther from the middle of a neighbour it runs over
+                             # the end of (and outside that neighbour's letters there)
+
+
+def _collinear(seg, base, dist_mm: float = 1.0, max_deg: float = 4.0) -> bool:
+    """Is ``seg`` on the line of ``base`` (a piece of the same hand-drawn line)?"""
+    ln = float(np.hypot(base[2] - base[0], base[3] - base[1])) or 1.0
+    ux, uy = (base[2] - base[0]) / ln, (base[3] - base[1]) / ln
+    a1 = np.degrees(np.arctan2(seg[3] - seg[1], seg[2] - seg[0]))
+    a0 = np.degrees(np.arctan2(uy, ux))
+    d = abs((a1 - a0 + 90) % 180 - 90)
+    if d > max_deg:
+        return False
+    return all(abs((px - base[0]) * -uy + (py - base[1]) * ux) <= dist_mm
+               for px, py in ((seg[0], seg[1]), (seg[2], seg[3])))
+
+
+def _continues(seg, base, dist_mm: float = 2.5, max_deg: float = 8.0, reach_mm: float = 5.0) -> bool:
+    """Is ``seg`` a piece of the strike ``base`` or of a second line drawn along it (a double
+    strike): nearly parallel, close to its line and within its length (± ``reach_mm``)?"""
+    if _collinear(seg, base, dist_mm, max_deg):
+        lo, hi = min(base[0], base[2]) - reach_mm, max(base[0], base[2]) + reach_mm
+        return lo <= min(seg[0], seg[2]) and max(seg[0], seg[2]) <= hi
+    return False
+
+
+def assign_strokes(rows: list[Row], segs: list, foreign: dict | None = None) -> tuple[dict[int, list], set[int]]:
     """Each stroke goes to the row whose name it runs through longest; a stroke running
-    through two names about as much (≥ 40 % of the longer) makes both rows unsure. A stroke
-    through no name goes to the row holding its middle."""
+    through two names about as much (≥ 40 % of the longer) makes both rows unsure, unless
+    it plainly belongs to one of them: halfway along the name it passes through the middle
+    of that name's letters and far from the middle of the other (a steep strike through one
+    name runs over the end of its neighbour's). A stroke through no name goes to the row
+    holding its middle, unless it lies on the line of a stroke that belongs to a name (the
+    rest of that strike, broken where it crossed letters or a rule). ``foreign`` (if given)
+    receives, per row, the strokes of a neighbour's strike running over its name."""
     assigned: dict[int, list] = {}
     torn: set[int] = set()
+    owned = []
+    loose = []
     for seg in segs:
         scores = sorted(((_crossing(seg, r), r.number) for r in rows), reverse=True)
         if scores and scores[0][0] > 0.5:
             best, number = scores[0]
             assigned.setdefault(number, []).append(seg)
-            if len(scores) > 1 and scores[1][0] >= 0.4 * best and scores[1][0] > 1.0:
-                torn.update({number, scores[1][1]})
+            others = [n for c, n in scores[1:] if c >= 0.4 * best and c > 1.0]
+            if others:
+                by_number = {r.number: r for r in rows}
+                miss = _centre_miss(seg, by_number[number])
+                plain = miss is not None and miss <= OWN_MISS_MM and all(
+                    (m := _centre_miss(seg, by_number[n])) is None
+                    or m >= max(miss + OTHER_MISS_MM, (by_number[n].text[1] - by_number[n].text[0]) / 2 + 0.5)
+                    for n in others)
+                if plain:
+                    owned.append((seg, number))
+                    if foreign is not None:
+                        for n in others:
+                            foreign.setdefault(n, []).append(seg)
+                else:
+                    torn.update({number, *others})
+            else:
+                owned.append((seg, number))
             continue
+        loose.append(seg)
+    for seg in loose:
+        if any(_continues(seg, base) for base, _n in owned):
+            continue                  # explained: the rest of a strike through a name
         my = (seg[1] + seg[3]) / 2
         for r in rows:
             if r.box[1] <= my < r.box[3]:
@@ -571,11 +634,16 @@ def read_page(gray: np.ndarray, lookup: Lookup) -> SheetReading:
     thin_all = cv2.dilate((ink & ~cv2.dilate(ref_ink.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool))
                           .astype(np.uint8), np.ones((5, 5), np.uint8))
     readings, outside = [], []
-    assigned, torn = assign_strokes(page.rows, segs_mm)
+    foreign: dict[int, list] = {}
+    assigned, torn = assign_strokes(page.rows, segs_mm, foreign)
     for row in page.rows:
         y0, y1 = row.box[1], row.box[3]
-        marked = any(m[1] < y1 and m[3] > y0 and (m[1] + m[3]) / 2 >= y0 - 0.5 and (m[1] + m[3]) / 2 < y1 + 0.5
-                     for m in marks_mm)
+        in_row = [m for m in marks_mm
+                  if m[1] < y1 and m[3] > y0 and (m[1] + m[3]) / 2 >= y0 - 0.5 and (m[1] + m[3]) / 2 < y1 + 0.5]
+        # a mark wholly after the name (a tick, a sign) is no strike through it: the row is read
+        # as if it were not there, and the mark is shown to the board (a distinguishing mark?)
+        after = [m for m in in_row if _after_name(m, row)]
+        marked = len(after) < len(in_row)
         extra_given = _ink_share(new, row.given, row.text)
         if _ringed(loose, row):
             readings.append(RowReading(row.number, UNSURE, "Có nét khép kín quanh tên (khoanh tròn?)."))
@@ -591,7 +659,8 @@ def read_page(gray: np.ndarray, lookup: Lookup) -> SheetReading:
                     _ink_share(new, name_span, (row.text[1] + 0.4, row.text[1] + 2.5))) > 0.5:
                 reading = RowReading(row.number, UNSURE, "Có nét mực cả trên và dưới tên (khoanh tròn?).",
                                      reading.given, reading.family)
-            elif reading.state == KEPT and any(_passes_over(sg, row) for sg in segs_mm):
+            elif reading.state == KEPT and any(_passes_over(sg, row) for sg in segs_mm
+                                               if sg not in foreign.get(row.number, []) or _over_given(sg, row)):
                 # includes a surname-only strike: proposed "not struck", but put to the board
                 reading = RowReading(row.number, UNSURE, "Một nét gạch đi qua tên này (chỉ qua họ/tên đệm?).",
                                      reading.given, reading.family)
@@ -604,6 +673,10 @@ def read_page(gray: np.ndarray, lookup: Lookup) -> SheetReading:
             if reading.state == KEPT and extra_given > 0.25:
                 reading = RowReading(row.number, UNSURE, "Có nét mực trên tên mà máy không chắc là gạch.",
                                      reading.given, reading.family)
+            if after and reading.state == KEPT:
+                reading = RowReading(row.number, KEPT, AFTER_REASON, reading.given, reading.family, "ink")
+            elif after and reading.state == STRUCK and not reading.mark:
+                reading = RowReading(row.number, STRUCK, MARKED_STRUCK, reading.given, reading.family, "ink")
             readings.append(reading)
     if page.rows:
         # a second, independent reading by the line through each name: both must see a strike
@@ -672,6 +745,28 @@ def _passes_over(seg, row: Row) -> bool:
     xs = np.linspace(lo, hi, 30)
     ys = np.array([_y_at(seg, x) for x in xs])
     return bool(((ys > row.text[0] + 0.5) & (ys < row.text[1] - 0.5)).mean() * (hi - lo) >= 3.0)
+
+
+AFTER_REASON = ("Có dấu (không phải gạch) sau tên: tính là không gạch. Có thể là dấu hiệu riêng: "
+                "Ban bầu cử xem tờ phiếu.")
+AFTER_GAP_MM = 1.5
+
+
+def _after_name(box, row: Row) -> bool:
+    """Is the mark (mm box) wholly after the name, clear of its letters, within the name's
+    cell and near its line (a tick after the name)?"""
+    return box[0] >= row.given[1] + AFTER_GAP_MM and box[2] <= row.name_cell[2] + 1.0 \
+        and box[1] >= row.box[1] - 2.0 and box[3] <= row.box[3] + 2.0
+
+
+def _over_given(seg, row: Row) -> bool:
+    """Does the stroke run through the given name's letters (1 mm or more)?"""
+    lo, hi = max(row.given[0], min(seg[0], seg[2])), min(row.given[1], max(seg[0], seg[2]))
+    if hi - lo <= 0:
+        return False
+    xs = np.linspace(lo, hi, 20)
+    ys = np.array([_y_at(seg, x) for x in xs])
+    return bool(((ys > row.text[0] + 0.5) & (ys < row.text[1] - 0.5)).mean() * (hi - lo) >= 1.0)
 
 
 def _goes_on(thin: np.ndarray, seg, row: Row) -> bool:
