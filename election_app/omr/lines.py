@@ -175,6 +175,31 @@ def _ringed(mine: np.ndarray, row: Row) -> bool:
     return min(left, right) >= 0.6 and (min(above, below) >= 0.7 or row.text[0] - row.box[1] < 1.5)
 
 
+INNER_FREE_MAX = 0.04       # a circle leaves the inner part of the name's middle free of ink
+
+
+def _ringed_loosely(mine: np.ndarray, row: Row) -> bool:
+    """A circle whose top or bottom is partly hidden (on a printed rule, under the letters'
+    accents and tails): the voter's ink across the line of the letters just before and just
+    after the name, some above or below it, and the middle of the letters over the inner 70 %
+    of the name free of ink (a strike, even at 15°, crosses that middle over a good part of
+    the name). Measured on all the voter's ink (``soft``), a neighbour's line included: the
+    middle must be free of any ink."""
+    t0, t1 = row.text
+    x0, x1 = (row.family or row.given)[0], row.given[1]
+    w = x1 - x0
+    left = _share_rows(mine, (x0 - 7.0, x0 - 0.3), (t0 + MID_BAND_MM, t1 - MID_BAND_MM))
+    right = _share_rows(mine, (x1 + 0.3, x1 + 7.0), (t0 + MID_BAND_MM, t1 - MID_BAND_MM))
+    if min(left, right) < 0.6:
+        return False
+    inner = (x0 + 0.15 * w, x1 - 0.15 * w)
+    if _share_cols(mine, inner, (t0 + MID_BAND_MM, t1 - MID_BAND_MM)) >= INNER_FREE_MAX:
+        return False
+    above = _share_cols(mine, inner, (t0 - 2.8, t0 + 0.6))
+    below = _share_cols(mine, inner, (t1 - 0.6, t1 + 2.8))
+    return max(above, below) >= 0.7 or min(above, below) >= 0.4 or row.text[0] - row.box[1] < 1.5
+
+
 def _along(mask: np.ndarray, fit: LineFit, x0_px: float, x1_px: float) -> float:
     """Share of the points of the line between x0 and x1 (px) that are on ``mask``."""
     if x1_px - x0_px < 2:
@@ -226,7 +251,7 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
         t0, t1 = row.text
         name0 = (row.family or row.given)[0]
         if _ringed(mine, row) and _share_cols(mine, (name0, row.given[1]), (t0 + MID_BAND_MM, t1 - MID_BAND_MM)) \
-                < CIRCLE_MID_MAX:
+                < CIRCLE_MID_MAX or _ringed_loosely(soft, row):
             # a closed curve round the name and nothing through the middle of its letters:
             # a circle, not a strike (RULES §4.2); the board looks at it (a distinguishing mark?)
             readings.append(LineReading(row.number, KEPT, CIRCLE_REASON, g, f, mark="circle"))

@@ -433,6 +433,7 @@ def _centre_miss(seg, row: Row) -> float | None:
     return abs(_y_at(seg, (lo + hi) / 2) - (row.text[0] + row.text[1]) / 2)
 
 
+SOLID_MM = 3.0               # a strike runs this far through the middle of a name's letters
 OWN_MISS_MM = 2.0            # a strike through a name passes this near its middle, halfway along it
 OTHER_MISS_MM = 1.5          # ... and this much farther from the middle of a neighbour it runs over
                              # the end of (and outside that neighbour's letters there)
@@ -453,10 +454,10 @@ def _collinear(seg, base, dist_mm: float = 1.0, max_deg: float = 4.0) -> bool:
 
 def _continues(seg, base, dist_mm: float = 2.5, max_deg: float = 8.0, reach_mm: float = 5.0) -> bool:
     """Is ``seg`` a piece of the strike ``base`` or of a second line drawn along it (a double
-    strike): nearly parallel, close to its line and within its length (± ``reach_mm``)?"""
+    strike): nearly parallel, close to its line and touching its length (± ``reach_mm``)?"""
     if _collinear(seg, base, dist_mm, max_deg):
         lo, hi = min(base[0], base[2]) - reach_mm, max(base[0], base[2]) + reach_mm
-        return lo <= min(seg[0], seg[2]) and max(seg[0], seg[2]) <= hi
+        return min(seg[0], seg[2]) <= hi and max(seg[0], seg[2]) >= lo
     return False
 
 
@@ -473,14 +474,18 @@ def assign_strokes(rows: list[Row], segs: list, foreign: dict | None = None) -> 
     torn: set[int] = set()
     owned = []
     loose = []
-    for seg in segs:
-        scores = sorted(((_crossing(seg, r), r.number) for r in rows), reverse=True)
+    by_number = {r.number: r for r in rows}
+    scored = [(seg, sorted(((_crossing(seg, r), r.number) for r in rows), reverse=True)) for seg in segs]
+    solid = [seg for seg, sc in scored if sc and sc[0][0] >= SOLID_MM and _through_name(seg, by_number[sc[0][1]])]
+    for seg, scores in scored:
+        if (not scores or scores[0][0] < 1.0 or not _through_name(seg, by_number[scores[0][1]])) \
+                and any(base is not seg and _continues(seg, base) for base in solid):
+            continue                  # explained: the rest of a strike through a name (or its second line)
         if scores and scores[0][0] > 0.5:
             best, number = scores[0]
             assigned.setdefault(number, []).append(seg)
             others = [n for c, n in scores[1:] if c >= 0.4 * best and c > 1.0]
             if others:
-                by_number = {r.number: r for r in rows}
                 miss = _centre_miss(seg, by_number[number])
                 plain = miss is not None and miss <= OWN_MISS_MM and all(
                     (m := _centre_miss(seg, by_number[n])) is None
@@ -523,9 +528,16 @@ def classify_row(row: Row, segs_mm: list, marked: bool) -> RowReading:
         return RowReading(row.number, KEPT)
     g = _cover(row.given, segs_mm)
     f = _cover(row.family, segs_mm) if row.family else g
-    for s in segs_mm:
-        if not _through_name(s, row):
-            return RowReading(row.number, UNSURE, "Nét gạch không đi qua giữa tên.", g, f)
+    through = [s for s in segs_mm if _through_name(s, row)]
+    if len(through) < len(segs_mm):
+        # a stroke over the name but not through its letters (the end of a neighbour's circle,
+        # a line along the top): the row is unsure unless the strokes through the letters
+        # plainly strike it (then struck, the other ink shown to the board)
+        plain = classify_row(row, through, False) if through else None
+        if plain is not None and plain.state == STRUCK \
+                and not _loop_like(segs_mm, (row.text[0] + row.text[1]) / 2):
+            return RowReading(row.number, STRUCK, MARKED_STRUCK, plain.given, plain.family, "ink")
+        return RowReading(row.number, UNSURE, "Nét gạch không đi qua giữa tên.", g, f)
     if _loop_like(segs_mm, (row.text[0] + row.text[1]) / 2):
         return RowReading(row.number, UNSURE, "Hai nét song song cách xa nhau: có thể là khoanh tròn.", g, f)
     m = _cover(row.middle, segs_mm) if row.middle else 0.0
@@ -635,6 +647,11 @@ def read_page(gray: np.ndarray, lookup: Lookup) -> SheetReading:
                           .astype(np.uint8), np.ones((5, 5), np.uint8))
     readings, outside = [], []
     foreign: dict[int, list] = {}
+    # the pieces of a closed curve round a name (a circle) are no strokes of its neighbours
+    rings = [m for m in (_ring_mask(loose, r) for r in page.rows) if m is not None]
+    if rings:
+        ring = cv2.dilate(np.maximum.reduce(rings), np.ones((5, 5), np.uint8))
+        segs_mm = [sg for sg in segs_mm if _on_share(ring, tuple(v * k for v in sg)) < 0.7]
     assigned, torn = assign_strokes(page.rows, segs_mm, foreign)
     for row in page.rows:
         y0, y1 = row.box[1], row.box[3]
@@ -795,6 +812,30 @@ def _ink_share(new: np.ndarray, span, text) -> float:
     if crop.size == 0:
         return 0.0
     return float(crop.any(axis=0).mean())
+
+
+def _ring_mask(loose: np.ndarray, row: Row) -> np.ndarray | None:
+    """The closed curve round the name (``_ringed``) drawn on a page-sized mask, or None."""
+    k = PX_PER_MM
+    x0 = max(0, int(((row.family or row.given)[0] - 8) * k))
+    y0 = max(0, int((row.text[0] - 4) * k))
+    x1, y1 = int((row.given[1] + 12) * k), int((row.text[1] + 4) * k)
+    crop = loose[y0:y1, x0:x1]
+    if crop.size == 0:
+        return None
+    contours, hierarchy = cv2.findContours(crop, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return None
+    # a loop round the name: a hole holding the middle of the name's letters
+    cx = (((row.family or row.given)[0] + row.given[1]) / 2) * k - x0
+    cy = ((row.text[0] + row.text[1]) / 2) * k - y0
+    holes = [c for c, h in zip(contours, hierarchy[0]) if h[3] >= 0 and cv2.contourArea(c) >= 10 * k * k
+             and cv2.pointPolygonTest(c, (float(cx), float(cy)), False) >= 0]
+    if not holes:
+        return None
+    mask = np.zeros(loose.shape, np.uint8)
+    cv2.drawContours(mask[y0:y1, x0:x1], holes, -1, 1, 3)
+    return mask
 
 
 def _ringed(loose: np.ndarray, row: Row) -> bool:
