@@ -132,6 +132,42 @@ def fit_line(voter: np.ndarray, blank: np.ndarray, row: Row, y_lo_mm: float, y_h
                    firm_own, reach)
 
 
+SECOND_MIN = 0.75           # a second line of a double strike covers this much of the name
+SECOND_DEG = 5.0            # ... nearly parallel to the first
+
+
+def _second_line(voter: np.ndarray, blank: np.ndarray, row: Row, first: LineFit) -> LineFit | None:
+    """The second line of a double strike: a straight line nearly parallel to ``first``
+    (±``SECOND_DEG``), through the name's text band (±1 mm) halfway along it, with the voter's ink (``first`` left out)
+    on the paper between the letters over ``SECOND_MIN`` of the whole name and 0.6 of every
+    part. A circle's top or bottom is curved: a straight line follows it over much less."""
+    k = PX_PER_MM
+    x0 = (row.family or row.given)[0]
+    x1 = row.given[1] + 1.0
+    h, w = voter.shape
+    xs = np.clip(np.arange(int(x0 * k), int(x1 * k) + 1), 0, w - 1)
+    if len(xs) < 5:
+        return None
+    base = np.degrees(np.arctan(first.tan))
+    tans = np.tan(np.radians(np.arange(base - SECOND_DEG, base + SECOND_DEG + 0.01, 1.0)))
+    cs = np.arange(int((row.text[0] - 1.0) * k), int((row.text[1] + 1.0) * k) + 1)
+    xm = first.x_mid
+    ys = np.rint(cs[None, :, None] + tans[:, None, None] * (xs - xm)[None, None, :]).astype(np.intp)
+    np.clip(ys, 0, h - 1, out=ys)
+    b = blank[ys, xs]
+    v = voter[ys, xs] & b
+    score = v.sum(axis=2) / np.maximum(b.sum(axis=2), 1)
+    ai, ci = np.unravel_index(int(np.argmax(score)), score.shape)
+    if score[ai, ci] < SECOND_MIN:
+        return None
+    for p0, p1 in name_parts(row).values():
+        cols = (xs >= p0 * k) & (xs <= p1 * k)
+        nb = int(b[ai, ci, cols].sum())
+        if nb >= 8 and v[ai, ci, cols].sum() / nb < 0.6:
+            return None
+    return LineFit(float(tans[ai]), float(xm), float(cs[ci]), float(score[ai, ci]), {}, {})
+
+
 def _line_band(shape, fit: LineFit, x0: float, x1: float, half_px: int) -> np.ndarray:
     band = np.zeros(shape, np.uint8)
     cv2.line(band, (int(x0), int(round(fit.y_at(x0)))), (int(x1), int(round(fit.y_at(x1)))), 1, 2 * half_px + 1)
@@ -282,9 +318,16 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
         if whole_name or given_name or faint_end:
             # ink both above and below the letters besides the line: a circle round the name
             rest = mine & ~_line_band(voter.shape, fit, name0 * k - 10, (row.given[1] + 10) * k, 4)
+            second = _second_line(voter & ~_line_band(voter.shape, fit, name0 * k - 10, (row.given[1] + 10) * k, 3),
+                                  blank, row, fit)
+            if second is not None:
+                # a second straight line along the first over the whole name: a double strike
+                rest &= ~_line_band(voter.shape, second, name0 * k - 10, (row.given[1] + 10) * k, 4)
             above = _share_cols(rest, (name0, row.given[1]), (t0 - 2.0, t0 + 0.8))
             below = _share_cols(rest, (name0, row.given[1]), (t1 - 0.8, t1 + 2.0))
             off = fit.y_mid / k - (t0 + t1) / 2
+            if second is not None and abs(second.y_mid / k - (t0 + t1) / 2) < abs(off):
+                off = second.y_mid / k - (t0 + t1) / 2      # of a double strike, the line nearer the middle
             if abs(off) > OFF_MAX_MM or min(above, below) >= 0.4 or (off > 0.8 and above >= 0.4) \
                     or (off < -0.8 and below >= 0.4):
                 readings.append(LineReading(row.number, UNSURE, "Có nét cong quanh tên (khoanh tròn?).", g, f))

@@ -468,12 +468,14 @@ def assign_strokes(rows: list[Row], segs: list, foreign: dict | None = None) -> 
     of that name's letters and far from the middle of the other (a steep strike through one
     name runs over the end of its neighbour's). A stroke through no name goes to the row
     holding its middle, unless it lies on the line of a stroke that belongs to a name (the
-    rest of that strike, broken where it crossed letters or a rule). ``foreign`` (if given)
+    rest of that strike, broken where it crossed letters or a rule); so does a piece shared by
+    two names lying on the line of a strike that plainly belongs to one. ``foreign`` (if given)
     receives, per row, the strokes of a neighbour's strike running over its name."""
     assigned: dict[int, list] = {}
     torn: set[int] = set()
     owned = []
     loose = []
+    shared = []
     by_number = {r.number: r for r in rows}
     scored = [(seg, sorted(((_crossing(seg, r), r.number) for r in rows), reverse=True)) for seg in segs]
     solid = [seg for seg, sc in scored if sc and sc[0][0] >= SOLID_MM and _through_name(seg, by_number[sc[0][1]])]
@@ -497,11 +499,24 @@ def assign_strokes(rows: list[Row], segs: list, foreign: dict | None = None) -> 
                         for n in others:
                             foreign.setdefault(n, []).append(seg)
                 else:
-                    torn.update({number, *others})
+                    shared.append((seg, number, others))
             else:
                 owned.append((seg, number))
             continue
         loose.append(seg)
+    for seg, number, others in shared:
+        # a piece on the line of a strike that plainly belongs to one name (a long steep line
+        # found in pieces) is part of that strike
+        base = next(((b, n) for b, n in owned if _collinear(seg, b, 1.5, 6.0) and _continues(seg, b)
+                     and _crossing(b, by_number[n]) >= SOLID_MM), None)
+        if base is None:
+            torn.update({number, *others})
+            continue
+        assigned[number].remove(seg)
+        assigned.setdefault(base[1], []).append(seg)
+        if foreign is not None:
+            for n in {number, *others} - {base[1]}:
+                foreign.setdefault(n, []).append(seg)
     for seg in loose:
         if any(_continues(seg, base) for base, _n in owned):
             continue                  # explained: the rest of a strike through a name
