@@ -433,6 +433,7 @@ def _centre_miss(seg, row: Row) -> float | None:
     return abs(_y_at(seg, (lo + hi) / 2) - (row.text[0] + row.text[1]) / 2)
 
 
+STRUCK_MISS_MM = 1.0         # ... with other ink over the name, this near the middle of its letters
 SOLID_MM = 3.0               # a strike runs this far through the middle of a name's letters
 OWN_MISS_MM = 2.0            # a strike through a name passes this near its middle, halfway along it
 OTHER_MISS_MM = 1.5          # ... and this much farther from the middle of a neighbour it runs over
@@ -549,8 +550,14 @@ def classify_row(row: Row, segs_mm: list, marked: bool) -> RowReading:
         # a line along the top): the row is unsure unless the strokes through the letters
         # plainly strike it (then struck, the other ink shown to the board)
         plain = classify_row(row, through, False) if through else None
-        if plain is not None and plain.state == STRUCK \
-                and not _loop_like(segs_mm, (row.text[0] + row.text[1]) / 2):
+        centre = (row.text[0] + row.text[1]) / 2
+        main = max(through, key=lambda sg: _crossing(sg, row)) if through else None
+        miss = _centre_miss(main, row) if main is not None else None
+        sides = {_y_at(sg, (sg[0] + sg[2]) / 2) > centre for sg in segs_mm if sg not in through}
+        # ... a line through the middle of the letters, the other strokes on one side only (a
+        # circle's top and bottom would be on both: held-out photo, a circle read struck)
+        if plain is not None and plain.state == STRUCK and miss is not None and miss <= STRUCK_MISS_MM \
+                and len(sides) == 1 and not _loop_like(segs_mm, centre):
             return RowReading(row.number, STRUCK, MARKED_STRUCK, plain.given, plain.family, "ink")
         return RowReading(row.number, UNSURE, "Nét gạch không đi qua giữa tên.", g, f)
     if _loop_like(segs_mm, (row.text[0] + row.text[1]) / 2):

@@ -48,3 +48,26 @@ def test_surname_only_strike_is_not_struck_and_a_full_strike_is():
     assert reader.classify_row(row, [(45, 63.5, 66, 63.2)], False).state == reader.STRUCK
     assert reader.classify_row(row, [(52.5, 63.5, 66, 63.2)], False).state == reader.UNSURE  # tên alone
     assert reader.classify_row(row, [], True).state == reader.UNSURE                        # a stray mark
+
+
+def test_a_tick_after_the_name_is_kept_and_flagged_and_a_steep_strike_stays_with_its_name(app):
+    # a tick after a name is no strike (the row is kept, the mark shown to the board); a 15°
+    # strike through the next name runs over the end of its neighbours' names, and is that
+    # name's alone (before, both neighbours were put to a person)
+    rng = random.Random(18)
+    ballot = omr_synth.printed_ballot(app, omr_synth.ballot_data(5, rng), 77)
+    rows = ballot.laid.pages[0].rows
+    page = ballot.pages_rgb[0].copy()
+    pen, width = (40, 40, 40), 0.6
+    tick_row, struck_row = rows[0], rows[2]
+    yc = sum(tick_row.text) / 2
+    x = tick_row.given[1] + 5
+    omr_synth._pen_line(page, [(x, yc), (x + 1.5, yc + 2), (x + 5, yc - 3)], pen, width, rng)
+    yc = sum(struck_row.text) / 2
+    omr_synth._strike(page, struck_row.family[0] - 4, struck_row.given[1] + 8, yc, 15.0, pen, width, rng, 0.1)
+    photo = omr_synth._distort(page, rng, "clean")
+    reading = {r.number: r for r in reader.read_photo(photo, ballot.lookup).rows}
+    tick = reading[tick_row.number]
+    assert tick.state == reader.KEPT and tick.mark and tick.reason, tick
+    assert reading[struck_row.number].state == reader.STRUCK, reading[struck_row.number]
+    assert all(reading[r.number].state == reader.KEPT for r in rows if r not in (tick_row, struck_row)), reading

@@ -169,3 +169,79 @@ def test_a_stroke_shared_with_the_next_name_is_never_struck_by_the_line_reading_
     # whose own strike went through the middle name only: put to a person, never "struck"
     torn = reader.RowReading(1, reader.UNSURE, "Một nét gạch đi qua cả tên này và tên bên cạnh.")
     assert reader.combine(torn, lines.LineReading(1, lines.STRUCK, "", 0.86, -1.0)).state == reader.UNSURE
+
+
+# Three long names one under the other (rows 6 mm apart), for strokes that run over two of them.
+ROWS3 = [Row(number=n, box=(15, 14 + 6 * n, 198, 20 + 6 * n), name_cell=(24, 14 + 6 * n, 94, 20 + 6 * n),
+             text=(14.5 + 6 * n, 19.5 + 6 * n), family=(25, 45), middle=(46, 60), given=(61, 75))
+         for n in (1, 2, 3)]
+
+
+def _slope(x0, x1, x_mid, y_mid, deg):
+    t = math.tan(math.radians(deg))
+    return (x0, y_mid + (x0 - x_mid) * t, x1, y_mid + (x1 - x_mid) * t)
+
+
+def test_a_steep_strike_over_the_end_of_the_next_name_belongs_to_the_name_it_crosses_halfway():
+    # row 2's text is 26.5–31.5 mm (middle 29); a 15° strike through its middle runs on over
+    # the given name of row 1 (whose middle is 6 mm away): row 2's, not torn between the two
+    steep = _slope(22, 78, 50, 29, -15)
+    foreign: dict = {}
+    assigned, torn = reader.assign_strokes(ROWS3, [steep], foreign)
+    assert reader._crossing(steep, ROWS3[0]) >= 0.4 * reader._crossing(steep, ROWS3[1])    # shared
+    assert not torn and assigned == {2: [steep]} and foreign == {1: [steep], 3: [steep]}
+    assert reader.classify_row(ROWS3[1], assigned[2], False).state == reader.STRUCK
+    # a line halfway between the two names is still torn between them (put to a person)
+    assert reader.assign_strokes(ROWS3, [_slope(22, 78, 50, 26, -15)])[1] == {1, 2}
+    # a piece of that strike found apart (through no name, on its line) is explained by it
+    piece = _slope(79, 88, 50, 29, -15)
+    assigned, torn = reader.assign_strokes(ROWS3, [steep, piece])
+    assert not torn and assigned == {2: [steep]}
+
+
+def test_a_struck_name_with_a_stroke_along_one_side_is_struck_and_flagged_but_not_with_both():
+    row = ROWS3[1]                                   # text 26.5–31.5 mm, middle 29
+    strike = (22, 29.1, 78, 28.8)
+    top = (38, 26.5, 56, 26.4)                       # the end of a neighbour's circle over the letters
+    first = reader.classify_row(row, [strike, top], False)
+    assert first.state == reader.STRUCK and first.mark == "ink" and first.reason
+    # strokes along the top AND the bottom (the arcs of a circle): put to a person
+    bottom = (36, 31.3, 58, 31.4)
+    assert reader.classify_row(row, [strike, top, bottom], False).state == reader.UNSURE
+    # the "strike" along the top of the letters with ink below it (a flat circle): a person decides
+    assert reader.classify_row(row, [(22, 27.6, 78, 27.6), bottom], False).state == reader.UNSURE
+
+
+def test_a_double_strike_is_struck_by_the_line_reading_not_taken_for_a_circle():
+    def double(img):
+        _line(22, 22.6, 66, 22.6, 0.6)(img)          # one line high in the letters (1 mm off the middle)
+        _line(23, 24.9, 65, 24.9, 0.6)(img)          # the second along it, low in the letters
+    reading = _read(double)[0]
+    assert reading.state == lines.STRUCK, reading
+    # the top and bottom of a flat circle, curved, are no second line: not struck
+    def arcs(img):
+        cv2.ellipse(img, (int(43.5 * K), int(23.5 * K)), (int(22.5 * K), int(2.2 * K)), 0, 0, 360, 1,
+                    int(0.5 * K))
+    assert _read(arcs)[0].state != lines.STRUCK
+
+
+TALL = Row(number=1, box=(15, 18, 198, 29), name_cell=(24, 18, 94, 29), text=(21, 26),
+           family=(25, 40), middle=(41, 52), given=(53, 62))
+
+
+def test_a_circle_with_its_bottom_hidden_is_kept_only_when_the_middle_of_the_name_is_free():
+    def half_hidden(img):
+        cv2.ellipse(img, (int(43.5 * K), int(23.5 * K)), (int(22.5 * K), int(3.6 * K)), 0, 0, 360, 1,
+                    int(0.5 * K))
+        img[int(25.6 * K):int(28 * K), int(30 * K):int(57 * K)] = 0     # its bottom hidden (under a rule)
+
+    def read(draw):
+        ink = np.zeros((int(50 * K), int(120 * K)), np.uint8)
+        draw(ink)
+        paper = np.ones(ink.shape, bool)
+        voter = cv2.dilate(ink, np.ones((5, 1), np.uint8)).astype(bool)
+        return lines.classify_rows([TALL], voter, ink.astype(bool), paper, (voter, paper))[0][0]
+    reading = read(half_hidden)
+    assert reading.state == lines.KEPT and reading.mark == "circle", reading
+    # the same with a strike through the middle of the letters is never kept
+    assert read(lambda img: (half_hidden(img), _line(22, 23.5, 66, 23.5)(img))).state != lines.KEPT
