@@ -101,3 +101,19 @@ def test_card_parts_give_every_render_process_the_same_sheets(cards, processes):
         assert max(sheets) - min(sheets) <= 1 + max(len(c) for c in chunks) - min(len(c) for c in chunks)
     if (cards, processes) == (1000, 2):
         assert [len(c) for c in chunks] == [21, 21, 21, 21, 21, 20]     # 63 + 62 sheets, not 75 + 50
+
+
+def test_a_render_process_collects_garbage_rarely():
+    """The render process (render.py run as a script) freezes the imported modules and
+    raises the collector's thresholds: the default pace cost ~27 % of a card sheet's layout."""
+    import json
+    import subprocess
+    import sys
+
+    from election_app.documents import render
+    probe = ("import gc, runpy, sys; runpy.run_path(sys.argv[1], run_name='__main__'); "
+             "print(gc.get_threshold(), gc.get_freeze_count() > 0, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", probe, render.__file__], capture_output=True, check=True,
+                          input=json.dumps(["<html><body><p>Thẻ đại biểu</p></body></html>"]).encode())
+    assert done.stdout.startswith(b"%PDF")
+    assert done.stderr.decode().strip() == f"{render.RENDER_PROCESS_GC_THRESHOLD} True"
