@@ -131,8 +131,10 @@ def _fits(text: str, width_mm: float, size_pt: float, bold: bool) -> bool:
 def nb_within(text, width_mm: float, size_pt: float, *, bold: bool = False, upper: bool = False) -> Markup:
     """``nb(text, upper=upper)``, or the text alone when it fits on one line ``width_mm``
     wide at ``size_pt`` (Liberation Serif, bold or regular): nothing to keep together then."""
-    text = unicodedata.normalize("NFC", "" if text is None else str(text))
+    # whitespace collapsed here, so a newline typed into a unit never breaks a line where the
+    # template keeps newlines (white-space: pre-line)
+    text = " ".join(unicodedata.normalize("NFC", "" if text is None else str(text)).split())
     shown = text.upper() if upper else text
-    if "\n" not in text and _fits(shown, float(width_mm), float(size_pt), bool(bold)):
+    if _fits(shown, float(width_mm), float(size_pt), bool(bold)):
         return escape(shown)
     return nb(text, upper=upper)

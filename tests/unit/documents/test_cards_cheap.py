@@ -117,3 +117,11 @@ def test_a_render_process_collects_garbage_rarely():
                           input=json.dumps(["<html><body><p>Thẻ đại biểu</p></body></html>"]).encode())
     assert done.stdout.startswith(b"%PDF")
     assert done.stderr.decode().strip() == f"{render.RENDER_PROCESS_GC_THRESHOLD} True"
+
+
+def test_nb_within_collapses_whitespace_so_a_typed_newline_breaks_no_card_line():
+    # the card's lines are broken by newlines (white-space: pre-line): a unit typed on two lines
+    # must still read as one
+    assert str(text.nb_within("Tổ Toán\n  Tin", 55.8, 9.5)) == "Tổ Toán Tin"
+    assert "\n" not in str(text.nb_within("Trường Trung học cơ sở Nguyễn Trường Tộ,\nquận Đống Đa, thành phố "
+                                          "Hà Nội", 55.8, 9.5))
