@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from ..congress.models import KIND_LABELS, Congress
 from ..congress.services import session_for_vote
 from .. import hooks
-from ..db import GATE_KEY, utcnow, writer_gate
+from ..db import GATE_KEY, HotStatement, utcnow, writer_gate
 from ..delegates.models import Delegate
 from ..delegates.services import attendance, is_citizen, is_summoned
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -633,7 +633,8 @@ _TARGET = (select(Election.congress_id, (Election.ballot_type == "yes_no").label
 _STATE = {exclusive: select(Round.status, Round.box_public_key, Round.paper_issued_count)
           .where(Round.id == bindparam("rid")).with_for_update(read=not exclusive)
           for exclusive in (False, True)}
-_ADD_SEALED = SealedBallot.__table__.insert()
+_ADD_SEALED = HotStatement(SealedBallot.__table__.insert().values(
+    id=bindparam("id"), round_id=bindparam("round_id"), ciphertext=bindparam("ciphertext")))
 _ADD_PARTICIPATION: dict[str, object] = {}
 
 
@@ -707,6 +708,28 @@ def add_participation(session: Session, *, round_id: int, delegate_id: int, meth
 _ADD_IF_OPEN: dict[str, object] = {}
 
 
+def _add_if_open_statement(dialect_name: str) -> HotStatement:
+    stmt = _ADD_IF_OPEN.get(dialect_name)
+    if stmt is None:
+        if dialect_name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        source = (select(bindparam("r", type_=Integer), bindparam("d", type_=Integer), bindparam("m", type_=String))
+                  .where(Round.id == bindparam("r", type_=Integer), Round.status == "open",
+                         Round.box_public_key == bindparam("pk"), func.coalesce(Round.paper_issued_count, 0) == 0)
+                  .with_for_update(read=True))
+        stmt = _ADD_IF_OPEN[dialect_name] = HotStatement(
+            insert(RoundParticipation).from_select(["round_id", "delegate_id", "method"], source)
+            .on_conflict_do_nothing().returning(RoundParticipation.round_id))
+    return stmt
+
+
+def ballot_write_statements(dialect_name: str) -> tuple:
+    """The statements an electronic ballot writes with (for ``HotStatement.prepare``)."""
+    return _add_if_open_statement(dialect_name), _ADD_SEALED
+
+
 def add_participation_if_open(session: Session, *, round_id: int, delegate_id: int, method: str,
                               box_public_key: str) -> bool:
     """``add_participation`` in one statement with the round's lock (``lock_round_state``):
@@ -715,26 +738,14 @@ def add_participation_if_open(session: Session, *, round_id: int, delegate_id: i
     lock first). False when nothing was written; the caller reads why."""
     _take_write_lock(session)
     conn = session.connection()
-    stmt = _ADD_IF_OPEN.get(conn.dialect.name)
-    if stmt is None:
-        if conn.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        source = (select(bindparam("r", type_=Integer), bindparam("d", type_=Integer), bindparam("m", type_=String))
-                  .where(Round.id == bindparam("r", type_=Integer), Round.status == "open",
-                         Round.box_public_key == bindparam("pk"), func.coalesce(Round.paper_issued_count, 0) == 0)
-                  .with_for_update(read=True))
-        stmt = _ADD_IF_OPEN[conn.dialect.name] = (
-            insert(RoundParticipation).from_select(["round_id", "delegate_id", "method"], source)
-            .on_conflict_do_nothing().returning(RoundParticipation.round_id))
-    return conn.execute(stmt, {"r": round_id, "d": delegate_id, "m": method, "pk": box_public_key}).first() is not None
+    stmt = _add_if_open_statement(conn.dialect.name)
+    return bool(stmt.run(conn, {"r": round_id, "d": delegate_id, "m": method, "pk": box_public_key}))
 
 
 def add_sealed_ballot(session: Session, *, round_id: int, ciphertext: bytes) -> None:
     """One sealed ballot (random id, the round, the ciphertext: nothing else)."""
     from ..db import random_id
-    session.connection().execute(_ADD_SEALED, {"id": random_id(), "round_id": round_id, "ciphertext": ciphertext})
+    _ADD_SEALED.run(session.connection(), {"id": random_id(), "round_id": round_id, "ciphertext": ciphertext})
 
 
 # The candidate ids of an open round, by (round id, the round's box public key): the list is

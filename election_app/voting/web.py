@@ -47,8 +47,11 @@ def voter_for_client(token: str, *, address: str | None, agent: str | None, kind
     expr, params = ratelimit.over_limit([(key, int(cfg.get(limit_name))) for key, limit_name in keys],
                                         window_seconds=window)
     try:
-        return services.resolve_voter(db.session, token=token, kind=kind, election_id=election_id,
-                                      guard=(expr, params, TooManyRequests(VOTE_LIMITED_MESSAGE)))
+        voter = services.resolve_voter(db.session, token=token, kind=kind, election_id=election_id,
+                                       guard=(expr, params, TooManyRequests(VOTE_LIMITED_MESSAGE)))
+        if election_id is None:          # the voter's page: their ballot's statements made ready
+            services.prepare_ballot(db.session, guard_expr=expr)
+        return voter
     except services.InvalidCredential:
         db.session.rollback()
         unit(lambda: [ratelimit.record_hit(db.session, key=key, window_seconds=window) for key, _ in keys])
