@@ -725,21 +725,52 @@ def _add_if_open_statement(dialect_name: str) -> HotStatement:
     return stmt
 
 
+_ADD_IF_OPEN_SEALED: dict[str, HotStatement] = {}
+
+
+def _add_if_open_sealed_statement() -> HotStatement:
+    """PostgreSQL: the strike-off and, only when it was written, the sealed ballot, in one
+    statement (a data-modifying CTE): one round trip less per ballot (issue 17 §1)."""
+    stmt = _ADD_IF_OPEN_SEALED.get("postgresql")
+    if stmt is None:
+        from sqlalchemy import LargeBinary
+        from sqlalchemy.dialects.postgresql import insert
+        struck = _add_if_open_statement("postgresql").stmt.cte("struck")
+        stmt = _ADD_IF_OPEN_SEALED["postgresql"] = HotStatement(
+            insert(SealedBallot).from_select(["id", "round_id", "ciphertext"], select(
+                bindparam("sid", type_=String), struck.c.round_id, bindparam("ct", type_=LargeBinary)))
+            .returning(SealedBallot.round_id))
+    return stmt
+
+
 def ballot_write_statements(dialect_name: str) -> tuple:
     """The statements an electronic ballot writes with (for ``HotStatement.prepare``)."""
+    if dialect_name == "postgresql":
+        return _add_if_open_statement(dialect_name), _add_if_open_sealed_statement(), _ADD_SEALED
     return _add_if_open_statement(dialect_name), _ADD_SEALED
 
 
 def add_participation_if_open(session: Session, *, round_id: int, delegate_id: int, method: str,
-                              box_public_key: str) -> bool:
+                              box_public_key: str, sealed: bytes | None = None) -> bool:
     """``add_participation`` in one statement with the round's lock (``lock_round_state``):
     the row is written only while the round is open with this box and has no bare paper
     count (PostgreSQL: the round row FOR SHARE, as ``lock_round`` takes it; SQLite: the write
-    lock first). False when nothing was written; the caller reads why."""
+    lock first). False when nothing was written; the caller reads why.
+
+    With ``sealed`` (the voter's sealed ballot), the sealed row (``add_sealed_ballot``) is
+    written too, and only if the strike-off was: on PostgreSQL in the same statement, on
+    SQLite right after it (SQLite has no data-modifying CTE). Either way one transaction."""
     _take_write_lock(session)
     conn = session.connection()
-    stmt = _add_if_open_statement(conn.dialect.name)
-    return bool(stmt.run(conn, {"r": round_id, "d": delegate_id, "m": method, "pk": box_public_key}))
+    params = {"r": round_id, "d": delegate_id, "m": method, "pk": box_public_key}
+    if sealed is not None and conn.dialect.name == "postgresql":
+        from ..db import random_id
+        return bool(_add_if_open_sealed_statement().run(conn, {**params, "sid": random_id(), "ct": sealed}))
+    if not _add_if_open_statement(conn.dialect.name).run(conn, params):
+        return False
+    if sealed is not None:
+        add_sealed_ballot(session, round_id=round_id, ciphertext=sealed)
+    return True
 
 
 def add_sealed_ballot(session: Session, *, round_id: int, ciphertext: bytes) -> None:
@@ -1005,11 +1036,16 @@ def scrub_storage(engine) -> dict:
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 # short: while VACUUM waits for its lock, newer queries on the table queue behind it
                 conn.exec_driver_sql("SET lock_timeout = '1s'")
-                for table in SCRUB_TABLES:   # one at a time: a busy table does not hold up the others
-                    try:
-                        conn.exec_driver_sql(f"VACUUM (FULL) {table}")
-                    except OperationalError as exc:
-                        failed.append(f"{table}: {exc.orig}")
+                try:
+                    for table in SCRUB_TABLES:   # one at a time: a busy table does not hold up the others
+                        try:
+                            conn.exec_driver_sql(f"VACUUM (FULL) {table}")
+                        except OperationalError as exc:
+                            failed.append(f"{table}: {exc.orig}")
+                finally:
+                    # the connection goes back to the pool: a ballot that later gets it must wait
+                    # for a round's lock as long as it takes, not 1 s (then a 500)
+                    conn.exec_driver_sql("RESET lock_timeout")
             done["ok"] = not failed
             if failed:
                 done["error"] = "; ".join(failed)

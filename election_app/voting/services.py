@@ -563,10 +563,12 @@ def cast_ballot(session: Session, *, voter: Voter, election_id: int, kept, token
         # delegate, one ballot per round). When nothing was written, the reason is read in
         # the order of the answers: round not open, already voted (its method says which
         # words), then not eligible or a bare count (below).
+        # The sealed ballot is written with the strike-off (PostgreSQL: in the same statement).
         delegate = voter.person
         state = None
         if not elections.add_participation_if_open(session, round_id=rid, delegate_id=delegate.id,
-                                                   method="electronic", box_public_key=public_key):
+                                                   method="electronic", box_public_key=public_key,
+                                                   sealed=sealed):
             state = elections.lock_round_state(session, round_id=rid)
             if state.status != "open" or state.box_public_key != public_key:
                 raise not_open
@@ -585,6 +587,8 @@ def cast_ballot(session: Session, *, voter: Voter, election_id: int, kept, token
                        "đồng chí bỏ phiếu giấy.", code="bare_count_recorded")
     if refused is not None:
         raise refused
+    if sealed is None:      # cannot be: an open round's good ballot is always sealed (belt and braces)
+        raise not_open
 
     if voter.kind == "slip":
         used = session.execute(update(VotingSlip)
@@ -601,7 +605,7 @@ def cast_ballot(session: Session, *, voter: Voter, election_id: int, kept, token
             raise Conflict("Số phiếu QR đã dùng sẽ vượt số đại biểu được gạch tên nhận phiếu QR. "
                            "Đề nghị đại biểu đến bàn phát phiếu để được gạch tên trước khi bỏ phiếu.",
                            code="slip_not_issued")
-    elections.add_sealed_ballot(session, round_id=rid, ciphertext=sealed)
+        elections.add_sealed_ballot(session, round_id=rid, ciphertext=sealed)
     return code
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from election_app.db import HotStatement, db
@@ -82,3 +82,43 @@ def test_the_voters_page_compiles_the_ballots_statements(app, client, session, c
     assert dialect in voting._guarded_statement(expr, True)._by_dialect
     assert dialect in elections._add_if_open_statement(dialect)._by_dialect
     assert dialect in elections._ADD_SEALED._by_dialect
+
+
+def test_the_strike_off_and_its_sealed_ballot_are_written_together_or_not_at_all(session, congress, roll):
+    """With its sealed ballot, the strike-off writes the sealed row too, only when the strike-off
+    is written (PostgreSQL: one statement, a data-modifying CTE; SQLite: right after it)."""
+    election, _ = open_election(session, congress, roll)
+    rnd = elections.current_round(session, election)
+    rid, key = rnd.id, rnd.box_public_key
+
+    def sealed_rows():
+        return session.scalar(select(func.count()).select_from(SealedBallot))
+    assert elections.add_participation_if_open(session, round_id=rid, delegate_id=roll[1].id, method="electronic",
+                                               box_public_key=key, sealed=b"first") is True
+    assert sealed_rows() == 1
+    # the same delegate again, another box key, another delegate without a ballot: nothing more
+    assert elections.add_participation_if_open(session, round_id=rid, delegate_id=roll[1].id, method="electronic",
+                                               box_public_key=key, sealed=b"again") is False
+    assert elections.add_participation_if_open(session, round_id=rid, delegate_id=roll[2].id, method="electronic",
+                                               box_public_key="another key", sealed=b"wrong box") is False
+    assert sealed_rows() == 1
+    assert elections.add_participation_if_open(session, round_id=rid, delegate_id=roll[3].id, method="electronic",
+                                               box_public_key=key) is True
+    assert sealed_rows() == 1
+    session.rollback()
+
+
+def test_the_scrub_after_a_close_leaves_no_lock_timeout_on_a_pooled_connection(app):
+    """PostgreSQL: the storage scrub after a close runs VACUUM with a 1 s lock timeout; the
+    connection goes back to the pool without it, so a ballot that gets it later waits for the
+    round's lock as long as a close takes (it was a 500 after 1 s: LockNotAvailable)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no lock timeout")
+    import sqlalchemy as sa
+    engine = sa.create_engine(db.engine.url, pool_size=1, max_overflow=0)
+    try:
+        elections.scrub_storage(engine)
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "0"
+    finally:
+        engine.dispose()
