@@ -588,12 +588,12 @@ def _current_secret() -> str:
 WRITER_GATE_TIMEOUT = 10.0    # seconds; then SQLite's own busy timeout (15 s) takes over
 
 
-def _take_write_lock(session: Session) -> None:
+def _take_write_lock(session: Session, conn=None) -> None:
     """SQLite: take the database write lock before reading what a decision depends on
     (BEGIN IMMEDIATE), so concurrent writers queue on the busy timeout instead of failing
     with "database is locked" when a deferred transaction tries to upgrade. PostgreSQL
     needs nothing here (row locks)."""
-    conn = session.connection()
+    conn = conn if conn is not None else session.connection()
     if conn.dialect.name != "sqlite":
         return
     raw = conn.connection.dbapi_connection
@@ -760,8 +760,8 @@ def add_participation_if_open(session: Session, *, round_id: int, delegate_id: i
     With ``sealed`` (the voter's sealed ballot), the sealed row (``add_sealed_ballot``) is
     written too, and only if the strike-off was: on PostgreSQL in the same statement, on
     SQLite right after it (SQLite has no data-modifying CTE). Either way one transaction."""
-    _take_write_lock(session)
     conn = session.connection()
+    _take_write_lock(session, conn)
     params = {"r": round_id, "d": delegate_id, "m": method, "pk": box_public_key}
     if sealed is not None and conn.dialect.name == "postgresql":
         from ..db import random_id
@@ -769,14 +769,15 @@ def add_participation_if_open(session: Session, *, round_id: int, delegate_id: i
     if not _add_if_open_statement(conn.dialect.name).run(conn, params):
         return False
     if sealed is not None:
-        add_sealed_ballot(session, round_id=round_id, ciphertext=sealed)
+        add_sealed_ballot(session, round_id=round_id, ciphertext=sealed, conn=conn)
     return True
 
 
-def add_sealed_ballot(session: Session, *, round_id: int, ciphertext: bytes) -> None:
+def add_sealed_ballot(session: Session, *, round_id: int, ciphertext: bytes, conn=None) -> None:
     """One sealed ballot (random id, the round, the ciphertext: nothing else)."""
     from ..db import random_id
-    _ADD_SEALED.run(session.connection(), {"id": random_id(), "round_id": round_id, "ciphertext": ciphertext})
+    _ADD_SEALED.run(conn if conn is not None else session.connection(),
+                    {"id": random_id(), "round_id": round_id, "ciphertext": ciphertext})
 
 
 # The candidate ids of an open round, by (round id, the round's box public key): the list is
