@@ -86,29 +86,41 @@ def run(cards: int = 1000) -> dict:
                       names=["Lê Văn Cường - Trưởng ban", "Phạm Thị Dung - Ủy viên", "Hoàng Văn Đức - Ủy viên"])
         session.commit()
 
-        # 1. delegate cards: phases as the job runs them, then the job end to end
+        # 1. delegate cards: phases as the job runs them (one process), then the job end to end
         info = services.congress_info(congress)
+        processes = int(app.config.get("RENDER_PROCESSES") or 1)
         t_data, people = _timed(lambda: services.card_delegates(session, congress=congress))
-        t_qr, card_data = _timed(lambda: [services.delegate_card(info, d, secret=SECRET) for d in people])
-        chunks = services.chunk_cards(card_data, jobs.CARDS_PER_CHUNK)
+        t_cards, card_data = _timed(lambda: [services.delegate_card(info, d, secret=SECRET) for d in people])
+        chunks = services.chunk_cards(card_data, jobs.card_chunk_size(len(card_data), processes))
         t_html, parts = _timed(lambda: [jobs._html("delegate_cards.html", info=info, pages=c) for c in chunks])
         renderer = render.Renderer()
         t0 = time.perf_counter()
-        documents = [renderer.layout(p) for p in parts]
+        documents = [renderer.layout(p) for p in parts]      # the QR codes are drawn here (render.qr_url)
         t_layout = time.perf_counter() - t0
         t_write, pdf = _timed(lambda: renderer.write(documents))
-        job = jobs.create_job(session, congress=congress, kind="delegate-cards", params={})
-        session.commit()
-        t_job, _ = _timed(lambda: jobs.start(job))
-        session.expire_all()
-        job = jobs.get_job(session, congress.id, job.id)
+        # The job end to end, three times: the machine is shared, so each run with its load
+        # average and the CPU seconds of its render processes (less sensitive to the load).
+        runs = []
+        for _ in range(3):
+            job = jobs.create_job(session, congress=congress, kind="delegate-cards", params={})
+            session.commit()
+            load = round(os.getloadavg()[0], 2)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            took, _ = _timed(lambda: jobs.start(job))
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+            session.expire_all()
+            job = jobs.get_job(session, congress.id, job.id)
+            runs.append({"s": took, "load_1min": load, "render_processes_cpu_s": round(cpu, 2), "status": job.status})
+        t_job = sorted(r["s"] for r in runs)[1]
         figures["delegate_cards"] = {
             "cards": cards, "pages": _pages(pdf), "pdf_kb": round(len(pdf) / 1024),
-            "chunk_cards": jobs.CARDS_PER_CHUNK, "parts": len(parts),
-            "phases_s": {"load_roll": t_data, "qr_and_card_data": t_qr, "html": t_html,
-                         "layout": round(t_layout, 3), "write_pdf": t_write},
-            "job_end_to_end_s": t_job, "target_s": 10.0, "met": t_job <= 10.0,
-            "render_processes": app.config.get("RENDER_PROCESSES"), "job_status": job.status, "job_progress": [job.progress, job.total],
+            "chunk_cards": jobs.card_chunk_size(len(card_data), processes), "parts": len(parts),
+            "phases_s": {"load_roll": t_data, "card_data": t_cards, "html": t_html,
+                         "layout_with_qr": round(t_layout, 3), "write_pdf": t_write},
+            "job_runs": runs, "job_end_to_end_s": t_job, "job_best_s": min(r["s"] for r in runs),
+            "target_s": 10.0, "met": t_job <= 10.0,
+            "render_processes": processes, "job_status": job.status, "job_progress": [job.progress, job.total],
             "peak_rss_mb": _rss_mb(),
         }
         del documents, pdf
@@ -171,9 +183,12 @@ def run(cards: int = 1000) -> dict:
         figures["documents"] = small
     figures["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     figures["note"] = ("The card job lays out its parts in RENDER_PROCESSES processes (default: up to 2, one per "
-                       "core); the phases are one process. The machine is shared, so compare with the load "
-                       "averages. The layout of the card sheets is absolutely plain block/float flow with the "
-                       "QR codes as 1-pixel-per-module PNGs (inline SVG QR paths cost ~40 % more).")
+                       "core), parts of equal size per process; the phases are one process. job_end_to_end_s "
+                       "is the median of 3 runs (met is judged on it); the machine is shared, so each run "
+                       "has its load average and the CPU seconds of its render processes. The card sheets "
+                       "are plain block/float flow; the QR codes are qr: URLs drawn by the render fetcher as "
+                       "greyscale 1-pixel-per-module PNGs (inside layout_with_qr); nowrap spans only where a "
+                       "line could break (text.nb_within).")
     return write_results("pdf", figures)
 
 

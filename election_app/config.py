@@ -32,7 +32,6 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
     cfg: dict = {
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
         or f"sqlite:///{instance_path / 'election_app.sqlite3'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
@@ -57,6 +56,11 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
     cfg["SECRET_KEY"] = secret or None
     if overrides:
         cfg.update(overrides)
+    # A connection is tested before each use where it can go stale (a PostgreSQL server restarted
+    # or a dropped socket: one round trip a request). A SQLite connection is a file handle that
+    # cannot: the test would be one more statement on every request, each ballot's included.
+    cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
+                   {"pool_pre_ping": not str(cfg["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")})
     if not cfg.get("SECRET_KEY"):
         cfg["SECRET_KEY"] = _instance_secret(instance_path)
     validate(cfg)

@@ -181,7 +181,15 @@ def client_keys(prefix: str, request, *, device_limit: str, address_limit: str) 
     all come from the Wi-Fi's one address: one device's mistakes reach its own tight limit
     long before the address's, so the rest of the hall keeps working; only a deliberate
     flood of the high limit from that address blocks it, for one window."""
+    return client_keys_of(prefix, request.remote_addr, request.headers.get("User-Agent"),
+                          device_limit=device_limit, address_limit=address_limit)
+
+
+def client_keys_of(prefix: str, address: str | None, agent: str | None, *, device_limit: str,
+                   address_limit: str) -> list[tuple[str, str]]:
+    """``client_keys`` from the client's address and User-Agent themselves (a path that runs
+    before Flask has no request object)."""
     import hashlib
-    address = request.remote_addr or "unknown"
-    agent = hashlib.sha256((request.headers.get("User-Agent") or "").encode("utf-8", "replace")).hexdigest()[:12]
+    address = address or "unknown"
+    agent = hashlib.sha256((agent or "").encode("utf-8", "replace")).hexdigest()[:12]
     return [(f"{prefix}-dev:{address}:{agent}", device_limit), (f"{prefix}:{address}", address_limit)]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import math
 import threading
 from dataclasses import dataclass
 
@@ -36,7 +37,7 @@ from .models import RenderJob
 
 log = logging.getLogger(__name__)
 
-CARDS_PER_CHUNK = 200          # one render part = 25 sheets of 8 cards
+CARDS_PER_CHUNK = 200          # one render part: at most 25 sheets of 8 cards (card_chunk_size)
 STALE_AFTER = dt.timedelta(minutes=15)
 KEEP_FOR = dt.timedelta(days=2)
 MAX_COPIES = 500
@@ -74,8 +75,10 @@ class Produced:
 def _html(template: str, **context) -> str:
     """Render a document template with plain data only (no request, no user, no ORM)."""
     env = current_app.jinja_env
-    # The typography helpers (text.nb, text.name) are globals, so imported macros see them.
+    # The typography helpers (text.nb, text.name, text.nb_within) are globals, so imported
+    # macros see them.
     env.globals.setdefault("nb", text.nb)
+    env.globals.setdefault("nb_within", text.nb_within)
     env.globals.setdefault("name", text.name)
     return env.get_template(f"documents/{template}").render(**context)
 
@@ -199,6 +202,17 @@ def _ballot_pdf(session, congress: Congress, params: dict) -> bytes:
     return render.render_copies(renderer, document, copies=copies, blank=blank)
 
 
+def card_chunk_size(cards: int, processes: int) -> int:
+    """Cards per render part: at most ``CARDS_PER_CHUNK``, in a number of parts that is a
+    multiple of ``processes``, all of the same number of sheets but the last, so that every
+    render process lays out the same number of sheets (issue 17: 1,000 cards on 2 processes
+    are 6 parts of 21 sheets, 63 + 62 sheets per process; 5 parts of 25 gave one process 75)."""
+    runs = max(1, processes)
+    sheets = math.ceil(cards / services.CARDS_PER_PAGE)
+    parts = runs * math.ceil(cards / (runs * CARDS_PER_CHUNK))
+    return max(1, math.ceil(sheets / parts)) * services.CARDS_PER_PAGE
+
+
 def _cards_pdf(session, congress: Congress, params: dict, progress, secret: str) -> bytes:
     people = services.card_delegates(session, congress=congress, codes=params.get("codes") or None)
     if not people:
@@ -211,16 +225,17 @@ def _cards_pdf(session, congress: Congress, params: dict, progress, secret: str)
                                                              reissue=bool(params.get("reissue_links"))),
                     session=session)
     info = services.congress_info(congress)
+    # The QR codes are only named here (render.qr_url) and drawn by the render processes.
     cards = [services.delegate_card(info, d, secret=secret, vote_url=urls.get(d.id)) for d in people]
-    chunks = services.chunk_cards(cards, CARDS_PER_CHUNK)
+    # A big card sheet is laid out on every core (issue 17: 1,000 cards in ≤ 10 s).
+    processes = int(current_app.config.get("RENDER_PROCESSES") or 1)
+    chunks = services.chunk_cards(cards, card_chunk_size(len(cards), processes))
     sizes = [sum(len(p) for p in chunk) for chunk in chunks]
     parts = [_html("delegate_cards.html", info=info, pages=chunk) for chunk in chunks]
 
     def per_part(i: int) -> None:
         progress(sum(sizes[:i]))
 
-    # A big card sheet is laid out on every core (issue 17: 1,000 cards in ≤ 10 s).
-    processes = int(current_app.config.get("RENDER_PROCESSES") or 1)
     return render.render_parts_parallel(parts, processes=processes, progress=per_part)
 
 

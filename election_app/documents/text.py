@@ -13,11 +13,19 @@ phrases wrapped in ``<span class="nw">`` (``white-space: nowrap`` in ``_print.cs
 
 The phrases are found in the mixed-case text; ``upper=True`` upper-cases the result
 afterwards (headers are printed in capitals, where every word looks capitalised).
+
+``nb_within(text, width_mm, size_pt)`` is ``nb`` for a text that is laid out many times
+(the 1,000 delegate cards, issue 17): a text that fits on one line of that width cannot be
+broken, so it is returned plain; the nowrap spans are not free (measured: the spans of the
+cards' position and unit lines cost ~30 % of the cards' layout). The width is the sum of
+the glyph advances of the bundled Liberation Serif (regular), with a margin for kerning.
 Pure functions, no Flask: the templates receive ``nb`` in their context."""
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
 from markupsafe import Markup, escape
 
@@ -86,3 +94,47 @@ def protected_phrases(text: str) -> list[str]:
     """The phrases ``nb`` keeps together (for tests and checks)."""
     text = unicodedata.normalize("NFC", text or "")
     return [text[s:e] for s, e in _spans(text)]
+
+
+FONTS = Path(__file__).resolve().parent.parent.parent / "static" / "fonts"
+FIT_MARGIN = 0.97   # Pango's kerning only narrows Liberation Serif's lines; this is a safety margin
+
+
+@lru_cache(maxsize=4)
+def _advances(font_file: str) -> dict[int, float]:
+    """Code point → advance width in em, from the font's cmap and hmtx."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(FONTS / font_file, lazy=True) as font:
+        metrics, em = font["hmtx"].metrics, font["head"].unitsPerEm
+        return {cp: metrics[glyph][0] / em for cp, glyph in font.getBestCmap().items()}
+
+
+def text_width_mm(text: str, size_pt: float, font_file: str = "LiberationSerif-Regular.ttf") -> float | None:
+    """The width of ``text`` on one line, in mm, or None when a character is not in the font."""
+    advances = _advances(font_file)
+    total = 0.0
+    for ch in unicodedata.normalize("NFC", text):
+        advance = advances.get(ord(ch))
+        if advance is None:
+            return None
+        total += advance
+    return total * size_pt * 25.4 / 72
+
+
+@lru_cache(maxsize=4096)
+def _fits(text: str, width_mm: float, size_pt: float, bold: bool) -> bool:
+    width = text_width_mm(text, size_pt, "LiberationSerif-Bold.ttf" if bold else "LiberationSerif-Regular.ttf")
+    return width is not None and width <= width_mm * FIT_MARGIN
+
+
+def nb_within(text, width_mm: float, size_pt: float, *, bold: bool = False, upper: bool = False) -> Markup:
+    """``nb(text, upper=upper)``, or the text alone when it fits on one line ``width_mm``
+    wide at ``size_pt`` (Liberation Serif, bold or regular): nothing to keep together then."""
+    # whitespace collapsed here, so a newline typed into a unit never breaks a line where the
+    # template keeps newlines (white-space: pre-line)
+    text = " ".join(unicodedata.normalize("NFC", "" if text is None else str(text)).split())
+    shown = text.upper() if upper else text
+    if _fits(shown, float(width_mm), float(size_pt), bool(bold)):
+        return escape(shown)
+    return nb(text, upper=upper)

@@ -22,11 +22,13 @@ import base64
 import hashlib
 import hmac
 import json
+from functools import lru_cache
 
 import nacl.exceptions
 import nacl.pwhash
 import nacl.secret
 import nacl.utils
+from nacl.bindings import crypto_box_seal
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
 MODE_SERVER = "server"
@@ -107,7 +109,14 @@ def seal(public_key: str, *, kept: list[int], receipt: str, size: int, against: 
     body = json.dumps(data, separators=(",", ":")).encode()
     if len(body) > size:
         raise ValueError("ballot larger than the round's padded size")
-    return SealedBox(PublicKey(_unb64(public_key))).encrypt(body + b" " * (size - len(body)))
+    # libsodium's crypto_box_seal, as SealedBox(PublicKey(...)).encrypt does, without decoding
+    # and checking the round's key again for every ballot (issue 17 §1)
+    return crypto_box_seal(body + b" " * (size - len(body)), _public_key_bytes(public_key))
+
+
+@lru_cache(maxsize=64)
+def _public_key_bytes(public_key: str) -> bytes:
+    return bytes(PublicKey(_unb64(public_key)))
 
 
 def open_all(private: PrivateKey, ciphertexts) -> list[dict]:

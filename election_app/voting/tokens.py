@@ -17,6 +17,7 @@ import hmac
 import logging
 import re
 import secrets
+from functools import lru_cache
 
 TOKEN_BYTES = 24
 # What a token can look like (URL-safe base64). Anything else is refused before any lookup.
@@ -42,6 +43,7 @@ def current_secret() -> str:
     return current_app.config["SECRET_KEY"]
 
 
+@lru_cache(maxsize=8)      # per SECRET_KEY: two HMACs less per ballot (issue 17 §1)
 def _derived_key(secret: str) -> bytes:
     return hmac.new(secret.encode(), b"election_app/voting-credential/v1", hashlib.sha256).digest()
 

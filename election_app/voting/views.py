@@ -47,6 +47,8 @@ def _install(state) -> None:
     state.app.config.setdefault("VOTE_FAIL_LIMIT", 20)
     state.app.config.setdefault("VOTE_FAIL_LIMIT_ADDRESS", 500)
     state.app.config.setdefault("VOTE_FAIL_WINDOW", 300)
+    from .fast import VoteFastPath   # the API's well-formed ballot answered before Flask (same code)
+    state.app.wsgi_app = state.app.extensions["vote_fast_path"] = VoteFastPath(state.app, state.app.wsgi_app)
     from .live import LiveFastPath   # the phones' poll answered before Flask while the version is fresh
     state.app.wsgi_app = LiveFastPath(state.app, state.app.wsgi_app)
 

@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 
 from election_app import create_app
 from election_app.db import db
+from tests.conftest import TEST_PASSWORD_METHOD
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
@@ -65,7 +66,7 @@ def live_server(tmp_path, _e2e_migrated):
     shutil.copyfile(_e2e_migrated, target)
     url = f"sqlite:///{target}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "e2e-secret-key-0123456789abcdef",
-                      "RENDER_INLINE": True})
+                      "RENDER_INLINE": True, "PASSWORD_HASH_METHOD": TEST_PASSWORD_METHOD})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     port = server.server_port
     app.config["PUBLIC_BASE_URL"] = f"http://{HALL_HOST}:{port}"

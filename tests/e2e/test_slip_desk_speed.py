@@ -8,6 +8,7 @@ import statistics
 import time
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from election_app.db import db
@@ -60,7 +61,7 @@ def test_desk_strikes_off_in_one_step(browser, live_server, staff, shot):
     box = page.locator('form.desk-strike input[name="q"]')
     times, keys = [], []
     for code in data["codes"][10:20]:
-        assert box.evaluate("e => e === document.activeElement")     # focused, nothing to click
+        expect(box).to_be_focused()     # focused by the page itself, nothing to click
         start = time.monotonic()
         page.keyboard.type(code)
         with page.expect_navigation():
@@ -72,6 +73,7 @@ def test_desk_strikes_off_in_one_step(browser, live_server, staff, shot):
     assert _struck(live_server) == 10
     shot(page, "desk-1-after-ten-1366")
     # a second slip for the same delegate: refused at the desk, before any slip is drawn
+    expect(box).to_be_focused()
     page.keyboard.type(data["codes"][10])
     with page.expect_navigation():
         page.keyboard.press("Enter")
