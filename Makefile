@@ -7,7 +7,7 @@ HTTPS   ?=
 PORT    ?= 5000
 WORKERS ?= 2
 # test processes (pytest-xdist): three on this 2-core machine, because the browser, gunicorn and PDF tests
-# wait on other processes part of the time (measured: 1,633 tests in 5 min 10 s with 3)
+# wait on other processes part of the time (measured: 1,674 tests in 3 min 39 s with 3, 3 min 37 s with 4)
 TEST_PROCS ?= 3
 FLASK   := $(BIN)/flask --app election_app
 
