@@ -74,6 +74,27 @@ def name_parts(row: Row) -> dict[str, tuple[float, float]]:
     return parts
 
 
+def _name_columns(voter: np.ndarray, row: Row):
+    """The image's columns over the whole name (from the family name to 1 mm after the given
+    name) as ``(x0_mm, x1_mm, columns)``, or None when the name is too short to fit a line."""
+    k = PX_PER_MM
+    x0 = (row.family or row.given)[0]
+    x1 = row.given[1] + 1.0
+    xs = np.clip(np.arange(int(x0 * k), int(x1 * k) + 1), 0, voter.shape[1] - 1)
+    return (x0, x1, xs) if len(xs) >= 5 else None
+
+
+def _sample_lines(voter: np.ndarray, blank: np.ndarray, xs, xm, cs, tans):
+    """Every straight line of slope ``tans`` through each pixel row ``cs`` at column ``xm``,
+    sampled over the columns ``xs``: its pixel rows, the paper under it (``blank``), the
+    voter's ink on that paper, and the share of that paper inked (slope × row)."""
+    ys = np.rint(cs[None, :, None] + tans[:, None, None] * (xs - xm)[None, None, :]).astype(np.intp)
+    np.clip(ys, 0, voter.shape[0] - 1, out=ys)
+    b = blank[ys, xs]
+    v = voter[ys, xs] & b
+    return ys, b, v, v.sum(axis=2) / np.maximum(b.sum(axis=2), 1)
+
+
 def fit_line(voter: np.ndarray, blank: np.ndarray, row: Row, y_lo_mm: float, y_hi_mm: float,
              firm: tuple[np.ndarray, np.ndarray] | None = None) -> LineFit | None:
     """Try every straight line (±17°, 1° steps) crossing the middle of the name between
@@ -83,20 +104,14 @@ def fit_line(voter: np.ndarray, blank: np.ndarray, row: Row, y_lo_mm: float, y_h
     measures the parts again on the chosen line with only the paper well away from the
     letters (fewer points, but no letter edges blurred into "ink")."""
     k = PX_PER_MM
-    x0 = (row.family or row.given)[0]
-    x1 = row.given[1] + 1.0
-    h, w = voter.shape
-    xs = np.clip(np.arange(int(x0 * k), int(x1 * k) + 1), 0, w - 1)
-    if len(xs) < 5:
+    columns = _name_columns(voter, row)
+    if columns is None:
         return None
+    x0, x1, xs = columns
     xm = (x0 + x1) / 2 * k
     cs = np.arange(int(y_lo_mm * k), int(y_hi_mm * k) + 1)
     tans = np.tan(LINE_ANGLES)
-    ys = np.rint(cs[None, :, None] + tans[:, None, None] * (xs - xm)[None, None, :]).astype(np.intp)
-    np.clip(ys, 0, h - 1, out=ys)
-    b = blank[ys, xs]
-    v = voter[ys, xs] & b
-    score = v.sum(axis=2) / np.maximum(b.sum(axis=2), 1)
+    ys, b, v, score = _sample_lines(voter, blank, xs, xm, cs, tans)
     # only lines that pass through the middle of the letters somewhere over the name: the
     # top and bottom of a circle round the name never do
     centre = (row.text[0] + row.text[1]) / 2 * k
@@ -145,12 +160,10 @@ def _second_line(voter: np.ndarray, blank: np.ndarray, row: Row, first: LineFit)
     on the paper between the letters over ``SECOND_MIN`` of the whole name, 0.6 of every
     part and ``SECOND_THIRD_MIN`` of each third. A circle's top or bottom is curved: a straight line follows it over much less."""
     k = PX_PER_MM
-    x0 = (row.family or row.given)[0]
-    x1 = row.given[1] + 1.0
-    h, w = voter.shape
-    xs = np.clip(np.arange(int(x0 * k), int(x1 * k) + 1), 0, w - 1)
-    if len(xs) < 5:
+    columns = _name_columns(voter, row)
+    if columns is None:
         return None
+    xs = columns[2]
     base = np.degrees(np.arctan(first.tan))
     tans = np.tan(np.radians(np.arange(base - SECOND_DEG, base + SECOND_DEG + 0.01, 1.0)))
     lo = max(row.text[0] - 1.0, first.y_mid / k - SECOND_GAP_MM)
@@ -159,11 +172,7 @@ def _second_line(voter: np.ndarray, blank: np.ndarray, row: Row, first: LineFit)
     if len(cs) == 0:
         return None
     xm = first.x_mid
-    ys = np.rint(cs[None, :, None] + tans[:, None, None] * (xs - xm)[None, None, :]).astype(np.intp)
-    np.clip(ys, 0, h - 1, out=ys)
-    b = blank[ys, xs]
-    v = voter[ys, xs] & b
-    score = v.sum(axis=2) / np.maximum(b.sum(axis=2), 1)
+    _ys, b, v, score = _sample_lines(voter, blank, xs, xm, cs, tans)
     ai, ci = np.unravel_index(int(np.argmax(score)), score.shape)
     if score[ai, ci] < SECOND_MIN:
         return None

@@ -25,6 +25,7 @@ import re
 
 from ..errors import DomainError
 from ..hardening import DB_INT_MAX
+from .live import FrontPath
 
 _PATH = re.compile(r"/api/v1/vote/([A-Za-z0-9_-]{20,100})/elections/([1-9][0-9]{0,9})")
 _MAX_BODY = 64 * 1024
@@ -39,20 +40,16 @@ def _ids(value) -> bool:
             and all(type(v) is int and 0 < v <= DB_INT_MAX for v in value))
 
 
-class VoteFastPath:
+class VoteFastPath(FrontPath):
+    method = "POST"
+    prefix = "/api/v1/vote/"
+
     def __init__(self, app, wsgi_app):
-        self.app = app
-        self.wsgi_app = wsgi_app
-        self.served = 0
+        super().__init__(app, wsgi_app)
         self._fixed: list[tuple[str, str]] | None = None
 
-    def __call__(self, environ, start_response):
-        if (environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO", "").startswith("/api/v1/vote/")
-                and self.app.config.get("VOTE_FAST_PATH", True)):
-            answer = self._answer(environ, start_response)
-            if answer is not None:
-                return answer
-        return self.wsgi_app(environ, start_response)
+    def enabled(self) -> bool:
+        return self.app.config.get("VOTE_FAST_PATH", True)
 
     def _answer(self, environ, start_response):
         match = _PATH.fullmatch(environ["PATH_INFO"])
