@@ -193,13 +193,21 @@
       return;
     }
     busy = true;
+    var sent = input.value;
     fetch(form.action, {method: 'POST', body: data, credentials: 'same-origin',
                         headers: {'Accept': 'application/json'}})
       .then(function (r) { return r.json().catch(function () { return {ok: false, message: 'Lỗi máy chủ (' + r.status + ').'}; }); })
       .then(function (res) {
         apply(res);
         // A ballot recorded as invalid is confirmed in the warning style, never green.
-        if (res.ok) { say(res.message, res.kind || 'success'); input.value = ''; if (words) words.value = ''; show(); }
+        if (res.ok) {
+          say(res.message, res.kind || 'success');
+          // keys typed while this ballot was on its way belong to the next one: keep them
+          var now = input.value;
+          input.value = now.indexOf(sent) === 0 ? now.slice(sent.length).replace(/^\s+/, '') : now;
+          if (words) words.value = '';
+          show();
+        }
         else { say(res.message, 'error'); input.select(); }
       })
       .catch(function () { say('Mất kết nối: phiếu chưa được ghi. Thử lại.', 'error'); })

@@ -151,3 +151,40 @@ def test_election_and_motion_pages_on_laptop_and_phone(page, live_server, staff,
     page.goto(f"{base}/motions")
     expect(page.locator(".motion.passed")).to_have_count(1)
     expect(page.locator(".motion.passed")).to_contain_text("90,00%")
+
+
+def test_keys_typed_while_a_ballot_is_on_its_way_are_kept_for_the_next(page, live_server, staff):
+    """A fast board member types the next sheet while the last one is still being recorded (a slow
+    hall Wi-Fi): those keys are the next ballot's, not wiped when the answer comes back."""
+    import time
+
+    from flask import request
+    cid, eid = _setup(live_server)
+    base = f"{live_server.url}/congresses/{cid}/elections/{eid}"
+
+    def slow_entry():               # the server answers each recorded sheet 0.6 s late
+        if request.method == "POST" and request.path.endswith("/entry"):
+            time.sleep(0.6)
+    live_server.app.before_request_funcs.setdefault(None, []).append(slow_entry)
+    user, pw = staff("board")
+    ui_login(page, live_server.url, user, pw)
+    page.goto(f"{base}/entry?team=1")
+    expect(page.locator("#reading")).to_be_focused()
+    page.keyboard.type("4 5")
+    page.keyboard.press("Enter")
+    page.keyboard.type(" 3")                  # sheet 2, typed before sheet 1 is recorded
+    expect(page.locator("#next-number")).to_have_text("2")
+    expect(page.locator("#reading")).to_have_value("3")
+    expect(page.locator('#ballot li[data-n="3"]')).to_have_class("struck")
+    page.keyboard.press("Enter")
+    expect(page.locator("#next-number")).to_have_text("3")
+    expect(page.locator("#reading")).to_have_value("")
+    with live_server.ctx():
+        import json
+
+        from election_app.elections import services as el
+        from election_app.elections.models import Election
+        election = db.session.get(Election, eid)
+        entries = el.paper_entries(db.session, el.current_round(db.session, election), team=1)
+        # sheet 1: names 4 and 5 struck (3 kept of 5); sheet 2: name 3 struck (4 kept)
+        assert [(e.number, len(json.loads(e.kept))) for e in entries] == [(1, 3), (2, 4)]
