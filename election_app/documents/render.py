@@ -245,6 +245,7 @@ def render_parts_parallel(parts: list[str], *, processes: int,
 # objects and the collector's default pace (a pass per 700 allocations) cost ~27 % of a card
 # sheet's layout; the process lives seconds and exits, so it collects rarely. Measured: 1,000
 # cards' render CPU −25 %, peak RSS of a process (63 sheets) about the same.
+# (the app's own processes: election_app/gc_tuning.py; this script imports nothing of the app)
 RENDER_PROCESS_GC_THRESHOLD = (100_000, 50, 100)
 
 if __name__ == "__main__":  # a render process (render_parts_parallel): JSON list of HTML in, PDF out
