@@ -130,8 +130,13 @@ def find_page(gray: np.ndarray) -> np.ndarray:
 TOP_MARKER_Y = (5.0, 30.0)
 
 
-def straighten(gray: np.ndarray, h_mm: np.ndarray, px_per_mm: float = PX_PER_MM) -> np.ndarray:
+def straighten(gray: np.ndarray, h_mm: np.ndarray, px_per_mm: float = PX_PER_MM,
+               correction: np.ndarray | None = None) -> np.ndarray:
+    """The photo warped onto the page at ``px_per_mm``; ``correction`` (3 × 3, page px → where
+    the first straightening put them) moves it the last pixel (``refine_alignment``)."""
     scale = np.diag([px_per_mm, px_per_mm, 1.0])
+    if correction is not None:
+        scale = np.linalg.inv(correction) @ scale
     size = (int(round(PAGE_MM[0] * px_per_mm)), int(round(PAGE_MM[1] * px_per_mm)))
     return cv2.warpPerspective(gray, scale @ h_mm, size, flags=cv2.INTER_LINEAR, borderValue=255)
 
@@ -142,6 +147,50 @@ def ink_ratio(warped: np.ndarray) -> np.ndarray:
     bg = cv2.dilate(warped, np.ones((11, 11), np.uint8))
     bg = cv2.blur(bg, (25, 25)).astype(np.float32)
     return warped.astype(np.float32) / np.maximum(bg, 1.0)
+
+
+REFINE_STEPS = ((0.25, 3),)                 # (step px, steps each way): ±0.75 px
+REFINE_GAIN_PX = 10                    # ... kept only if it leaves this many fewer stray dark pixels
+
+
+def refine_alignment(ratio: np.ndarray, reference: np.ndarray, page: PageLayout) -> np.ndarray | None:
+    """The last fraction of a pixel (3 × 3 translation, clean page px → straightened photo px)
+    that lays the photo's printed table of names on the clean page's: the shift (±0.75 px)
+    leaving the least dark ink off the clean page's letters over the table (the markers place
+    the page to about a pixel; a letter's edge a pixel off reads as the voter's ink). None
+    when no shift does better than none."""
+    if not page.rows:
+        return None
+    k = PX_PER_MM
+    x0 = max(0, int(min(r.name_cell[0] for r in page.rows) * k) - 10)
+    x1 = min(ratio.shape[1], int(max(r.name_cell[2] for r in page.rows) * k) + 10)
+    y0 = max(0, int(min(r.box[1] for r in page.rows) * k) - 10)
+    y1 = min(ratio.shape[0], int(max(r.box[3] for r in page.rows) * k) + 10)
+    if x1 - x0 < 32 or y1 - y0 < 32:
+        return None
+    crop = ratio[y0:y1, x0:x1]
+    off = ~cv2.dilate((reference[y0:y1, x0:x1] < 170).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    off[:4], off[-4:], off[:, :4], off[:, -4:] = False, False, False, False
+
+    def stray(dx: float, dy: float) -> int:
+        moved = cv2.warpAffine(crop, np.float32([[1, 0, dx], [0, 1, dy]]), (crop.shape[1], crop.shape[0]),
+                               flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderValue=1.0)
+        return int(((moved < 0.72) & off).sum())
+
+    best, best_score = (0.0, 0.0), stray(0.0, 0.0)
+    start = best_score
+    for step, n in REFINE_STEPS:
+        cx, cy = best
+        for j in range(-n, n + 1):
+            for i in range(-n, n + 1):
+                if i == 0 and j == 0:
+                    continue
+                score = stray(cx + i * step, cy + j * step)
+                if score < best_score:
+                    best, best_score = (cx + i * step, cy + j * step), score
+    if best == (0.0, 0.0) or start - best_score < REFINE_GAIN_PX:
+        return None
+    return np.array([[1.0, 0.0, best[0]], [0.0, 1.0, best[1]], [0.0, 0.0, 1.0]])
 
 
 def read_code(ratio: np.ndarray) -> codes.SheetCode | None:
@@ -605,6 +654,14 @@ def read_page(gray: np.ndarray, lookup: Lookup) -> SheetReading:
         hh, ww = min(reference.shape[0], warped.shape[0]), min(reference.shape[1], warped.shape[1])
         fitted[:hh, :ww] = reference[:hh, :ww]
         reference = fitted
+    # the markers place the page to about a pixel; the printed names themselves place it
+    # better: straighten again moved by what is left (else the letters' edges, a pixel off
+    # the clean page, read as the voter's ink)
+    correction = refine_alignment(ratio, reference, page)
+    if correction is not None:
+        h_page = homography(seen, page.markers)
+        warped = straighten(gray, h_page, correction=correction)
+        ratio = ink_ratio(warped)
     ink = ratio < 0.72
     ref_ink = reference < 170
     ref_wide = cv2.dilate(ref_ink.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
@@ -698,11 +755,17 @@ def read_page(gray: np.ndarray, lookup: Lookup) -> SheetReading:
                     _ink_share(new, name_span, (row.text[1] + 0.4, row.text[1] + 2.5))) > 0.5:
                 reading = RowReading(row.number, UNSURE, "Có nét mực cả trên và dưới tên (khoanh tròn?).",
                                      reading.given, reading.family)
-            elif reading.state == KEPT and any(_passes_over(sg, row) for sg in segs_mm
-                                               if sg not in foreign.get(row.number, []) or _over_given(sg, row)):
-                # includes a surname-only strike: proposed "not struck", but put to the board
-                reading = RowReading(row.number, UNSURE, "Một nét gạch đi qua tên này (chỉ qua họ/tên đệm?).",
-                                     reading.given, reading.family)
+            stops = False
+            if reading.state == KEPT:
+                passing = [sg for sg in segs_mm if _passes_over(sg, row)
+                           and (sg not in foreign.get(row.number, []) or _over_given(sg, row))]
+                # a strike through the họ or tên đệm that plainly stops before the given name:
+                # "not struck" if the line reading agrees (``combine``); else put to the board
+                stops = bool(passing) and all(_stops_before_given(sg, row) for sg in passing)
+                if passing and not stops:
+                    # includes a surname-only strike: proposed "not struck", but put to the board
+                    reading = RowReading(row.number, UNSURE, "Một nét gạch đi qua tên này (chỉ qua họ/tên đệm?).",
+                                         reading.given, reading.family)
             if reading.state == KEPT and any(_goes_on(thin_all, sg, row) for sg in assigned.get(row.number, [])):
                 reading = RowReading(row.number, UNSURE, "Nét gạch có thể kéo dài qua cả tên.",
                                      reading.given, reading.family)
@@ -712,6 +775,8 @@ def read_page(gray: np.ndarray, lookup: Lookup) -> SheetReading:
             if reading.state == KEPT and extra_given > 0.25:
                 reading = RowReading(row.number, UNSURE, "Có nét mực trên tên mà máy không chắc là gạch.",
                                      reading.given, reading.family)
+            if stops and reading.state == KEPT:
+                reading = RowReading(row.number, UNSURE, STOPS_REASON, reading.given, reading.family)
             if after and reading.state == KEPT:
                 reading = RowReading(row.number, KEPT, AFTER_REASON, reading.given, reading.family, "ink")
             elif after and reading.state == STRUCK and not reading.mark:
@@ -736,6 +801,7 @@ PART_SEEN = 0.3
 # top and bottom of a circle as often as a lost strike; held-out photo, a circle read struck)
 # nor "Một nét gạch đi qua cả tên này và tên bên cạnh.": a neighbour's strike over this tên
 # (held-out photo: a middle-name-only strike read struck)
+STOPS_LINE_MAX = 0.6        # ... the line reading's best line covers less than this of the given name
 SECOND_DECIDES = ("Gạch không hết họ và tên.",)
 
 
@@ -757,6 +823,14 @@ def combine(first: RowReading, second) -> RowReading:
         doubt = first if first.state != STRUCK else second
         return RowReading(first.number, UNSURE, doubt.reason or "Hai cách đọc không khớp: xem lại dòng này.",
                           second.given, second.family)
+    if first.state == UNSURE and first.reason == STOPS_REASON and second.state == UNSURE \
+            and second.reason in lines.PART_REASONS and 0 <= second.given < STOPS_LINE_MAX \
+            and second.core < STOPS_LINE_MAX and second.given_firm < STOPS_LINE_MAX \
+            and not second.given_inked:
+        # the stroke finder's strike stops before the given name, and the line reading sees no
+        # line over it (only scattered ink at the letters' edges): the họ / tên đệm only
+        return RowReading(first.number, KEPT, "Chỉ gạch họ hoặc tên đệm: tính là không gạch.",
+                          first.given, first.family)
     if first.state == KEPT:
         if second.mark:
             return RowReading(first.number, KEPT, second.reason, first.given, first.family, second.mark)
@@ -796,6 +870,15 @@ def _after_name(box, row: Row) -> bool:
     cell and near its line (a tick after the name)?"""
     return box[0] >= row.given[1] + AFTER_GAP_MM and box[2] <= row.name_cell[2] + 1.0 \
         and box[1] >= row.box[1] - 2.0 and box[3] <= row.box[3] + 2.0
+
+
+STOPS_REASON = "Một nét gạch qua họ/tên đệm, dừng trước tên: xem có phải chỉ gạch họ/tên đệm không."
+STOP_GAP_MM = 1.0            # ... its end this far before the given name's letters
+
+
+def _stops_before_given(seg, row: Row) -> bool:
+    """Does the stroke end (and stay) this far before the given name's letters?"""
+    return max(seg[0], seg[2]) <= row.given[0] - STOP_GAP_MM
 
 
 def _over_given(seg, row: Row) -> bool:
