@@ -30,6 +30,7 @@ class LineReading:
     core: float = -1.0         # the best line's cover of the given name's own letters
     given_firm: float = -1.0   # ... and of the paper well away from them
     given_inked: bool = True   # ink through the middle of the given name's letters, or along the line past it
+    plain: bool = False        # struck by one plain line (``_plain_strike``) with every part measured
 
 
 LINE_ANGLES = np.radians(np.arange(-17.0, 17.01, 1.0))
@@ -343,6 +344,10 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
         fit = fits[row.number]
         if fit is None or max(fit.parts.values()) < 0.6:
             continue
+        if row.number not in plain and abs(fit.y_mid / k - (row.text[0] + row.text[1]) / 2) > OFF_MAX_MM:
+            # a line along the top or bottom of the letters (often the top or bottom of a
+            # neighbour's circle, on the rule between them) explains no one else's ink
+            continue
         parts = name_parts(row)
         x0, x1 = ((row.family or row.given)[0] - 15) * k, (row.given[1] + 15) * k
         half = CLAIM_HALF_PX if row.number in plain else 4
@@ -363,8 +368,12 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
         mine = soft & ~((owner != 0) & (owner != row.number))
         t0, t1 = row.text
         name0 = (row.family or row.given)[0]
-        if _ringed(mine, row) and _share_cols(mine, (name0, row.given[1]), (t0 + MID_BAND_MM, t1 - MID_BAND_MM)) \
-                < CIRCLE_MID_MAX or _ringed_loosely(soft, row):
+        # (the middle measured over the inner 70 % of the name: a flat circle's ends cross the
+        # middle of the letters over the first and last letters)
+        span = row.given[1] - name0
+        if _ringed(mine, row) and _share_cols(mine, (name0 + 0.15 * span, row.given[1] - 0.15 * span),
+                                              (t0 + MID_BAND_MM, t1 - MID_BAND_MM)) < CIRCLE_MID_MAX \
+                or _ringed_loosely(soft, row):
             # a closed curve round the name and nothing through the middle of its letters:
             # a circle, not a strike (RULES §4.2); the board looks at it (a distinguishing mark?)
             readings.append(LineReading(row.number, KEPT, CIRCLE_REASON, g, f, mark="circle"))
@@ -413,7 +422,9 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
                     or (off < -0.8 and below >= 0.2):
                 readings.append(LineReading(row.number, UNSURE, "Có nét cong quanh tên (khoanh tròn?).", g, f))
             else:
-                readings.append(LineReading(row.number, STRUCK, "", g, f, partial=not whole_name))
+                readings.append(LineReading(row.number, STRUCK, "", g, f, partial=not whole_name,
+                                            plain=whole_name and row.number in plain
+                                            and all(c >= 0 for c in cover.values())))
             continue
         # ink on the given name itself (the middle of its letters), or along the line over
         # it and a little past: not a clean "kept"

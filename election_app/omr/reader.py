@@ -744,7 +744,7 @@ def read_page(gray: np.ndarray, lookup: Lookup) -> SheetReading:
         if _ringed(loose, row):
             readings.append(RowReading(row.number, UNSURE, "Có nét khép kín quanh tên (khoanh tròn?)."))
         elif row.number in torn:
-            readings.append(RowReading(row.number, UNSURE, "Một nét gạch đi qua cả tên này và tên bên cạnh."))
+            readings.append(RowReading(row.number, UNSURE, TORN_REASON))
         else:
             reading = classify_row(row, assigned.get(row.number, []), marked)
             # Safety net: a reading of "kept" with the voter's ink over the given name is
@@ -803,6 +803,7 @@ PART_SEEN = 0.3
 # (held-out photo: a middle-name-only strike read struck)
 STOPS_LINE_MAX = 0.6        # ... the line reading's best line covers less than this of the given name
 SECOND_DECIDES = ("Gạch không hết họ và tên.",)
+TORN_REASON = "Một nét gạch đi qua cả tên này và tên bên cạnh."
 
 
 def combine(first: RowReading, second) -> RowReading:
@@ -812,6 +813,12 @@ def combine(first: RowReading, second) -> RowReading:
     strike; otherwise the row is put to a person, with the reason of the one in doubt."""
     if first.state == STRUCK and second.state == STRUCK:
         return first
+    if second.state == STRUCK and first.state == UNSURE and first.reason == TORN_REASON \
+            and getattr(second, "plain", False):
+        # a stroke the stroke finder could not give to one of two names; the line reading sees
+        # one plain line through every part of this one (each measured), through the middle of
+        # its letters, with ink on the paper far from them too
+        return RowReading(first.number, STRUCK, "", second.given, second.family)
     if second.state == STRUCK and first.state == UNSURE and first.reason in SECOND_DECIDES \
             and not getattr(second, "partial", False) \
             and (first.reason != PART_REASON or min(first.given, first.family) >= PART_SEEN):
@@ -957,7 +964,13 @@ def _ringed(loose: np.ndarray, row: Row) -> bool:
     if hierarchy is None:
         return False
     min_area = 10 * k * k
-    return any(h[3] >= 0 and cv2.contourArea(c) >= min_area for c, h in zip(contours, hierarchy[0]))
+    # a loop round letters is as tall as they nearly: the thin lens between the two crossing
+    # lines of a double strike is no circle
+    return any(h[3] >= 0 and cv2.contourArea(c) >= min_area and cv2.boundingRect(c)[3] >= RING_MIN_MM * k
+               for c, h in zip(contours, hierarchy[0]))
+
+
+RING_MIN_MM = 3.5
 
 
 def _mm_box_px(box, pad_mm: float):
