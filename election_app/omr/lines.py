@@ -301,6 +301,42 @@ def _plain_strike(fit: LineFit, row: Row) -> bool:
         and abs(fit.y_mid / PX_PER_MM - (row.text[0] + row.text[1]) / 2) <= PLAIN_OFF_MM
 
 
+BESIDE_REASON = ("Có nét mực sát trên/dưới tên (không qua chữ, có thể của dòng bên cạnh): tính là không gạch. "
+                 "Ban bầu cử xem tờ phiếu.")
+BESIDE_MM = 0.3             # a line over the given name this far outside its letters' band passes beside it
+BESIDE_ON_GIVEN_MAX = 0.05  # ... with (nearly) no ink through the middle of the given name's letters
+
+
+def _beside_given(fit: LineFit, row: Row) -> bool:
+    """Does the line stay above (or below) the given name's letters all along them?"""
+    k = PX_PER_MM
+    ys = [fit.y_at(x * k) / k for x in row.given]
+    return max(ys) <= row.text[0] + BESIDE_MM or min(ys) >= row.text[1] - BESIDE_MM
+
+
+def _line_through_given(voter: np.ndarray, blank: np.ndarray, row: Row) -> float:
+    """The most any straight line (±17°) through the middle of the given name's letters
+    covers of the paper along it over the given name (with the space before it), or -1 when
+    there is too little paper there to tell."""
+    k = PX_PER_MM
+    p0, p1 = name_parts(row)["given"]
+    xs = np.clip(np.arange(int(p0 * k), int(p1 * k) + 1), 0, voter.shape[1] - 1)
+    if len(xs) < 5:
+        return -1.0
+    xm = (row.given[0] + row.given[1]) / 2 * k
+    cs = np.arange(int((row.text[0] + MID_BAND_MM) * k), int((row.text[1] - MID_BAND_MM) * k) + 1)
+    if len(cs) == 0:
+        return -1.0
+    ys, b, v, _score = _sample_lines(voter, blank, xs, xm, cs, np.tan(LINE_ANGLES))
+    # only the points of the line inside the middle of the letters (not its ends above or
+    # below them, where the ink beside the name lies)
+    inside = (ys >= cs[0]) & (ys <= cs[-1])
+    b, v = b & inside, v & inside
+    n = b.sum(axis=2)
+    score = np.where(n >= 5, v.sum(axis=2) / np.maximum(n, 1), -1.0)
+    return float(score.max())
+
+
 def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: np.ndarray,
                   firm: tuple[np.ndarray, np.ndarray]) -> tuple[list[LineReading], list[tuple[float, float, float, float]], np.ndarray]:
     """Each name row → kept / struck / unsure (RULES §4.2); the strokes found (mm); the
@@ -343,10 +379,6 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
     for row in sorted(rows, key=lambda r: r.number not in plain):
         fit = fits[row.number]
         if fit is None or max(fit.parts.values()) < 0.6:
-            continue
-        if row.number not in plain and abs(fit.y_mid / k - (row.text[0] + row.text[1]) / 2) > OFF_MAX_MM:
-            # a line along the top or bottom of the letters (often the top or bottom of a
-            # neighbour's circle, on the rule between them) explains no one else's ink
             continue
         parts = name_parts(row)
         x0, x1 = ((row.family or row.given)[0] - 15) * k, (row.given[1] + 15) * k
@@ -438,6 +470,15 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
             given_clear = fit.core < FAINT_MAX
         else:
             given_clear = fit.reach <= row.given[0] + CORE_IN_MM
+        if g >= FAINT_MAX and on_given < BESIDE_ON_GIVEN_MAX and _beside_given(fit, row) \
+                and all(0 <= c < FAINT_MAX for n, c in cover.items() if n != "given") \
+                and 0 <= _line_through_given(voter, blank, row) < FAINT_MAX:
+            # the line lies above or below the given name's letters there, touches no other
+            # part of the name, and no line runs through the middle of the given name: ink of
+            # a neighbour (the end of its steep strike, the bottom of its circle), not a strike
+            # of this name; read "not struck", the ink shown to the board
+            readings.append(LineReading(row.number, KEPT, BESIDE_REASON, g, f, mark="ink"))
+            continue
         if g >= STRUCK_MIN or not (given_clear or 0 <= g < FAINT_MAX or 0 <= g_firm < 0.15) or on_given >= 0.15 \
                 or follow >= 0.3:
             if g >= STRUCK_MIN:

@@ -797,6 +797,7 @@ def read_page(gray: np.ndarray, lookup: Lookup) -> SheetReading:
 
 PART_REASON = "Gạch không hết họ và tên."
 PART_SEEN = 0.3
+PART_SEEN_PLAIN = 0.1        # ... or this much when the line reading's line is plain (``lines``)
 # (not "Nét gạch không đi qua giữa tên.": strokes that miss the middle of the name are the
 # top and bottom of a circle as often as a lost strike; held-out photo, a circle read struck)
 # nor "Một nét gạch đi qua cả tên này và tên bên cạnh.": a neighbour's strike over this tên
@@ -818,6 +819,11 @@ def combine(first: RowReading, second) -> RowReading:
         # a stroke the stroke finder could not give to one of two names; the line reading sees
         # one plain line through every part of this one (each measured), through the middle of
         # its letters, with ink on the paper far from them too
+        return RowReading(first.number, STRUCK, "", second.given, second.family)
+    if second.state == STRUCK and first.state == UNSURE and first.reason == PART_REASON \
+            and getattr(second, "plain", False) and min(first.given, first.family) >= PART_SEEN_PLAIN:
+        # the stroke finder saw the strike at both ends of the name, in pieces; the line
+        # reading one plain line through every part of it
         return RowReading(first.number, STRUCK, "", second.given, second.family)
     if second.state == STRUCK and first.state == UNSURE and first.reason in SECOND_DECIDES \
             and not getattr(second, "partial", False) \

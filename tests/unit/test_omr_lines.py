@@ -377,3 +377,26 @@ def test_the_photo_is_laid_on_the_clean_page_to_a_fraction_of_a_pixel():
                              flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderValue=1.0)
     off = ~cv2.dilate((reference < 170).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     assert ((aligned < 0.72) & off).sum() < 0.5 * ((moved < 0.72) & off).sum()
+
+
+def test_a_strike_seen_in_pieces_by_the_stroke_finder_is_struck_on_a_plain_line_reading():
+    pieces = reader.RowReading(1, reader.UNSURE, reader.PART_REASON, 0.18, 1.0)
+    plain = lines.LineReading(1, lines.STRUCK, "", 0.9, 1.0, plain=True)
+    assert reader.combine(pieces, plain).state == reader.STRUCK
+    assert reader.combine(pieces, lines.LineReading(1, lines.STRUCK, "", 0.9, 1.0)).state == reader.UNSURE
+    # nothing seen at one end of the name (held-out photo: printed letters read as a line): a person
+    one_end = reader.RowReading(1, reader.UNSURE, reader.PART_REASON, 0.53, 0.0)
+    assert reader.combine(one_end, plain).state == reader.UNSURE
+
+
+def test_ink_just_above_the_given_name_only_is_a_neighbours_and_the_name_is_kept_and_flagged():
+    # the end of a steep strike of the row above (or the bottom of its circle) running over the
+    # top of this row's given name, above its letters, touching nothing else of the name
+    def beside(img):
+        _line(56, 20.3, 80, 19.4)(img)
+    read = _read_rows(ROWS3, beside)
+    assert read[1].state == lines.KEPT and read[1].mark == "ink" and read[1].reason, read[1]
+    # a line through the middle of the given name's letters is not that: put to a person
+    assert _read_rows(ROWS3, _line(58, 23, 78, 23))[1].state == lines.UNSURE
+    # nor a line along the top of the whole name (a careless strike?)
+    assert _read_rows(ROWS3, _line(22, 20.6, 78, 20.6))[1].state == lines.UNSURE
