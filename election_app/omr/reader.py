@@ -46,6 +46,8 @@ class RowReading:
     given: float = 0.0                 # share of the given name (tên) under a stroke
     family: float = 0.0
     mark: str = ""                     # a mark that is no strike (a circle): kept, for the board to see
+    middle_mm: float = -1.0            # the longest run of any stroke through the middle of the letters
+                                       # over the inner 70 % of the name (mm; -1: not measured)
 
 
 @dataclass
@@ -718,6 +720,7 @@ def read_page(gray: np.ndarray, lookup: Lookup) -> SheetReading:
                 kept_strokes.append(s)
         strokes_px = kept_strokes
     segs_mm = [(a / k, b / k, c / k, d / k) for a, b, c, d in strokes_px]
+    all_mm = [(a / k, b / k, c / k, d / k) for a, b, c, d in all_strokes]
     marks_mm = [(a / k, b / k, c / k, d / k) for a, b, c, d in marks_px]
     rules_all = (hrules | cv2.dilate(cv2.morphologyEx(ref_ink.astype(np.uint8), cv2.MORPH_OPEN,
                                                      np.ones((41, 1), np.uint8)), np.ones((3, 7), np.uint8)).astype(bool))
@@ -785,6 +788,9 @@ def read_page(gray: np.ndarray, lookup: Lookup) -> SheetReading:
     if page.rows:
         # a second, independent reading by the line through each name: both must see a strike
         second, _segs, _explained = lines.classify_rows(page.rows, *lines.masks(ratio, reference, 0.72))
+        for a, row in zip(readings, page.rows):
+            if a.state == STRUCK:
+                a.middle_mm = max((_middle_run(sg, row) for sg in all_mm), default=0.0)
         readings = [combine(a, b) for a, b in zip(readings, second)]
     for m in marks_mm:
         cy = (m[1] + m[3]) / 2
@@ -814,6 +820,12 @@ def combine(first: RowReading, second) -> RowReading:
     strike; otherwise the row is put to a person, with the reason of the one in doubt."""
     if first.state == STRUCK and second.state == STRUCK:
         return first
+    if first.state == STRUCK and second.state == KEPT and second.mark == "circle" \
+            and 0 <= first.middle_mm < CIRCLE_MIDDLE_MM:
+        # the line reading sees a circle round the name and nothing through the middle of its
+        # letters; no stroke the stroke finder saw runs through that middle either (its
+        # "strike" is the circle's flat top or bottom): not struck, the circle shown to the board
+        return RowReading(first.number, KEPT, second.reason, first.given, first.family, second.mark)
     if second.state == STRUCK and first.state == UNSURE and first.reason == TORN_REASON \
             and getattr(second, "plain", False):
         # a stroke the stroke finder could not give to one of two names; the line reading sees
@@ -851,6 +863,23 @@ def combine(first: RowReading, second) -> RowReading:
     if second.state == KEPT:
         return RowReading(first.number, KEPT, second.reason, second.given, second.family, second.mark)
     return first
+
+
+CIRCLE_MIDDLE_MM = 1.0       # ... a stroke runs less than this through the middle of the letters
+
+
+def _middle_run(seg, row: Row) -> float:
+    """Length (mm, along x) over which the stroke runs through the middle of the name's letters
+    (the text band less ``lines.MID_BAND_MM`` at top and bottom) over the inner 70 % of it."""
+    x0, x1 = (row.family or row.given)[0], row.given[1]
+    w = x1 - x0
+    lo, hi = max(x0 + 0.15 * w, min(seg[0], seg[2])), min(x1 - 0.15 * w, max(seg[0], seg[2]))
+    if hi <= lo:
+        return 0.0
+    xs = np.linspace(lo, hi, 60)
+    ys = np.array([_y_at(seg, x) for x in xs])
+    inside = (ys >= row.text[0] + lines.MID_BAND_MM) & (ys <= row.text[1] - lines.MID_BAND_MM)
+    return float(inside.mean() * (hi - lo))
 
 
 def _encloses(comp: np.ndarray) -> bool:

@@ -400,3 +400,24 @@ def test_ink_just_above_the_given_name_only_is_a_neighbours_and_the_name_is_kept
     assert _read_rows(ROWS3, _line(58, 23, 78, 23))[1].state == lines.UNSURE
     # nor a line along the top of the whole name (a careless strike?)
     assert _read_rows(ROWS3, _line(22, 20.6, 78, 20.6))[1].state == lines.UNSURE
+
+
+def test_a_circle_whose_flat_top_the_stroke_finder_took_for_a_strike_is_kept_and_flagged():
+    def circle(img):
+        cv2.ellipse(img, (int(43.5 * K), int(23.5 * K)), (int(22.5 * K), int(3.6 * K)), 0, 0, 360, 1,
+                    int(0.5 * K))
+    second = _read(circle)[0]
+    assert second.state == lines.KEPT and second.mark == "circle"
+    top, bottom = (24, 20.4, 63, 20.4), (24, 26.6, 63, 26.6)           # the circle's flat top and bottom
+    assert reader._middle_run(top, ROW) == 0 and reader._middle_run(bottom, ROW) == 0
+    first = reader.RowReading(1, reader.STRUCK, "", 1.0, 1.0, middle_mm=0.0)
+    combined = reader.combine(first, second)
+    assert combined.state == reader.KEPT and combined.mark == "circle"
+    # a stroke through the middle of the letters (even at 15°, crossing it over a few mm) is a
+    # strike: never kept on the line reading's circle
+    steep = _slope(22, 66, 43.5, 23.5, 15)
+    assert reader._middle_run(steep, ROW) >= 3.0
+    first = reader.RowReading(1, reader.STRUCK, "", 1.0, 1.0, middle_mm=reader._middle_run(steep, ROW))
+    assert reader.combine(first, second).state == reader.UNSURE
+    # nor when the stroke finder's strokes were not measured
+    assert reader.combine(reader.RowReading(1, reader.STRUCK, "", 1.0, 1.0), second).state == reader.UNSURE
