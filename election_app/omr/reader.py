@@ -860,6 +860,11 @@ def combine(first: RowReading, second) -> RowReading:
         if second.mark:
             return RowReading(first.number, KEPT, second.reason, first.given, first.family, second.mark)
         return first
+    if second.state == KEPT and second.given < 0 and first.given >= PART_SEEN:
+        # the line reading could not measure the given name at all (no paper along its line
+        # there) while the stroke finder sees strokes over it: a person (held-out photo,
+        # rotation: a struck name read "kept")
+        return first
     if second.state == KEPT:
         return RowReading(first.number, KEPT, second.reason, second.given, second.family, second.mark)
     return first

@@ -421,3 +421,13 @@ def test_a_circle_whose_flat_top_the_stroke_finder_took_for_a_strike_is_kept_and
     assert reader.combine(first, second).state == reader.UNSURE
     # nor when the stroke finder's strokes were not measured
     assert reader.combine(reader.RowReading(1, reader.STRUCK, "", 1.0, 1.0), second).state == reader.UNSURE
+
+
+def test_a_kept_line_reading_that_could_not_measure_the_given_name_does_not_overrule_strokes_over_it():
+    # held-out photo (rotation): the stroke finder saw strokes over half the given name, the
+    # line reading found no paper along its line there (given -1) and said "kept": a person
+    strokes = reader.RowReading(1, reader.UNSURE, reader.PART_REASON, 0.53, 1.0)
+    unmeasured = lines.LineReading(1, lines.KEPT, "Chỉ gạch họ hoặc tên đệm: tính là không gạch.", -1.0, 1.0)
+    assert reader.combine(strokes, unmeasured).state == reader.UNSURE
+    measured = lines.LineReading(1, lines.KEPT, "Chỉ gạch họ hoặc tên đệm: tính là không gạch.", 0.1, 1.0)
+    assert reader.combine(strokes, measured).state == reader.KEPT
