@@ -131,20 +131,9 @@ def writer_gate(database: str | None) -> _WriterGate | None:
     return gate
 
 
-# A session that has written (flushed, or taken a round's lock) in its current transaction: a
-# ballot in it is then written on the ordinary path, not by a group (elections/ballot_batch.py).
-WROTE_KEY = "wrote_in_transaction"
-
-
-@event.listens_for(Session, "after_flush")
-def _mark_written(session, flush_context):  # pragma: no cover - exercised by every write
-    session.info[WROTE_KEY] = True
-
-
 @event.listens_for(Session, "after_transaction_end")
 def _release_writer_gate(session, transaction):  # pragma: no cover - exercised by every write
     if transaction.parent is None:
-        session.info.pop(WROTE_KEY, None)
         gate = session.info.pop(GATE_KEY, None)
         if gate is not None:
             gate.release()

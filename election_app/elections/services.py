@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from ..congress.models import KIND_LABELS, Congress
 from ..congress.services import session_for_vote
 from .. import hooks
-from ..db import GATE_KEY, WROTE_KEY, HotStatement, utcnow, writer_gate
+from ..db import GATE_KEY, HotStatement, utcnow, writer_gate
 from ..delegates.models import Delegate
 from ..delegates.services import attendance, is_citizen, is_summoned
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -594,7 +594,6 @@ def _take_write_lock(session: Session, conn=None) -> None:
     with "database is locked" when a deferred transaction tries to upgrade. PostgreSQL
     needs nothing here (row locks)."""
     conn = conn if conn is not None else session.connection()
-    session.info[WROTE_KEY] = True      # holds the round's lock from here: no group commit
     if conn.dialect.name != "sqlite":
         return
     raw = conn.connection.dbapi_connection
