@@ -1,11 +1,11 @@
 """Group commit of electronic ballots on SQLite (issue 17 §1).
 
-SQLite has one writer. Under a burst of phone ballots the write lock, not the CPU, set the
-pace: each ballot took the lock (the process's gate, the file lock between processes,
-``BEGIN IMMEDIATE``), wrote its strike-off and its sealed row and committed, and every
-statement under the lock gave up the GIL and waited to get it back from the process's other
-threads (up to the 5 ms switch interval each time). So a ballot held the lock ~1.5 ms for
-~0.2 ms of SQLite's work.
+SQLite has one writer. Under a burst of phone ballots each ballot took the write lock on its
+own (the process's gate, the file lock between processes, ``BEGIN IMMEDIATE``), wrote its
+strike-off and its sealed row and committed, and every statement under the lock gave up the
+GIL and waited to get it back from the process's other threads (up to the 5 ms switch
+interval each time), while the other ballots queued behind it. Measured (README,
+Performance): +13 % ballots/s and a lower p99 on the vote bench.
 
 Here the ballots that arrive while one is being written wait for it and are then written
 together, by one of them (the *leader*), in one transaction of four statements whatever
