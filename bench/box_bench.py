@@ -75,7 +75,7 @@ def _close(url: str) -> dict:
         t0 = time.perf_counter()
         for did, token in tokens.items():
             voter = voting.resolve_voter(s, token=token, secret=SECRET)
-            voting.cast_ballot(s, voter=voter, election=election, kept=rng.sample(ids, rng.randint(1, SEATS)),
+            voting.cast_ballot(s, voter=voter, election_id=election.id, kept=rng.sample(ids, rng.randint(1, SEATS)),
                                token=token, secret=SECRET)
             s.commit()
         t_cast = time.perf_counter() - t0

@@ -121,7 +121,9 @@ def run(cards: int = 1000) -> dict:
             "job_runs": runs, "job_end_to_end_s": t_job, "job_best_s": min(r["s"] for r in runs),
             "target_s": 10.0, "met": t_job <= 10.0,
             "render_processes": processes, "job_status": job.status, "job_progress": [job.progress, job.total],
-            "peak_rss_mb": _rss_mb(),
+            # this bench process (the app in-process: the job, then the count minutes laid out here);
+            # not a gunicorn worker (their peak under the vote load: vote.json, rss_mb_per_worker)
+            "bench_process_peak_rss_mb": _rss_mb(),
         }
         del documents, pdf
 

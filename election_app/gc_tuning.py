@@ -9,7 +9,7 @@ the test processes (tests/conftest.py); the render processes (documents/render.p
 bare script that imports nothing of the app) set their own, higher thresholds.
 
 Measured: ~15 % less CPU on the document and counting tests, ~27 % of a card sheet's layout
-in a render process; within the noise on the vote bench (README, Benchmarks)."""
+in a render process; within the noise on the vote bench (README, Performance)."""
 from __future__ import annotations
 
 import gc
