@@ -347,7 +347,8 @@ def test_a_strike_stopping_before_the_given_name_is_kept_only_when_the_line_read
 def test_a_stroke_torn_between_two_names_is_struck_only_on_a_plain_line_reading():
     torn = reader.RowReading(1, reader.UNSURE, reader.TORN_REASON)
     plain = lines.LineReading(1, lines.STRUCK, "", 1.0, 1.0, plain=True)
-    assert reader.combine(torn, plain).state == reader.STRUCK
+    # switched off for now (reader.PLAIN_LINE_DECIDES): a person decides
+    assert reader.combine(torn, plain).state == (reader.STRUCK if reader.PLAIN_LINE_DECIDES else reader.UNSURE)
     assert reader.combine(torn, lines.LineReading(1, lines.STRUCK, "", 1.0, 1.0)).state == reader.UNSURE
 
 
@@ -382,7 +383,7 @@ def test_the_photo_is_laid_on_the_clean_page_to_a_fraction_of_a_pixel():
 def test_a_strike_seen_in_pieces_by_the_stroke_finder_is_struck_on_a_plain_line_reading():
     pieces = reader.RowReading(1, reader.UNSURE, reader.PART_REASON, 0.18, 1.0)
     plain = lines.LineReading(1, lines.STRUCK, "", 0.9, 1.0, plain=True)
-    assert reader.combine(pieces, plain).state == reader.STRUCK
+    assert reader.combine(pieces, plain).state == (reader.STRUCK if reader.PLAIN_LINE_DECIDES else reader.UNSURE)
     assert reader.combine(pieces, lines.LineReading(1, lines.STRUCK, "", 0.9, 1.0)).state == reader.UNSURE
     # nothing seen at one end of the name (held-out photo: printed letters read as a line): a person
     one_end = reader.RowReading(1, reader.UNSURE, reader.PART_REASON, 0.53, 0.0)
