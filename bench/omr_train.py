@@ -1,0 +1,171 @@
+"""Train the camera reader's third look (``election_app/omr/resolve.py``) on synthetic photos.
+
+    python -m bench.omr_train collect SEED START COUNT OUT.npz   # read ballots, keep each row's picture
+    python -m bench.omr_train fit OUT.npz TRAIN.npz... --calibrate CAL.npz...
+
+``collect`` makes ballots ``START`` … ``START+COUNT-1`` of ``SEED`` exactly as ``bench.omr_bench``
+does (the same generator, ``tests/omr_synth.py``), reads them with the two readings only, and
+keeps per row: its grid features (``resolve.row_features``), the truth (kept / struck), whether
+the two readings left it unsure, and the kind of marking. ``fit`` trains an ensemble of small
+networks (one hidden layer, numpy, Adam) on the training files, each member on its own
+bootstrap sample, then chooses the two thresholds on the calibration files (ballots of other
+seeds): the lowest "struck" and the highest "kept" thresholds at which no unsure row of the
+calibration set is decided wrong, each then moved a margin further. The seeds used are written
+into the weights file's notes and the README; the held-out seed of ``python -m bench omr`` must be
+none of them.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+
+HIDDEN = 64
+MEMBERS = 5
+EPOCHS = 40
+SURE_SHARE = 0.25             # share of the rows both readings agree on kept in training (the rest are easy)
+UNSURE_WEIGHT = 3.0
+MARGIN = 0.02                 # thresholds moved this much past the last calibration error
+
+
+def _collect_one(args):
+    from bench import omr_bench
+    from election_app.omr import reader
+    seed, i = args
+    d, ballot, photos, truth, kinds = omr_bench.make_ballot(seed, i, omr_bench._PRINTED)
+    rows = []
+    for photo in photos:
+        feats: list = []
+        try:
+            reader.read_photo(photo, ballot.lookup, features_out=feats, third_look=False)
+        except reader.ReadError:
+            continue
+        for reading, x in feats:
+            rows.append((x, truth[reading.number] == "struck", reading.state == reader.UNSURE,
+                         kinds[reading.number], i))
+    return rows
+
+
+def collect(seed: int, start: int, count: int, out: str, workers: int | None = None) -> None:
+    sys.path.insert(0, str(ROOT))
+    from bench import omr_bench
+    from election_app import create_app
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "bench-" + "x" * 30})
+    omr_bench._PRINTED = omr_bench.printed_ballots(app, seed)
+    workers = workers or os.cpu_count() or 1
+    rows = []
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for part in pool.imap_unordered(_collect_one, [(seed, i) for i in range(start, start + count)], chunksize=2):
+            rows += part
+    save_rows(out, rows, {"seed": seed, "start": start, "count": count})
+
+
+def save_rows(out: str, rows: list, info: dict) -> None:
+    np.savez_compressed(out, x=np.stack([r[0] for r in rows]).astype(np.float32),
+                        y=np.array([r[1] for r in rows], bool), unsure=np.array([r[2] for r in rows], bool),
+                        kind=np.array([r[3] for r in rows]), ballot=np.array([r[4] for r in rows], np.int32),
+                        info=json.dumps(info))
+
+
+def load_rows(paths: list[str]):
+    xs, ys, us, ks, infos = [], [], [], [], []
+    for p in paths:
+        with np.load(p, allow_pickle=False) as z:
+            xs.append(z["x"])
+            ys.append(z["y"])
+            us.append(z["unsure"])
+            ks.append(z["kind"])
+            infos.append(json.loads(str(z["info"])))
+    return np.concatenate(xs), np.concatenate(ys), np.concatenate(us), np.concatenate(ks), infos
+
+
+def _train_member(x, y, w, seed: int):
+    rng = np.random.default_rng(seed)
+    n, d = x.shape
+    w1 = rng.normal(0, np.sqrt(2.0 / d), (d, HIDDEN)).astype(np.float32)
+    b1 = np.zeros(HIDDEN, np.float32)
+    w2 = rng.normal(0, np.sqrt(1.0 / HIDDEN), (HIDDEN, 1)).astype(np.float32)
+    b2 = np.zeros(1, np.float32)
+    params = [w1, b1, w2, b2]
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    lr, beta1, beta2, l2, step = 1e-3, 0.9, 0.999, 1e-4, 0
+    batch = 256
+    for _epoch in range(EPOCHS):
+        order = rng.permutation(n)
+        for s in range(0, n, batch):
+            idx = order[s:s + batch]
+            xb, yb, wb = x[idx], y[idx], w[idx]
+            h = np.maximum(xb @ w1 + b1, 0.0)
+            p = 1.0 / (1.0 + np.exp(-(h @ w2 + b2).ravel()))
+            g = ((p - yb) * wb / wb.sum())[:, None]
+            gw2 = h.T @ g + l2 * w2
+            gb2 = g.sum(0)
+            gh = (g @ w2.T) * (h > 0)
+            gw1 = xb.T @ gh + l2 * w1
+            gb1 = gh.sum(0)
+            step += 1
+            for i, (p_, g_) in enumerate(zip(params, (gw1, gb1, gw2, gb2))):
+                m[i] = beta1 * m[i] + (1 - beta1) * g_
+                v[i] = beta2 * v[i] + (1 - beta2) * g_ * g_
+                mh = m[i] / (1 - beta1 ** step)
+                vh = v[i] / (1 - beta2 ** step)
+                p_ -= (lr * mh / (np.sqrt(vh) + 1e-8)).astype(np.float32)
+    return params
+
+
+def fit(out: str, train: list[str], calibrate: list[str]) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from election_app.omr import resolve
+    x, y, unsure, _kinds, infos = load_rows(train)
+    rng = np.random.default_rng(20261130)
+    keep = unsure | (rng.random(len(y)) < SURE_SHARE)
+    x, y, unsure = x[keep], y[keep].astype(np.float32), unsure[keep]
+    mean = x.mean(0)
+    scale = x.std(0) + 1e-3
+    z = ((x - mean) / scale).astype(np.float32)
+    w = np.where(unsure, UNSURE_WEIGHT, 1.0).astype(np.float32)
+    layers = []
+    t = time.time()
+    for k in range(MEMBERS):
+        pick = rng.integers(0, len(y), len(y))
+        layers.append(_train_member(z[pick], y[pick], w[pick], 1000 + k))
+    net = resolve.Net(mean, scale, layers, 0.0, 1.0)
+    cx, cy, cu, ck, cinfos = load_rows(calibrate)
+    p = net.probabilities(cx[cu])
+    truth = cy[cu]
+    pmin, pmax = p.min(1), p.max(1)
+    # the lowest "struck" threshold with no kept row above it, the highest "kept" one with no
+    # struck row below it, each then a margin further
+    hi = min(0.999, max(0.5, float(pmin[~truth].max(initial=0.0)) + MARGIN))
+    lo = max(0.001, min(0.5, float(pmax[truth].min(initial=1.0)) - MARGIN))
+    decided_struck = pmin >= hi
+    decided_kept = pmax <= lo
+    report = {"train": infos, "calibrate": cinfos, "train_rows": int(len(y)), "train_unsure_rows": int(unsure.sum()),
+              "calibration_unsure_rows": int(cu.sum()), "lo": lo, "hi": hi,
+              "calibration_decided": int(decided_struck.sum() + decided_kept.sum()),
+              "calibration_wrong": int((decided_struck & ~truth).sum() + (decided_kept & truth).sum()),
+              "fit_seconds": round(time.time() - t, 1)}
+    resolve.save(Path(out), mean, scale, layers, lo, hi)
+    return report
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["collect"]:
+        collect(int(argv[1]), int(argv[2]), int(argv[3]), argv[4])
+    elif argv[:1] == ["fit"]:
+        cut = argv.index("--calibrate")
+        print(json.dumps(fit(argv[1], argv[2:cut], argv[cut + 1:]), indent=1))
+    else:
+        print(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

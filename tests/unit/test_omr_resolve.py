@@ -1,0 +1,122 @@
+"""The camera reader's third look (election_app/omr/resolve.py): the rows the two readings
+leave unsure, seen as a picture on a fixed grid and decided only where every member of the
+ensemble is sure; a row the readings agree on is never changed (issue 18)."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from election_app.omr import reader, resolve
+from election_app.omr.layout import Row
+
+K = resolve.PX_PER_MM
+ROW = Row(number=1, box=(15, 20, 198, 27), name_cell=(24, 20, 94, 27), text=(21, 26),
+          family=(25, 40), middle=(41, 52), given=(53, 62))
+SHAPE = (int(60 * K), int(120 * K))
+
+
+def _page(draw=None):
+    """A clean page strip with the name's letters as grey blocks (reference), and a photo of it
+    (ratio: 1 = paper) with the voter's ink drawn (mm coordinates)."""
+    reference = np.full(SHAPE, 255, np.uint8)
+    for x0, x1 in (ROW.family, ROW.middle, ROW.given):
+        cv2.rectangle(reference, (int(x0 * K), int(22 * K)), (int(x1 * K), int(25 * K)), 0, -1)
+    photo = reference.copy()
+    if draw:
+        draw(photo)
+    return photo.astype(np.float32) / 255.0, reference
+
+
+def _strike(y0, y1, x0=23.0, x1=64.0):
+    return lambda img: cv2.line(img, (int(x0 * K), int(y0 * K)), (int(x1 * K), int(y1 * K)), 0, 3)
+
+
+def _grid(x):
+    """The voter's ink channel of one part (name → bands × columns)."""
+    out, at = {}, 0
+    for name, n in resolve.COLS:
+        size = resolve.BANDS * n
+        out[name] = x[at + size:at + 2 * size].reshape(resolve.BANDS, n)
+        at += 2 * size
+    return out
+
+
+def test_the_grid_sees_the_voters_ink_where_it_is_and_nothing_on_a_clean_row():
+    clean = resolve.row_features(*_page(), ROW)
+    assert clean.shape == (resolve.N_GRID + 4,)
+    assert all(float(g.sum()) == 0.0 for g in _grid(clean).values())       # printed letters are not the voter's
+    struck = _grid(resolve.row_features(*_page(_strike(20.6, 20.6)), ROW))
+    # a line 0.4 mm above the letters' band: in the top bands, over every part, nowhere below
+    for part in ("family", "middle", "given"):
+        assert struck[part][:3].sum() > 0, part
+        assert struck[part][6:].sum() == 0, part
+    surname = _grid(resolve.row_features(*_page(_strike(20.6, 20.6, 23.0, 40.0)), ROW))
+    assert surname["family"].sum() > 0 and surname["given"].sum() == 0
+
+
+def test_a_row_at_the_edge_of_the_page_is_padded_with_paper():
+    ratio, reference = _page()
+    edge = Row(number=2, box=(15, 0, 198, 4), name_cell=(24, 0, 94, 4), text=(0.5, 3.5),
+               family=(25, 40), middle=None, given=(41, 50))
+    x = resolve.row_features(ratio, reference, edge)
+    assert x.shape == (resolve.N_GRID + 4,) and np.isfinite(x).all()
+    assert _grid(x)["middle"].sum() == 0
+
+
+def _net(p_members, lo=0.05, hi=0.95):
+    """An ensemble whose members answer the given probabilities whatever the row."""
+    d = resolve.N_GRID + 4
+    layers = []
+    for p in p_members:
+        logit = float(np.log(p / (1 - p)))
+        layers.append((np.zeros((d, 1), np.float32), np.ones(1, np.float32),
+                       np.full((1, 1), logit, np.float32), np.zeros(1, np.float32)))
+    return resolve.Net(np.zeros(d, np.float32), np.ones(d, np.float32), layers, lo, hi)
+
+
+def test_the_ensemble_decides_only_when_every_member_is_sure():
+    x = np.zeros((1, resolve.N_GRID + 4), np.float32)
+    assert _net([0.99, 0.97, 0.999]).decide(x) == ["struck"]
+    assert _net([0.99, 0.90, 0.999]).decide(x) == [None]             # one member in doubt
+    assert _net([0.01, 0.02]).decide(x) == ["kept"]
+    assert _net([0.01, 0.2]).decide(x) == [None]
+    assert _net([0.5]).decide(x) == [None]
+
+
+def test_the_third_look_changes_only_unsure_rows_and_keeps_their_marks():
+    ratio, reference = _page(_strike(23.5, 23.5))
+    rows = [ROW, Row(2, (15, 27, 198, 34), (24, 27, 94, 34), (28, 33), (25, 40), None, (41, 50)),
+            Row(3, (15, 34, 198, 41), (24, 34, 94, 41), (35, 40), (25, 40), None, (41, 50))]
+    readings = [reader.RowReading(1, reader.KEPT), reader.RowReading(2, reader.UNSURE, "Có nét cong quanh tên (khoanh tròn?)."),
+                reader.RowReading(3, reader.STRUCK)]
+    says_struck = reader.third_look_rows(readings, rows, ratio, reference, _net([0.999, 0.999]))
+    assert [r.state for r in says_struck] == [reader.KEPT, reader.STRUCK, reader.STRUCK]
+    assert says_struck[1].reason.startswith(reader.RESOLVED_STRUCK)
+    says_kept = reader.third_look_rows(readings, rows, ratio, reference, _net([0.001]))
+    assert [r.state for r in says_kept] == [reader.KEPT, reader.KEPT, reader.STRUCK]
+    assert says_kept[1].mark                         # a circle-like row decided kept is still shown
+    in_doubt = reader.third_look_rows(readings, rows, ratio, reference, _net([0.6]))
+    assert in_doubt == readings
+    assert reader.third_look_rows(readings, rows, ratio, reference, None) == readings
+    collected: list = []
+    reader.third_look_rows(readings, rows, ratio, reference, None, collected)
+    assert [r.number for r, _x in collected] == [1, 2, 3]
+
+
+def test_weights_round_trip_without_pickles(tmp_path):
+    net = _net([0.9, 0.1], lo=0.02, hi=0.98)
+    path = tmp_path / "w.npz"
+    resolve.save(path, net.mean, net.scale, net.layers, net.lo, net.hi)
+    back = resolve.load.__wrapped__(str(path))
+    x = np.zeros((2, resolve.N_GRID + 4), np.float32)
+    assert np.allclose(back.probabilities(x), net.probabilities(x), atol=1e-6)
+    assert (back.lo, back.hi) == pytest.approx((0.02, 0.98))
+    assert resolve.load.__wrapped__(str(tmp_path / "none.npz")) is None
+
+
+def test_the_shipped_weights_load_with_sane_thresholds():
+    net = resolve.load()
+    assert net is not None, "election_app/omr/resolve.npz is shipped (bench/omr_train.py makes it)"
+    assert 0.0 < net.lo < 0.5 < net.hi < 1.0
+    assert len(net.layers) >= 3
