@@ -49,7 +49,7 @@ def _collect_one(args):
             continue
         for reading, x in feats:
             rows.append((x, truth[reading.number] == "struck", reading.state == reader.UNSURE,
-                         kinds[reading.number], i))
+                         kinds[reading.number], i, reading.number, reading.given, reading.family, reading.reason))
     return rows
 
 
@@ -71,19 +71,34 @@ def save_rows(out: str, rows: list, info: dict) -> None:
     np.savez_compressed(out, x=np.stack([r[0] for r in rows]).astype(np.float32),
                         y=np.array([r[1] for r in rows], bool), unsure=np.array([r[2] for r in rows], bool),
                         kind=np.array([r[3] for r in rows]), ballot=np.array([r[4] for r in rows], np.int32),
+                        number=np.array([r[5] for r in rows], np.int32),
+                        given=np.array([r[6] for r in rows], np.float32), family=np.array([r[7] for r in rows], np.float32),
+                        reason=np.array([r[8] for r in rows], dtype=str),
                         info=json.dumps(info))
 
 
-def load_rows(paths: list[str]):
-    xs, ys, us, ks, infos = [], [], [], [], []
+def load_rows(paths: list[str]) -> dict:
+    """The collected rows of ``paths``, joined: x (grid), y (struck), unsure, kind, given, family,
+    reason, ballot, number; and ``info``, what each file holds."""
+    parts: dict[str, list] = {}
+    infos = []
     for p in paths:
         with np.load(p, allow_pickle=False) as z:
-            xs.append(z["x"])
-            ys.append(z["y"])
-            us.append(z["unsure"])
-            ks.append(z["kind"])
+            for key in ("x", "y", "unsure", "kind", "given", "family", "reason", "ballot", "number"):
+                parts.setdefault(key, []).append(z[key])
             infos.append(json.loads(str(z["info"])))
-    return np.concatenate(xs), np.concatenate(ys), np.concatenate(us), np.concatenate(ks), infos
+    out = {k: np.concatenate(v) for k, v in parts.items()}
+    out["info"] = infos
+    return out
+
+
+def inputs(rows: dict, reasons: tuple[str, ...], mask=None) -> np.ndarray:
+    """The network's input for the rows (``mask``) of ``rows``: grid and what the readings said."""
+    from election_app.omr import resolve
+    idx = np.arange(len(rows["y"])) if mask is None else np.flatnonzero(mask)
+    said = np.stack([resolve.reading_features(float(rows["given"][i]), float(rows["family"][i]),
+                                              str(rows["reason"][i]), reasons) for i in idx])
+    return np.concatenate([rows["x"][idx], said], axis=1)
 
 
 def _train_member(x, y, w, seed: int):
@@ -124,36 +139,46 @@ def _train_member(x, y, w, seed: int):
 def fit(out: str, train: list[str], calibrate: list[str]) -> dict:
     sys.path.insert(0, str(ROOT))
     from election_app.omr import resolve
-    x, y, unsure, _kinds, infos = load_rows(train)
+    rows = load_rows(train)
     rng = np.random.default_rng(20261130)
-    keep = unsure | (rng.random(len(y)) < SURE_SHARE)
-    x, y, unsure = x[keep], y[keep].astype(np.float32), unsure[keep]
+    unsure = rows["unsure"]
+    keep = unsure | (rng.random(len(unsure)) < SURE_SHARE)
+    # the reasons the readings give often enough on unsure rows to be learned from
+    seen: dict[str, int] = {}
+    for r in rows["reason"][unsure]:
+        seen[str(r)] = seen.get(str(r), 0) + 1
+    reasons = tuple(sorted(r for r, n in seen.items() if n >= 5))
+    x = inputs(rows, reasons, keep)
+    y = rows["y"][keep].astype(np.float32)
+    u = unsure[keep]
     mean = x.mean(0)
     scale = x.std(0) + 1e-3
     z = ((x - mean) / scale).astype(np.float32)
-    w = np.where(unsure, UNSURE_WEIGHT, 1.0).astype(np.float32)
+    w = np.where(u, UNSURE_WEIGHT, 1.0).astype(np.float32)
     layers = []
     t = time.time()
     for k in range(MEMBERS):
         pick = rng.integers(0, len(y), len(y))
         layers.append(_train_member(z[pick], y[pick], w[pick], 1000 + k))
-    net = resolve.Net(mean, scale, layers, 0.0, 1.0)
-    cx, cy, cu, ck, cinfos = load_rows(calibrate)
-    p = net.probabilities(cx[cu])
-    truth = cy[cu]
+    net = resolve.Net(mean, scale, layers, 0.0, 1.0, reasons)
+    cal = load_rows(calibrate)
+    cu = cal["unsure"]
+    p = net.probabilities(inputs(cal, reasons, cu))
+    truth = cal["y"][cu]
     pmin, pmax = p.min(1), p.max(1)
-    # the lowest "struck" threshold with no kept row above it, the highest "kept" one with no
-    # struck row below it, each then a margin further
+    # the lowest "struck" threshold with no kept row at or above it, the highest "kept" one
+    # with no struck row at or below it, each then a margin further
     hi = min(0.999, max(0.5, float(pmin[~truth].max(initial=0.0)) + MARGIN))
     lo = max(0.001, min(0.5, float(pmax[truth].min(initial=1.0)) - MARGIN))
     decided_struck = pmin >= hi
     decided_kept = pmax <= lo
-    report = {"train": infos, "calibrate": cinfos, "train_rows": int(len(y)), "train_unsure_rows": int(unsure.sum()),
+    report = {"train": rows["info"], "calibrate": cal["info"], "train_rows": int(len(y)),
+              "train_unsure_rows": int(u.sum()), "reasons": len(reasons),
               "calibration_unsure_rows": int(cu.sum()), "lo": lo, "hi": hi,
               "calibration_decided": int(decided_struck.sum() + decided_kept.sum()),
               "calibration_wrong": int((decided_struck & ~truth).sum() + (decided_kept & truth).sum()),
               "fit_seconds": round(time.time() - t, 1)}
-    resolve.save(Path(out), mean, scale, layers, lo, hi)
+    resolve.save(Path(out), mean, scale, layers, lo, hi, reasons)
     return report
 
 

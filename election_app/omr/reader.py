@@ -1059,7 +1059,7 @@ def third_look_rows(readings: list, rows: list[Row], ratio: np.ndarray, referenc
     unsure = [j for j, i in enumerate(todo) if readings[i].state == UNSURE]
     if not unsure:
         return out
-    for j, verdict in zip(unsure, net.decide(x[unsure])):
+    for j, verdict in zip(unsure, net.decide(net.inputs(x[unsure], [readings[todo[j]] for j in unsure]))):
         if verdict is None:
             continue
         r = readings[todo[j]]

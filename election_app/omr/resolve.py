@@ -68,6 +68,15 @@ def row_features(ratio: np.ndarray, reference: np.ndarray, row: Row) -> np.ndarr
     return np.concatenate(out + [np.float32(sizes)])
 
 
+def reading_features(given: float, family: float, reason: str, reasons: tuple[str, ...]) -> np.ndarray:
+    """What the two readings said of the row: the shares of the given and family names under
+    a stroke, and why they left it unsure (one of ``reasons``, or another)."""
+    out = np.zeros(2 + len(reasons) + 1, np.float32)
+    out[0], out[1] = given, family
+    out[2 + (reasons.index(reason) if reason in reasons else len(reasons))] = 1.0
+    return out
+
+
 @dataclass
 class Net:
     mean: np.ndarray
@@ -75,6 +84,12 @@ class Net:
     layers: list               # per member: (W1, b1, W2, b2)
     lo: float                  # every member's p(struck) at most this: kept
     hi: float                  # ... at least this: struck
+    reasons: tuple[str, ...] = ()   # the readings' reasons it knows (``reading_features``)
+
+    def inputs(self, grid: np.ndarray, readings: list) -> np.ndarray:
+        """Grid features (rows × ``N_GRID + 4``) and the readings of the same rows → the net's input."""
+        said = np.stack([reading_features(r.given, r.family, r.reason, self.reasons) for r in readings])
+        return np.concatenate([np.atleast_2d(grid), said], axis=1)
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """p(struck) of each member for each row of ``x`` (rows × members)."""
@@ -100,12 +115,13 @@ def load(path: str | None = None) -> Net | None:
     with np.load(p, allow_pickle=False) as z:
         members = int(z["members"])
         layers = [(z[f"w1_{i}"], z[f"b1_{i}"], z[f"w2_{i}"], z[f"b2_{i}"]) for i in range(members)]
-        return Net(z["mean"], z["scale"], layers, float(z["lo"]), float(z["hi"]))
+        return Net(z["mean"], z["scale"], layers, float(z["lo"]), float(z["hi"]),
+                   tuple(str(r) for r in z["reasons"]))
 
 
-def save(path: Path, mean, scale, layers, lo: float, hi: float) -> None:
+def save(path: Path, mean, scale, layers, lo: float, hi: float, reasons: tuple[str, ...] = ()) -> None:
     arrays = {"mean": np.float32(mean), "scale": np.float32(scale), "members": np.int64(len(layers)),
-              "lo": np.float64(lo), "hi": np.float64(hi)}
+              "lo": np.float64(lo), "hi": np.float64(hi), "reasons": np.array(list(reasons), dtype=str)}
     for i, (w1, b1, w2, b2) in enumerate(layers):
         arrays.update({f"w1_{i}": np.float32(w1), f"b1_{i}": np.float32(b1), f"w2_{i}": np.float32(w2),
                        f"b2_{i}": np.float32(b2)})

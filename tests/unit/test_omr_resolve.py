@@ -64,19 +64,23 @@ def test_a_row_at_the_edge_of_the_page_is_padded_with_paper():
     assert _grid(x)["middle"].sum() == 0
 
 
+REASONS = ("Có nét cong quanh tên (khoanh tròn?).",)
+D = resolve.N_GRID + 4 + 2 + len(REASONS) + 1
+
+
 def _net(p_members, lo=0.05, hi=0.95):
     """An ensemble whose members answer the given probabilities whatever the row."""
-    d = resolve.N_GRID + 4
+    d = D
     layers = []
     for p in p_members:
         logit = float(np.log(p / (1 - p)))
         layers.append((np.zeros((d, 1), np.float32), np.ones(1, np.float32),
                        np.full((1, 1), logit, np.float32), np.zeros(1, np.float32)))
-    return resolve.Net(np.zeros(d, np.float32), np.ones(d, np.float32), layers, lo, hi)
+    return resolve.Net(np.zeros(d, np.float32), np.ones(d, np.float32), layers, lo, hi, REASONS)
 
 
 def test_the_ensemble_decides_only_when_every_member_is_sure():
-    x = np.zeros((1, resolve.N_GRID + 4), np.float32)
+    x = np.zeros((1, D), np.float32)
     assert _net([0.99, 0.97, 0.999]).decide(x) == ["struck"]
     assert _net([0.99, 0.90, 0.999]).decide(x) == [None]             # one member in doubt
     assert _net([0.01, 0.02]).decide(x) == ["kept"]
@@ -104,12 +108,23 @@ def test_the_third_look_changes_only_unsure_rows_and_keeps_their_marks():
     assert [r.number for r, _x in collected] == [1, 2, 3]
 
 
+def test_what_the_readings_said_is_part_of_the_input():
+    said = resolve.reading_features(0.75, 1.0, REASONS[0], REASONS)
+    assert said.tolist() == [0.75, 1.0, 1.0, 0.0]
+    assert resolve.reading_features(0.0, 0.0, "another reason", REASONS).tolist() == [0.0, 0.0, 0.0, 1.0]
+    grid = np.zeros((2, resolve.N_GRID + 4), np.float32)
+    readings = [reader.RowReading(1, reader.UNSURE, REASONS[0], 0.5, 0.25), reader.RowReading(2, reader.UNSURE)]
+    x = _net([0.5]).inputs(grid, readings)
+    assert x.shape == (2, D) and x[0, -4:].tolist() == [0.5, 0.25, 1.0, 0.0] and x[1, -1] == 1.0
+
+
 def test_weights_round_trip_without_pickles(tmp_path):
     net = _net([0.9, 0.1], lo=0.02, hi=0.98)
     path = tmp_path / "w.npz"
-    resolve.save(path, net.mean, net.scale, net.layers, net.lo, net.hi)
+    resolve.save(path, net.mean, net.scale, net.layers, net.lo, net.hi, net.reasons)
     back = resolve.load.__wrapped__(str(path))
-    x = np.zeros((2, resolve.N_GRID + 4), np.float32)
+    assert back.reasons == REASONS
+    x = np.zeros((2, D), np.float32)
     assert np.allclose(back.probabilities(x), net.probabilities(x), atol=1e-6)
     assert (back.lo, back.hi) == pytest.approx((0.02, 0.98))
     assert resolve.load.__wrapped__(str(tmp_path / "none.npz")) is None
