@@ -1047,24 +1047,24 @@ def third_look_rows(readings: list, rows: list[Row], ratio: np.ndarray, referenc
     """The rows both readings leave unsure, looked at once more as a picture by ``net``
     (``resolve``): decided only where every network of the ensemble is sure; a row the readings
     agree on is never changed; a mark seen in the row stays shown to the board."""
-    todo = [i for i, r in enumerate(readings) if r.state == UNSURE or features_out is not None]
-    if not todo or (net is None and features_out is None):
+    unsure = [i for i, r in enumerate(readings) if r.state == UNSURE]
+    if (net is None or not unsure) and features_out is None:
         return readings
-    x = np.stack([resolve.row_features(ratio, reference, rows[i]) for i in todo])
     if features_out is not None:
-        features_out.extend((readings[i], x[j]) for j, i in enumerate(todo))
-    if net is None:
+        grids = np.stack([resolve.row_features(ratio, reference, row) for row in rows])
+        features_out.extend(zip(readings, grids))
+        grids = grids[unsure]
+    else:
+        grids = np.stack([resolve.row_features(ratio, reference, rows[i]) for i in unsure])
+    if net is None or not unsure:
         return readings
     out = list(readings)
-    unsure = [j for j, i in enumerate(todo) if readings[i].state == UNSURE]
-    if not unsure:
-        return out
-    for j, verdict in zip(unsure, net.decide(net.inputs(x[unsure], [readings[todo[j]] for j in unsure]))):
+    for i, verdict in zip(unsure, net.decide(net.inputs(grids, [readings[i] for i in unsure]))):
         if verdict is None:
             continue
-        r = readings[todo[j]]
+        r = readings[i]
         why = RESOLVED_STRUCK if verdict == STRUCK else RESOLVED_KEPT
         mark = r.mark or ("ink" if verdict == KEPT and ("khoanh" in r.reason or "nét lạ" in r.reason) else "")
-        out[todo[j]] = RowReading(r.number, verdict, why + " (" + r.reason + ")" if r.reason else why,
-                                  r.given, r.family, mark)
+        out[i] = RowReading(r.number, verdict, why + " (" + r.reason + ")" if r.reason else why,
+                            r.given, r.family, mark)
     return out
