@@ -63,8 +63,8 @@ fuzz: deps-dev
 	$(BIN)/python scripts/fuzz_api.py
 
 ## make bench: every benchmark (bench/results/*.json, run.json: seconds per bench). The camera
-## bench reads OMR_BENCH_BALLOTS ballots (here 200 by default, ~2 min; its full 2,000 take ~20 min:
-## `OMR_BENCH_BALLOTS=2000 make bench` or `python -m bench omr`)
+## bench reads OMR_BENCH_BALLOTS ballots (here 200 by default, ~3 min; its full 2,000 take ~35 min on
+## two cores: `OMR_BENCH_BALLOTS=2000 make bench` or `python -m bench omr`)
 bench: deps-dev
 	OMR_BENCH_BALLOTS=$${OMR_BENCH_BALLOTS:-200} $(BIN)/python -m bench
 

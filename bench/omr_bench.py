@@ -9,7 +9,10 @@ board counts as right (the row is kept, RULES §4.2; the mark is shown to the bo
 flagged rows are counted apart. ``OMR_BENCH_BALLOTS`` (default 2000) sets the size,
 ``OMR_BENCH_SEED`` the generator's seed (a seed never used while tuning the reader is a held-out
 set) and ``OMR_BENCH_NAME`` the results file (default ``omr``); results are written every 20
-ballots so a long run can be watched, with the machine, the load average and the command."""
+ballots so a long run can be watched, with the machine, the load average and the command.
+Ballot ``i`` is made from its own random stream (``"SEED/i"``), so ballots are made and read by a
+pool of ``OMR_BENCH_WORKERS`` processes (default: one per core) and any one can be made again
+alone (``make_ballot``); a row read wrong without a flag is listed with its ballot and row."""
 from __future__ import annotations
 
 import multiprocessing
