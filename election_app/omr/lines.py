@@ -27,10 +27,6 @@ class LineReading:
     family: float = 0.0
     partial: bool = False      # struck by the given name and part of the rest, not every part
     mark: str = ""             # a mark that is no strike (a circle round the name): for the board
-    core: float = -1.0         # the best line's cover of the given name's own letters
-    given_firm: float = -1.0   # ... and of the paper well away from them
-    given_inked: bool = True   # ink through the middle of the given name's letters, or along the line past it
-    plain: bool = False        # struck by one plain line (``_plain_strike``) with every part measured
 
 
 LINE_ANGLES = np.radians(np.arange(-17.0, 17.01, 1.0))
@@ -43,8 +39,6 @@ MID_BAND_MM = 0.8           # the middle of the letters: the text band less this
 CIRCLE_MID_MAX = 0.12       # a circle leaves the middle of the name (nearly) free of ink
 CIRCLE_REASON = "Tên được khoanh tròn, không gạch: tính là không gạch. Có thể là dấu hiệu riêng: Ban bầu cử xem tờ phiếu."
 CORE_IN_MM = 0.4
-SPACE_BEFORE_MM = 1.0       # the paper before the first part of the name that counts as its own
-PART_REASONS = ("Gạch không hết họ và tên.", "Có nét mực trên tên mà máy không chắc là gạch.")
 PARTIAL_OFF_MM = 1.0        # a strike over only part of the name must run through its middle            # the given name's own letters start this far into its box
 
 
@@ -69,12 +63,10 @@ class LineFit:
 
 def name_parts(row: Row) -> dict[str, tuple[float, float]]:
     parts = {}
-    # each part with the space before it: a bold name's letters leave little paper between
-    # them at the middle of their height (often none over a short họ or tên đệm), the spaces do
     if row.family:
-        parts["family"] = (row.family[0] - SPACE_BEFORE_MM, row.family[1])
+        parts["family"] = row.family
     if row.middle:
-        parts["middle"] = (row.family[1] if row.family else row.middle[0] - SPACE_BEFORE_MM, row.middle[1])
+        parts["middle"] = row.middle
     # the given name with the space before it and a little after: a bold short name (Hà, Vy)
     # has hardly any paper between its letters, a line through it crosses those
     before = (row.middle or row.family or (row.given[0] - 1.0, row.given[0] - 1.0))[1]
@@ -158,12 +150,10 @@ def fit_line(voter: np.ndarray, blank: np.ndarray, row: Row, y_lo_mm: float, y_h
 SECOND_MIN = 0.75           # a second line of a double strike covers this much of the name
 SECOND_DEG = 5.0            # ... nearly parallel to the first
 SECOND_THIRD_MIN = 0.7      # ... and this much of each third of it
-SECOND_OFF_MIN = 0.5        # ... most of it off the first line's band
 SECOND_GAP_MM = 2.4         # ... at most this far from it halfway (a flat circle is taller)
 
 
-def _second_line(voter: np.ndarray, blank: np.ndarray, row: Row, first: LineFit,
-                 skip: np.ndarray | None = None) -> LineFit | None:
+def _second_line(voter: np.ndarray, blank: np.ndarray, row: Row, first: LineFit) -> LineFit | None:
     """The second line of a double strike: a straight line nearly parallel to ``first``
     (±``SECOND_DEG``), through the name's text band (±1 mm) and at most ``SECOND_GAP_MM``
     from the first halfway along it, with the voter's ink (``first`` left out)
@@ -182,16 +172,7 @@ def _second_line(voter: np.ndarray, blank: np.ndarray, row: Row, first: LineFit,
     if len(cs) == 0:
         return None
     xm = first.x_mid
-    if skip is None:
-        _ys, b, v, score = _sample_lines(voter, blank, xs, xm, cs, tans)
-    else:
-        # the points on the first line's band (``skip``) count for neither: where the two lines
-        # cross or converge their ink cannot be told apart; most of the line must lie off it
-        ys, b_all, _v, _s = _sample_lines(voter, blank, xs, xm, cs, tans)
-        b = b_all & ~skip[ys, xs]
-        v = voter[ys, xs] & b
-        score = v.sum(axis=2) / np.maximum(b.sum(axis=2), 1)
-        score = np.where(b.sum(axis=2) >= SECOND_OFF_MIN * np.maximum(b_all.sum(axis=2), 1), score, -1.0)
+    _ys, b, v, score = _sample_lines(voter, blank, xs, xm, cs, tans)
     ai, ci = np.unravel_index(int(np.argmax(score)), score.shape)
     if score[ai, ci] < SECOND_MIN:
         return None
@@ -287,56 +268,6 @@ def _along(mask: np.ndarray, fit: LineFit, x0_px: float, x1_px: float) -> float:
     return float(mask[ys, xs].mean())
 
 
-PLAIN_OFF_MM = 1.0          # a plain strike crosses the name's middle this near the middle of its letters
-CLAIM_HALF_PX = 6           # ... and the ink this near its line (a wobbling hand) is its own
-
-
-def _plain_strike(fit: LineFit, row: Row) -> bool:
-    """One line under every part of the name, with ink on the paper far from the letters too,
-    crossing the middle of the name near the middle of its letters."""
-    measured = [c for c in fit.parts.values() if c >= 0]
-    firm = [c for c in fit.firm.values() if c >= 0]
-    return len(measured) >= 2 and min(measured) >= STRUCK_MIN and fit.parts["given"] >= STRUCK_MIN \
-        and fit.whole >= STRUCK_MIN + 0.05 and fit.core != 0 and (not firm or min(firm) >= FIRM_MIN) \
-        and abs(fit.y_mid / PX_PER_MM - (row.text[0] + row.text[1]) / 2) <= PLAIN_OFF_MM
-
-
-BESIDE_REASON = ("Có nét mực sát trên/dưới tên (không qua chữ, có thể của dòng bên cạnh): tính là không gạch. "
-                 "Ban bầu cử xem tờ phiếu.")
-BESIDE_MM = 0.3             # a line over the given name this far outside its letters' band passes beside it
-BESIDE_ON_GIVEN_MAX = 0.05  # ... with (nearly) no ink through the middle of the given name's letters
-
-
-def _beside_given(fit: LineFit, row: Row) -> bool:
-    """Does the line stay above (or below) the given name's letters all along them?"""
-    k = PX_PER_MM
-    ys = [fit.y_at(x * k) / k for x in row.given]
-    return max(ys) <= row.text[0] + BESIDE_MM or min(ys) >= row.text[1] - BESIDE_MM
-
-
-def _line_through_given(voter: np.ndarray, blank: np.ndarray, row: Row) -> float:
-    """The most any straight line (±17°) through the middle of the given name's letters
-    covers of the paper along it over the given name (with the space before it), or -1 when
-    there is too little paper there to tell."""
-    k = PX_PER_MM
-    p0, p1 = name_parts(row)["given"]
-    xs = np.clip(np.arange(int(p0 * k), int(p1 * k) + 1), 0, voter.shape[1] - 1)
-    if len(xs) < 5:
-        return -1.0
-    xm = (row.given[0] + row.given[1]) / 2 * k
-    cs = np.arange(int((row.text[0] + MID_BAND_MM) * k), int((row.text[1] - MID_BAND_MM) * k) + 1)
-    if len(cs) == 0:
-        return -1.0
-    ys, b, v, _score = _sample_lines(voter, blank, xs, xm, cs, np.tan(LINE_ANGLES))
-    # only the points of the line inside the middle of the letters (not its ends above or
-    # below them, where the ink beside the name lies)
-    inside = (ys >= cs[0]) & (ys <= cs[-1])
-    b, v = b & inside, v & inside
-    n = b.sum(axis=2)
-    score = np.where(n >= 5, v.sum(axis=2) / np.maximum(n, 1), -1.0)
-    return float(score.max())
-
-
 def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: np.ndarray,
                   firm: tuple[np.ndarray, np.ndarray]) -> tuple[list[LineReading], list[tuple[float, float, float, float]], np.ndarray]:
     """Each name row → kept / struck / unsure (RULES §4.2); the strokes found (mm); the
@@ -350,40 +281,17 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
     struck"; anything else is put to a person. A steep strike through one name runs on over
     its neighbours' ends: that ink is explained by its line and does not trouble them."""
     k = PX_PER_MM
-    by_number = {r.number: r for r in rows}
     fits: dict[int, LineFit | None] = {}
     owner = np.zeros(voter.shape, np.int32)
     strokes = []
     for row in rows:
-        fits[row.number] = fit_line(voter, blank, row, row.text[0], row.text[1], firm) if row.given else None
-    # a plain strike through the whole of one name (through the middle of its letters) is that
-    # name's: where it runs on over a neighbour's name (a steep line), the neighbour's line is
-    # looked for again without it
-    plain = {n: f for n, f in fits.items() if f is not None and _plain_strike(f, by_number[n])}
-    if plain:
-        claimed = np.zeros(voter.shape, np.int32)
-        for n, f in plain.items():
-            r = by_number[n]
-            claimed[_line_band(voter.shape, f, ((r.family or r.given)[0] - 15) * k, (r.given[1] + 15) * k, CLAIM_HALF_PX)
-                    & (claimed == 0)] = n
-        for row in rows:
-            if row.number in plain or fits[row.number] is None:
-                continue
-            theirs = (claimed != 0) & (claimed != row.number)
-            y0, y1 = int((row.text[0] - 1) * k), int((row.text[1] + 1) * k)
-            x0, x1 = int((row.family or row.given)[0] * k), int((row.given[1] + 1) * k)
-            if not theirs[max(0, y0):y1, max(0, x0):x1].any():
-                continue
-            fits[row.number] = fit_line(voter & ~theirs, blank & ~theirs, row, row.text[0], row.text[1],
-                                        (firm[0] & ~theirs, firm[1] & ~theirs))
-    for row in sorted(rows, key=lambda r: r.number not in plain):
-        fit = fits[row.number]
+        fit = fit_line(voter, blank, row, row.text[0], row.text[1], firm) if row.given else None
+        fits[row.number] = fit
         if fit is None or max(fit.parts.values()) < 0.6:
             continue
         parts = name_parts(row)
         x0, x1 = ((row.family or row.given)[0] - 15) * k, (row.given[1] + 15) * k
-        half = CLAIM_HALF_PX if row.number in plain else 4
-        owner[_line_band(voter.shape, fit, x0, x1, half) & soft & (owner == 0)] = row.number
+        owner[_line_band(voter.shape, fit, x0, x1, 4) & soft & (owner == 0)] = row.number
         lo = min(parts[n][0] for n, c in fit.parts.items() if c >= 0.6)
         hi = max(parts[n][1] for n, c in fit.parts.items() if c >= 0.6)
         strokes.append((lo, fit.y_at(lo * k) / k, hi, fit.y_at(hi * k) / k))
@@ -400,12 +308,8 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
         mine = soft & ~((owner != 0) & (owner != row.number))
         t0, t1 = row.text
         name0 = (row.family or row.given)[0]
-        # (the middle measured over the inner 70 % of the name: a flat circle's ends cross the
-        # middle of the letters over the first and last letters)
-        span = row.given[1] - name0
-        if _ringed(mine, row) and _share_cols(mine, (name0 + 0.15 * span, row.given[1] - 0.15 * span),
-                                              (t0 + MID_BAND_MM, t1 - MID_BAND_MM)) < CIRCLE_MID_MAX \
-                or _ringed_loosely(soft, row):
+        if _ringed(mine, row) and _share_cols(mine, (name0, row.given[1]), (t0 + MID_BAND_MM, t1 - MID_BAND_MM)) \
+                < CIRCLE_MID_MAX or _ringed_loosely(soft, row):
             # a closed curve round the name and nothing through the middle of its letters:
             # a circle, not a strike (RULES §4.2); the board looks at it (a distinguishing mark?)
             readings.append(LineReading(row.number, KEPT, CIRCLE_REASON, g, f, mark="circle"))
@@ -436,10 +340,8 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
         if whole_name or given_name or faint_end:
             # ink both above and below the letters besides the line: a circle round the name
             rest = mine & ~_line_band(voter.shape, fit, name0 * k - 10, (row.given[1] + 10) * k, 4)
-            # the second line is measured off the first one's band (where two lines cross, or
-            # converge, their ink cannot be told apart: those points count for neither)
-            first_band = _line_band(voter.shape, fit, name0 * k - 10, (row.given[1] + 10) * k, 3)
-            second = _second_line(voter, blank, row, fit, first_band)
+            second = _second_line(voter & ~_line_band(voter.shape, fit, name0 * k - 10, (row.given[1] + 10) * k, 3),
+                                  blank, row, fit)
             if second is not None:
                 # a second straight line along the first over the whole name: a double strike
                 rest &= ~_line_band(voter.shape, second, name0 * k - 10, (row.given[1] + 10) * k, 4)
@@ -454,9 +356,7 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
                     or (off < -0.8 and below >= 0.2):
                 readings.append(LineReading(row.number, UNSURE, "Có nét cong quanh tên (khoanh tròn?).", g, f))
             else:
-                readings.append(LineReading(row.number, STRUCK, "", g, f, partial=not whole_name,
-                                            plain=whole_name and row.number in plain
-                                            and all(c >= 0 for c in cover.values())))
+                readings.append(LineReading(row.number, STRUCK, "", g, f, partial=not whole_name))
             continue
         # ink on the given name itself (the middle of its letters), or along the line over
         # it and a little past: not a clean "kept"
@@ -470,25 +370,15 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
             given_clear = fit.core < FAINT_MAX
         else:
             given_clear = fit.reach <= row.given[0] + CORE_IN_MM
-        if g >= FAINT_MAX and on_given < BESIDE_ON_GIVEN_MAX and _beside_given(fit, row) \
-                and all(0 <= c < FAINT_MAX for n, c in cover.items() if n != "given") \
-                and 0 <= _line_through_given(voter, blank, row) < FAINT_MAX:
-            # the line lies above or below the given name's letters there, touches no other
-            # part of the name, and no line runs through the middle of the given name: ink of
-            # a neighbour (the end of its steep strike, the bottom of its circle), not a strike
-            # of this name; read "not struck", the ink shown to the board
-            readings.append(LineReading(row.number, KEPT, BESIDE_REASON, g, f, mark="ink"))
-            continue
         if g >= STRUCK_MIN or not (given_clear or 0 <= g < FAINT_MAX or 0 <= g_firm < 0.15) or on_given >= 0.15 \
                 or follow >= 0.3:
             if g >= STRUCK_MIN:
                 why = "Gạch qua tên nhưng không hết họ và tên đệm."
             elif max(cover.values()) >= 0.5:
-                why = PART_REASONS[0]
+                why = "Gạch không hết họ và tên."
             else:
-                why = PART_REASONS[1]
-            readings.append(LineReading(row.number, UNSURE, why, g, f, core=fit.core, given_firm=g_firm,
-                                        given_inked=on_given >= 0.15 or follow >= 0.3))
+                why = "Có nét mực trên tên mà máy không chắc là gạch."
+            readings.append(LineReading(row.number, UNSURE, why, g, f))
             continue
         # a long line along the top or the bottom of the row only (a circle has both)
         upper = _share_cols(mine, (name0, row.given[1]), (row.box[1] - 0.3, t0 + 0.6))

@@ -46,8 +46,6 @@ class RowReading:
     given: float = 0.0                 # share of the given name (tên) under a stroke
     family: float = 0.0
     mark: str = ""                     # a mark that is no strike (a circle): kept, for the board to see
-    middle_mm: float = -1.0            # the longest run of any stroke through the middle of the letters
-                                       # over the inner 70 % of the name (mm; -1: not measured)
 
 
 @dataclass
@@ -132,13 +130,8 @@ def find_page(gray: np.ndarray) -> np.ndarray:
 TOP_MARKER_Y = (5.0, 30.0)
 
 
-def straighten(gray: np.ndarray, h_mm: np.ndarray, px_per_mm: float = PX_PER_MM,
-               correction: np.ndarray | None = None) -> np.ndarray:
-    """The photo warped onto the page at ``px_per_mm``; ``correction`` (3 × 3, page px → where
-    the first straightening put them) moves it the last pixel (``refine_alignment``)."""
+def straighten(gray: np.ndarray, h_mm: np.ndarray, px_per_mm: float = PX_PER_MM) -> np.ndarray:
     scale = np.diag([px_per_mm, px_per_mm, 1.0])
-    if correction is not None:
-        scale = np.linalg.inv(correction) @ scale
     size = (int(round(PAGE_MM[0] * px_per_mm)), int(round(PAGE_MM[1] * px_per_mm)))
     return cv2.warpPerspective(gray, scale @ h_mm, size, flags=cv2.INTER_LINEAR, borderValue=255)
 
@@ -149,50 +142,6 @@ def ink_ratio(warped: np.ndarray) -> np.ndarray:
     bg = cv2.dilate(warped, np.ones((11, 11), np.uint8))
     bg = cv2.blur(bg, (25, 25)).astype(np.float32)
     return warped.astype(np.float32) / np.maximum(bg, 1.0)
-
-
-REFINE_STEPS = ((0.25, 3),)                 # (step px, steps each way): ±0.75 px
-REFINE_GAIN_PX = 10                    # ... kept only if it leaves this many fewer stray dark pixels
-
-
-def refine_alignment(ratio: np.ndarray, reference: np.ndarray, page: PageLayout) -> np.ndarray | None:
-    """The last fraction of a pixel (3 × 3 translation, clean page px → straightened photo px)
-    that lays the photo's printed table of names on the clean page's: the shift (±0.75 px)
-    leaving the least dark ink off the clean page's letters over the table (the markers place
-    the page to about a pixel; a letter's edge a pixel off reads as the voter's ink). None
-    when no shift does better than none."""
-    if not page.rows:
-        return None
-    k = PX_PER_MM
-    x0 = max(0, int(min(r.name_cell[0] for r in page.rows) * k) - 10)
-    x1 = min(ratio.shape[1], int(max(r.name_cell[2] for r in page.rows) * k) + 10)
-    y0 = max(0, int(min(r.box[1] for r in page.rows) * k) - 10)
-    y1 = min(ratio.shape[0], int(max(r.box[3] for r in page.rows) * k) + 10)
-    if x1 - x0 < 32 or y1 - y0 < 32:
-        return None
-    crop = ratio[y0:y1, x0:x1]
-    off = ~cv2.dilate((reference[y0:y1, x0:x1] < 170).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    off[:4], off[-4:], off[:, :4], off[:, -4:] = False, False, False, False
-
-    def stray(dx: float, dy: float) -> int:
-        moved = cv2.warpAffine(crop, np.float32([[1, 0, dx], [0, 1, dy]]), (crop.shape[1], crop.shape[0]),
-                               flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderValue=1.0)
-        return int(((moved < 0.72) & off).sum())
-
-    best, best_score = (0.0, 0.0), stray(0.0, 0.0)
-    start = best_score
-    for step, n in REFINE_STEPS:
-        cx, cy = best
-        for j in range(-n, n + 1):
-            for i in range(-n, n + 1):
-                if i == 0 and j == 0:
-                    continue
-                score = stray(cx + i * step, cy + j * step)
-                if score < best_score:
-                    best, best_score = (cx + i * step, cy + j * step), score
-    if best == (0.0, 0.0) or start - best_score < REFINE_GAIN_PX:
-        return None
-    return np.array([[1.0, 0.0, best[0]], [0.0, 1.0, best[1]], [0.0, 0.0, 1.0]])
 
 
 def read_code(ratio: np.ndarray) -> codes.SheetCode | None:
@@ -629,7 +578,8 @@ def read_page(gray: np.ndarray, lookup: Lookup, features_out: list | None = None
               third_look: bool = True) -> SheetReading:
     """A decoded grayscale photo → the reading of that ballot page. ``features_out`` (training,
     ``bench/omr_train.py``) receives each row's (reading before the third look, its features);
-    ``third_look`` lets ``resolve`` decide the rows both readings leave unsure."""
+    ``third_look`` lets ``resolve`` decide the rows both readings leave unsure, when its weights
+    are shipped (they are not: see README)."""
     t0 = time.perf_counter()
     long_side = max(gray.shape)
     if long_side > MAX_SIDE:
@@ -659,14 +609,6 @@ def read_page(gray: np.ndarray, lookup: Lookup, features_out: list | None = None
         hh, ww = min(reference.shape[0], warped.shape[0]), min(reference.shape[1], warped.shape[1])
         fitted[:hh, :ww] = reference[:hh, :ww]
         reference = fitted
-    # the markers place the page to about a pixel; the printed names themselves place it
-    # better: straighten again moved by what is left (else the letters' edges, a pixel off
-    # the clean page, read as the voter's ink)
-    correction = refine_alignment(ratio, reference, page)
-    if correction is not None:
-        h_page = homography(seen, page.markers)
-        warped = straighten(gray, h_page, correction=correction)
-        ratio = ink_ratio(warped)
     ink = ratio < 0.72
     ref_ink = reference < 170
     ref_wide = cv2.dilate(ref_ink.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
@@ -723,7 +665,6 @@ def read_page(gray: np.ndarray, lookup: Lookup, features_out: list | None = None
                 kept_strokes.append(s)
         strokes_px = kept_strokes
     segs_mm = [(a / k, b / k, c / k, d / k) for a, b, c, d in strokes_px]
-    all_mm = [(a / k, b / k, c / k, d / k) for a, b, c, d in all_strokes]
     marks_mm = [(a / k, b / k, c / k, d / k) for a, b, c, d in marks_px]
     rules_all = (hrules | cv2.dilate(cv2.morphologyEx(ref_ink.astype(np.uint8), cv2.MORPH_OPEN,
                                                      np.ones((41, 1), np.uint8)), np.ones((3, 7), np.uint8)).astype(bool))
@@ -750,7 +691,7 @@ def read_page(gray: np.ndarray, lookup: Lookup, features_out: list | None = None
         if _ringed(loose, row):
             readings.append(RowReading(row.number, UNSURE, "Có nét khép kín quanh tên (khoanh tròn?)."))
         elif row.number in torn:
-            readings.append(RowReading(row.number, UNSURE, TORN_REASON))
+            readings.append(RowReading(row.number, UNSURE, "Một nét gạch đi qua cả tên này và tên bên cạnh."))
         else:
             reading = classify_row(row, assigned.get(row.number, []), marked)
             # Safety net: a reading of "kept" with the voter's ink over the given name is
@@ -761,17 +702,11 @@ def read_page(gray: np.ndarray, lookup: Lookup, features_out: list | None = None
                     _ink_share(new, name_span, (row.text[1] + 0.4, row.text[1] + 2.5))) > 0.5:
                 reading = RowReading(row.number, UNSURE, "Có nét mực cả trên và dưới tên (khoanh tròn?).",
                                      reading.given, reading.family)
-            stops = False
-            if reading.state == KEPT:
-                passing = [sg for sg in segs_mm if _passes_over(sg, row)
-                           and (sg not in foreign.get(row.number, []) or _over_given(sg, row))]
-                # a strike through the họ or tên đệm that plainly stops before the given name:
-                # "not struck" if the line reading agrees (``combine``); else put to the board
-                stops = bool(passing) and all(_stops_before_given(sg, row) for sg in passing)
-                if passing and not stops:
-                    # includes a surname-only strike: proposed "not struck", but put to the board
-                    reading = RowReading(row.number, UNSURE, "Một nét gạch đi qua tên này (chỉ qua họ/tên đệm?).",
-                                         reading.given, reading.family)
+            elif reading.state == KEPT and any(_passes_over(sg, row) for sg in segs_mm
+                                               if sg not in foreign.get(row.number, []) or _over_given(sg, row)):
+                # includes a surname-only strike: proposed "not struck", but put to the board
+                reading = RowReading(row.number, UNSURE, "Một nét gạch đi qua tên này (chỉ qua họ/tên đệm?).",
+                                     reading.given, reading.family)
             if reading.state == KEPT and any(_goes_on(thin_all, sg, row) for sg in assigned.get(row.number, [])):
                 reading = RowReading(row.number, UNSURE, "Nét gạch có thể kéo dài qua cả tên.",
                                      reading.given, reading.family)
@@ -781,8 +716,6 @@ def read_page(gray: np.ndarray, lookup: Lookup, features_out: list | None = None
             if reading.state == KEPT and extra_given > 0.25:
                 reading = RowReading(row.number, UNSURE, "Có nét mực trên tên mà máy không chắc là gạch.",
                                      reading.given, reading.family)
-            if stops and reading.state == KEPT:
-                reading = RowReading(row.number, UNSURE, STOPS_REASON, reading.given, reading.family)
             if after and reading.state == KEPT:
                 reading = RowReading(row.number, KEPT, AFTER_REASON, reading.given, reading.family, "ink")
             elif after and reading.state == STRUCK and not reading.mark:
@@ -791,9 +724,6 @@ def read_page(gray: np.ndarray, lookup: Lookup, features_out: list | None = None
     if page.rows:
         # a second, independent reading by the line through each name: both must see a strike
         second, _segs, _explained = lines.classify_rows(page.rows, *lines.masks(ratio, reference, 0.72))
-        for a, row in zip(readings, page.rows):
-            if a.state == STRUCK or a.reason in SECOND_DECIDES:
-                a.middle_mm = max((_middle_run(sg, row) for sg in all_mm), default=0.0)
         readings = [combine(a, b) for a, b in zip(readings, second)]
         readings = third_look_rows(readings, page.rows, ratio, reference,
                                    resolve.load() if third_look else None, features_out)
@@ -808,18 +738,11 @@ def read_page(gray: np.ndarray, lookup: Lookup, features_out: list | None = None
 
 PART_REASON = "Gạch không hết họ và tên."
 PART_SEEN = 0.3
-# Off: the 2,000-ballot check (seed 20261130) of the code with these two rules on found one blank
-# row read struck without a flag (rotation, not yet found); they are the only rules that let the line
-# reading's "struck" stand alone, so they are switched off until that row is understood.
-PLAIN_LINE_DECIDES = False
-PART_SEEN_PLAIN = 0.1        # ... or this much when the line reading's line is plain (``lines``)
 # (not "Nét gạch không đi qua giữa tên.": strokes that miss the middle of the name are the
 # top and bottom of a circle as often as a lost strike; held-out photo, a circle read struck)
 # nor "Một nét gạch đi qua cả tên này và tên bên cạnh.": a neighbour's strike over this tên
 # (held-out photo: a middle-name-only strike read struck)
-STOPS_LINE_MAX = 0.6        # ... the line reading's best line covers less than this of the given name
 SECOND_DECIDES = ("Gạch không hết họ và tên.",)
-TORN_REASON = "Một nét gạch đi qua cả tên này và tên bên cạnh."
 
 
 def combine(first: RowReading, second) -> RowReading:
@@ -829,25 +752,8 @@ def combine(first: RowReading, second) -> RowReading:
     strike; otherwise the row is put to a person, with the reason of the one in doubt."""
     if first.state == STRUCK and second.state == STRUCK:
         return first
-    if first.state == STRUCK and second.state == KEPT and second.mark == "circle" \
-            and 0 <= first.middle_mm < CIRCLE_MIDDLE_MM:
-        # the line reading sees a circle round the name and nothing through the middle of its
-        # letters; no stroke the stroke finder saw runs through that middle either (its
-        # "strike" is the circle's flat top or bottom): not struck, the circle shown to the board
-        return RowReading(first.number, KEPT, second.reason, first.given, first.family, second.mark)
-    if PLAIN_LINE_DECIDES and second.state == STRUCK and first.state == UNSURE and first.reason == TORN_REASON \
-            and getattr(second, "plain", False):
-        # a stroke the stroke finder could not give to one of two names; the line reading sees
-        # one plain line through every part of this one (each measured), through the middle of
-        # its letters, with ink on the paper far from them too
-        return RowReading(first.number, STRUCK, "", second.given, second.family)
-    if PLAIN_LINE_DECIDES and second.state == STRUCK and first.state == UNSURE and first.reason == PART_REASON \
-            and getattr(second, "plain", False) and min(first.given, first.family) >= PART_SEEN_PLAIN:
-        # the stroke finder saw the strike at both ends of the name, in pieces; the line
-        # reading one plain line through every part of it
-        return RowReading(first.number, STRUCK, "", second.given, second.family)
     if second.state == STRUCK and first.state == UNSURE and first.reason in SECOND_DECIDES \
-            and not getattr(second, "partial", False) and first.middle_mm >= RESCUE_MIDDLE_MM \
+            and not getattr(second, "partial", False) \
             and (first.reason != PART_REASON or min(first.given, first.family) >= PART_SEEN):
         # (a line lost in the letters is still seen at both ends of the name: held-out photo,
         # a rotated sheet whose printed letters were read as a line over part of the name)
@@ -857,47 +763,13 @@ def combine(first: RowReading, second) -> RowReading:
         doubt = first if first.state != STRUCK else second
         return RowReading(first.number, UNSURE, doubt.reason or "Hai cách đọc không khớp: xem lại dòng này.",
                           second.given, second.family)
-    if first.state == UNSURE and first.reason == STOPS_REASON and second.state == UNSURE \
-            and second.reason in lines.PART_REASONS and 0 <= second.given < STOPS_LINE_MAX \
-            and second.core < STOPS_LINE_MAX and second.given_firm < STOPS_LINE_MAX \
-            and not second.given_inked:
-        # the stroke finder's strike stops before the given name, and the line reading sees no
-        # line over it (only scattered ink at the letters' edges): the họ / tên đệm only
-        return RowReading(first.number, KEPT, "Chỉ gạch họ hoặc tên đệm: tính là không gạch.",
-                          first.given, first.family)
     if first.state == KEPT:
         if second.mark:
             return RowReading(first.number, KEPT, second.reason, first.given, first.family, second.mark)
         return first
-    if second.state == KEPT and second.given < 0 and first.given >= PART_SEEN:
-        # the line reading could not measure the given name at all (no paper along its line
-        # there) while the stroke finder sees strokes over it: a person (held-out photo,
-        # rotation: a struck name read "kept")
-        return first
     if second.state == KEPT:
         return RowReading(first.number, KEPT, second.reason, second.given, second.family, second.mark)
     return first
-
-
-# ... and only when a stroke the stroke finder saw runs this far through the middle of the letters
-# (2,000-ballot seed 20261130, ballot 1,554, rotation: the flat top of the circle round the next
-# name ran along the bottom of this one's letters, and both readings took it for a strike)
-RESCUE_MIDDLE_MM = 2.0
-CIRCLE_MIDDLE_MM = 1.0       # ... a stroke runs less than this through the middle of the letters
-
-
-def _middle_run(seg, row: Row) -> float:
-    """Length (mm, along x) over which the stroke runs through the middle of the name's letters
-    (the text band less ``lines.MID_BAND_MM`` at top and bottom) over the inner 70 % of it."""
-    x0, x1 = (row.family or row.given)[0], row.given[1]
-    w = x1 - x0
-    lo, hi = max(x0 + 0.15 * w, min(seg[0], seg[2])), min(x1 - 0.15 * w, max(seg[0], seg[2]))
-    if hi <= lo:
-        return 0.0
-    xs = np.linspace(lo, hi, 60)
-    ys = np.array([_y_at(seg, x) for x in xs])
-    inside = (ys >= row.text[0] + lines.MID_BAND_MM) & (ys <= row.text[1] - lines.MID_BAND_MM)
-    return float(inside.mean() * (hi - lo))
 
 
 def _encloses(comp: np.ndarray) -> bool:
@@ -930,15 +802,6 @@ def _after_name(box, row: Row) -> bool:
     cell and near its line (a tick after the name)?"""
     return box[0] >= row.given[1] + AFTER_GAP_MM and box[2] <= row.name_cell[2] + 1.0 \
         and box[1] >= row.box[1] - 2.0 and box[3] <= row.box[3] + 2.0
-
-
-STOPS_REASON = "Một nét gạch qua họ/tên đệm, dừng trước tên: xem có phải chỉ gạch họ/tên đệm không."
-STOP_GAP_MM = 1.0            # ... its end this far before the given name's letters
-
-
-def _stops_before_given(seg, row: Row) -> bool:
-    """Does the stroke end (and stay) this far before the given name's letters?"""
-    return max(seg[0], seg[2]) <= row.given[0] - STOP_GAP_MM
 
 
 def _over_given(seg, row: Row) -> bool:
@@ -1017,13 +880,7 @@ def _ringed(loose: np.ndarray, row: Row) -> bool:
     if hierarchy is None:
         return False
     min_area = 10 * k * k
-    # a loop round letters is as tall as they nearly: the thin lens between the two crossing
-    # lines of a double strike is no circle
-    return any(h[3] >= 0 and cv2.contourArea(c) >= min_area and cv2.boundingRect(c)[3] >= RING_MIN_MM * k
-               for c, h in zip(contours, hierarchy[0]))
-
-
-RING_MIN_MM = 3.5
+    return any(h[3] >= 0 and cv2.contourArea(c) >= min_area for c, h in zip(contours, hierarchy[0]))
 
 
 def _mm_box_px(box, pad_mm: float):

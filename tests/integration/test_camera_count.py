@@ -195,33 +195,3 @@ def test_a_circled_name_is_read_kept_and_its_mark_shown_to_the_board(app, client
     assert "mark-flags" in card and "dấu hiệu riêng" in card
     assert f'value="{first.number}"' in card                  # Enter enters what was read
 
-
-def test_a_row_decided_by_the_third_look_is_shown_with_its_note(app, client, login, session, congress, roll):
-    """A row the two readings leave unsure and the third look (omr/resolve.py) decides is not
-    put to a person, but the reading page says beside it that the machine decided it by a
-    second look at the picture, and why the readings were unsure."""
-    e = _round(session, congress, roll)
-    ballot = _printed(app, session, e)
-    found = None
-    for k in range(80):                     # fixed streams: the first photo with such a row
-        rng = random.Random(f"third-look/{k}")
-        photos, truth, _kinds = omr_synth.photograph(ballot, rng, omr_synth.DISTORTIONS[k % 8], p_struck=0.6)
-        reading = reader.read_photo(photos[0], ballot.lookup)
-        decided = [r for r in reading.rows if r.reason.startswith(reader.RESOLVED_PREFIX)]
-        if decided:
-            found = photos[0], decided[0], reading
-            break
-    assert found, "no photo of 80 had a row decided by the third look"
-    photo, row, reading = found
-    assert row.state in (reader.KEPT, reader.STRUCK)
-    login("board")
-    url = f"/congresses/{congress.id}/elections/{e.id}/camera?team=2"
-    page = client.get(url).get_data(as_text=True)
-    html = client.post(url, data={"csrf_token": csrf_from(page), "photos": [(io.BytesIO(photo), "phieu.jpg")]},
-                       content_type="multipart/form-data").get_data(as_text=True)
-    card = re.findall(r'<article class="card reading-card[^"]*"(.*?)</article>', html, re.S)[0]
-    row_html = card.split(f'data-n="{row.number}"', 1)[1].split("</li>", 1)[0]
-    assert "resolved-note" in row_html and "Máy đọc lại dòng này" in row_html, row_html
-    assert 'class="btn small decide"' not in row_html           # not put to a person
-    expected = "struck" if row.state == reader.STRUCK else ""
-    assert f'class="{expected}"' in card.split(f'data-n="{row.number}"', 1)[1][:20]

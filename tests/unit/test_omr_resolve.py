@@ -130,8 +130,9 @@ def test_weights_round_trip_without_pickles(tmp_path):
     assert resolve.load.__wrapped__(str(tmp_path / "none.npz")) is None
 
 
-def test_the_shipped_weights_load_with_sane_thresholds():
-    net = resolve.load()
-    assert net is not None, "election_app/omr/resolve.npz is shipped (bench/omr_train.py makes it)"
-    assert 0.0 < net.lo < 0.5 < net.hi < 1.0
-    assert len(net.layers) >= 3
+def test_no_weights_are_shipped_so_the_reader_is_the_two_readings_alone():
+    # the third look was trained and measured on 30/11/2026 and decided one plainly struck name
+    # "kept" (README, camera section): it is not shipped until it passes; the reader's rows are
+    # then exactly the two readings'
+    assert not resolve.WEIGHTS.exists()
+    assert resolve.load.__wrapped__() is None
