@@ -194,4 +194,3 @@ def test_a_circled_name_is_read_kept_and_its_mark_shown_to_the_board(app, client
     assert "mark-note" in row_html and "khoanh tròn" in row_html
     assert "mark-flags" in card and "dấu hiệu riêng" in card
     assert f'value="{first.number}"' in card                  # Enter enters what was read
-
