@@ -1,7 +1,8 @@
 """Train the camera reader's third look (``election_app/omr/resolve.py``) on synthetic photos.
 
     python -m bench.omr_train collect SEED START COUNT OUT.npz   # read ballots, keep each row's picture
-    python -m bench.omr_train fit OUT.npz TRAIN.npz... --calibrate CAL.npz...
+    python -m bench.omr_train fit OUT.npz TRAIN.npz... --calibrate CAL.npz... [--struck-only]
+    python -m bench.omr_train evaluate WEIGHTS.npz ROWS.npz...   # decided / wrong on other ballots
 
 ``collect`` makes ballots ``START`` … ``START+COUNT-1`` of ``SEED`` exactly as ``bench.omr_bench``
 does (the same generator, ``tests/omr_synth.py``), reads them with the two readings only, and
@@ -138,7 +139,7 @@ def _train_member(x, y, w, seed: int):
     return params
 
 
-def fit(out: str, train: list[str], calibrate: list[str]) -> dict:
+def fit(out: str, train: list[str], calibrate: list[str], struck_only: bool = False) -> dict:
     sys.path.insert(0, str(ROOT))
     from election_app.omr import resolve
     rows = load_rows(train)
@@ -162,34 +163,76 @@ def fit(out: str, train: list[str], calibrate: list[str]) -> dict:
     for k in range(MEMBERS):
         pick = rng.integers(0, len(y), len(y))
         layers.append(_train_member(z[pick], y[pick], w[pick], 1000 + k))
-    net = resolve.Net(mean, scale, layers, 0.0, 1.0, reasons)
+    # the guard: what the unsure training rows look like (a row unlike them is refused)
+    start = resolve.N_GRID + 4
+    binary = list(range(start + 2, x.shape[1]))
+    guard = resolve.Guard.fit(z[u], x[u], binary)
+    net = resolve.Net(mean, scale, layers, 0.0, 1.0, reasons, guard)
     cal = load_rows(calibrate)
     cu = cal["unsure"]
-    p = net.probabilities(inputs(cal, reasons, cu))
-    truth = cal["y"][cu]
+    cx = inputs(cal, reasons, cu)
+    familiar = net.familiar(cx)
+    p = net.probabilities(cx)[familiar]
+    truth = cal["y"][cu][familiar]
     pmin, pmax = p.min(1), p.max(1)
     # the lowest "struck" threshold with no kept row at or above it, the highest "kept" one
     # with no struck row at or below it, each then a margin further
     hi = min(0.9999, max(FLOOR_HI, float(pmin[~truth].max(initial=0.0)) + MARGIN))
     lo = max(0.0001, min(FLOOR_LO, float(pmax[truth].min(initial=1.0)) - MARGIN))
+    if struck_only:
+        lo = -1.0                    # never "kept": a kept reading stays with the board
     decided_struck = pmin >= hi
     decided_kept = pmax <= lo
     report = {"train": rows["info"], "calibrate": cal["info"], "train_rows": int(len(y)),
               "train_unsure_rows": int(u.sum()), "reasons": len(reasons),
-              "calibration_unsure_rows": int(cu.sum()), "lo": lo, "hi": hi,
+              "calibration_unsure_rows": int(cu.sum()), "calibration_familiar_rows": int(familiar.sum()),
+              "guard": {"inside_max": guard.inside_max, "outside_max": guard.outside_max,
+                        "rare": guard.rare.tolist(),
+                        "training_unsure_refused": int((~net.familiar(x[u])).sum())},
+              "lo": lo, "hi": hi, "struck_only": struck_only,
               "calibration_decided": int(decided_struck.sum() + decided_kept.sum()),
               "calibration_wrong": int((decided_struck & ~truth).sum() + (decided_kept & truth).sum()),
               "fit_seconds": round(time.time() - t, 1)}
-    resolve.save(Path(out), mean, scale, layers, lo, hi, reasons)
+    resolve.save(Path(out), mean, scale, layers, lo, hi, reasons, guard)
     return report
+
+
+def evaluate(weights: str, paths: list[str]) -> dict:
+    """How the weights decide the unsure rows of collected files (ballots none of them was
+    trained or calibrated on): decided, wrong, refused by the guard, per marking."""
+    sys.path.insert(0, str(ROOT))
+    from election_app.omr import resolve
+    net = resolve.load.__wrapped__(weights)
+    rows = load_rows(paths)
+    u = rows["unsure"]
+    x = inputs(rows, net.reasons, u)
+    verdicts = np.array([v or "" for v in net.decide(x)])
+    truth = rows["y"][u]
+    kinds = rows["kind"][u]
+    wrong = ((verdicts == "struck") & ~truth) | ((verdicts == "kept") & truth)
+    per = {}
+    for kind in sorted(set(kinds.tolist())):
+        m = kinds == kind
+        per[kind] = {"unsure": int(m.sum()), "decided": int((verdicts[m] != "").sum()), "wrong": int(wrong[m].sum())}
+    return {"files": rows["info"], "rows": int(len(u)), "unsure": int(u.sum()),
+            "refused_by_guard": int((~net.familiar(x)).sum()),
+            "decided_struck": int((verdicts == "struck").sum()), "decided_kept": int((verdicts == "kept").sum()),
+            "wrong": int(wrong.sum()),
+            "wrong_rows": [{"ballot": int(b), "row": int(n), "kind": str(k), "verdict": str(v)} for b, n, k, v in
+                           zip(rows["ballot"][u][wrong], rows["number"][u][wrong], kinds[wrong], verdicts[wrong])],
+            "per_marking": per}
 
 
 def main(argv: list[str]) -> None:
     if argv[:1] == ["collect"]:
         collect(int(argv[1]), int(argv[2]), int(argv[3]), argv[4])
     elif argv[:1] == ["fit"]:
+        struck_only = "--struck-only" in argv
+        argv = [a for a in argv if a != "--struck-only"]
         cut = argv.index("--calibrate")
-        print(json.dumps(fit(argv[1], argv[2:cut], argv[cut + 1:]), indent=1))
+        print(json.dumps(fit(argv[1], argv[2:cut], argv[cut + 1:], struck_only), indent=1))
+    elif argv[:1] == ["evaluate"]:
+        print(json.dumps(evaluate(argv[1], argv[2:]), indent=1, ensure_ascii=False))
     else:
         print(__doc__)
 

@@ -190,6 +190,36 @@ def _second_line(voter: np.ndarray, blank: np.ndarray, row: Row, first: LineFit)
     return LineFit(float(tans[ai]), float(xm), float(cs[ci]), float(score[ai, ci]), {}, {})
 
 
+def own_cover(voter: np.ndarray, blank: np.ndarray, row: Row, fit: LineFit, others: list) -> dict[str, float]:
+    """The parts' cover on ``fit`` (as ``fit_line``, with ``core``) counting only the ink no
+    other name's line runs through: ``others`` holds (line, x0, x1) in pixels, each drawn
+    ±``OTHER_BAND_PX`` across. A steep strike through a neighbour runs on over this name's
+    letters; where it crosses this name's line that ink is the neighbour's, and a strike
+    through this name's họ or tên đệm alone must not borrow it to reach the given name."""
+    k = PX_PER_MM
+    columns = _name_columns(voter, row)
+    if columns is None:
+        return {}
+    xs = columns[2]
+    ys = np.clip(np.rint(fit.y_at(xs)).astype(np.intp), 0, voter.shape[0] - 1)
+    b = blank[ys, xs]
+    theirs = np.zeros(len(xs), bool)
+    for line, x0, x1 in others:
+        theirs |= (np.abs(ys - line.y_at(xs)) <= OTHER_BAND_PX) & (xs >= x0) & (xs <= x1)
+    v = voter[ys, xs] & b & ~theirs
+    spans = dict(name_parts(row))
+    spans["core"] = (row.given[0] + CORE_IN_MM, row.given[1])
+    out = {}
+    for name, (p0, p1) in spans.items():
+        cols = (xs >= p0 * k) & (xs <= p1 * k)
+        nb = int(b[cols].sum())
+        out[name] = float(v[cols].sum() / nb) if nb >= 3 else -1.0
+    return out
+
+
+OTHER_BAND_PX = 4
+
+
 def _line_band(shape, fit: LineFit, x0: float, x1: float, half_px: int) -> np.ndarray:
     band = np.zeros(shape, np.uint8)
     cv2.line(band, (int(x0), int(round(fit.y_at(x0)))), (int(x1), int(round(fit.y_at(x1)))), 1, 2 * half_px + 1)
@@ -284,6 +314,7 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
     fits: dict[int, LineFit | None] = {}
     owner = np.zeros(voter.shape, np.int32)
     strokes = []
+    lined: list[tuple[int, LineFit, float, float]] = []      # each name's own line, where it has one
     for row in rows:
         fit = fit_line(voter, blank, row, row.text[0], row.text[1], firm) if row.given else None
         fits[row.number] = fit
@@ -291,6 +322,10 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
             continue
         parts = name_parts(row)
         x0, x1 = ((row.family or row.given)[0] - 15) * k, (row.given[1] + 15) * k
+        lined.append((row.number, fit, x0, x1))
+        second = _second_line(voter & ~_line_band(voter.shape, fit, x0 + 5 * k, x1 - 5 * k, 3), blank, row, fit)
+        if second is not None:                 # the other line of a double strike is this name's too
+            lined.append((row.number, second, x0, x1))
         owner[_line_band(voter.shape, fit, x0, x1, 4) & soft & (owner == 0)] = row.number
         lo = min(parts[n][0] for n, c in fit.parts.items() if c >= 0.6)
         hi = max(parts[n][1] for n, c in fit.parts.items() if c >= 0.6)
@@ -355,6 +390,8 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
             if abs(off) > OFF_MAX_MM or min(above, below) >= 0.4 or (off > 0.8 and above >= 0.2) \
                     or (off < -0.8 and below >= 0.2):
                 readings.append(LineReading(row.number, UNSURE, "Có nét cong quanh tên (khoanh tròn?).", g, f))
+            elif _borrowed(voter, blank, row, fit, lined):
+                readings.append(LineReading(row.number, UNSURE, BORROWED_REASON, g, f))
             else:
                 readings.append(LineReading(row.number, STRUCK, "", g, f, partial=not whole_name))
             continue
@@ -390,6 +427,23 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
         why = "Chỉ gạch họ hoặc tên đệm: tính là không gạch." if max(cover.values()) >= 0.6 else ""
         readings.append(LineReading(row.number, KEPT, why, g, f))
     return readings, strokes, owner != 0
+
+
+BORROWED_REASON = "Một nét gạch đi qua cả tên này và tên bên cạnh."
+
+
+def _borrowed(voter: np.ndarray, blank: np.ndarray, row: Row, fit: LineFit, lined: list) -> bool:
+    """Does this name's strike reach its given name, or the part before it, only on ink that
+    another name's line runs through (``own_cover``)? Then it is put to a person: the ink may
+    be the end of the neighbour's steep strike (held-out photos: a surname-only and a
+    middle-name-only strike read struck that way). Never used to read a row "kept"."""
+    others = [(line, x0, x1) for number, line, x0, x1 in lined if number != row.number]
+    if not others:
+        return False
+    own = own_cover(voter, blank, row, fit, others)
+    before = own.get("middle" if row.middle else "family", -1.0)
+    return 0 <= own.get("given", -1.0) < STRUCK_MIN or 0 <= own.get("core", -1.0) < STRUCK_MIN \
+        or 0 <= before < 0.5
 
 
 def masks(ratio: np.ndarray, reference: np.ndarray, ink_level: float):

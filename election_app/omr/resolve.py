@@ -70,11 +70,64 @@ def row_features(ratio: np.ndarray, reference: np.ndarray, row: Row) -> np.ndarr
 
 def reading_features(given: float, family: float, reason: str, reasons: tuple[str, ...]) -> np.ndarray:
     """What the two readings said of the row: the shares of the given and family names under
-    a stroke, and why they left it unsure (one of ``reasons``, or another)."""
-    out = np.zeros(2 + len(reasons) + 1, np.float32)
-    out[0], out[1] = given, family
-    out[2 + (reasons.index(reason) if reason in reasons else len(reasons))] = 1.0
+    a stroke (0 when not measured), whether each was not measured at all (−1: a part with no
+    paper between its letters to see), and why they left it unsure (one of ``reasons``, or
+    another). "Not measured" is its own input, not a share below zero: a network that had seen
+    it rarely read a struck name "kept" on it (README)."""
+    out = np.zeros(N_SAID + len(reasons) + 1, np.float32)
+    out[0], out[1] = max(given, 0.0), max(family, 0.0)
+    out[2], out[3] = float(given < 0), float(family < 0)
+    out[N_SAID + (reasons.index(reason) if reason in reasons else len(reasons))] = 1.0
     return out
+
+
+N_SAID = 4                  # given, family, given not measured, family not measured
+GUARD_QUANTILE = 0.995      # a row farther from the training rows than this share of them is refused
+GUARD_DIMS = 24
+MIN_SEEN = 30               # a value of a yes/no input seen on fewer training rows than this is refused
+
+
+@dataclass
+class Guard:
+    """What the networks were trained on, to refuse a row unlike it: the principal directions
+    of the training rows the readings left unsure (standardized inputs), the largest distance
+    along them and off them that ``GUARD_QUANTILE`` of those rows have, and the yes/no inputs'
+    values seen too rarely to have been learned (index, value)."""
+    mean: np.ndarray
+    components: np.ndarray      # inputs × GUARD_DIMS
+    variance: np.ndarray        # GUARD_DIMS
+    inside_max: float
+    outside_max: float
+    rare: np.ndarray            # (index, value) rows
+
+    @classmethod
+    def fit(cls, z: np.ndarray, raw: np.ndarray, binary: list[int]) -> "Guard":
+        mean = z.mean(0)
+        _u, sv, vt = np.linalg.svd(z - mean, full_matrices=False)
+        dims = min(GUARD_DIMS, len(sv))
+        comp = vt[:dims].T.astype(np.float32)
+        var = (sv[:dims] ** 2 / max(len(z) - 1, 1)).astype(np.float32) + 1e-6
+        inside, outside = cls._distances(z, mean, comp, var)
+        rare = [(j, v) for j in binary for v in (0.0, 1.0) if int((raw[:, j] == v).sum()) < MIN_SEEN]
+        return cls(mean.astype(np.float32), comp, var, float(np.quantile(inside, GUARD_QUANTILE)),
+                   float(np.quantile(outside, GUARD_QUANTILE)), np.array(rare, np.float32).reshape(-1, 2))
+
+    @staticmethod
+    def _distances(z, mean, comp, var):
+        d = z - mean
+        t = d @ comp
+        inside = np.sqrt(((t * t) / var).sum(1) / comp.shape[1])
+        outside = np.sqrt(((d - t @ comp.T) ** 2).mean(1))
+        return inside, outside
+
+    def familiar(self, z: np.ndarray, raw: np.ndarray) -> np.ndarray:
+        """Per row of standardized inputs ``z`` (and the same rows unstandardized): like the
+        training rows?"""
+        inside, outside = self._distances(z, self.mean, self.components, self.variance)
+        ok = (inside <= self.inside_max) & (outside <= self.outside_max)
+        for j, v in self.rare:
+            ok &= raw[:, int(j)] != v
+        return ok
 
 
 @dataclass
@@ -85,6 +138,7 @@ class Net:
     lo: float                  # every member's p(struck) at most this: kept
     hi: float                  # ... at least this: struck
     reasons: tuple[str, ...] = ()   # the readings' reasons it knows (``reading_features``)
+    guard: Guard | None = None      # rows unlike its training are refused
 
     def inputs(self, grid: np.ndarray, readings: list) -> np.ndarray:
         """Grid features (rows × ``N_GRID + 4``) and the readings of the same rows → the net's
@@ -102,10 +156,22 @@ class Net:
             out.append(1.0 / (1.0 + np.exp(-(hidden @ w2 + b2).ravel())))
         return np.stack(out, axis=1)
 
+    def familiar(self, x: np.ndarray) -> np.ndarray:
+        """Per row of ``x``: like the rows the networks learned from (a reason the readings gave
+        that the networks never learned is not; nor, with a guard, a row unlike the training rows)."""
+        x = np.atleast_2d(x)
+        ok = x[:, -1] == 0
+        if self.guard is not None:
+            ok &= self.guard.familiar((x - self.mean) / self.scale, x)
+        return ok
+
     def decide(self, x: np.ndarray) -> list[str | None]:
-        """"struck", "kept" or None (still unsure) per row of ``x``."""
+        """"struck", "kept" or None (still unsure) per row of ``x``: decided only for a familiar
+        row on which every member is sure."""
         p = self.probabilities(x)
-        return ["struck" if q.min() >= self.hi else "kept" if q.max() <= self.lo else None for q in p]
+        ok = self.familiar(x)
+        return ["struck" if k and q.min() >= self.hi else "kept" if k and q.max() <= self.lo else None
+                for q, k in zip(p, ok)]
 
 
 @lru_cache(maxsize=1)
@@ -117,14 +183,23 @@ def load(path: str | None = None) -> Net | None:
     with np.load(p, allow_pickle=False) as z:
         members = int(z["members"])
         layers = [(z[f"w1_{i}"], z[f"b1_{i}"], z[f"w2_{i}"], z[f"b2_{i}"]) for i in range(members)]
+        guard = None
+        if "guard_mean" in z.files:
+            guard = Guard(z["guard_mean"], z["guard_components"], z["guard_variance"],
+                          float(z["guard_inside_max"]), float(z["guard_outside_max"]), z["guard_rare"])
         return Net(z["mean"], z["scale"], layers, float(z["lo"]), float(z["hi"]),
-                   tuple(str(r) for r in z["reasons"]))
+                   tuple(str(r) for r in z["reasons"]), guard)
 
 
-def save(path: Path, mean, scale, layers, lo: float, hi: float, reasons: tuple[str, ...] = ()) -> None:
+def save(path: Path, mean, scale, layers, lo: float, hi: float, reasons: tuple[str, ...] = (),
+         guard: Guard | None = None) -> None:
     arrays = {"mean": np.float32(mean), "scale": np.float32(scale), "members": np.int64(len(layers)),
               "lo": np.float64(lo), "hi": np.float64(hi), "reasons": np.array(list(reasons), dtype=str)}
     for i, (w1, b1, w2, b2) in enumerate(layers):
         arrays.update({f"w1_{i}": np.float32(w1), f"b1_{i}": np.float32(b1), f"w2_{i}": np.float32(w2),
                        f"b2_{i}": np.float32(b2)})
+    if guard is not None:
+        arrays.update({"guard_mean": guard.mean, "guard_components": guard.components,
+                       "guard_variance": guard.variance, "guard_inside_max": np.float64(guard.inside_max),
+                       "guard_outside_max": np.float64(guard.outside_max), "guard_rare": guard.rare})
     np.savez_compressed(path, **arrays)

@@ -245,3 +245,37 @@ def test_a_circle_with_its_bottom_hidden_is_kept_only_when_the_middle_of_the_nam
     assert reading.state == lines.KEPT and reading.mark == "circle", reading
     # the same with a strike through the middle of the letters is never kept
     assert read(lambda img: (half_hidden(img), _line(22, 23.5, 66, 23.5)(img))).state != lines.KEPT
+
+
+# Two names one under the other with a short given name (Vy, Hà), rows 6 mm apart.
+SHORT2 = [Row(number=n, box=(15, 14 + 6 * n, 198, 20 + 6 * n), name_cell=(24, 14 + 6 * n, 94, 20 + 6 * n),
+              text=(14.5 + 6 * n, 19.5 + 6 * n), family=(25, 33), middle=(34, 58), given=(59, 64))
+          for n in (1, 2)]
+
+
+def _read_two(draws):
+    ink = np.zeros((int(50 * K), int(120 * K)), np.uint8)
+    for draw in draws:
+        draw(ink)
+    paper = np.ones(ink.shape, bool)
+    voter = cv2.dilate(ink, np.ones((5, 1), np.uint8)).astype(bool)
+    return lines.classify_rows(SHORT2, voter, ink.astype(bool), paper, (voter, paper))[0]
+
+
+def test_a_middle_name_strike_never_borrows_a_neighbours_steep_strike_to_reach_the_given_name(monkeypatch):
+    # held-out photo (seed 20261202, ballot 943, row 44): the tên đệm struck, and the next name's
+    # steep strike ran on over this short given name; the line through both read it "struck"
+    middle_only = _line(33.5, 23.0, 58.5, 23.0)
+    steep = _line(*_slope(22, 66, 33, 29.3, -12))
+    first, second = _read_two([middle_only, steep])
+    assert first.state != lines.STRUCK, first
+    assert first.reason == lines.BORROWED_REASON
+    # it is the neighbour's line that is left out: without that check the row was read struck
+    monkeypatch.setattr(lines, "_borrowed", lambda *a: False)
+    assert _read_two([middle_only, steep])[0].state == lines.STRUCK
+    monkeypatch.undo()
+    # a strike of its own through the whole name, crossed by the neighbour's line over the
+    # middle name, stays struck; crossed right over the short given name, a person decides
+    whole = _line(24.5, 23.0, 64.5, 23.0)
+    assert _read_two([whole, _line(*_slope(22, 66, 20, 29.3, -12))])[0].state == lines.STRUCK
+    assert _read_two([whole, steep])[0].state == lines.UNSURE

@@ -65,7 +65,7 @@ def test_a_row_at_the_edge_of_the_page_is_padded_with_paper():
 
 
 REASONS = ("Có nét cong quanh tên (khoanh tròn?).",)
-D = resolve.N_GRID + 4 + 2 + len(REASONS) + 1
+D = resolve.N_GRID + 4 + resolve.N_SAID + len(REASONS) + 1
 
 
 def _net(p_members, lo=0.05, hi=0.95):
@@ -110,12 +110,45 @@ def test_the_third_look_changes_only_unsure_rows_and_keeps_their_marks():
 
 def test_what_the_readings_said_is_part_of_the_input():
     said = resolve.reading_features(0.75, 1.0, REASONS[0], REASONS)
-    assert said.tolist() == [0.75, 1.0, 1.0, 0.0]
-    assert resolve.reading_features(0.0, 0.0, "another reason", REASONS).tolist() == [0.0, 0.0, 0.0, 1.0]
+    assert said.tolist() == [0.75, 1.0, 0.0, 0.0, 1.0, 0.0]
+    assert resolve.reading_features(0.0, 0.0, "another reason", REASONS).tolist() == [0, 0, 0, 0, 0, 1]
+    # "not measured" (−1) is an input of its own, never a share below zero
+    assert resolve.reading_features(0.5, -1.0, REASONS[0], REASONS).tolist() == [0.5, 0.0, 0.0, 1.0, 1.0, 0.0]
     grid = np.zeros((2, resolve.N_GRID + 4), np.float32)
     readings = [reader.RowReading(1, reader.UNSURE, REASONS[0], 0.5, 0.25), reader.RowReading(2, reader.UNSURE)]
     x = _net([0.5]).inputs(grid, readings)
-    assert x.shape == (2, D) and x[0, -4:].tolist() == [0.5, 0.25, 1.0, 0.0] and x[1, -1] == 1.0
+    assert x.shape == (2, D) and x[0, -6:].tolist() == [0.5, 0.25, 0.0, 0.0, 1.0, 0.0] and x[1, -1] == 1.0
+
+
+def _guarded(p_members):
+    """``_net`` with a guard fitted on rows around the origin whose "family not measured" input
+    is always 0 (so a row with it set is a value never learned)."""
+    net = _net(p_members)
+    rng = np.random.default_rng(7)
+    x = rng.normal(0, 1, (400, D)).astype(np.float32)
+    said = resolve.N_GRID + 4
+    x[:, said + 2:] = 0.0
+    x[:, said + 4] = 1.0                                 # every row gave REASONS[0]
+    net.guard = resolve.Guard.fit(x, x, list(range(said + 2, D)))
+    return net, x
+
+
+def test_the_ensemble_refuses_a_row_unlike_its_training_however_sure_it_is():
+    net, x = _guarded([0.999, 0.999])
+    said = resolve.N_GRID + 4
+    assert net.familiar(x).mean() > 0.98                 # its own training rows (all but the farthest)
+    assert net.decide(x[:1]) == ["struck"]
+    far = x[:1].copy()
+    far[0, :50] += 25.0                                  # far from every training row
+    assert not net.familiar(far)[0] and net.decide(far) == [None]
+    unmeasured = x[:1].copy()
+    unmeasured[0, said + 3] = 1.0                        # "family not measured": never seen in training
+    assert not net.familiar(unmeasured)[0] and net.decide(unmeasured) == [None]
+    unknown = x[:1].copy()
+    unknown[0, said + 4], unknown[0, -1] = 0.0, 1.0     # a reason the networks never learned
+    assert net.decide(unknown) == [None]
+    # without a guard only the unknown reason is refused
+    assert _net([0.999]).decide(far) == ["struck"] and _net([0.999]).decide(unknown) == [None]
 
 
 def test_weights_round_trip_without_pickles(tmp_path):
@@ -123,10 +156,18 @@ def test_weights_round_trip_without_pickles(tmp_path):
     path = tmp_path / "w.npz"
     resolve.save(path, net.mean, net.scale, net.layers, net.lo, net.hi, net.reasons)
     back = resolve.load.__wrapped__(str(path))
-    assert back.reasons == REASONS
+    assert back.reasons == REASONS and back.guard is None
     x = np.zeros((2, D), np.float32)
     assert np.allclose(back.probabilities(x), net.probabilities(x), atol=1e-6)
     assert (back.lo, back.hi) == pytest.approx((0.02, 0.98))
+    guarded, rows = _guarded([0.9])
+    resolve.save(path, guarded.mean, guarded.scale, guarded.layers, guarded.lo, guarded.hi, guarded.reasons,
+                 guarded.guard)
+    back = resolve.load.__wrapped__(str(path))
+    assert back.guard is not None and back.guard.rare.tolist() == guarded.guard.rare.tolist()
+    far = rows[:3].copy()
+    far[1, :50] += 25.0
+    assert back.familiar(far).tolist() == guarded.familiar(far).tolist() == [True, False, True]
     assert resolve.load.__wrapped__(str(tmp_path / "none.npz")) is None
 
 
