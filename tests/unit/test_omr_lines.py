@@ -247,10 +247,12 @@ def test_a_circle_with_its_bottom_hidden_is_kept_only_when_the_middle_of_the_nam
     assert read(lambda img: (half_hidden(img), _line(22, 23.5, 66, 23.5)(img))).state != lines.KEPT
 
 
-# Two names one under the other with a short given name (Vy, Hà), rows 6 mm apart.
-SHORT2 = [Row(number=n, box=(15, 14 + 6 * n, 198, 20 + 6 * n), name_cell=(24, 14 + 6 * n, 94, 20 + 6 * n),
-              text=(14.5 + 6 * n, 19.5 + 6 * n), family=(25, 33), middle=(34, 58), given=(59, 64))
-          for n in (1, 2)]
+# Two names one under the other, rows 6 mm apart: a long one with a short given name (Vy, Hà)
+# over a shorter one.
+SHORT2 = [Row(number=1, box=(15, 20, 198, 26), name_cell=(24, 20, 94, 26), text=(20.5, 25.5),
+              family=(25, 33), middle=(34, 58), given=(59, 64)),
+          Row(number=2, box=(15, 26, 198, 32), name_cell=(24, 26, 94, 32), text=(26.5, 31.5),
+              family=(25, 31), middle=(32, 38), given=(39, 50))]
 
 
 def _read_two(draws):
@@ -265,8 +267,8 @@ def _read_two(draws):
 def test_a_middle_name_strike_never_borrows_a_neighbours_steep_strike_to_reach_the_given_name(monkeypatch):
     # held-out photo (seed 20261202, ballot 943, row 44): the tên đệm struck, and the next name's
     # steep strike ran on over this short given name; the line through both read it "struck"
-    middle_only = _line(33.5, 23.0, 58.5, 23.0)
-    steep = _line(*_slope(22, 66, 33, 29.3, -12))
+    middle_only = _line(33.5, 23.0, 57.0, 23.0)
+    steep = _line(*_slope(22, 66, 61.5, 23.0, -12))     # row 2's strike, on over row 1's given name
     first, second = _read_two([middle_only, steep])
     assert first.state != lines.STRUCK, first
     assert first.reason == lines.BORROWED_REASON
