@@ -95,6 +95,16 @@ def load_rows(paths: list[str]) -> dict:
     return out
 
 
+def beside_circle(rows: dict) -> np.ndarray:
+    """Per row: next to a row read as circled (``resolve.beside_circle``, same ballot and page)."""
+    from election_app.omr import resolve
+    pages: dict[tuple[int, int], dict[int, str]] = {}
+    for b, p, n, r in zip(rows["ballot"], rows["page"], rows["number"], rows["reason"]):
+        pages.setdefault((int(b), int(p)), {})[int(n)] = str(r)
+    return np.array([resolve.beside_circle(pages[(int(b), int(p))], int(n))
+                     for b, p, n in zip(rows["ballot"], rows["page"], rows["number"])], bool)
+
+
 def inputs(rows: dict, reasons: tuple[str, ...], mask=None) -> np.ndarray:
     """The network's input for the rows (``mask``) of ``rows``: grid and what the readings said."""
     from election_app.omr import resolve
@@ -169,7 +179,7 @@ def fit(out: str, train: list[str], calibrate: list[str], struck_only: bool = Fa
     guard = resolve.Guard.fit(z[u], x[u], binary)
     net = resolve.Net(mean, scale, layers, 0.0, 1.0, reasons, guard)
     cal = load_rows(calibrate)
-    cu = cal["unsure"]
+    cu = cal["unsure"] & ~beside_circle(cal)
     cx = inputs(cal, reasons, cu)
     familiar = net.familiar(cx)
     p = net.probabilities(cx)[familiar]
@@ -207,6 +217,7 @@ def evaluate(weights: str, paths: list[str]) -> dict:
     u = rows["unsure"]
     x = inputs(rows, net.reasons, u)
     verdicts = np.array([v or "" for v in net.decide(x)])
+    verdicts[beside_circle(rows)[u]] = ""                # left to the board, as the reader does
     truth = rows["y"][u]
     kinds = rows["kind"][u]
     wrong = ((verdicts == "struck") & ~truth) | ((verdicts == "kept") & truth)
@@ -215,7 +226,7 @@ def evaluate(weights: str, paths: list[str]) -> dict:
         m = kinds == kind
         per[kind] = {"unsure": int(m.sum()), "decided": int((verdicts[m] != "").sum()), "wrong": int(wrong[m].sum())}
     return {"files": rows["info"], "rows": int(len(u)), "unsure": int(u.sum()),
-            "refused_by_guard": int((~net.familiar(x)).sum()),
+            "refused_by_guard": int((~net.familiar(x)).sum()), "beside_circle": int(beside_circle(rows)[u].sum()),
             "decided_struck": int((verdicts == "struck").sum()), "decided_kept": int((verdicts == "kept").sum()),
             "wrong": int(wrong.sum()),
             "wrong_rows": [{"ballot": int(b), "row": int(n), "kind": str(k), "verdict": str(v)} for b, n, k, v in

@@ -81,6 +81,17 @@ def reading_features(given: float, family: float, reason: str, reasons: tuple[st
     return out
 
 
+CIRCLE_WORD = "khoanh"       # in every reason the readings give for a circle-like mark
+
+
+def beside_circle(reasons: dict[int, str], number: int) -> bool:
+    """Is the row next to one read (or put to a person) as circled? A circle round a name runs
+    over its neighbours' letters, and on this row's picture alone its arc looks like a strike
+    (seed 3, ballot 374, row 57: decided "struck" by every network): such a row is left to the
+    board. ``reasons``: each row's reason on the page, by number."""
+    return any(CIRCLE_WORD in reasons.get(n, "") for n in (number - 1, number + 1))
+
+
 N_SAID = 4                  # given, family, given not measured, family not measured
 GUARD_QUANTILE = 0.995      # a row farther from the training rows than this share of them is refused
 GUARD_DIMS = 24

@@ -177,3 +177,20 @@ def test_no_weights_are_shipped_so_the_reader_is_the_two_readings_alone():
     # then exactly the two readings'
     assert not resolve.WEIGHTS.exists()
     assert resolve.load.__wrapped__() is None
+
+
+def test_a_row_next_to_a_circled_name_is_left_to_the_board():
+    # seed 3, ballot 374, row 57: the circle round the next name ran through this name's
+    # letters, and on this row's picture alone every network read its arc as a strike
+    ratio, reference = _page(_strike(23.5, 23.5))
+    rows = [ROW, Row(2, (15, 27, 198, 34), (24, 27, 94, 34), (28, 33), (25, 40), None, (41, 50)),
+            Row(3, (15, 34, 198, 41), (24, 34, 94, 41), (35, 40), (25, 40), None, (41, 50))]
+    circled = reader.RowReading(2, reader.KEPT, "Tên được khoanh tròn, không gạch: tính là không gạch.", mark="circle")
+    readings = [reader.RowReading(1, reader.UNSURE, "Gạch không hết họ và tên."), circled,
+                reader.RowReading(3, reader.UNSURE, "Gạch không hết họ và tên.")]
+    assert reader.third_look_rows(readings, rows, ratio, reference, _net([0.999, 0.999])) == readings
+    assert resolve.beside_circle({1: "", 2: circled.reason}, 1) and not resolve.beside_circle({1: "", 2: ""}, 1)
+    # without the circle both rows are decided
+    plain = [readings[0], reader.RowReading(2, reader.KEPT), readings[2]]
+    decided = reader.third_look_rows(plain, rows, ratio, reference, _net([0.999, 0.999]))
+    assert [r.state for r in decided] == [reader.STRUCK, reader.KEPT, reader.STRUCK]
