@@ -186,8 +186,7 @@ def test_a_row_next_to_a_circled_name_is_left_to_the_board():
     rows = [ROW, Row(2, (15, 27, 198, 34), (24, 27, 94, 34), (28, 33), (25, 40), None, (41, 50)),
             Row(3, (15, 34, 198, 41), (24, 34, 94, 41), (35, 40), (25, 40), None, (41, 50))]
     circled = reader.RowReading(2, reader.KEPT, "Tên được khoanh tròn, không gạch: tính là không gạch.", mark="circle")
-    readings = [reader.RowReading(1, reader.UNSURE, "Gạch không hết họ và tên."), circled,
-                reader.RowReading(3, reader.UNSURE, "Gạch không hết họ và tên.")]
+    readings = [reader.RowReading(1, reader.UNSURE, REASONS[0]), circled, reader.RowReading(3, reader.UNSURE, REASONS[0])]
     assert reader.third_look_rows(readings, rows, ratio, reference, _net([0.999, 0.999])) == readings
     assert resolve.beside_circle({1: "", 2: circled.reason}, 1) and not resolve.beside_circle({1: "", 2: ""}, 1)
     # without the circle both rows are decided
