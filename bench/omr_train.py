@@ -179,12 +179,13 @@ def fit(out: str, train: list[str], calibrate: list[str], struck_only: bool = Fa
     guard = resolve.Guard.fit(z[u], x[u], binary)
     net = resolve.Net(mean, scale, layers, 0.0, 1.0, reasons, guard)
     cal = load_rows(calibrate)
-    cu = cal["unsure"] & ~beside_circle(cal)
+    cu = cal["unsure"]
     cx = inputs(cal, reasons, cu)
     familiar = net.familiar(cx)
+    circled = beside_circle(cal)[cu][familiar]          # never decided "struck" (the reader's rule)
     p = net.probabilities(cx)[familiar]
     truth = cal["y"][cu][familiar]
-    pmin, pmax = p.min(1), p.max(1)
+    pmin, pmax = np.where(circled, 0.0, p.min(1)), p.max(1)
     # the lowest "struck" threshold with no kept row at or above it, the highest "kept" one
     # with no struck row at or below it, each then a margin further
     hi = min(0.9999, max(FLOOR_HI, float(pmin[~truth].max(initial=0.0)) + MARGIN))
@@ -217,7 +218,7 @@ def evaluate(weights: str, paths: list[str]) -> dict:
     u = rows["unsure"]
     x = inputs(rows, net.reasons, u)
     verdicts = np.array([v or "" for v in net.decide(x)])
-    verdicts[beside_circle(rows)[u]] = ""                # left to the board, as the reader does
+    verdicts[beside_circle(rows)[u] & (verdicts == "struck")] = ""      # as the reader does
     truth = rows["y"][u]
     kinds = rows["kind"][u]
     wrong = ((verdicts == "struck") & ~truth) | ((verdicts == "kept") & truth)

@@ -87,8 +87,8 @@ CIRCLE_WORD = "khoanh"       # in every reason the readings give for a circle-li
 def beside_circle(reasons: dict[int, str], number: int) -> bool:
     """Is the row next to one read (or put to a person) as circled? A circle round a name runs
     over its neighbours' letters, and on this row's picture alone its arc looks like a strike
-    (seed 3, ballot 374, row 57: decided "struck" by every network): such a row is left to the
-    board. ``reasons``: each row's reason on the page, by number."""
+    (seed 3, ballot 374, row 57: decided "struck" by every network): such a row is never decided
+    "struck". ``reasons``: each row's reason on the page, by number."""
     return any(CIRCLE_WORD in reasons.get(n, "") for n in (number - 1, number + 1))
 
 

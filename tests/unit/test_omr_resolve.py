@@ -179,7 +179,7 @@ def test_no_weights_are_shipped_so_the_reader_is_the_two_readings_alone():
     assert resolve.load.__wrapped__() is None
 
 
-def test_a_row_next_to_a_circled_name_is_left_to_the_board():
+def test_a_row_next_to_a_circled_name_is_never_decided_struck():
     # seed 3, ballot 374, row 57: the circle round the next name ran through this name's
     # letters, and on this row's picture alone every network read its arc as a strike
     ratio, reference = _page(_strike(23.5, 23.5))
@@ -188,6 +188,9 @@ def test_a_row_next_to_a_circled_name_is_left_to_the_board():
     circled = reader.RowReading(2, reader.KEPT, "Tên được khoanh tròn, không gạch: tính là không gạch.", mark="circle")
     readings = [reader.RowReading(1, reader.UNSURE, REASONS[0]), circled, reader.RowReading(3, reader.UNSURE, REASONS[0])]
     assert reader.third_look_rows(readings, rows, ratio, reference, _net([0.999, 0.999])) == readings
+    # ... but "kept" may be decided there (the arc is what made the row unsure)
+    kept = reader.third_look_rows(readings, rows, ratio, reference, _net([0.001, 0.001]))
+    assert [r.state for r in kept] == [reader.KEPT, reader.KEPT, reader.KEPT]
     assert resolve.beside_circle({1: "", 2: circled.reason}, 1) and not resolve.beside_circle({1: "", 2: ""}, 1)
     # without the circle both rows are decided
     plain = [readings[0], reader.RowReading(2, reader.KEPT), readings[2]]
