@@ -6,7 +6,8 @@ read WRONG without being flagged (must be 0), photos not read, and ms per photo.
 "right" when the reading equals the truth (kept / struck); a tick or circle (truth: kept)
 read as unsure counts as unsure, not right; a circle read "kept" with its mark flagged for the
 board counts as right (the row is kept, RULES §4.2; the mark is shown to the board), and the
-flagged rows are counted apart. ``OMR_BENCH_BALLOTS`` (default 2000) sets the size,
+flagged rows are counted apart, and so are the rows the third look decided (``resolve``: the two
+readings were unsure). ``OMR_BENCH_BALLOTS`` (default 2000) sets the size,
 ``OMR_BENCH_SEED`` the generator's seed (a seed never used while tuning the reader is a held-out
 set) and ``OMR_BENCH_NAME`` the results file (default ``omr``); results are written every 20
 ballots so a long run can be watched, with the machine, the load average and the command.
@@ -87,7 +88,8 @@ def run(ballots: int | None = None, seed: int | None = None, workers: int | None
     _PRINTED = printed_ballots(app, seed)
     layout_s = time.perf_counter() - t0
     per: dict[str, dict] = {d: {"ballots": 0, "photos": 0, "rows": 0, "right": 0, "unsure": 0,
-                                "wrong_unflagged": 0, "photos_not_read": 0, "flagged_marks": 0, "ms": []}
+                                "wrong_unflagged": 0, "photos_not_read": 0, "flagged_marks": 0,
+                                "third_look_decided": 0, "ms": []}
                             for d in omr_synth.DISTORTIONS}
     by_kind: dict[str, dict] = {}
     wrong: list = []
@@ -106,8 +108,10 @@ def run(ballots: int | None = None, seed: int | None = None, workers: int | None
                     continue
                 ms, rows = photo
                 f["ms"].append(ms)
-                for number, kind, truth, state, mark, _reason in rows:
+                for number, kind, truth, state, mark, reason in rows:
                     f["rows"] += 1
+                    if state != reader.UNSURE and reason.startswith(reader.RESOLVED_PREFIX):
+                        f["third_look_decided"] += 1
                     k = by_kind.setdefault(kind, {"rows": 0, "right": 0, "unsure": 0, "wrong_unflagged": 0,
                                                   "flagged_marks": 0})
                     k["rows"] += 1
@@ -124,7 +128,8 @@ def run(ballots: int | None = None, seed: int | None = None, workers: int | None
                         f["wrong_unflagged"] += 1
                         k["wrong_unflagged"] += 1
                         wrong.append({"ballot": i, "distortion": d, "row": number, "marking": kind,
-                                      "truth": truth, "read": state})
+                                      "truth": truth, "read": state,
+                                      "by_third_look": reason.startswith(reader.RESOLVED_PREFIX)})
             if done % 20 == 0 or done == ballots:
                 run_info = {"seed": seed, "command": "python -m bench " + " ".join(sys.argv[1:]),
                             "env": {k: v for k, v in os.environ.items() if k.startswith("OMR_BENCH_")},
@@ -161,7 +166,7 @@ def _cpu_model() -> str:
 
 def _write(per, by_kind, done, planned, layout_s, name="omr", run_info=None, wrong=None):
     out, tot = {}, {"ballots": 0, "photos": 0, "rows": 0, "right": 0, "unsure": 0, "wrong_unflagged": 0,
-                    "photos_not_read": 0, "flagged_marks": 0}
+                    "photos_not_read": 0, "flagged_marks": 0, "third_look_decided": 0}
     all_ms = []
     for d, f in per.items():
         ms = f["ms"]
@@ -183,7 +188,13 @@ def _write(per, by_kind, done, planned, layout_s, name="omr", run_info=None, wro
     return write_results(name, {"run": run_info or {}, "ballots_done": done, "ballots_planned": planned, "names_per_list": "5–60",
                                  "target": {"rows_right_pct": 99.5, "rows_wrong_unflagged": 0},
                                  "total": tot, "per_distortion": out, "per_marking": by_kind, "timing": timing,
-                                 "wrong_unflagged_rows": wrong or []})
+                                 "wrong_unflagged_rows": wrong or [],
+                                 "third_look_weights": _weights_notes()})
+
+
+def _weights_notes() -> dict:
+    from election_app.omr import resolve
+    return resolve.notes()
 
 
 if __name__ == "__main__":

@@ -204,7 +204,10 @@ def fit(out: str, train: list[str], calibrate: list[str], struck_only: bool = Fa
               "calibration_decided": int(decided_struck.sum() + decided_kept.sum()),
               "calibration_wrong": int((decided_struck & ~truth).sum() + (decided_kept & truth).sum()),
               "fit_seconds": round(time.time() - t, 1)}
-    resolve.save(Path(out), mean, scale, layers, lo, hi, reasons, guard)
+    resolve.save(Path(out), mean, scale, layers, lo, hi, reasons, guard,
+                 {"train": rows["info"], "calibrate": cal["info"], "lo": lo, "hi": hi,
+                  "calibration_decided": report["calibration_decided"],
+                  "calibration_wrong": report["calibration_wrong"]})
     return report
 
 

@@ -14,6 +14,7 @@ The weights (``resolve.npz``) are plain arrays: numpy only, no model file that r
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -202,10 +203,21 @@ def load(path: str | None = None) -> Net | None:
                    tuple(str(r) for r in z["reasons"]), guard)
 
 
+def notes(path: str | None = None) -> dict:
+    """What the weights were made from (seeds and ballots of training and calibration), as
+    written by ``bench/omr_train.py fit``; {} when none."""
+    p = Path(path) if path else WEIGHTS
+    if not p.exists():
+        return {}
+    with np.load(p, allow_pickle=False) as z:
+        return json.loads(str(z["notes"])) if "notes" in z.files else {}
+
+
 def save(path: Path, mean, scale, layers, lo: float, hi: float, reasons: tuple[str, ...] = (),
-         guard: Guard | None = None) -> None:
+         guard: Guard | None = None, about: dict | None = None) -> None:
     arrays = {"mean": np.float32(mean), "scale": np.float32(scale), "members": np.int64(len(layers)),
-              "lo": np.float64(lo), "hi": np.float64(hi), "reasons": np.array(list(reasons), dtype=str)}
+              "lo": np.float64(lo), "hi": np.float64(hi), "reasons": np.array(list(reasons), dtype=str),
+              "notes": np.array(json.dumps(about or {}, ensure_ascii=False))}
     for i, (w1, b1, w2, b2) in enumerate(layers):
         arrays.update({f"w1_{i}": np.float32(w1), f"b1_{i}": np.float32(b1), f"w2_{i}": np.float32(w2),
                        f"b2_{i}": np.float32(b2)})

@@ -164,6 +164,7 @@ def test_weights_round_trip_without_pickles(tmp_path):
     resolve.save(path, guarded.mean, guarded.scale, guarded.layers, guarded.lo, guarded.hi, guarded.reasons,
                  guarded.guard)
     back = resolve.load.__wrapped__(str(path))
+    assert resolve.notes(str(path)) == {}
     assert back.guard is not None and back.guard.rare.tolist() == guarded.guard.rare.tolist()
     far = rows[:3].copy()
     far[1, :50] += 25.0
@@ -171,12 +172,22 @@ def test_weights_round_trip_without_pickles(tmp_path):
     assert resolve.load.__wrapped__(str(tmp_path / "none.npz")) is None
 
 
-def test_no_weights_are_shipped_so_the_reader_is_the_two_readings_alone():
-    # the third look was trained and measured on 30/11/2026 and decided one plainly struck name
-    # "kept" (README, camera section): it is not shipped until it passes; the reader's rows are
-    # then exactly the two readings'
-    assert not resolve.WEIGHTS.exists()
-    assert resolve.load.__wrapped__() is None
+# Seeds the camera reader's figures were measured on (README, bench/results/): the weights must
+# have been made from none of them.
+HELD_OUT_SEEDS = {20261130, 20261203}
+
+
+def test_the_shipped_weights_are_guarded_strict_and_made_from_other_ballots():
+    net = resolve.load.__wrapped__()
+    assert net is not None and len(net.layers) >= 5
+    assert net.guard is not None                      # rows unlike its training are refused
+    assert net.hi >= 0.995 and net.lo <= 0.005         # never less strict than the cross-validated floors
+    about = resolve.notes()
+    seeds = {part["seed"] for part in about["train"] + about["calibrate"]}
+    assert seeds and not seeds & HELD_OUT_SEEDS
+    assert about["calibration_wrong"] == 0
+    said = resolve.N_GRID + 4
+    assert net.layers[0][0].shape[0] == said + resolve.N_SAID + len(net.reasons) + 1
 
 
 def test_a_row_next_to_a_circled_name_is_never_decided_struck():
