@@ -609,6 +609,7 @@ def read_page(gray: np.ndarray, lookup: Lookup, features_out: list | None = None
         hh, ww = min(reference.shape[0], warped.shape[0]), min(reference.shape[1], warped.shape[1])
         fitted[:hh, :ww] = reference[:hh, :ww]
         reference = fitted
+    check_registration(ratio, reference, page)
     ink = ratio < 0.72
     ref_ink = reference < 170
     ref_wide = cv2.dilate(ref_ink.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
@@ -734,6 +735,43 @@ def read_page(gray: np.ndarray, lookup: Lookup, features_out: list | None = None
     return SheetReading(code=code, rows=readings, marks=outside, strokes=segs_mm,
                         row_marks=[m for m in marks_mm if m not in outside],
                         seconds=time.perf_counter() - t0)
+
+
+REGISTRATION_MAX_PX = 2.5      # the printed letters in the photo this far (px, 0.5 mm) from the clean page's at most
+MISREGISTERED = ("Ảnh không khớp với mẫu tờ phiếu (tờ phiếu cong, gấp hoặc bị nhòe?): đặt phẳng tờ phiếu và chụp "
+                 "lại.")
+
+
+def check_registration(ratio: np.ndarray, reference: np.ndarray, page: PageLayout) -> None:
+    """The straightened photo must lie on the clean page: in each band of the name rows the
+    printed letters are found by phase correlation no more than ``REGISTRATION_MAX_PX`` from
+    where the clean page has them. Otherwise the letters' own edges look like the voter's ink
+    along the name (seed 20261203, ballot 810, page 2: 3–4 px off, a blank name read struck by
+    both readings), so the photo is refused and taken again rather than read."""
+    if not page.rows:
+        return
+    k = PX_PER_MM
+    x0 = max(0, int((min(r.name_cell[0] for r in page.rows) - 2) * k))
+    x1 = min(ratio.shape[1], int((max(r.name_cell[2] for r in page.rows) + 2) * k))
+    y_top = max(0, int(min(r.box[1] for r in page.rows) * k))
+    y_end = min(ratio.shape[0], int(max(r.box[3] for r in page.rows) * k))
+    window = None
+    for y0 in range(y_top, y_end, REGISTRATION_BAND_PX):
+        y1 = min(y_end, y0 + REGISTRATION_BAND_PX)
+        if y1 - y0 < REGISTRATION_BAND_PX // 2:
+            break
+        ref = (reference[y0:y1, x0:x1] < 170).astype(np.float32)
+        if ref.mean() < 0.01:
+            continue                       # nothing printed here to measure on
+        dark = np.clip(1.0 - ratio[y0:y1, x0:x1], 0.0, 1.0).astype(np.float32)
+        if window is None or window.shape != ref.shape[::-1]:
+            window = cv2.createHanningWindow(ref.shape[::-1], cv2.CV_32F)
+        (dx, dy), response = cv2.phaseCorrelate(ref, dark, window)
+        if response >= 0.05 and max(abs(dx), abs(dy)) > REGISTRATION_MAX_PX:
+            raise ReadError(MISREGISTERED)
+
+
+REGISTRATION_BAND_PX = 150
 
 
 PART_REASON = "Gạch không hết họ và tên."

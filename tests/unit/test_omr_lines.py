@@ -6,6 +6,7 @@ import math
 
 import cv2
 import numpy as np
+import pytest
 
 from election_app.omr import lines, reader
 from election_app.omr.layout import Row
@@ -281,3 +282,30 @@ def test_a_middle_name_strike_never_borrows_a_neighbours_steep_strike_to_reach_t
     whole = _line(24.5, 23.0, 64.5, 23.0)
     assert _read_two([whole, _line(*_slope(22, 66, 20, 29.3, -12))])[0].state == lines.STRUCK
     assert _read_two([whole, steep])[0].state == lines.UNSURE
+
+
+def test_a_photo_off_the_clean_page_is_refused_not_read():
+    # seed 20261203, ballot 810, page 2: straightened 3–6 px off the clean page, the letters'
+    # own edges looked like a line along a blank name, read struck by both readings
+    from election_app.omr.layout import PageLayout
+    rows = [Row(number=n, box=(15, 14 + 8 * n, 198, 22 + 8 * n), name_cell=(24, 14 + 8 * n, 94, 22 + 8 * n),
+                text=(15.5 + 8 * n, 20.5 + 8 * n), family=(25, 40), middle=(41, 52), given=(53, 62))
+             for n in range(1, 8)]
+    page = PageLayout(page=1, size=(210, 297), rows=rows)
+    reference = np.full((int(297 * K), int(210 * K)), 255, np.uint8)
+    rng = np.random.default_rng(3)
+    for r in rows:                                   # letters: blocks of ink of varied widths
+        x = r.family[0]
+        while x < r.given[1]:
+            w = float(rng.uniform(0.4, 1.6))
+            cv2.rectangle(reference, (int(x * K), int(r.text[0] * K)), (int((x + w) * K), int(r.text[1] * K)), 0, -1)
+            x += w + float(rng.uniform(0.3, 1.2))
+    def photo(dx, dy):
+        moved = np.roll(np.roll(reference, dy, axis=0), dx, axis=1).astype(np.float32)
+        return moved / 255.0
+    reader.check_registration(photo(0, 0), reference, page)
+    reader.check_registration(photo(1, -1), reference, page)      # within half a millimetre
+    with pytest.raises(reader.ReadError, match="không khớp với mẫu"):
+        reader.check_registration(photo(5, 3), reference, page)
+    with pytest.raises(reader.ReadError):
+        reader.check_registration(photo(0, 4), reference, page)
