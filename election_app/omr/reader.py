@@ -746,7 +746,7 @@ def check_registration(ratio: np.ndarray, reference: np.ndarray, page: PageLayou
     """The straightened photo must lie on the clean page: in each band of the name rows the
     printed letters are found by phase correlation no more than ``REGISTRATION_MAX_PX`` from
     where the clean page has them. Otherwise the letters' own edges look like the voter's ink
-    along the name (seed 20261203, ballot 810, page 2: 3–4 px off, a blank name read struck by
+    along the name (seed 20261203, ballot 810, page 2: 5.7 px across and 3.8 down, a blank name read struck by
     both readings), so the photo is refused and taken again rather than read."""
     if not page.rows:
         return
