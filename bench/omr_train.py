@@ -96,12 +96,13 @@ def load_rows(paths: list[str]) -> dict:
 
 
 def beside_circle(rows: dict) -> np.ndarray:
-    """Per row: next to a row read as circled (``resolve.beside_circle``, same ballot and page)."""
+    """Per row: never to be decided "struck" (``resolve.never_struck``: next to a circled row of the
+    same ballot and page, or a stroke shared with a neighbour)."""
     from election_app.omr import resolve
     pages: dict[tuple[int, int], dict[int, str]] = {}
     for b, p, n, r in zip(rows["ballot"], rows["page"], rows["number"], rows["reason"]):
         pages.setdefault((int(b), int(p)), {})[int(n)] = str(r)
-    return np.array([resolve.beside_circle(pages[(int(b), int(p))], int(n))
+    return np.array([resolve.never_struck(pages[(int(b), int(p))], int(n))
                      for b, p, n in zip(rows["ballot"], rows["page"], rows["number"])], bool)
 
 

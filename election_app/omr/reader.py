@@ -941,8 +941,8 @@ def third_look_rows(readings: list, rows: list[Row], ratio: np.ndarray, referenc
                     net: resolve.Net | None, features_out: list | None = None) -> list:
     """The rows both readings leave unsure, looked at once more as a picture by ``net``
     (``resolve``): decided only where every network of the ensemble is sure, and never "struck"
-    next to a circled name (``resolve.beside_circle``); a row the readings agree on is never
-    changed; a mark seen in the row stays shown to the board."""
+    next to a circled name or for a stroke shared with a neighbour (``resolve.never_struck``); a
+    row the readings agree on is never changed; a mark seen in the row stays shown to the board."""
     unsure = [i for i, r in enumerate(readings) if r.state == UNSURE]
     if (net is None or not unsure) and features_out is None:
         return readings
@@ -957,7 +957,7 @@ def third_look_rows(readings: list, rows: list[Row], ratio: np.ndarray, referenc
     out = list(readings)
     reasons = {r.number: r.reason for r in readings}
     for i, verdict in zip(unsure, net.decide(net.inputs(grids, [readings[i] for i in unsure]))):
-        if verdict is None or verdict == STRUCK and resolve.beside_circle(reasons, readings[i].number):
+        if verdict is None or verdict == STRUCK and resolve.never_struck(reasons, readings[i].number):
             continue
         r = readings[i]
         why = RESOLVED_STRUCK if verdict == STRUCK else RESOLVED_KEPT

@@ -93,6 +93,18 @@ def beside_circle(reasons: dict[int, str], number: int) -> bool:
     return any(CIRCLE_WORD in reasons.get(n, "") for n in (number - 1, number + 1))
 
 
+SHARED_STROKE = "Một nét gạch đi qua cả tên này và tên bên cạnh."   # the readings' reason (reader, lines)
+
+
+def never_struck(reasons: dict[int, str], number: int) -> bool:
+    """Rows the third look must never decide "struck": next to a circled name
+    (``beside_circle``), or where the readings saw a stroke running through this name and its
+    neighbour. On this row's picture alone the neighbour's steep strike through the given name
+    looks like this row's own (seed 20261204, ballot 567, row 44: a middle-name-only strike,
+    decided "struck" by every network)."""
+    return beside_circle(reasons, number) or reasons.get(number, "") == SHARED_STROKE
+
+
 N_SAID = 4                  # given, family, given not measured, family not measured
 GUARD_QUANTILE = 0.995      # a row farther from the training rows than this share of them is refused
 GUARD_DIMS = 24

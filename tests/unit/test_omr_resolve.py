@@ -207,3 +207,22 @@ def test_a_row_next_to_a_circled_name_is_never_decided_struck():
     plain = [readings[0], reader.RowReading(2, reader.KEPT), readings[2]]
     decided = reader.third_look_rows(plain, rows, ratio, reference, _net([0.999, 0.999]))
     assert [r.state for r in decided] == [reader.STRUCK, reader.KEPT, reader.STRUCK]
+
+
+def test_a_stroke_shared_with_a_neighbour_is_never_decided_struck():
+    # seed 20261204, ballot 567, row 44: a middle-name-only strike, and the previous name's steep
+    # strike ran down through this given name; both readings were unsure (a stroke through this
+    # name and its neighbour) and every network, seeing this row alone, read it "struck"
+    ratio, reference = _page(_strike(23.5, 23.5))
+    rows = [ROW, Row(2, (15, 27, 198, 34), (24, 27, 94, 34), (28, 33), (25, 40), None, (41, 50))]
+    shared = reader.RowReading(1, reader.UNSURE, resolve.SHARED_STROKE)
+    net = _net([0.999, 0.999])
+    net.reasons = (REASONS[0], resolve.SHARED_STROKE)
+    net.layers = [(np.zeros((D + 1, 1), np.float32), b1, w2, b2) for _w1, b1, w2, b2 in net.layers]
+    net.mean, net.scale = np.zeros(D + 1, np.float32), np.ones(D + 1, np.float32)
+    readings = [shared, reader.RowReading(2, reader.KEPT)]
+    assert reader.third_look_rows(readings, rows, ratio, reference, net) == readings
+    assert resolve.never_struck({1: resolve.SHARED_STROKE}, 1) and not resolve.never_struck({1: REASONS[0]}, 1)
+    # the same row with another doubt is decided
+    other = [reader.RowReading(1, reader.UNSURE, REASONS[0]), readings[1]]
+    assert reader.third_look_rows(other, rows, ratio, reference, net)[0].state == reader.STRUCK
