@@ -38,8 +38,7 @@ def _layout(session: Session, election: Election, round: Round):
 def read_photos(session: Session, *, election: Election, photos: list[tuple[str, bytes]]) -> list[dict]:
     """Photos in stack order → ballots: each a dict with the pages read, the proposal
     (``struck`` numbers, ``unsure`` numbers with reasons, ``marks`` outside the rows, ``flags``:
-    rows read for sure that carry a mark which is no strike, e.g. a circle; ``looked``: rows the two
-    readings left unsure and the third look decided) or an ``error``.
+    rows read for sure that carry a mark which is no strike, e.g. a circle) or an ``error``.
     A photo of page 1 starts a ballot; the next photos of pages 2, 3 … complete it."""
     r = el.current_round(session, election)
     if r is None or r.status != "open":
@@ -72,8 +71,8 @@ def read_photos(session: Session, *, election: Election, photos: list[tuple[str,
             del data
         page = reading.code.page
         if page == 1:
-            current = {"name": name, "pages": [], "struck": [], "unsure": [], "marks": 0, "flags": [], "looked": [],
-                       "seconds": 0.0, "page_count": len(laid.pages)}
+            current = {"name": name, "pages": [], "struck": [], "unsure": [], "marks": 0, "flags": [], "seconds": 0.0,
+                       "page_count": len(laid.pages)}
             ballots.append(current)
         elif current is None or len(current["pages"]) != page - 1:
             ballots.append({"name": name, "error": f"Ảnh trang {page} không đi sau trang {page - 1} của cùng tờ phiếu."})
@@ -87,9 +86,6 @@ def read_photos(session: Session, *, election: Election, photos: list[tuple[str,
                 current["struck"].append(row.number)
             elif row.state == reader.UNSURE:
                 current["unsure"].append({"number": row.number, "reason": row.reason})
-            if row.state != reader.UNSURE and row.reason.startswith(reader.RESOLVED_PREFIX):
-                # decided by the third look (the two readings were unsure): shown, for the board to check
-                current["looked"].append({"number": row.number, "reason": row.reason})
             if row.mark and row.state != reader.UNSURE:
                 # read for sure (a circled name is kept), but the mark is the board's to judge
                 current["flags"].append({"number": row.number, "reason": row.reason})

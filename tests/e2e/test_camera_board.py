@@ -119,30 +119,3 @@ def test_board_counts_twenty_photos_then_compares_with_a_keyboard_team(page, liv
         assert (result["returned"], result["invalid"]) == (20, 1)
         r = el.latest_closed_round(db.session, election)
         assert len(el.paper_entries(db.session, r, 2)) == 20
-
-
-def test_a_row_decided_by_the_third_look_is_marked_for_the_board_on_a_phone(page, live_server, staff, shot):
-    """Two strike lines crossing over a name close a loop: both readings are unsure, the third
-    look decides "struck"; on a 390 px phone the row shows the machine's note and the card asks
-    the board to look at it on the sheet before Enter."""
-    cid, eid, ballot = _setup(live_server)
-    img = ballot.pages_rgb[0].copy()
-    row = ballot.laid.pages[0].rows[1]
-    rng = random.Random(0)
-    yc = (row.text[0] + row.text[1]) / 2
-    omr_synth._strike(img, row.family[0] - 2, row.given[1] + 3, yc - 1.45, 1.0, (30, 30, 120), 0.5, rng)
-    omr_synth._strike(img, row.family[0] - 2, row.given[1] + 3, yc + 1.45, -1.0, (30, 30, 120), 0.5, rng)
-    photo = omr_synth._distort(img, rng, "clean")
-    user, pw = staff("board")
-    page.set_viewport_size({"width": 390, "height": 844})
-    ui_login(page, live_server.url, user, pw)
-    page.goto(f"{live_server.url}/congresses/{cid}/elections/{eid}/camera?team=2")
-    page.set_input_files("#photos", [{"name": "hai-net.jpg", "mimeType": "image/jpeg", "buffer": photo}])
-    with page.expect_navigation(timeout=120_000):
-        page.click("#camera-form button[type=submit]")
-    card = page.locator(".reading-card").first
-    expect(card.locator(f'li[data-n="{row.number}"].struck .looked-note')).to_contain_text("Máy đọc lại dòng này")
-    expect(card.locator(".looked-rows")).to_contain_text("nhìn lại các dòng này trên tờ phiếu")
-    expect(card.locator(".cam-reading")).to_have_value(str(row.number))
-    card.scroll_into_view_if_needed()
-    shot(page, "camera-looked-390")

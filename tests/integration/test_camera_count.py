@@ -195,32 +195,3 @@ def test_a_circled_name_is_read_kept_and_its_mark_shown_to_the_board(app, client
     assert "mark-flags" in card and "dấu hiệu riêng" in card
     assert f'value="{first.number}"' in card                  # Enter enters what was read
 
-
-def test_a_row_both_readings_leave_unsure_is_decided_by_the_third_look_and_shown_so(app, client, login, session,
-                                                                                    congress, roll):
-    """Two strike lines 2.9 mm apart crossing over the name close a loop: the two readings put
-    the row to a person (a circle?); the third look (the shipped weights) sees a struck name.
-    The page proposes it struck, with the machine's note beside the row and a line asking the
-    board to look at it on the sheet."""
-    e = _round(session, congress, roll)
-    ballot = _printed(app, session, e)
-    img = ballot.pages_rgb[0].copy()
-    row = ballot.laid.pages[0].rows[1]
-    rng = random.Random(0)
-    yc = (row.text[0] + row.text[1]) / 2
-    omr_synth._strike(img, row.family[0] - 2, row.given[1] + 3, yc - 1.45, 1.0, (30, 30, 120), 0.5, rng)
-    omr_synth._strike(img, row.family[0] - 2, row.given[1] + 3, yc + 1.45, -1.0, (30, 30, 120), 0.5, rng)
-    photo = omr_synth._distort(img, rng, "clean")
-    two = reader.read_photo(photo, ballot.lookup, third_look=False)
-    assert [(r.number, r.state) for r in two.rows if r.state != reader.KEPT] == [(row.number, reader.UNSURE)]
-    login("board")
-    url = f"/congresses/{congress.id}/elections/{e.id}/camera?team=2"
-    page = client.get(url).get_data(as_text=True)
-    html = client.post(url, data={"csrf_token": csrf_from(page), "photos": [(io.BytesIO(photo), "hai-net.jpg")]},
-                       content_type="multipart/form-data").get_data(as_text=True)
-    card = re.findall(r'<article class="card reading-card[^"]*"(.*?)</article>', html, re.S)[0]
-    assert re.search(rf'<li data-n="{row.number}" class="struck"', card), card
-    row_html = card.split(f'data-n="{row.number}"', 1)[1].split("</li>", 1)[0]
-    assert "looked-note" in row_html and reader.RESOLVED_STRUCK in row_html
-    assert "looked-rows" in card and "nhìn lại các dòng này trên tờ phiếu" in card
-    assert f'value="{row.number}"' in card                    # Enter enters what was read

@@ -172,22 +172,13 @@ def test_weights_round_trip_without_pickles(tmp_path):
     assert resolve.load.__wrapped__(str(tmp_path / "none.npz")) is None
 
 
-# Seeds the camera reader's figures were measured on (README, bench/results/): the weights must
-# have been made from none of them.
-HELD_OUT_SEEDS = {20261130, 20261203, 20261204}
-
-
-def test_the_shipped_weights_are_guarded_strict_and_made_from_other_ballots():
-    net = resolve.load.__wrapped__()
-    assert net is not None and len(net.layers) >= 5
-    assert net.guard is not None                      # rows unlike its training are refused
-    assert net.hi >= 0.995 and net.lo <= 0.005         # never less strict than the cross-validated floors
-    about = resolve.notes()
-    seeds = {part["seed"] for part in about["train"] + about["calibrate"]}
-    assert seeds and not seeds & HELD_OUT_SEEDS
-    assert about["calibration_wrong"] == 0
-    said = resolve.N_GRID + 4
-    assert net.layers[0][0].shape[0] == said + resolve.N_SAID + len(net.reasons) + 1
+def test_no_weights_are_shipped_so_the_reader_is_the_two_readings_alone():
+    # weights trained and guarded on 1/12/2026 read 99.58 % of rows right on 2,000 fresh ballots, but
+    # the next two fresh seeds each found one row they decided wrong (README, camera section): they
+    # are not shipped until they pass; the reader's rows are then exactly the two readings'
+    assert not resolve.WEIGHTS.exists()
+    assert resolve.load.__wrapped__() is None
+    assert resolve.notes() == {}
 
 
 def test_a_row_next_to_a_circled_name_is_never_decided_struck():
