@@ -423,7 +423,7 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
                     or (off < -0.8 and below >= 0.2):
                 readings.append(LineReading(row.number, UNSURE, "Có nét cong quanh tên (khoanh tròn?).", g, f))
             elif _borrowed(voter, blank, row, fit, lined):
-                readings.append(LineReading(row.number, UNSURE, BORROWED_REASON, g, f))
+                readings.append(LineReading(row.number, UNSURE, SHARED_STROKE, g, f))
             else:
                 readings.append(LineReading(row.number, STRUCK, "", g, f, partial=not whole_name))
             continue
@@ -461,7 +461,8 @@ def classify_rows(rows: list[Row], voter: np.ndarray, soft: np.ndarray, blank: n
     return readings, strokes, owner != 0
 
 
-BORROWED_REASON = "Một nét gạch đi qua cả tên này và tên bên cạnh."
+# one stroke through this name and the next: the reason both readings give (``reader``, ``resolve``)
+SHARED_STROKE = "Một nét gạch đi qua cả tên này và tên bên cạnh."
 
 
 def _borrowed(voter: np.ndarray, blank: np.ndarray, row: Row, fit: LineFit, lined: list) -> bool:

@@ -692,7 +692,7 @@ def read_page(gray: np.ndarray, lookup: Lookup, features_out: list | None = None
         if _ringed(loose, row):
             readings.append(RowReading(row.number, UNSURE, "Có nét khép kín quanh tên (khoanh tròn?)."))
         elif row.number in torn:
-            readings.append(RowReading(row.number, UNSURE, "Một nét gạch đi qua cả tên này và tên bên cạnh."))
+            readings.append(RowReading(row.number, UNSURE, lines.SHARED_STROKE))
         else:
             reading = classify_row(row, assigned.get(row.number, []), marked)
             # Safety net: a reading of "kept" with the voter's ink over the given name is
@@ -737,7 +737,7 @@ def read_page(gray: np.ndarray, lookup: Lookup, features_out: list | None = None
                         seconds=time.perf_counter() - t0)
 
 
-REGISTRATION_MAX_PX = 2.5      # the printed letters in the photo this far (px, 0.5 mm) from the clean page's at most
+REGISTRATION_MAX_PX = 2.5      # the photo's printed letters at most this far (px: 0.5 mm) from the page's
 MISREGISTERED = ("Ảnh không khớp với mẫu tờ phiếu (tờ phiếu cong, gấp hoặc bị nhòe?): đặt phẳng tờ phiếu và chụp "
                  "lại.")
 
@@ -746,8 +746,8 @@ def check_registration(ratio: np.ndarray, reference: np.ndarray, page: PageLayou
     """The straightened photo must lie on the clean page: in each band of the name rows the
     printed letters are found by phase correlation no more than ``REGISTRATION_MAX_PX`` from
     where the clean page has them. Otherwise the letters' own edges look like the voter's ink
-    along the name (seed 20261203, ballot 810, page 2: 5.7 px across and 3.8 down, a blank name read struck by
-    both readings), so the photo is refused and taken again rather than read."""
+    along the name (seed 20261203, ballot 810, page 2: 5.7 px across and 3.8 down, a blank name
+    read struck by both readings), so the photo is refused and taken again rather than read."""
     if not page.rows:
         return
     k = PX_PER_MM

@@ -22,6 +22,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from . import lines
 from .layout import Row
 
 WEIGHTS = Path(__file__).with_name("resolve.npz")
@@ -93,7 +94,7 @@ def beside_circle(reasons: dict[int, str], number: int) -> bool:
     return any(CIRCLE_WORD in reasons.get(n, "") for n in (number - 1, number + 1))
 
 
-SHARED_STROKE = "Một nét gạch đi qua cả tên này và tên bên cạnh."   # the readings' reason (reader, lines)
+SHARED_STROKE = lines.SHARED_STROKE     # the readings' reason for a stroke through two names
 
 
 def never_struck(reasons: dict[int, str], number: int) -> bool:

@@ -272,7 +272,7 @@ def test_a_middle_name_strike_never_borrows_a_neighbours_steep_strike_to_reach_t
     steep = _line(*_slope(22, 66, 61.5, 23.0, -12))     # row 2's strike, on over row 1's given name
     first, second = _read_two([middle_only, steep])
     assert first.state != lines.STRUCK, first
-    assert first.reason == lines.BORROWED_REASON
+    assert first.reason == lines.SHARED_STROKE
     # it is the neighbour's line that is left out: without that check the row was read struck
     monkeypatch.setattr(lines, "_borrowed", lambda *a: False)
     assert _read_two([middle_only, steep])[0].state == lines.STRUCK

@@ -165,6 +165,9 @@ def test_weights_round_trip_without_pickles(tmp_path):
                  guarded.guard)
     back = resolve.load.__wrapped__(str(path))
     assert resolve.notes(str(path)) == {}
+    about = {"train": [{"seed": 2, "start": 0, "count": 1600}], "calibration_wrong": 0}
+    resolve.save(path, net.mean, net.scale, net.layers, net.lo, net.hi, net.reasons, about=about)
+    assert resolve.notes(str(path)) == about                      # what the weights were made from
     assert back.guard is not None and back.guard.rare.tolist() == guarded.guard.rare.tolist()
     far = rows[:3].copy()
     far[1, :50] += 25.0
